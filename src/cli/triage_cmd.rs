@@ -1,0 +1,124 @@
+//! `protocoop triage --facts FILE|- [--json]`: evaluate a case, write nothing.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{Cli, load_protocol, read_input, stdout_error};
+use crate::error::{Error, Result};
+use crate::protocol::{Decision, Protocol};
+use crate::triage::json::OutcomeJson;
+use crate::triage::{Facts, Outcome, describe, evaluate};
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// Faits du cas en JSON ({"age_years": 40, "sympt.abscess": true, …}) ; « - » pour l'entrée standard.
+    #[arg(long, value_name = "FICHIER|-")]
+    facts: PathBuf,
+    /// Sortie JSON (forme stable, pour les scripts).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(cli: &Cli, args: &TriageArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let protocol = load_protocol(cli)?;
+    let text = read_input(&args.facts)?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        Error::input(
+            args.facts.display().to_string(),
+            format!(
+                "JSON illisible (ligne {}, colonne {}) : {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let facts = Facts::from_json(&protocol, &json)?;
+    let outcome = evaluate(&protocol, &facts)?;
+    if args.json {
+        let j = OutcomeJson::new(&protocol, &outcome);
+        let s = serde_json::to_string_pretty(&j).expect("outcome serializes");
+        writeln!(out, "{s}").map_err(stdout_error)?;
+    } else {
+        write!(out, "{}", human(&protocol, &facts, &outcome)).map_err(stdout_error)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The outcome in French, for a person reading a terminal.
+fn human(p: &Protocol, facts: &Facts, outcome: &Outcome) -> String {
+    let mut s = format!(
+        "Protocole : {} version {} (sha256 {}…){}\n",
+        p.meta.id,
+        p.meta.version,
+        &p.identity.sha256[..12],
+        if p.is_training() {
+            " — MODE FORMATION (protocole non validé)"
+        } else {
+            ""
+        }
+    );
+    match outcome.decision {
+        Decision::Orient(o) => {
+            let o = p.orientation(o);
+            s += &format!("Décision : NON PRIS EN CHARGE — {}\n{}\n", o.title, o.text);
+            s += "Motifs :\n";
+            for r in &outcome.reasons {
+                let label = p.fact_id(r).map(|f| p.fact(f).label.as_str());
+                match label {
+                    Some(l) => s += &format!("  - {r} : {l}\n"),
+                    None if r == "no_symptom" => {
+                        s += &format!("  - {r} : aucun symptôme du protocole\n")
+                    }
+                    None => s += &format!("  - {r}\n"),
+                }
+            }
+        }
+        Decision::TakeInCharge(u) => {
+            let u = p.urgency(u);
+            s += &format!("Décision : PRIS EN CHARGE — {}\n", u.title);
+            let pictures: Vec<&str> = p
+                .fact_ids()
+                .filter(|f| {
+                    facts.get(*f) == crate::triage::Slot::Set(crate::protocol::Value::Bool(true))
+                })
+                .filter_map(|f| p.fact(f).picture.as_deref())
+                .collect();
+            if !pictures.is_empty() {
+                s += &format!("Tableau probable : {}\n", pictures.join(" ; "));
+            }
+            s += "Ordonnance proposée :\n";
+            for l in &outcome.lines {
+                let m = p.medicine(l.medicine);
+                let mut notes = Vec::new();
+                if l.optional {
+                    notes.push("facultatif".to_string());
+                }
+                if let Some(r) = m.replaces {
+                    notes.push(format!("remplace {}", p.medicine(r).dci));
+                }
+                if m.secure_prescription {
+                    notes.push("ordonnance sécurisée".into());
+                }
+                if let Some(w) = l.dose.weight {
+                    notes.push(format!("calculé pour {} kg", crate::fr::decimal(w)));
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join(", "))
+                };
+                s += &format!(
+                    "  [{}] {} : {}{}\n",
+                    if l.selected { "x" } else { " " },
+                    describe::medicine(p, l),
+                    describe::dose(l),
+                    notes
+                );
+            }
+        }
+    }
+    s
+}

@@ -1,0 +1,132 @@
+//! The one error type of protocoop.
+//!
+//! Every message is written for the person at the counter or the CPTS office:
+//! it says what is wrong, where, and what to do. Messages are in French because
+//! every user of the tool reads French; code identifiers stay in English.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Result with protocoop's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong, grouped by what the caller should do about it
+/// (see [`Error::exit_code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A protocol file that does not load: every problem found, with positions.
+    #[error("{0}")]
+    Protocol(#[from] ProtocolErrors),
+
+    /// A file or folder that cannot be read or written.
+    #[error("{action} « {} » : {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Input from a user or a script that cannot be accepted as given.
+    #[error("{field} : {message}")]
+    Input { field: String, message: String },
+
+    /// Facts the decision depends on were not given.
+    #[error("{}", missing_message(.0))]
+    MissingFacts(Vec<String>),
+}
+
+impl Error {
+    /// Builds an [`Error::Input`] naming the offending field.
+    pub fn input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Input {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Builds an [`Error::Io`] that says what was being attempted.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The process exit code for this error, as documented in the README:
+    /// 1 a check failed (invalid protocol), 2 bad input, 3 refused, 4 system.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Protocol(_) => 1,
+            Error::Input { .. } | Error::MissingFacts(_) => 2,
+            Error::Io { .. } => 4,
+        }
+    }
+}
+
+fn missing_message(facts: &[String]) -> String {
+    format!(
+        "information manquante : {} — la décision en dépend, renseignez {}",
+        facts.join(", "),
+        if facts.len() > 1 {
+            "ces faits"
+        } else {
+            "ce fait"
+        }
+    )
+}
+
+/// Where in a protocol file a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem found in a protocol file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub position: Position,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// All problems found in one protocol file, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolErrors {
+    /// The file as the user named it (or « protocole intégré »).
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::error::Error for ProtocolErrors {}
+
+impl fmt::Display for ProtocolErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.diagnostics.len();
+        writeln!(
+            f,
+            "{} : {} erreur{} dans le protocole",
+            self.file,
+            n,
+            if n > 1 { "s" } else { "" }
+        )?;
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, d.position.line, d.position.column, d.message
+            )?;
+            if let Some(hint) = &d.hint {
+                write!(f, "\n    → {hint}")?;
+            }
+            if i + 1 < n {
+                writeln!(f)?;
+            }
+        }
+        Ok(())
+    }
+}

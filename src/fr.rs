@@ -1,0 +1,85 @@
+//! French formats users live with: `1 000`, `10,00 €`, `23/11/2026`, `14:05`,
+//! in the Europe/Paris time zone (REGLES-ET-FORMATS.md, « Conventions »).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
+
+use crate::protocol::Fixed;
+
+/// No-break space: between thousands, and before « € », « % », « : ».
+pub const NBSP: char = '\u{a0}';
+
+/// An integer with thousands separated: `3 000`.
+pub fn int(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(NBSP);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Cents as euros: `10,00 €`, `1 250,50 €`.
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{},{:02}{NBSP}€", int(abs / 100), abs % 100)
+}
+
+/// A decimal with a comma: `38,5`, `32`.
+pub fn decimal(x: Fixed) -> String {
+    x.to_string().replace('.', ",")
+}
+
+/// `JJ/MM/AAAA`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A UTC instant shown in Paris time: `23/11/2026 à 14:05`.
+pub fn datetime(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+/// Today's date in Paris (the date on prescriptions and in file names).
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&Paris).date_naive()
+}
+
+/// `1 jour`, `5 jours`, `2 comprimés`: French plural for counts ≥ 2.
+pub fn plural(n: u64, singular: &str, plural: &str) -> String {
+    format!("{} {}", int(n), if n >= 2 { plural } else { singular })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_money() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(1000), "1\u{a0}000");
+        assert_eq!(int(1234567), "1\u{a0}234\u{a0}567");
+        assert_eq!(money(1000), "10,00\u{a0}€");
+        assert_eq!(money(125050), "1\u{a0}250,50\u{a0}€");
+        assert_eq!(money(5), "0,05\u{a0}€");
+        assert_eq!(money(-1500), "-15,00\u{a0}€");
+        assert_eq!(decimal(Fixed(38_500)), "38,5");
+        assert_eq!(plural(1, "jour", "jours"), "1 jour");
+        assert_eq!(plural(5, "jour", "jours"), "5 jours");
+    }
+
+    #[test]
+    fn paris_time_follows_daylight_saving() {
+        let summer = "2026-07-01T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let winter = "2026-12-01T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(datetime(summer), "01/07/2026 à 14:00");
+        assert_eq!(datetime(winter), "01/12/2026 à 13:00");
+    }
+}

@@ -1,0 +1,17 @@
+//! protocoop: a kiosk and a CLI that run a CPTS's local cooperation protocol
+//! for simple dental emergencies, handled by pharmacists and nurses on behalf
+//! of a dentist.
+//!
+//! Pure core, thin shells: [`protocol`], [`triage`] and the other core
+//! modules are plain Rust with no I/O beyond what their name says; the CLI
+//! ([`cli`]) only gathers input, calls the core and prints results.
+
+pub mod cli;
+pub mod error;
+pub mod files;
+pub mod fr;
+pub mod ids;
+pub mod protocol;
+pub mod triage;
+
+pub use error::{Error, Result};

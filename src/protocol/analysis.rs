@@ -1,0 +1,318 @@
+//! Proofs over a protocol's rules, run when the file is loaded.
+//!
+//! Conditions only compare facts with constants, so every fact has finitely
+//! many *distinguishable* values: both booleans, and for a number its bounds,
+//! each threshold used anywhere and its immediate neighbours. Searching that
+//! finite space (with three-valued pruning) answers exactly whether a rule can
+//! ever be the first to apply, whether some patient falls through every rule,
+//! and whether a medicine line can ever be proposed.
+
+use super::expr::{Env, Expr, Lookup, Tri};
+use super::fact::{FactDef, FactId, FactType, Fixed, Value};
+use super::{Condition, Decision, Medicine, MedicineId, Rule, RuleId};
+
+/// The candidate values of every fact.
+pub struct Space {
+    candidates: Vec<Vec<Lookup>>,
+}
+
+impl Space {
+    pub fn new(
+        facts: &[FactDef],
+        rules: &[Rule],
+        medicines: &[Medicine],
+        adult_when: &Condition,
+    ) -> Space {
+        let mut thresholds: Vec<Vec<Fixed>> = vec![Vec::new(); facts.len()];
+        let mut collect = |e: &Expr| collect_thresholds(e, &mut thresholds);
+        rules
+            .iter()
+            .flat_map(|r| &r.items)
+            .for_each(|i| collect(&i.condition.expr));
+        medicines.iter().for_each(|m| collect(&m.when.expr));
+        collect(&adult_when.expr);
+        let candidates = facts
+            .iter()
+            .zip(thresholds)
+            .map(|(f, ts)| candidates(f, &ts))
+            .collect();
+        Space { candidates }
+    }
+}
+
+fn collect_thresholds(e: &Expr, out: &mut [Vec<Fixed>]) {
+    match e {
+        Expr::Cmp(id, _, v) => out[id.index()].push(*v),
+        Expr::Not(e) => collect_thresholds(e, out),
+        Expr::And(es) | Expr::Or(es) => es.iter().for_each(|e| collect_thresholds(e, out)),
+        _ => {}
+    }
+}
+
+fn candidates(f: &FactDef, thresholds: &[Fixed]) -> Vec<Lookup> {
+    let (min, max, step) = match f.ty {
+        FactType::Bool => {
+            return vec![
+                Lookup::Known(Value::Bool(false)),
+                Lookup::Known(Value::Bool(true)),
+            ];
+        }
+        FactType::Integer { min, max } => (min, max, Fixed::SCALE),
+        FactType::Number { min, max } => (min, max, 1),
+    };
+    let mut values = vec![min, max];
+    for t in thresholds {
+        for v in [t.0 - step, t.0, t.0 + step] {
+            // Integer facts only take whole values: round the neighbours.
+            let v = if step == Fixed::SCALE {
+                Fixed(v.div_euclid(Fixed::SCALE) * Fixed::SCALE)
+            } else {
+                Fixed(v)
+            };
+            if v >= min && v <= max {
+                values.push(v);
+            }
+        }
+    }
+    values.sort();
+    values.dedup();
+    let mut out: Vec<Lookup> = values
+        .into_iter()
+        .map(|v| Lookup::Known(Value::Num(v)))
+        .collect();
+    if !f.required {
+        out.push(Lookup::Absent);
+    }
+    out
+}
+
+/// A partial assignment of facts; unassigned facts are unknown.
+struct Assign(Vec<Lookup>);
+
+impl Env for Assign {
+    fn lookup(&self, fact: FactId) -> Lookup {
+        self.0[fact.index()]
+    }
+}
+
+/// Depth-first search for an assignment making `pred` true.
+fn search(
+    space: &Space,
+    order: &[FactId],
+    pred: &dyn Fn(&Assign) -> Tri,
+) -> Option<Vec<(FactId, Lookup)>> {
+    fn go(
+        space: &Space,
+        order: &[FactId],
+        i: usize,
+        env: &mut Assign,
+        pred: &dyn Fn(&Assign) -> Tri,
+    ) -> bool {
+        match pred(env) {
+            Tri::True => return true,
+            Tri::False => return false,
+            Tri::Unknown => {}
+        }
+        let Some(&fact) = order.get(i) else {
+            return false;
+        };
+        for &c in &space.candidates[fact.index()] {
+            env.0[fact.index()] = c;
+            if go(space, order, i + 1, env, pred) {
+                return true;
+            }
+        }
+        env.0[fact.index()] = Lookup::Unknown;
+        false
+    }
+    let mut env = Assign(vec![Lookup::Unknown; space.candidates.len()]);
+    go(space, order, 0, &mut env, pred).then(|| {
+        order
+            .iter()
+            .filter(|f| env.0[f.index()] != Lookup::Unknown)
+            .map(|f| (*f, env.0[f.index()]))
+            .collect()
+    })
+}
+
+/// Facts read by these conditions, in order of first appearance.
+fn order_of<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<FactId> {
+    let mut all = Vec::new();
+    exprs.for_each(|e| e.facts(&mut all));
+    let mut seen = std::collections::BTreeSet::new();
+    all.retain(|f| seen.insert(*f));
+    all
+}
+
+fn holds(rule: &Rule, env: &impl Env) -> Tri {
+    let mut result = Tri::False;
+    for item in &rule.items {
+        match item.condition.expr.eval(env) {
+            Tri::True => return Tri::True,
+            Tri::Unknown => result = Tri::Unknown,
+            Tri::False => {}
+        }
+    }
+    result
+}
+
+fn and(a: Tri, b: Tri) -> Tri {
+    match (a, b) {
+        (Tri::False, _) | (_, Tri::False) => Tri::False,
+        (Tri::True, Tri::True) => Tri::True,
+        _ => Tri::Unknown,
+    }
+}
+
+fn not(a: Tri) -> Tri {
+    match a {
+        Tri::True => Tri::False,
+        Tri::False => Tri::True,
+        Tri::Unknown => Tri::Unknown,
+    }
+}
+
+/// Rule `i` is the first to apply.
+fn first(rules: &[Rule], i: usize, env: &impl Env) -> Tri {
+    let mut t = holds(&rules[i], env);
+    for r in &rules[..i] {
+        if t == Tri::False {
+            break;
+        }
+        t = and(t, not(holds(r, env)));
+    }
+    t
+}
+
+/// Some rule taking the patient in charge is the first to apply.
+fn included(rules: &[Rule], env: &impl Env) -> Tri {
+    let mut result = Tri::False;
+    for (i, r) in rules.iter().enumerate() {
+        if matches!(r.decides, Decision::TakeInCharge(_)) {
+            match first(rules, i, env) {
+                Tri::True => return Tri::True,
+                Tri::Unknown => result = Tri::Unknown,
+                Tri::False => {}
+            }
+        }
+    }
+    result
+}
+
+pub struct RuleProblem {
+    pub rule: Option<RuleId>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+pub struct LineProblem {
+    pub medicine: MedicineId,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Rules that can never apply, and patients no rule decides.
+pub fn check_rules(space: &Space, facts: &[FactDef], rules: &[Rule]) -> Vec<RuleProblem> {
+    let order = order_of(
+        rules
+            .iter()
+            .flat_map(|r| &r.items)
+            .map(|i| &i.condition.expr),
+    );
+    let mut out = Vec::new();
+    for i in 0..rules.len() {
+        if search(space, &order, &|env| first(rules, i, env)).is_none() {
+            out.push(RuleProblem {
+                rule: Some(RuleId(i as u16)),
+                message: format!("la règle « {} » ne peut jamais s'appliquer", rules[i].id),
+                hint: Some(if i == 0 {
+                    "sa condition est impossible : vérifiez les comparaisons".into()
+                } else {
+                    "les règles précédentes décident déjà de tous ses cas : déplacez-la plus haut ou corrigez sa condition".into()
+                }),
+            });
+        }
+    }
+    let none_applies = |env: &Assign| {
+        let mut t = Tri::True;
+        for r in rules {
+            t = and(t, not(holds(r, env)));
+            if t == Tri::False {
+                break;
+            }
+        }
+        t
+    };
+    if let Some(example) = search(space, &order, &none_applies) {
+        out.push(RuleProblem {
+            rule: rules.len().checked_sub(1).map(|i| RuleId(i as u16)),
+            message: format!(
+                "aucune règle ne décide pour certains patients, par exemple : {}",
+                describe(facts, &example)
+            ),
+            hint: Some("ajoutez une dernière règle qui s'applique toujours (when_any = [\"true\"]) ou complétez les conditions".into()),
+        });
+    }
+    out
+}
+
+/// Medicine lines that can never be proposed to an included patient.
+pub fn check_lines(
+    space: &Space,
+    _facts: &[FactDef],
+    rules: &[Rule],
+    medicines: &[Medicine],
+    adult_when: &Condition,
+) -> Vec<LineProblem> {
+    let mut out = Vec::new();
+    for (i, m) in medicines.iter().enumerate() {
+        let needs_adult = m.by_weight.is_none() && !m.weight_independent;
+        let order = order_of(
+            rules
+                .iter()
+                .flat_map(|r| &r.items)
+                .map(|i| &i.condition.expr)
+                .chain([&m.when.expr, &adult_when.expr]),
+        );
+        let pred = |env: &Assign| {
+            let mut t = and(included(rules, env), m.when.expr.eval(env));
+            if needs_adult {
+                t = and(t, adult_when.expr.eval(env));
+            }
+            t
+        };
+        if search(space, &order, &pred).is_none() {
+            out.push(LineProblem {
+                medicine: MedicineId(i as u16),
+                message: format!("la ligne « {} » ne peut jamais être proposée à un patient pris en charge", m.id),
+                hint: Some(if needs_adult {
+                    "sa condition « when » est incompatible avec l'inclusion ou avec la posologie adulte (elle n'a pas de posologie au poids)".into()
+                } else {
+                    "sa condition « when » est incompatible avec les règles d'inclusion".into()
+                }),
+            });
+        }
+    }
+    out
+}
+
+fn describe(facts: &[FactDef], assignment: &[(FactId, Lookup)]) -> String {
+    let mut parts = Vec::new();
+    let mut all_false = true;
+    for (f, v) in assignment {
+        let id = &facts[f.index()].id;
+        match v {
+            Lookup::Known(Value::Bool(true)) => {
+                parts.push(id.clone());
+                all_false = false;
+            }
+            Lookup::Known(Value::Num(n)) => parts.push(format!("{id} = {n}")),
+            Lookup::Absent => parts.push(format!("{id} non renseigné")),
+            _ => {}
+        }
+    }
+    if all_false {
+        parts.push("aucun fait oui/non à oui".into());
+    }
+    parts.join(", ")
+}

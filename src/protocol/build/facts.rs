@@ -1,0 +1,173 @@
+//! `[[facts]]` and `[groups]`: the protocol's vocabulary.
+
+use super::*;
+
+pub(super) fn fact_of_type(
+    cx: &mut Cx,
+    scope: &Scope,
+    name: &S<String>,
+    ok: impl Fn(&FactType) -> bool,
+    expected: &str,
+) -> Option<FactId> {
+    match scope.fact(name.get_ref()) {
+        Some((id, ty)) if ok(ty) => Some(id),
+        Some(_) => {
+            cx.err(
+                name.span(),
+                format!("le fait « {} » doit être {expected}", name.get_ref()),
+                None,
+            );
+            None
+        }
+        None => {
+            let names = scope.fact_names();
+            cx.err(
+                name.span(),
+                format!("fait inconnu « {} »", name.get_ref()),
+                expr::closest(name.get_ref(), &names)
+                    .map(|b| format!("vouliez-vous dire « {b} » ?")),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
+    let mut facts = Vec::new();
+    let mut index = BTreeMap::new();
+    let mut seen = BTreeMap::new();
+    if raw.facts.is_empty() {
+        missing(cx, "[facts]", "[[facts]] id = \"age_years\" …");
+    }
+    for f in &raw.facts {
+        let f = f.get_ref();
+        let unique = cx.unique(&mut seen, &f.id, "fait");
+        let ty = match f.ty.get_ref().as_str() {
+            "bool" => {
+                for (v, name) in [(&f.min, "min"), (&f.max, "max")] {
+                    if let Some(v) = v {
+                        cx.err(
+                            v.span(),
+                            format!(
+                                "« {name} » n'a pas de sens pour le fait oui/non « {} »",
+                                f.id.get_ref()
+                            ),
+                            Some(format!("supprimez « {name} » ou changez le type")),
+                        );
+                    }
+                }
+                FactType::Bool
+            }
+            t @ ("integer" | "number") => {
+                let bound = |cx: &mut Cx, v: &Option<S<RawNum>>, name: &str| match v {
+                    Some(n) => cx.number(n, name),
+                    None => {
+                        cx.err(
+                            f.id.span(),
+                            format!(
+                                "le fait numérique « {} » n'a pas de « {name} »",
+                                f.id.get_ref()
+                            ),
+                            Some("donnez les bornes min et max des valeurs acceptées".into()),
+                        );
+                        None
+                    }
+                };
+                let min = bound(cx, &f.min, "min").unwrap_or(Fixed(0));
+                let max = bound(cx, &f.max, "max").unwrap_or(Fixed(0));
+                if min > max {
+                    cx.err(
+                        f.id.span(),
+                        format!(
+                            "min ({min}) est plus grand que max ({max}) pour « {} »",
+                            f.id.get_ref()
+                        ),
+                        None,
+                    );
+                }
+                if t == "integer" {
+                    if !min.is_integer() || !max.is_integer() {
+                        cx.err(
+                            f.id.span(),
+                            format!(
+                                "les bornes du fait entier « {} » doivent être entières",
+                                f.id.get_ref()
+                            ),
+                            None,
+                        );
+                    }
+                    FactType::Integer { min, max }
+                } else {
+                    FactType::Number { min, max }
+                }
+            }
+            other => {
+                cx.err(
+                    f.ty.span(),
+                    format!("type de fait inconnu « {other} »"),
+                    Some("types possibles : bool, integer, number".into()),
+                );
+                FactType::Bool
+            }
+        };
+        let default = (ty.is_bool() && !f.required).then_some(Value::Bool(false));
+        let def = FactDef {
+            id: f.id.get_ref().trim().to_string(),
+            label: cx.text(&f.label, "la question (label)"),
+            help: cx.opt_text(&f.help, "l'aide"),
+            picture: cx.opt_text(&f.picture, "le tableau clinique"),
+            unit: cx.opt_text(&f.unit, "l'unité"),
+            required: f.required,
+            default,
+            ty,
+        };
+        if unique {
+            index.insert(def.id.clone(), FactId(facts.len() as u16));
+        }
+        facts.push(def);
+    }
+    let mut groups = BTreeMap::new();
+    if let Some(g) = &raw.groups {
+        for (name, members) in g.get_ref() {
+            if index.contains_key(name) {
+                cx.err(
+                    members.span(),
+                    format!("le groupe « {name} » porte le nom d'un fait"),
+                    Some("renommez le groupe".into()),
+                );
+            }
+            if members.get_ref().is_empty() {
+                cx.err(
+                    members.span(),
+                    format!("le groupe « {name} » est vide"),
+                    None,
+                );
+            }
+            let mut ids = Vec::new();
+            for m in members.get_ref() {
+                match index.get(m.get_ref().as_str()) {
+                    Some(&id) if facts[id.index()].ty.is_bool() => ids.push(id),
+                    Some(_) => cx.err(
+                        m.span(),
+                        format!("le groupe « {name} » ne peut contenir que des faits oui/non ; « {} » est un nombre", m.get_ref()),
+                        None,
+                    ),
+                    None => {
+                        let names: Vec<&str> = facts.iter().map(|f: &FactDef| f.id.as_str()).collect();
+                        cx.err(
+                            m.span(),
+                            format!("fait inconnu « {} » dans le groupe « {name} »", m.get_ref()),
+                            expr::closest(m.get_ref(), &names).map(|b| format!("vouliez-vous dire « {b} » ?")),
+                        );
+                    }
+                }
+            }
+            groups.insert(name.clone(), ids);
+        }
+    }
+    Scope {
+        facts,
+        index,
+        groups,
+    }
+}

@@ -1,0 +1,139 @@
+//! Fact definitions: the protocol's input vocabulary (`age_years`,
+//! `excl.eye_swelling`, …) with their types and allowed ranges.
+
+use std::fmt;
+
+/// Index of a fact in [`crate::protocol::Protocol::facts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FactId(pub(crate) u16);
+
+impl FactId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// A decimal number with three fixed decimals (38.5 °C is `Fixed(38_500)`).
+///
+/// Integers avoid floating-point surprises at thresholds such as
+/// `temperature_c > 38.5`, and keep dose arithmetic exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fixed(pub i64);
+
+impl Fixed {
+    pub const SCALE: i64 = 1000;
+
+    pub fn from_int(n: i64) -> Fixed {
+        Fixed(n * Self::SCALE)
+    }
+
+    /// Converts a finite float, refusing more than three decimals' worth of
+    /// precision loss only when it would change the value meaningfully.
+    pub fn from_f64(x: f64) -> Option<Fixed> {
+        if !x.is_finite() || x.abs() > 1e12 {
+            return None;
+        }
+        Some(Fixed((x * Self::SCALE as f64).round() as i64))
+    }
+
+    pub fn is_integer(self) -> bool {
+        self.0 % Self::SCALE == 0
+    }
+
+    /// Whole part, rounded towards negative infinity.
+    pub fn floor(self) -> i64 {
+        self.0.div_euclid(Self::SCALE)
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / Self::SCALE as f64
+    }
+
+    /// `self × other`, rounded down to a whole number (doses are never rounded up).
+    pub fn mul_floor(self, other: Fixed) -> i64 {
+        let product = i128::from(self.0) * i128::from(other.0);
+        let scale = i128::from(Self::SCALE) * i128::from(Self::SCALE);
+        product.div_euclid(scale) as i64
+    }
+}
+
+impl fmt::Display for Fixed {
+    /// French-neutral plain form (`38.5`, `40`); French formatting with a
+    /// decimal comma is the job of the presentation layer.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let whole = abs / Self::SCALE as u64;
+        let frac = abs % Self::SCALE as u64;
+        if frac == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            let digits = format!("{frac:03}");
+            write!(f, "{sign}{whole}.{}", digits.trim_end_matches('0'))
+        }
+    }
+}
+
+/// The type of a fact, with its allowed range for numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactType {
+    Bool,
+    /// A whole number within `min..=max`.
+    Integer {
+        min: Fixed,
+        max: Fixed,
+    },
+    /// A decimal number within `min..=max`.
+    Number {
+        min: Fixed,
+        max: Fixed,
+    },
+}
+
+impl FactType {
+    pub fn is_bool(&self) -> bool {
+        matches!(self, FactType::Bool)
+    }
+
+    pub fn range(&self) -> Option<(Fixed, Fixed)> {
+        match *self {
+            FactType::Bool => None,
+            FactType::Integer { min, max } | FactType::Number { min, max } => Some((min, max)),
+        }
+    }
+
+    pub fn name_fr(&self) -> &'static str {
+        match self {
+            FactType::Bool => "oui/non (true/false)",
+            FactType::Integer { .. } => "nombre entier",
+            FactType::Number { .. } => "nombre",
+        }
+    }
+}
+
+/// The value of a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Value {
+    Bool(bool),
+    Num(Fixed),
+}
+
+/// One fact of the protocol.
+#[derive(Debug, Clone)]
+pub struct FactDef {
+    pub id: String,
+    pub ty: FactType,
+    /// The question as asked at the counter (French).
+    pub label: String,
+    /// Help text shown under the question.
+    pub help: Option<String>,
+    /// Likely clinical picture behind a symptom, for the result screen and
+    /// the advice sheet.
+    pub picture: Option<String>,
+    /// Unit shown beside a number (« kg », « °C »).
+    pub unit: Option<String>,
+    /// A fact the decision cannot do without when it matters (age, pain).
+    pub required: bool,
+    /// Value assumed when a script leaves the fact out (booleans: false).
+    pub default: Option<Value>,
+}

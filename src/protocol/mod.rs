@@ -1,0 +1,428 @@
+//! The cooperation protocol: a TOML file turned, once, into a validated,
+//! typed [`Protocol`] whose invariants hold by construction.
+//!
+//! - [`raw`]: the file as written (permissive serde structs with positions);
+//! - [`build`]: raw → typed, collecting *every* problem with line and column;
+//! - [`expr`]: the condition language used by rules and medicine lines;
+//! - [`analysis`]: proofs over the rules (rules that can never fire, patients
+//!   no rule decides, medicine lines never proposed);
+//! - [`validation`]: the délégant's validation block and the content hash.
+//!
+//! Nothing downstream re-checks what `build` established.
+
+pub mod analysis;
+mod build;
+pub mod expr;
+pub mod fact;
+pub mod raw;
+pub mod validation;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::ids::Rpps;
+pub use expr::{Expr, Tri};
+pub use fact::{FactDef, FactId, FactType, Fixed, Value};
+pub use validation::{Validation, ValidationStatus};
+
+/// The protocol shipped with protocoop (a draft until a délégant validates it).
+pub const BUNDLED_TEXT: &str = include_str!("../../protocols/dentaire-sud-deux-sevres.toml");
+
+/// How the bundled protocol is named in messages.
+pub const BUNDLED_ORIGIN: &str = "protocole intégré (dentaire-sud-deux-sevres.toml)";
+
+/// A validated protocol. Fields are public for reading; the only way to make
+/// one is [`Protocol::parse`] (or the loaders), which checks everything.
+#[derive(Debug, Clone)]
+pub struct Protocol {
+    pub identity: Identity,
+    pub meta: Meta,
+    /// Where it was loaded from, for messages.
+    pub origin: String,
+    pub territory: Territory,
+    pub delegants: Vec<ListedDelegant>,
+    pub remuneration: Remuneration,
+    pub patient: PatientFacts,
+    /// When the adult regimen applies; otherwise doses are computed by weight.
+    pub adult_when: Condition,
+    pub facts: Vec<FactDef>,
+    pub groups: BTreeMap<String, Vec<FactId>>,
+    pub questions: Vec<Question>,
+    pub rules: Vec<Rule>,
+    pub orientations: Vec<Orientation>,
+    pub urgencies: Vec<Urgency>,
+    pub substances: Vec<Substance>,
+    pub medicines: Vec<Medicine>,
+    pub advice: Advice,
+    pub validation: ValidationStatus,
+    fact_index: BTreeMap<String, FactId>,
+}
+
+/// What identifies a protocol in every act: id, version and the SHA-256 of
+/// the file's bytes (so two files with the same version but different
+/// content are never confused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub cpts: String,
+    pub source: Option<String>,
+    pub responsibility: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Territory {
+    /// True when the commune list is a sample, not the full territory.
+    pub sample: bool,
+    pub note: Option<String>,
+    pub communes: Vec<Commune>,
+    pub postal_codes: BTreeSet<String>,
+}
+
+impl Territory {
+    pub fn contains_postal_code(&self, code: &str) -> bool {
+        self.postal_codes.contains(code)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Commune {
+    pub name: String,
+    pub postal_code: String,
+}
+
+/// A délégant named in the protocol file (the default list of the kiosk).
+#[derive(Debug, Clone)]
+pub struct ListedDelegant {
+    pub name: String,
+    pub rpps: Rpps,
+    /// Example data shipped with the draft, to be replaced.
+    pub example: bool,
+}
+
+/// What each prise en charge pays, in cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remuneration {
+    pub delegue_cents: u32,
+    pub delegant_cents: u32,
+}
+
+/// Facts filled in from the Patient screen rather than asked.
+#[derive(Debug, Clone)]
+pub struct PatientFacts {
+    pub age: FactId,
+    pub weight: FactId,
+    pub weight_required_when: Condition,
+}
+
+/// A condition with the text it was written as (shown in the summary PDF).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub expr: Expr,
+    pub text: String,
+}
+
+/// One kiosk screen: a themed group of facts.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub theme: String,
+    pub title: String,
+    pub help: Option<String>,
+    pub facts: Vec<FactId>,
+    /// Label of the explicit « none of these » answer (checklists).
+    pub none: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OrientationId(pub(crate) u16);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UrgencyId(pub(crate) u16);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MedicineId(pub(crate) u16);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubstanceId(pub(crate) u16);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(pub(crate) u16);
+
+/// A decision rule: the first whose condition holds decides.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub decides: Decision,
+    /// Any one item true makes the rule apply; each carries its reason.
+    pub items: Vec<RuleItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Not taken in charge: sent elsewhere.
+    Orient(OrientationId),
+    /// Taken in charge, with this urgency of the dental appointment.
+    TakeInCharge(UrgencyId),
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleItem {
+    pub condition: Condition,
+    /// The id reported when this item causes an exclusion (a fact id, or a
+    /// name such as `no_symptom`).
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Orientation {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    /// Call 15: shown in large red type.
+    pub emergency: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Urgency {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub within_days: u32,
+    /// Show the on-duty dentist for this urgency.
+    pub duty_dentist: bool,
+}
+
+/// The unit a medicine line is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Unit {
+    #[serde(rename = "mg")]
+    Mg,
+    #[serde(rename = "comprimé")]
+    Tablet,
+    #[serde(rename = "mL")]
+    Ml,
+}
+
+impl Unit {
+    pub fn parse(s: &str) -> Option<Unit> {
+        match s {
+            "mg" => Some(Unit::Mg),
+            "comprimé" => Some(Unit::Tablet),
+            "mL" => Some(Unit::Ml),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Mg => "mg",
+            Unit::Tablet => "comprimé",
+            Unit::Ml => "mL",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An active substance with its daily ceiling across all lines.
+#[derive(Debug, Clone)]
+pub struct Substance {
+    pub id: String,
+    pub name: String,
+    pub unit: Unit,
+    pub max_per_day: u32,
+    pub max_per_day_per_kg: Option<Fixed>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Medicine {
+    pub id: String,
+    pub dci: String,
+    pub class: String,
+    pub strength: String,
+    pub form: String,
+    pub unit: Unit,
+    /// Amount of each substance in one unit of this line (mg per mg, mg per tablet…).
+    pub contains: Vec<(SubstanceId, u32)>,
+    /// Off by default; the délégué may add it.
+    pub optional: bool,
+    /// The line this one replaces when chosen (palier 2 replaces palier 1).
+    pub replaces: Option<MedicineId>,
+    /// Needs an ordonnance sécurisée (quantities in words, secure paper).
+    pub secure_prescription: bool,
+    /// The same regimen whatever the weight (no weight needed).
+    pub weight_independent: bool,
+    pub when: Condition,
+    pub frequency: String,
+    /// How to take it, for the patient advice sheet.
+    pub advice: String,
+    pub source: Option<String>,
+    pub adult: AdultRegimen,
+    pub by_weight: Option<WeightRegimen>,
+    pub caps: Caps,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdultRegimen {
+    pub per_dose_min: Option<u32>,
+    pub per_dose: u32,
+    pub max_per_day: u32,
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightRegimen {
+    pub per_dose_per_kg: Fixed,
+    pub max_per_day_per_kg: Fixed,
+    pub days: u32,
+    /// Doses are rounded down to a multiple of this (e.g. 10 mg).
+    pub step: u32,
+}
+
+/// Ceilings no proposed line may exceed, whatever the regimen says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub max_per_dose: u32,
+    pub max_per_day: u32,
+    /// Only for doses computed by weight.
+    pub max_per_dose_per_kg: Option<Fixed>,
+    /// Only for doses computed by weight.
+    pub max_per_day_per_kg: Option<Fixed>,
+    pub max_days: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Advice {
+    pub title: String,
+    pub intro: String,
+    pub sources: String,
+    pub sections: Vec<AdviceSection>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdviceSection {
+    pub title: String,
+    pub when: Option<Condition>,
+    pub emergency: bool,
+    pub items: Vec<String>,
+}
+
+impl Protocol {
+    /// Parses and validates protocol text; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Protocol> {
+        build::build(text, origin).map_err(Error::Protocol)
+    }
+
+    /// The bundled dental protocol. It is checked by the test suite, so
+    /// failing here is a build defect, not a user error.
+    pub fn bundled() -> Protocol {
+        Protocol::parse(BUNDLED_TEXT, BUNDLED_ORIGIN).expect("the bundled protocol is valid")
+    }
+
+    /// Loads a protocol file, or the bundled protocol when `path` is `None`.
+    pub fn load(path: Option<&Path>) -> Result<Protocol> {
+        match path {
+            None => Ok(Protocol::bundled()),
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Error::io("impossible de lire le protocole", path, e))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::input(
+                        path.display().to_string(),
+                        "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8",
+                    )
+                })?;
+                Protocol::parse(&text, &path.display().to_string())
+            }
+        }
+    }
+
+    /// True while no valid délégant validation covers this exact content:
+    /// documents carry « SPÉCIMEN » and acts are never paid.
+    pub fn is_training(&self) -> bool {
+        !matches!(self.validation, ValidationStatus::Validated(_))
+    }
+
+    pub fn fact_id(&self, id: &str) -> Option<FactId> {
+        self.fact_index.get(id).copied()
+    }
+
+    pub fn fact(&self, id: FactId) -> &FactDef {
+        &self.facts[id.index()]
+    }
+
+    pub fn orientation(&self, id: OrientationId) -> &Orientation {
+        &self.orientations[usize::from(id.0)]
+    }
+
+    pub fn urgency(&self, id: UrgencyId) -> &Urgency {
+        &self.urgencies[usize::from(id.0)]
+    }
+
+    pub fn medicine(&self, id: MedicineId) -> &Medicine {
+        &self.medicines[usize::from(id.0)]
+    }
+
+    pub fn medicine_id(&self, id: &str) -> Option<MedicineId> {
+        self.medicines
+            .iter()
+            .position(|m| m.id == id)
+            .map(|i| MedicineId(i as u16))
+    }
+
+    pub fn medicine_ids(&self) -> impl Iterator<Item = MedicineId> + '_ {
+        (0..self.medicines.len()).map(|i| MedicineId(i as u16))
+    }
+
+    pub fn substance(&self, id: SubstanceId) -> &Substance {
+        &self.substances[usize::from(id.0)]
+    }
+
+    pub fn rule(&self, id: RuleId) -> &Rule {
+        &self.rules[usize::from(id.0)]
+    }
+
+    pub fn fact_ids(&self) -> impl Iterator<Item = FactId> + '_ {
+        (0..self.facts.len()).map(|i| FactId(i as u16))
+    }
+
+    /// The question that sets a fact, if any.
+    pub fn question_of(&self, fact: FactId) -> Option<&Question> {
+        self.questions.iter().find(|q| q.facts.contains(&fact))
+    }
+
+    /// The remuneration of one prise en charge, délégué + délégant.
+    pub fn act_total_cents(&self) -> u32 {
+        self.remuneration.delegue_cents + self.remuneration.delegant_cents
+    }
+}
+
+/// SHA-256 of bytes, as 64 lowercase hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Parses a `YYYY-MM-DD` date typed by a user.
+pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::input(
+            field,
+            format!("date « {s} » illisible : écrivez-la AAAA-MM-JJ, par exemple 2026-11-23"),
+        )
+    })
+}

@@ -1,0 +1,20 @@
+//! Triage: the pure evaluation of a protocol on a patient's facts.
+//!
+//! - [`facts`]: what is known of the patient (typed, range-checked);
+//! - [`evaluate()`]: facts → [`Outcome`] (decision, reasons, proposed lines);
+//! - [`doses`]: dose arithmetic, rounded down and capped;
+//! - [`sequence`]: which question the kiosk asks next;
+//! - [`json`]: the public JSON form of an outcome (`triage --json`).
+//!
+//! No I/O and no clock anywhere in this module.
+
+pub mod describe;
+pub mod doses;
+mod evaluate;
+pub mod facts;
+pub mod json;
+pub mod sequence;
+
+pub use doses::Dose;
+pub use evaluate::{Outcome, ProposedLine, evaluate};
+pub use facts::{Facts, Slot};
