@@ -1,0 +1,217 @@
+//! The kiosk's question sequence: red flags first, skip what cannot matter,
+//! stop as soon as the outcome is settled — and never change the outcome.
+
+mod common;
+
+use protocoop::protocol::{FactType, Fixed, Protocol, Value};
+use protocoop::triage::sequence::{self, Step};
+use protocoop::triage::{Facts, evaluate};
+
+/// A complete patient, as the kiosk would learn it question by question.
+#[derive(Debug, Clone)]
+struct Patient {
+    age: i64,
+    weight: Option<f64>,
+    /// Every yes/no fact by id; numbers below.
+    yes: Vec<&'static str>,
+    pain: i64,
+    temp: Option<f64>,
+}
+
+fn num(x: f64) -> Value {
+    Value::Num(Fixed::from_f64(x).unwrap())
+}
+
+/// The Patient screen: age and weight, before any question.
+fn start(p: &Protocol, pt: &Patient) -> Facts {
+    let mut f = Facts::new(p);
+    f.set(p, p.patient.age, num(pt.age as f64)).unwrap();
+    match pt.weight {
+        Some(w) => f.set(p, p.patient.weight, num(w)).unwrap(),
+        None => f.set_absent(p, p.patient.weight).unwrap(),
+    }
+    f
+}
+
+/// Answers one question screen from the patient's truth.
+fn answer(p: &Protocol, f: &mut Facts, q: usize, pt: &Patient) {
+    for &id in &p.questions[q].facts {
+        let def = p.fact(id);
+        match (&def.ty, def.id.as_str()) {
+            (FactType::Bool, name) => f.set(p, id, Value::Bool(pt.yes.contains(&name))).unwrap(),
+            (_, "pain_score") => f.set(p, id, num(pt.pain as f64)).unwrap(),
+            (_, "temperature_c") => match pt.temp {
+                Some(t) => f.set(p, id, num(t)).unwrap(),
+                None => f.set_absent(p, id).unwrap(),
+            },
+            (_, other) => panic!("unexpected numeric question fact {other}"),
+        }
+    }
+}
+
+/// Runs the kiosk's loop; returns the questions asked and the final facts.
+fn interview(p: &Protocol, pt: &Patient) -> (Vec<String>, Facts) {
+    let mut f = start(p, pt);
+    let mut asked = Vec::new();
+    let mut previous_remaining = usize::MAX;
+    loop {
+        let remaining = sequence::remaining(p, &f);
+        assert!(
+            remaining.len() <= previous_remaining,
+            "the list of questions grew: {pt:?}"
+        );
+        previous_remaining = remaining.len();
+        match sequence::next(p, &f) {
+            Step::Ask(q) => {
+                assert!(!asked.contains(&p.questions[q].id), "asked twice: {pt:?}");
+                asked.push(p.questions[q].id.clone());
+                answer(p, &mut f, q, pt);
+            }
+            Step::Done => return (asked, f),
+        }
+    }
+}
+
+/// The same patient with every fact given, as a script would.
+fn all_facts(p: &Protocol, pt: &Patient) -> Facts {
+    let mut f = start(p, pt);
+    for q in 0..p.questions.len() {
+        answer(p, &mut f, q, pt);
+    }
+    f
+}
+
+fn adult(yes: &[&'static str], pain: i64) -> Patient {
+    Patient {
+        age: 40,
+        weight: None,
+        yes: yes.to_vec(),
+        pain,
+        temp: None,
+    }
+}
+
+#[test]
+fn abces_adulte_quatre_ecrans_dans_l_ordre() {
+    let p = Protocol::bundled();
+    let (asked, _) = interview(&p, &adult(&["sympt.abscess"], 6));
+    assert_eq!(
+        asked,
+        ["signes_alerte", "antecedents", "douleur", "symptomes"]
+    );
+}
+
+#[test]
+fn un_signe_d_alerte_arrete_les_questions_aussitot() {
+    let p = Protocol::bundled();
+    for flag in ["excl.eye_swelling", "excl.haemorrhage"] {
+        let (asked, f) = interview(&p, &adult(&[flag, "sympt.abscess"], 9));
+        assert_eq!(asked, ["signes_alerte"], "{flag}");
+        let o = evaluate(&p, &f).unwrap();
+        assert!(!o.taken_in_charge());
+        assert!(o.lines.is_empty());
+    }
+    let mut fever = adult(&["sympt.heat"], 3);
+    fever.temp = Some(39.0);
+    assert_eq!(interview(&p, &fever).0, ["signes_alerte"]);
+}
+
+#[test]
+fn enfant_de_9_ans_sans_les_symptomes() {
+    let p = Protocol::bundled();
+    let pt = Patient {
+        age: 9,
+        weight: Some(28.0),
+        yes: vec!["sympt.heat"],
+        pain: 5,
+        temp: None,
+    };
+    // Antecedents and pain still matter (« avis sous 24 h » outranks
+    // « consultation »); the symptoms cannot change anything under 10.
+    assert_eq!(
+        interview(&p, &pt).0,
+        ["signes_alerte", "antecedents", "douleur"]
+    );
+}
+
+#[test]
+fn douleur_superieure_a_7_arrete_avant_les_symptomes() {
+    let p = Protocol::bundled();
+    assert_eq!(
+        interview(&p, &adult(&["sympt.heat"], 8)).0,
+        ["signes_alerte", "antecedents", "douleur"]
+    );
+}
+
+#[test]
+fn un_antecedent_arrete_avant_la_douleur() {
+    let p = Protocol::bundled();
+    assert_eq!(
+        interview(&p, &adult(&["excl.anticoagulant", "sympt.heat"], 3)).0,
+        ["signes_alerte", "antecedents"]
+    );
+}
+
+/// Soundness over a broad enumeration: stopping early never changes the
+/// decision or the proposed prescription.
+#[test]
+fn l_arret_anticipe_ne_change_jamais_l_issue() {
+    let p = Protocol::bundled();
+    let bools: Vec<&'static str> = p
+        .facts
+        .iter()
+        .filter(|f| f.ty.is_bool())
+        .map(|f| &*Box::leak(f.id.clone().into_boxed_str()))
+        .collect();
+    let symptoms: Vec<&'static str> = bools
+        .iter()
+        .copied()
+        .filter(|b| b.starts_with("sympt."))
+        .collect();
+    let others: Vec<&'static str> = bools
+        .iter()
+        .copied()
+        .filter(|b| !b.starts_with("sympt."))
+        .collect();
+    let mut checked = 0;
+    for age in [9, 11, 14, 15, 40] {
+        for weight in [None, Some(32.0), Some(55.0)] {
+            for pain in [0, 5, 8] {
+                for temp in [None, Some(38.5), Some(38.6)] {
+                    // Each non-symptom fact alone (or none) × every symptom subset.
+                    for other in std::iter::once(None).chain(others.iter().map(Some)) {
+                        for mask in 0..(1u32 << symptoms.len()) {
+                            let mut yes: Vec<&'static str> = symptoms
+                                .iter()
+                                .enumerate()
+                                .filter(|(i, _)| mask & (1 << i) != 0)
+                                .map(|(_, s)| *s)
+                                .collect();
+                            yes.extend(other.copied());
+                            let pt = Patient {
+                                age,
+                                weight,
+                                yes,
+                                pain,
+                                temp,
+                            };
+                            let (_, partial) = interview(&p, &pt);
+                            let full = evaluate(&p, &all_facts(&p, &pt));
+                            let early = evaluate(&p, &partial);
+                            match (full, early) {
+                                (Ok(a), Ok(b)) => {
+                                    assert_eq!(a.decision, b.decision, "{pt:?}");
+                                    assert_eq!(a.lines, b.lines, "{pt:?}");
+                                }
+                                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                                (a, b) => panic!("{pt:?}: {a:?} vs {b:?}"),
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100_000, "{checked}");
+}
