@@ -34,6 +34,85 @@ pub enum Error {
     /// Facts the decision depends on were not given.
     #[error("{}", missing_message(.0))]
     MissingFacts(Vec<String>),
+
+    /// The protocol or the rules of the act forbid it; nothing was recorded.
+    #[error("refusé : {0}")]
+    Refused(#[from] Refusal),
+
+    /// The act ledger could not be read or written.
+    #[error("registre des actes : {0}")]
+    Storage(String),
+
+    /// The act ledger is damaged (failed integrity check).
+    #[error("registre des actes endommagé : {0}")]
+    Corrupt(String),
+}
+
+/// Why an act (or an action on an act) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("délégué inconnu (RPPS {0}) : enregistrez-le d'abord dans les Réglages")]
+    UnknownDelegue(String),
+    #[error(
+        "délégant inconnu (RPPS {0}) : enregistrez-le d'abord (protocoop professional add --role delegant …)"
+    )]
+    UnknownDelegant(String),
+    #[error(
+        "{name} n'a pas de formation au protocole enregistrée : seul un délégué formé peut réaliser un acte"
+    )]
+    Untrained { name: String },
+    #[error(
+        "{name} est formé(e) à partir du {from} seulement : l'acte du {on} ne peut pas être enregistré"
+    )]
+    TrainedLater {
+        name: String,
+        from: String,
+        on: String,
+    },
+    #[error("code PIN incorrect — encore {remaining} essai(s) avant verrouillage de 5 minutes")]
+    WrongPin { remaining: u32 },
+    #[error("trop d'essais de code PIN : verrouillé jusqu'à {until}")]
+    PinLocked { until: String },
+    #[error(
+        "aucune structure enregistrée : renseignez la pharmacie ou le cabinet (protocoop structure set …)"
+    )]
+    NoStructure,
+    #[error(
+        "l'âge calculé d'après la date de naissance ({from_birth} ans) ne correspond pas aux faits ({in_facts} ans)"
+    )]
+    AgeMismatch { from_birth: i64, in_facts: i64 },
+    #[error("le poids du patient ({patient} kg) ne correspond pas aux faits ({in_facts} kg)")]
+    WeightMismatch { patient: String, in_facts: String },
+    #[error(
+        "patient non pris en charge ({orientation}) : aucune ligne de prescription n'est possible"
+    )]
+    LinesForExcluded { orientation: String },
+    #[error("la ligne « {line} » n'est pas proposée par le protocole pour ce patient")]
+    LineNotProposed { line: String },
+    #[error("la ligne « {line} » est choisie deux fois")]
+    DuplicateLine { line: String },
+    #[error(
+        "la ligne « {line} » est obligatoire pour ce patient (sauf si une ligne qui la remplace est choisie)"
+    )]
+    MandatoryLineMissing { line: String },
+    #[error(
+        "« {line} » remplace « {replaced} » : les deux ne peuvent pas être prescrites ensemble"
+    )]
+    ReplacedTogether { line: String, replaced: String },
+    #[error("le patient doit être informé et consentant (protocole de coopération)")]
+    NoConsent,
+    #[error("date de l'acte dans le futur ({0}) : vérifiez l'horloge ou la date saisie")]
+    FutureAct(String),
+    #[error("acte daté du {0} : plus de 12 mois, il ne peut plus être saisi")]
+    TooOld(String),
+    #[error("l'acte {0} est annulé : aucune action n'est possible dessus")]
+    ActVoid(String),
+    #[error("le mois {0} est déjà clôturé")]
+    MonthAlreadyClosed(String),
+    #[error(
+        "le mois {0} n'est pas terminé : il ne peut être clôturé qu'à partir du 1er du mois suivant"
+    )]
+    MonthNotOver(String),
 }
 
 impl Error {
@@ -58,9 +137,10 @@ impl Error {
     /// 1 a check failed (invalid protocol), 2 bad input, 3 refused, 4 system.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Protocol(_) => 1,
+            Error::Protocol(_) | Error::Corrupt(_) => 1,
             Error::Input { .. } | Error::MissingFacts(_) => 2,
-            Error::Io { .. } => 4,
+            Error::Refused(_) => 3,
+            Error::Io { .. } | Error::Storage(_) => 4,
         }
     }
 }

@@ -6,12 +6,16 @@
 //! modules are plain Rust with no I/O beyond what their name says; the CLI
 //! ([`cli`]) only gathers input, calls the core and prints results.
 
+pub mod act;
+pub mod calendar;
 pub mod cli;
 pub mod error;
 pub mod files;
 pub mod fr;
 pub mod ids;
+pub mod ledger;
 pub mod protocol;
+pub mod registry;
 pub mod triage;
 
 pub use error::{Error, Result};

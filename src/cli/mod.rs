@@ -4,7 +4,11 @@
 //! (invalid protocol, broken ledger); 2 bad input; 3 refused by the
 //! protocol or the rules of the act; 4 system error (disk, permissions).
 
+mod act_cmd;
+mod followup_cmd;
+mod ledger_cmd;
 mod protocol_cmd;
+mod registry_cmd;
 mod triage_cmd;
 
 use std::ffi::OsString;
@@ -12,9 +16,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
+use crate::ledger::{self, Ledger};
 use crate::protocol::Protocol;
 
 /// protocoop — urgences dentaires simples en protocole de coopération (CPTS).
@@ -32,6 +38,15 @@ pub struct Cli {
     )]
     pub protocol: Option<PathBuf>,
 
+    /// Dossier de données (registre) ; par défaut le dossier de données de l'utilisateur.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DOSSIER",
+        env = "PROTOCOOP_DATA_DIR"
+    )]
+    pub data_dir: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -43,6 +58,28 @@ pub enum Command {
     Protocol(protocol_cmd::ProtocolCommand),
     /// Évaluer un cas (faits en JSON) sans rien enregistrer.
     Triage(triage_cmd::TriageArgs),
+    /// La structure (pharmacie ou cabinet) de cet appareil.
+    #[command(subcommand)]
+    Structure(registry_cmd::StructureCommand),
+    /// Délégués et délégants.
+    #[command(subcommand)]
+    Professional(registry_cmd::ProfessionalCommand),
+    /// Enregistrer, consulter, annuler des actes.
+    #[command(subcommand)]
+    Act(act_cmd::ActCommand),
+    /// Suivis d'un acte (reprise, événement indésirable, satisfaction).
+    #[command(subcommand)]
+    Followup(followup_cmd::FollowupCommand),
+    /// Vérifier la chaîne d'empreintes du registre (code 1 si altéré).
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Clôturer un mois terminé.
+    Close {
+        #[arg(long, value_name = "AAAA-MM")]
+        month: String,
+    },
 }
 
 /// Runs the CLI with these arguments; never panics on user error.
@@ -84,7 +121,56 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         }
         Some(Command::Protocol(cmd)) => protocol_cmd::run(cli, cmd, out),
         Some(Command::Triage(args)) => triage_cmd::run(cli, args, out),
+        Some(Command::Structure(cmd)) => registry_cmd::structure(cli, cmd, out),
+        Some(Command::Professional(cmd)) => registry_cmd::professional(cli, cmd, out),
+        Some(Command::Act(cmd)) => act_cmd::run(cli, cmd, out),
+        Some(Command::Followup(cmd)) => followup_cmd::run(cli, cmd, out),
+        Some(Command::Verify { json }) => ledger_cmd::verify(cli, *json, out),
+        Some(Command::Close { month }) => ledger_cmd::close(cli, month, out),
     }
+}
+
+/// What commands that touch the ledger share: where, and when.
+struct Context {
+    data_dir: PathBuf,
+    now: DateTime<Utc>,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Result<Context> {
+        let data_dir = match &cli.data_dir {
+            Some(d) => d.clone(),
+            None => ledger::default_data_dir()?,
+        };
+        Ok(Context {
+            data_dir,
+            now: now()?,
+        })
+    }
+
+    /// Opens the ledger, creating it on first use.
+    fn ledger(&self) -> Result<Ledger> {
+        Ledger::open(&self.data_dir, self.now)
+    }
+
+    /// Opens an existing ledger (read commands never create one).
+    fn existing_ledger(&self) -> Result<Ledger> {
+        Ledger::open_existing(&self.data_dir, self.now)
+    }
+}
+
+/// The current time. Debug builds (tests) may set it with `PROTOCOOP_NOW`
+/// (RFC 3339) to exercise lockouts and month boundaries; release builds
+/// always use the system clock.
+fn now() -> Result<DateTime<Utc>> {
+    if cfg!(debug_assertions)
+        && let Ok(s) = std::env::var("PROTOCOOP_NOW")
+    {
+        return DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| Error::input("PROTOCOOP_NOW", format!("« {s} » : RFC 3339 attendu")));
+    }
+    Ok(Utc::now())
 }
 
 /// The protocol selected by `--protocol`, or the bundled one.
@@ -92,13 +178,18 @@ fn load_protocol(cli: &Cli) -> Result<Protocol> {
     Protocol::load(cli.protocol.as_deref())
 }
 
+/// All of standard input.
+fn read_stdin() -> Result<String> {
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+        .map_err(|e| Error::io("impossible de lire l'entrée standard", "-", e))?;
+    Ok(s)
+}
+
 /// Reads a file, or standard input for `-`.
 fn read_input(path: &Path) -> Result<String> {
     if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| Error::io("impossible de lire l'entrée standard", "-", e))?;
-        Ok(s)
+        read_stdin()
     } else {
         std::fs::read_to_string(path).map_err(|e| Error::io("impossible de lire", path, e))
     }

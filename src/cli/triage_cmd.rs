@@ -114,7 +114,7 @@ fn human(p: &Protocol, facts: &Facts, outcome: &Outcome) -> String {
                     "  [{}] {} : {}{}\n",
                     if l.selected { "x" } else { " " },
                     describe::medicine(p, l),
-                    describe::dose(l),
+                    describe::dose(&l.dose, l.unit),
                     notes
                 );
             }

@@ -3,7 +3,7 @@
 use crate::fr;
 use crate::protocol::{Protocol, Unit};
 
-use super::ProposedLine;
+use super::{Dose, ProposedLine};
 
 /// `1 000 mg`, `2 comprimés`, `15 mL`.
 pub fn amount(n: u32, unit: Unit) -> String {
@@ -14,19 +14,16 @@ pub fn amount(n: u32, unit: Unit) -> String {
 }
 
 /// `1 000 mg par prise, au plus 3 000 mg par jour, pendant 5 jours`.
-pub fn dose(line: &ProposedLine) -> String {
-    let d = &line.dose;
+pub fn dose(d: &Dose, unit: Unit) -> String {
     let per_dose = match d.per_dose_min {
-        Some(min) if min < d.per_dose => format!(
-            "{} à {}",
-            fr::int(u64::from(min)),
-            amount(d.per_dose, line.unit)
-        ),
-        _ => amount(d.per_dose, line.unit),
+        Some(min) if min < d.per_dose => {
+            format!("{} à {}", fr::int(u64::from(min)), amount(d.per_dose, unit))
+        }
+        _ => amount(d.per_dose, unit),
     };
     format!(
         "{per_dose} par prise, au plus {} par jour, pendant {}",
-        amount(d.max_per_day, line.unit),
+        amount(d.max_per_day, unit),
         fr::plural(u64::from(d.days), "jour", "jours")
     )
 }

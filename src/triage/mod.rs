@@ -13,6 +13,7 @@ pub mod doses;
 mod evaluate;
 pub mod facts;
 pub mod json;
+pub mod selection;
 pub mod sequence;
 
 pub use doses::Dose;

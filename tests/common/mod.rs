@@ -85,16 +85,162 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> O
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("run protocoop");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command may exit without reading its input (e.g. a usage error).
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     let out = child.wait_with_output().unwrap();
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+// --- Ledger fixtures --------------------------------------------------------
+
+use chrono::{DateTime, NaiveDate, Utc};
+use protocoop::act::{ActRecord, ActRequest, prepare};
+use protocoop::ids::Rpps;
+use protocoop::ledger::{Ledger, Recorded};
+use protocoop::registry::{
+    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord, hash_pin,
+};
+
+pub const DELEGUE: &str = "10005173140";
+pub const DELEGUE_2: &str = "10000000017";
+pub const UNTRAINED: &str = "10000000025";
+pub const DELEGANT: &str = "10000000009";
+pub const PIN: &str = "1234";
+
+pub fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+pub fn rpps(s: &str) -> Rpps {
+    Rpps::parse(s).unwrap()
+}
+
+fn delegue(
+    rpps_: &str,
+    name: &str,
+    trained_on: Option<&str>,
+    pin_hash: &str,
+    now: DateTime<Utc>,
+) -> ProfessionalRecord {
+    ProfessionalRecord::Delegue(DelegueRecord {
+        v: 1,
+        rpps: rpps(rpps_),
+        name: name.into(),
+        profession: Profession::Pharmacien,
+        trained_on: trained_on.map(|d| d.parse::<NaiveDate>().unwrap()),
+        pin_hash: pin_hash.into(),
+        active: true,
+        recorded_at: now,
+    })
+}
+
+/// A ledger with a structure, two trained délégués and one untrained (PIN
+/// 1234 for all), and one délégant.
+pub fn setup_ledger(dir: &Path, now: DateTime<Utc>) -> Ledger {
+    let mut l = Ledger::open(dir, now).unwrap();
+    l.set_structure(&StructureRecord {
+        v: 1,
+        name: "Pharmacie du Marché".into(),
+        address: "2 place du Marché, 79500 Melle".into(),
+        postal_code: "79500".into(),
+        finess: None,
+        phone: Some("05 49 00 00 00".into()),
+        recorded_at: now,
+    })
+    .unwrap();
+    let pin_hash = hash_pin(PIN).unwrap();
+    l.add_professional(&delegue(
+        DELEGUE,
+        "Marie Durand",
+        Some("2026-01-15"),
+        &pin_hash,
+        now,
+    ))
+    .unwrap();
+    l.add_professional(&delegue(
+        DELEGUE_2,
+        "Luc Bernard",
+        Some("2025-09-01"),
+        &pin_hash,
+        now,
+    ))
+    .unwrap();
+    l.add_professional(&delegue(UNTRAINED, "Jean Nouveau", None, &pin_hash, now))
+        .unwrap();
+    l.add_professional(&ProfessionalRecord::Delegant(DelegantRecord {
+        v: 1,
+        rpps: rpps(DELEGANT),
+        name: "Dr Claire Exemple".into(),
+        address: Some("1 rue des Dentistes, 79500 Melle".into()),
+        phone: None,
+        active: true,
+        recorded_at: now,
+    }))
+    .unwrap();
+    l
+}
+
+/// An adult abscess, as `act record` takes it; `extra` overrides fields.
+pub fn abscess_input(extra: serde_json::Value) -> String {
+    let mut v = serde_json::json!({
+        "patient": {"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
+                    "weight_kg": 78, "postal_code": "79500"},
+        "facts": {"pain_score": 6, "sympt.abscess": true},
+        "delegue_rpps": DELEGUE,
+        "delegant_rpps": DELEGANT,
+        "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]
+    });
+    merge(&mut v, extra);
+    v.to_string()
+}
+
+fn merge(a: &mut serde_json::Value, b: serde_json::Value) {
+    match (a, b) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            for (k, v) in b {
+                merge(a.entry(k).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (a, b) => *a = b,
+    }
+}
+
+/// Prepares an act from JSON input against `protocol`.
+pub fn prepared(
+    l: &Ledger,
+    protocol: &Protocol,
+    input: &str,
+    now: DateTime<Utc>,
+) -> protocoop::Result<ActRecord> {
+    let req = ActRequest::from_json(input)?;
+    prepare(protocol, &l.registry()?, l.device_id(), &req, now)
+}
+
+/// Prepares and records an act.
+pub fn record(
+    l: &mut Ledger,
+    protocol: &Protocol,
+    input: &str,
+    now: DateTime<Utc>,
+) -> protocoop::Result<Recorded> {
+    let act = prepared(l, protocol, input, now)?;
+    l.record_act(act)
+}
+
+/// The bundled protocol, validated by the example délégant (not training).
+pub fn validated_protocol() -> Protocol {
+    let text = protocoop::protocol::validation::validated_copy(
+        protocoop::protocol::BUNDLED_TEXT,
+        "test",
+        "Dr Claire Exemple",
+        DELEGANT,
+        "2026-01-10".parse().unwrap(),
+        "2026-11-23".parse().unwrap(),
+    )
+    .unwrap();
+    Protocol::parse(&text, "validé.toml").unwrap()
 }

@@ -1,0 +1,15 @@
+//! One act, from the délégué's input to the record the ledger stores.
+//!
+//! Pure: [`ActRequest::from_json`] parses and checks the input once;
+//! [`prepare`] re-runs the triage on the facts, applies every rule of the
+//! act (trained délégué, known délégant, age from the date of birth, lines
+//! that were proposed) and returns the [`ActRecord`] to append. The ledger
+//! only numbers it and stores it.
+
+mod input;
+mod prepare;
+mod record;
+
+pub use input::{ActRequest, Patient, Sex};
+pub use prepare::{DEFERRED_AFTER_MINUTES, age_on, prepare};
+pub use record::{ActRecord, Payment, PersonRef, PrescribedLine, ProtocolRef, StructureRef};

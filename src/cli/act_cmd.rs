@@ -1,0 +1,274 @@
+//! `protocoop act record | show | list | void`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::{Cli, Context, read_input, read_stdin, stdout_error};
+use crate::act::{ActRequest, prepare};
+use crate::calendar::Month;
+use crate::error::{Error, Result};
+use crate::fr;
+use crate::ids::Rpps;
+use crate::ledger::{ActStatus, ActView, FollowupEvent};
+use crate::registry::parse_pin;
+use crate::triage::describe;
+
+#[derive(Debug, Subcommand)]
+pub enum ActCommand {
+    /// Enregistrer un acte (faits, patient, délégué, délégant, lignes choisies).
+    Record {
+        /// L'acte en JSON ; « - » pour l'entrée standard (après la ligne du PIN).
+        #[arg(long, value_name = "FICHIER|-")]
+        input: PathBuf,
+        /// Lire le code PIN du délégué sur la première ligne de l'entrée standard.
+        #[arg(long)]
+        pin_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Afficher un acte (par numéro, 2026-0042, ou identifiant).
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lister les actes, tous ou d'un mois.
+    List {
+        #[arg(long, value_name = "AAAA-MM")]
+        month: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Annuler un acte (il reste au registre, marqué annulé, hors totaux).
+    Void {
+        id: String,
+        /// RPPS du délégué qui annule.
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+}
+
+/// `--pin-stdin`: the PIN on the first line, the rest (if any) for `-`.
+fn pin_and_rest(pin_stdin: bool) -> Result<(String, String)> {
+    if !pin_stdin {
+        return Err(Error::input(
+            "--pin-stdin",
+            "le code PIN du délégué est obligatoire : passez-le sur la première ligne de l'entrée standard",
+        ));
+    }
+    let stdin = read_stdin()?;
+    let (first, rest) = stdin.split_once('\n').unwrap_or((stdin.as_str(), ""));
+    Ok((parse_pin("PIN", first)?, rest.to_string()))
+}
+
+pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode> {
+    let cx = Context::new(cli)?;
+    match cmd {
+        ActCommand::Record {
+            input,
+            pin_stdin,
+            json,
+        } => {
+            let (pin, rest) = pin_and_rest(*pin_stdin)?;
+            let text = if input.as_os_str() == "-" {
+                rest
+            } else {
+                read_input(input)?
+            };
+            let req = ActRequest::from_json(&text)?;
+            let protocol = super::load_protocol(cli)?;
+            let mut ledger = cx.ledger()?;
+            ledger.authenticate(&req.delegue, &pin, cx.now)?;
+            let registry = ledger.registry()?;
+            let act = prepare(&protocol, &registry, ledger.device_id(), &req, cx.now)?;
+            let training = act.training;
+            let r = ledger.record_act(act)?;
+            if *json {
+                writeln!(out, "{}", serde_json::to_string(&r).expect("serializes"))
+                    .map_err(stdout_error)?;
+            } else {
+                writeln!(
+                    out,
+                    "Acte {} enregistré (entrée {}, code de vérification {}){}",
+                    r.number,
+                    r.seq,
+                    &r.hash[..8],
+                    if training {
+                        " — MODE FORMATION, non rémunéré"
+                    } else {
+                        ""
+                    }
+                )
+                .map_err(stdout_error)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ActCommand::Show { id, json } => {
+            let view = cx.existing_ledger()?.act(id)?;
+            if *json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&view).expect("serializes")
+                )
+                .map_err(stdout_error)?;
+            } else {
+                write!(out, "{}", human(&view)).map_err(stdout_error)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ActCommand::List { month, json } => {
+            let month: Option<Month> = month.as_deref().map(str::parse).transpose()?;
+            let acts = cx.existing_ledger()?.acts(month)?;
+            if *json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&acts).expect("serializes")
+                )
+                .map_err(stdout_error)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if acts.is_empty() {
+                writeln!(out, "Aucun acte.").map_err(stdout_error)?;
+            }
+            for a in &acts {
+                let when = chrono::DateTime::parse_from_rfc3339(&a.occurred_at)
+                    .map(|t| fr::datetime(t.with_timezone(&chrono::Utc)))
+                    .unwrap_or_else(|_| a.occurred_at.clone());
+                writeln!(
+                    out,
+                    "{}  {}  délégué {}  {}{}{}",
+                    a.number,
+                    when,
+                    a.delegue_rpps,
+                    if a.taken_in_charge {
+                        "prise en charge"
+                    } else {
+                        "orientation"
+                    },
+                    if a.training { "  [formation]" } else { "" },
+                    if a.void { "  [ANNULÉ]" } else { "" }
+                )
+                .map_err(stdout_error)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ActCommand::Void {
+            id,
+            by,
+            reason,
+            pin_stdin,
+        } => {
+            let by = Rpps::parse(by)
+                .map_err(|p| Error::input("--by", format!("RPPS « {by} » invalide : {p}")))?;
+            if reason.trim().is_empty() {
+                return Err(Error::input(
+                    "--reason",
+                    "le motif d'annulation est obligatoire",
+                ));
+            }
+            let (pin, _) = pin_and_rest(*pin_stdin)?;
+            let mut ledger = cx.existing_ledger()?;
+            // Find the act before asking for the PIN, so a typo costs no attempt.
+            ledger.act(id)?;
+            ledger.authenticate(&by, &pin, cx.now)?;
+            let r = ledger.add_followup(
+                id,
+                Some(&by),
+                FollowupEvent::Void {
+                    reason: reason.trim().to_string(),
+                },
+                cx.now,
+            )?;
+            writeln!(
+                out,
+                "Acte {} annulé (entrée {}) : il reste au registre, hors totaux.",
+                r.number, r.seq
+            )
+            .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn human(v: &ActView) -> String {
+    let a = &v.act;
+    let mut s = format!(
+        "Acte {} — {}{}\n",
+        a.number,
+        fr::datetime(a.occurred_at),
+        if a.deferred {
+            format!(" (saisi le {})", fr::datetime(a.recorded_at))
+        } else {
+            String::new()
+        }
+    );
+    if let ActStatus::Void { reason, at, .. } = &v.status {
+        s += &format!("ANNULÉ le {} : {reason}\n", fr::datetime(*at));
+    }
+    if a.training {
+        s += "MODE FORMATION (protocole non validé) — non rémunéré\n";
+    }
+    s += &format!(
+        "Protocole : {} version {}\nStructure : {}\nDélégué : {} ({}, RPPS {})\nDélégant : {} (RPPS {})\n",
+        a.protocol.id,
+        a.protocol.version,
+        a.structure.name,
+        a.delegue.name,
+        a.delegue.profession.as_deref().unwrap_or(""),
+        a.delegue.rpps,
+        a.delegant.name,
+        a.delegant.rpps
+    );
+    s += &format!(
+        "Patient : {} {}, né(e) le {}, {} ans{}\n",
+        a.patient.last_name.to_uppercase(),
+        a.patient.first_name,
+        fr::date(a.patient.birth_date),
+        a.patient.age_years,
+        a.patient
+            .weight_kg
+            .map(|w| format!(", {} kg", w.to_string().replace('.', ",")))
+            .unwrap_or_default()
+    );
+    match (&a.outcome.orientation, &a.outcome.urgency) {
+        (Some(o), _) => {
+            s += &format!(
+                "Décision : non pris en charge — {o} (motifs : {})\n",
+                a.outcome.reasons.join(", ")
+            )
+        }
+        (None, Some(u)) => s += &format!("Décision : prise en charge — rendez-vous dentaire {u}\n"),
+        _ => {}
+    }
+    for l in &a.prescription {
+        s += &format!(
+            "  - {} {} : {}\n",
+            l.dci,
+            l.strength,
+            describe::dose(&l.dose(), l.unit)
+        );
+    }
+    s += &format!(
+        "Rémunération : délégué {}, délégant {}\n",
+        fr::money(i64::from(a.payment.delegue_cents)),
+        fr::money(i64::from(a.payment.delegant_cents))
+    );
+    for f in &v.followups {
+        s += &format!(
+            "Suivi du {} : {}\n",
+            fr::datetime(f.recorded_at),
+            f.event.type_name()
+        );
+    }
+    s += &format!("Registre : entrée {}, empreinte {}\n", v.seq, v.hash);
+    s
+}

@@ -1,0 +1,123 @@
+//! `protocoop followup add`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::{Cli, Context, stdout_error};
+use crate::error::{Error, Result};
+use crate::ids::Rpps;
+use crate::ledger::{AdverseNature, FollowupEvent, Severity};
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupCommand {
+    /// Ajouter un suivi à un acte.
+    Add(AddArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Le délégant a dû reprendre le patient.
+    Reprise,
+    /// Événement indésirable (avec --severity, --nature).
+    AdverseEvent,
+    /// Satisfaction du patient (--score 1 à 5).
+    PatientSatisfaction,
+    /// Satisfaction du professionnel (--score 1 à 5).
+    ProfessionalSatisfaction,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// L'acte : numéro (2026-0042) ou identifiant.
+    #[arg(long)]
+    act: String,
+    #[arg(long, value_enum)]
+    kind: KindArg,
+    /// Gravité d'un événement indésirable : legere, moderee, grave.
+    #[arg(long)]
+    severity: Option<String>,
+    /// Nature d'un événement indésirable : allergie, effet-indesirable, aggravation, erreur-de-delivrance, autre.
+    #[arg(long)]
+    nature: Option<String>,
+    /// Note de satisfaction, de 1 à 5.
+    #[arg(long)]
+    score: Option<u8>,
+    /// Texte libre.
+    #[arg(long)]
+    text: Option<String>,
+    /// RPPS de la personne qui enregistre le suivi.
+    #[arg(long)]
+    by: Option<String>,
+}
+
+pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<ExitCode> {
+    let FollowupCommand::Add(a) = cmd;
+    let cx = Context::new(cli)?;
+    let text = a
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    let score = |kind: &str| {
+        a.score.ok_or_else(|| {
+            Error::input("--score", format!("note de 1 à 5 obligatoire pour {kind}"))
+        })
+    };
+    let event = match a.kind {
+        KindArg::Reprise => FollowupEvent::Reprise { text },
+        KindArg::AdverseEvent => {
+            let severity = a.severity.as_deref().ok_or_else(|| {
+                Error::input(
+                    "--severity",
+                    "gravité obligatoire : legere, moderee ou grave",
+                )
+            })?;
+            let severity = Severity::parse(severity).ok_or_else(|| {
+                Error::input(
+                    "--severity",
+                    format!("« {severity} » : legere, moderee ou grave"),
+                )
+            })?;
+            let nature = match a.nature.as_deref() {
+                None => AdverseNature::Autre,
+                Some(n) => AdverseNature::parse(n).ok_or_else(|| {
+                    let all: Vec<&str> = AdverseNature::ALL.iter().map(|n| n.cli_name()).collect();
+                    Error::input("--nature", format!("« {n} » : {}", all.join(", ")))
+                })?,
+            };
+            FollowupEvent::AdverseEvent {
+                nature,
+                severity,
+                text,
+            }
+        }
+        KindArg::PatientSatisfaction => FollowupEvent::PatientSatisfaction {
+            score: score("la satisfaction du patient")?,
+            text,
+        },
+        KindArg::ProfessionalSatisfaction => FollowupEvent::ProfessionalSatisfaction {
+            score: score("la satisfaction du professionnel")?,
+            text,
+        },
+    };
+    let by = a
+        .by
+        .as_deref()
+        .map(|b| {
+            Rpps::parse(b).map_err(|p| Error::input("--by", format!("RPPS « {b} » invalide : {p}")))
+        })
+        .transpose()?;
+    let r = cx
+        .existing_ledger()?
+        .add_followup(&a.act, by.as_ref(), event, cx.now)?;
+    writeln!(
+        out,
+        "Suivi ajouté à l'acte {} (entrée {}).",
+        r.number, r.seq
+    )
+    .map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,99 @@
+//! The hash chain: one append-only, gap-free log of entries.
+//!
+//! `hash = SHA-256("protocoop-ledger-v1" ‖ seq ‖ prev_hash ‖ len(kind) ‖
+//! kind ‖ len(payload) ‖ payload)`, integers big-endian. The payload is
+//! stored exactly as hashed (canonical JSON bytes); any later change to any
+//! entry breaks every hash after it.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+
+use super::index;
+use crate::error::Result;
+
+const DOMAIN: &[u8] = b"protocoop-ledger-v1";
+
+/// What an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// First entry: the device's identity.
+    Genesis,
+    Structure,
+    Professional,
+    Act,
+    Followup,
+    /// A month closed: count, totals, head hash.
+    Closure,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Genesis,
+        Kind::Structure,
+        Kind::Professional,
+        Kind::Act,
+        Kind::Followup,
+        Kind::Closure,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Genesis => "genesis",
+            Kind::Structure => "structure",
+            Kind::Professional => "professional",
+            Kind::Act => "act",
+            Kind::Followup => "followup",
+            Kind::Closure => "closure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The hash of one entry.
+pub fn entry_hash(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(DOMAIN);
+    h.update(seq.to_be_bytes());
+    h.update(prev_hash);
+    h.update((kind.len() as u32).to_be_bytes());
+    h.update(kind.as_bytes());
+    h.update((payload.len() as u64).to_be_bytes());
+    h.update(payload);
+    h.finalize().into()
+}
+
+/// The last entry's seq and hash; `(0, zeros)` for an empty log.
+pub(super) fn head(tx: &Transaction) -> Result<(u64, [u8; 32])> {
+    let row: Option<(i64, Vec<u8>)> = tx
+        .prepare_cached("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        Some((seq, hash)) => (seq as u64, hash.try_into().unwrap_or([0; 32])),
+        None => (0, [0; 32]),
+    })
+}
+
+/// Appends one entry and its derived rows. Must run inside a
+/// `BEGIN IMMEDIATE` transaction, so that two writers can never both read
+/// the same head and fork the chain.
+pub(super) fn append(tx: &Transaction, kind: Kind, payload: &[u8]) -> Result<(u64, [u8; 32])> {
+    let (last, prev) = head(tx)?;
+    let seq = last + 1;
+    let hash = entry_hash(seq, &prev, kind.as_str(), payload);
+    tx.prepare_cached(
+        "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        seq as i64,
+        kind.as_str(),
+        payload,
+        &prev[..],
+        &hash[..]
+    ])?;
+    index::index_entry(tx, seq, kind, payload)?;
+    Ok((seq, hash))
+}

@@ -1,0 +1,119 @@
+//! Month closures: a closure entry seals the chain up to its head, with the
+//! month's count and totals, and is copied outside the database.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Paris;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::chain::{self, Kind};
+use super::index::decode;
+use super::{Ledger, Recorded, anchors, to_bytes};
+use crate::act::ActRecord;
+use crate::calendar::Month;
+use crate::error::{Refusal, Result};
+
+/// Stored payload of a `closure` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosureRecord {
+    pub v: u32,
+    pub month: String,
+    /// The entries this closure seals: from just after the previous closure
+    /// up to the head when it was written.
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub head_hash: String,
+    /// Acts of the month (by Paris date), void or not.
+    pub count: u64,
+    /// Of which: not void, not training.
+    pub screenings: u64,
+    pub prises_en_charge: u64,
+    pub remuneration_cents: u64,
+    pub closed_at: DateTime<Utc>,
+}
+
+impl Ledger {
+    /// The closures written so far, oldest first.
+    pub fn closures(&self) -> Result<Vec<(u64, ClosureRecord)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, payload FROM entries WHERE kind = 'closure' ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq = r.get::<_, i64>(0)? as u64;
+            out.push((seq, decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?));
+        }
+        Ok(out)
+    }
+
+    /// Closes a month that is over. Months close in order; a month closed
+    /// once stays closed (later acts for it are reported as late entries).
+    pub fn close_month(
+        &mut self,
+        month: Month,
+        now: DateTime<Utc>,
+    ) -> Result<(Recorded, ClosureRecord)> {
+        if now.with_timezone(&Paris).date_naive() < month.next().first_day() {
+            return Err(Refusal::MonthNotOver(month.to_string()).into());
+        }
+        let last = self.closures()?.pop();
+        if let Some((_, c)) = &last
+            && c.month.as_str() >= month.to_string().as_str()
+        {
+            return Err(
+                Refusal::MonthAlreadyClosed(if c.month == month.to_string() {
+                    month.to_string()
+                } else {
+                    format!(
+                        "{month} (un mois postérieur, {}, est déjà clôturé)",
+                        c.month
+                    )
+                })
+                .into(),
+            );
+        }
+        let first_seq = last.map_or(1, |(seq, _)| seq + 1);
+        let acts = self.act_records(Some(month))?;
+        let dir = self.dir.clone();
+        let (recorded, closure) = self.write(|tx| {
+            let (head_seq, head_hash) = chain::head(tx)?;
+            let counted: Vec<&ActRecord> = acts
+                .iter()
+                .filter(|(a, void)| !void && !a.training)
+                .map(|(a, _)| a)
+                .collect();
+            let closure = ClosureRecord {
+                v: 1,
+                month: month.to_string(),
+                first_seq,
+                last_seq: head_seq,
+                head_hash: hex::encode(head_hash),
+                count: acts.len() as u64,
+                screenings: counted.len() as u64,
+                prises_en_charge: counted.iter().filter(|a| a.taken_in_charge()).count() as u64,
+                remuneration_cents: counted
+                    .iter()
+                    .map(|a| u64::from(a.payment.delegue_cents + a.payment.delegant_cents))
+                    .sum(),
+                closed_at: now,
+            };
+            let (seq, hash) = chain::append(tx, Kind::Closure, &to_bytes(&closure))?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_closure', ?1)",
+                params![month.to_string()],
+            )?;
+            Ok((
+                Recorded {
+                    id: month.to_string(),
+                    number: String::new(),
+                    seq,
+                    hash: hex::encode(hash),
+                },
+                closure,
+            ))
+        })?;
+        anchors::append_closure(&dir, &month.to_string(), recorded.seq, &recorded.hash)?;
+        Ok((recorded, closure))
+    }
+}

@@ -1,0 +1,193 @@
+//! Follow-ups appended to an act: reprise by the délégant, adverse event,
+//! satisfaction, documents issued, and voiding (the act stays, marked void).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::chain::{self, Kind};
+use super::{ActStatus, Ledger, Recorded, to_bytes};
+use crate::error::{Error, Refusal, Result};
+use crate::ids::Rpps;
+
+/// Stored payload of a `followup` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowupRecord {
+    pub v: u32,
+    pub act_id: String,
+    pub act_number: String,
+    /// RPPS of who recorded it, when known.
+    pub by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub event: FollowupEvent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Legere,
+    Moderee,
+    Grave,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "legere" | "légère" => Some(Severity::Legere),
+            "moderee" | "modérée" => Some(Severity::Moderee),
+            "grave" => Some(Severity::Grave),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Legere => "légère",
+            Severity::Moderee => "modérée",
+            Severity::Grave => "grave",
+        }
+    }
+}
+
+/// Categories of adverse events, for the CPTS's « nature » indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdverseNature {
+    Allergie,
+    EffetIndesirable,
+    Aggravation,
+    ErreurDeDelivrance,
+    Autre,
+}
+
+impl AdverseNature {
+    pub const ALL: [AdverseNature; 5] = [
+        AdverseNature::Allergie,
+        AdverseNature::EffetIndesirable,
+        AdverseNature::Aggravation,
+        AdverseNature::ErreurDeDelivrance,
+        AdverseNature::Autre,
+    ];
+
+    pub fn parse(s: &str) -> Option<AdverseNature> {
+        AdverseNature::ALL.into_iter().find(|n| n.cli_name() == s)
+    }
+
+    /// The value on the command line (`effet-indesirable`).
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            AdverseNature::Allergie => "allergie",
+            AdverseNature::EffetIndesirable => "effet-indesirable",
+            AdverseNature::Aggravation => "aggravation",
+            AdverseNature::ErreurDeDelivrance => "erreur-de-delivrance",
+            AdverseNature::Autre => "autre",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AdverseNature::Allergie => "réaction allergique",
+            AdverseNature::EffetIndesirable => "effet indésirable d'un médicament",
+            AdverseNature::Aggravation => "aggravation de l'état du patient",
+            AdverseNature::ErreurDeDelivrance => "erreur de prescription ou de délivrance",
+            AdverseNature::Autre => "autre",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FollowupEvent {
+    /// The délégant had to take the patient over.
+    Reprise {
+        text: Option<String>,
+    },
+    AdverseEvent {
+        nature: AdverseNature,
+        severity: Severity,
+        text: Option<String>,
+    },
+    PatientSatisfaction {
+        score: u8,
+        text: Option<String>,
+    },
+    ProfessionalSatisfaction {
+        score: u8,
+        text: Option<String>,
+    },
+    /// A document rendered for the act (first issue or reprint).
+    Document {
+        document: String,
+        sha256: String,
+        renderer: String,
+        reprint: bool,
+    },
+    Void {
+        reason: String,
+    },
+}
+
+impl FollowupEvent {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            FollowupEvent::Reprise { .. } => "reprise",
+            FollowupEvent::AdverseEvent { .. } => "adverse_event",
+            FollowupEvent::PatientSatisfaction { .. } => "patient_satisfaction",
+            FollowupEvent::ProfessionalSatisfaction { .. } => "professional_satisfaction",
+            FollowupEvent::Document { .. } => "document",
+            FollowupEvent::Void { .. } => "void",
+        }
+    }
+
+    /// Checks scores and texts.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            FollowupEvent::PatientSatisfaction { score, .. }
+            | FollowupEvent::ProfessionalSatisfaction { score, .. }
+                if !(1..=5).contains(score) =>
+            {
+                Err(Error::input(
+                    "--score",
+                    format!("note {score} : entre 1 et 5"),
+                ))
+            }
+            FollowupEvent::Void { reason } if reason.trim().is_empty() => Err(Error::input(
+                "--reason",
+                "le motif d'annulation est obligatoire",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Ledger {
+    /// Appends a follow-up to an act (found by id or number). A void act
+    /// takes no further follow-up.
+    pub fn add_followup(
+        &mut self,
+        act: &str,
+        by: Option<&Rpps>,
+        event: FollowupEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        event.validate()?;
+        let view = self.act(act)?;
+        if let ActStatus::Void { .. } = view.status {
+            return Err(Refusal::ActVoid(view.act.number).into());
+        }
+        let record = FollowupRecord {
+            v: 1,
+            act_id: view.act.id.clone(),
+            act_number: view.act.number.clone(),
+            by: by.map(|r| r.to_string()),
+            recorded_at: now,
+            event,
+        };
+        let (seq, hash) = self.write(|tx| chain::append(tx, Kind::Followup, &to_bytes(&record)))?;
+        Ok(Recorded {
+            id: view.act.id,
+            number: view.act.number,
+            seq,
+            hash: hex::encode(hash),
+        })
+    }
+}

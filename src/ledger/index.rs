@@ -1,0 +1,87 @@
+//! Query tables derived from the log (`acts`, `followups`). They are
+//! maintained in the same transaction as each append and can be rebuilt from
+//! the entries at any time; never the other way round.
+
+use rusqlite::{Transaction, params};
+
+use super::chain::Kind;
+use super::followups::{FollowupEvent, FollowupRecord};
+use crate::act::ActRecord;
+use crate::calendar::Month;
+use crate::error::{Error, Result};
+
+/// Adds the derived rows of one entry.
+pub(super) fn index_entry(tx: &Transaction, seq: u64, kind: Kind, payload: &[u8]) -> Result<()> {
+    match kind {
+        Kind::Act => {
+            let a: ActRecord = decode(seq, payload)?;
+            let month = Month::of_instant(a.occurred_at);
+            let n = number_within_year(seq, &a.number)?;
+            tx.prepare_cached(
+                "INSERT INTO acts (seq, id, number, year, n, month, occurred_at, recorded_at, delegue_rpps, \
+                 delegant_rpps, taken_in_charge, training, void_seq) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
+            )?
+            .execute(params![
+                    seq as i64,
+                    a.id,
+                    a.number,
+                    month.year,
+                    n,
+                    month.to_string(),
+                    a.occurred_at.to_rfc3339(),
+                    a.recorded_at.to_rfc3339(),
+                    a.delegue.rpps,
+                    a.delegant.rpps,
+                    a.taken_in_charge(),
+                    a.training,
+                ])?;
+        }
+        Kind::Followup => {
+            let f: FollowupRecord = decode(seq, payload)?;
+            tx.prepare_cached("INSERT INTO followups (seq, act_id, type) VALUES (?1, ?2, ?3)")?
+                .execute(params![seq as i64, f.act_id, f.event.type_name()])?;
+            if let FollowupEvent::Void { .. } = f.event {
+                tx.execute(
+                    "UPDATE acts SET void_seq = ?1 WHERE id = ?2",
+                    params![seq as i64, f.act_id],
+                )?;
+            }
+        }
+        Kind::Genesis | Kind::Structure | Kind::Professional | Kind::Closure => {}
+    }
+    Ok(())
+}
+
+/// The running number of an act inside its year: `2026-0042` → 42.
+fn number_within_year(seq: u64, number: &str) -> Result<i64> {
+    number
+        .split_once('-')
+        .and_then(|(_, n)| n.parse().ok())
+        .ok_or_else(|| {
+            Error::Corrupt(format!(
+                "entrée {seq} : numéro d'acte « {number} » illisible"
+            ))
+        })
+}
+
+/// Rebuilds every derived table from the log.
+pub(super) fn rebuild(tx: &Transaction) -> Result<()> {
+    tx.execute_batch("DELETE FROM followups; DELETE FROM acts;")?;
+    let mut stmt = tx.prepare("SELECT seq, kind, payload FROM entries ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let payload: Vec<u8> = r.get(2)?;
+        if let Some(kind) = Kind::parse(&kind) {
+            index_entry(tx, seq as u64, kind, &payload)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn decode<T: serde::de::DeserializeOwned>(seq: u64, payload: &[u8]) -> Result<T> {
+    serde_json::from_slice(payload)
+        .map_err(|e| Error::Corrupt(format!("entrée {seq} illisible : {e}")))
+}

@@ -1,0 +1,203 @@
+//! The act ledger: a local, tamper-evident record of everything done under
+//! the protocol on this device.
+//!
+//! - [`store`]: SQLite file, permissions, pragmas, error messages;
+//! - [`schema`]: versions and migrations;
+//! - [`chain`]: the append-only, hash-chained entry log;
+//! - [`index`]: query tables derived from the log;
+//! - [`registry`], [`acts`], [`followups`], [`closure`]: what is appended;
+//! - [`verify`] and [`anchors`]: proving nothing was changed or removed.
+
+mod acts;
+pub mod anchors;
+pub mod chain;
+mod closure;
+mod followups;
+mod index;
+mod registry;
+pub mod schema;
+mod store;
+pub mod verify;
+
+pub use acts::{ActStatus, ActSummary, ActView};
+pub use closure::ClosureRecord;
+pub use followups::{AdverseNature, FollowupEvent, FollowupRecord, Severity};
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use chain::Kind;
+
+/// The database file inside the data folder.
+pub const DB_FILE: &str = "ledger.sqlite";
+
+/// What an append returns: enough to find the entry again and to check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub id: String,
+    pub number: String,
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// The first entry: who this device is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct GenesisRecord {
+    v: u32,
+    device_id: String,
+    created_at: DateTime<Utc>,
+    software: String,
+}
+
+/// An open ledger in a data folder.
+pub struct Ledger {
+    conn: Connection,
+    dir: PathBuf,
+    device_id: String,
+}
+
+/// The data folder: `--data-dir`, else `PROTOCOOP_DATA_DIR` (both handled by
+/// the caller), else the OS's per-user data folder.
+pub fn default_data_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("fr", "protocoop", "protocoop")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::input(
+                "--data-dir",
+                "dossier personnel introuvable : indiquez le dossier de données avec --data-dir",
+            )
+        })
+}
+
+impl Ledger {
+    /// Opens the ledger in `dir`, creating the folder, the database and the
+    /// genesis entry on first use.
+    pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+        let db = dir.join(DB_FILE);
+        store::create_private(dir, &db)?;
+        store::check_writable(dir)?;
+        let mut conn = store::connect(&db)?;
+        schema::migrate(&mut conn)?;
+        let mut ledger = Ledger {
+            conn,
+            dir: dir.to_path_buf(),
+            device_id: String::new(),
+        };
+        ledger.device_id = ledger.ensure_genesis(now)?;
+        Ok(ledger)
+    }
+
+    /// Opens an existing ledger; refuses to create one (read-only commands).
+    pub fn open_existing(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+        if !dir.join(DB_FILE).exists() {
+            return Err(Error::input(
+                "--data-dir",
+                format!(
+                    "aucun registre dans « {} » : vérifiez le dossier de données",
+                    dir.display()
+                ),
+            ));
+        }
+        Ledger::open(dir, now)
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn ensure_genesis(&mut self, now: DateTime<Utc>) -> Result<String> {
+        let existing: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| Error::Storage(format!("générateur aléatoire indisponible : {e}")))?;
+        let candidate = hex::encode(bytes);
+        self.write(|tx| {
+            // Another process may have created it meanwhile.
+            let existing: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(id) = existing {
+                return Ok(id);
+            }
+            let g = GenesisRecord {
+                v: 1,
+                device_id: candidate.clone(),
+                created_at: now,
+                software: format!("protocoop {}", env!("CARGO_PKG_VERSION")),
+            };
+            chain::append(tx, Kind::Genesis, &to_bytes(&g))?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('device_id', ?1)",
+                [&candidate],
+            )?;
+            Ok(candidate.clone())
+        })
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction, commits, then refreshes
+    /// the head anchor. Either everything `f` wrote is committed or nothing.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        let (seq, hash) = chain::head(&tx)?;
+        tx.commit()?;
+        if seq > 0 {
+            anchors::write_head(&self.dir, seq, &hex::encode(hash));
+        }
+        Ok(out)
+    }
+
+    /// Appends one entry of `kind` in its own transaction.
+    fn append(&mut self, kind: Kind, payload: &[u8]) -> Result<(u64, String)> {
+        self.write(|tx| chain::append(tx, kind, payload).map(|(s, h)| (s, hex::encode(h))))
+    }
+
+    /// Recomputes the chain and compares it with the external anchors.
+    pub fn verify(&self) -> Result<verify::Report> {
+        verify::verify(&self.conn, &self.dir)
+    }
+
+    /// Number of entries in the log.
+    pub fn len(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// The raw connection, for benchmarks and tamper tests only.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Canonical bytes of a payload: serde_json of a struct (fixed field order,
+/// no spaces), amounts in cents, UTC RFC 3339 times.
+fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("ledger payloads always serialize")
+}

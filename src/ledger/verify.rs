@@ -1,0 +1,158 @@
+//! `verify`: recompute the whole chain and compare it with the anchors kept
+//! outside the database; name the first entry that breaks.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::anchors::{self, Anchor};
+use super::chain::{Kind, entry_hash};
+use crate::error::Result;
+
+/// The result of a verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub ok: bool,
+    pub entries: u64,
+    pub head: Option<Head>,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// The first thing found broken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The first bad entry (or, for a truncation, the first missing one).
+    pub seq: u64,
+    /// `gap`, `prev_hash`, `hash_mismatch`, `unknown_kind`, `not_genesis`,
+    /// `truncated` or `anchor_mismatch`.
+    pub what: &'static str,
+    pub message: String,
+}
+
+pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
+    let mut stmt =
+        conn.prepare("SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    let mut expected = 1u64;
+    let mut prev = [0u8; 32];
+    let mut count = 0u64;
+    let mut problem = None;
+    let mut hashes_at_anchors: Vec<(u64, [u8; 32])> = Vec::new();
+    let anchors: Vec<Anchor> = anchors::read_head(dir)
+        .into_iter()
+        .chain(anchors::read_closures(dir))
+        .collect();
+    while let Some(r) = rows.next()? {
+        let seq = r.get::<_, i64>(0)? as u64;
+        let kind = r.get_ref(1)?.as_str().unwrap_or("");
+        let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
+        let prev_hash = r.get_ref(3)?.as_blob().unwrap_or(&[]);
+        let hash = r.get_ref(4)?.as_blob().unwrap_or(&[]);
+        let fail = |what, message: String| Some(Problem { seq, what, message });
+        problem = if seq != expected {
+            Some(Problem {
+                seq: expected,
+                what: "gap",
+                message: format!("entrée {expected} manquante : la suivante présente est la {seq}"),
+            })
+        } else if Kind::parse(kind).is_none() {
+            fail(
+                "unknown_kind",
+                format!("entrée {seq} : type « {kind} » inconnu"),
+            )
+        } else if (seq == 1) != (kind == Kind::Genesis.as_str()) {
+            fail(
+                "not_genesis",
+                format!("entrée {seq} : « genesis » doit être la première entrée et elle seule"),
+            )
+        } else if prev_hash != prev {
+            fail(
+                "prev_hash",
+                format!(
+                    "entrée {seq} : ne suit pas l'entrée {} (empreinte précédente différente)",
+                    seq - 1
+                ),
+            )
+        } else {
+            let computed = entry_hash(seq, &prev, kind, payload);
+            if hash != computed {
+                fail(
+                    "hash_mismatch",
+                    format!(
+                        "entrée {seq} ({kind}) : contenu modifié (empreinte recalculée différente)"
+                    ),
+                )
+            } else {
+                prev = computed;
+                None
+            }
+        };
+        if problem.is_some() {
+            break;
+        }
+        if anchors.iter().any(|a| a.seq == seq) {
+            hashes_at_anchors.push((seq, prev));
+        }
+        count += 1;
+        expected += 1;
+    }
+    if problem.is_none() {
+        problem = check_anchors(&anchors, &hashes_at_anchors, count);
+    }
+    Ok(Report {
+        ok: problem.is_none(),
+        entries: count,
+        head: (count > 0).then(|| Head {
+            seq: count,
+            hash: hex::encode(prev),
+        }),
+        problem,
+    })
+}
+
+fn check_anchors(anchors: &[Anchor], seen: &[(u64, [u8; 32])], last: u64) -> Option<Problem> {
+    for a in anchors {
+        if a.seq > last {
+            return Some(Problem {
+                seq: last + 1,
+                what: "truncated",
+                message: format!(
+                    "registre tronqué : {} enregistre l'entrée {} (empreinte {}…), mais le registre s'arrête à l'entrée {last}",
+                    if a.label == "head" {
+                        "la copie de tête".to_string()
+                    } else {
+                        format!("la clôture de {}", a.label)
+                    },
+                    a.seq,
+                    &a.hash[..a.hash.len().min(12)]
+                ),
+            });
+        }
+        let matches = seen
+            .iter()
+            .any(|(s, h)| *s == a.seq && hex::encode(h) == a.hash);
+        if !matches {
+            return Some(Problem {
+                seq: a.seq,
+                what: "anchor_mismatch",
+                message: format!(
+                    "l'entrée {} ne correspond plus à {} : le registre a été réécrit",
+                    a.seq,
+                    if a.label == "head" {
+                        "la copie de tête".to_string()
+                    } else {
+                        format!("la clôture de {}", a.label)
+                    }
+                ),
+            });
+        }
+    }
+    None
+}

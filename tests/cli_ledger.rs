@@ -1,0 +1,618 @@
+//! The ledger commands, in the exact forms scripts and the CPTS office use.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-11-23T10:00:00Z";
+
+/// A temp folder with a data folder registered through the CLI itself.
+fn registered() -> (TestEnv, String) {
+    let env = TestEnv::new();
+    let data = env.path("data").to_str().unwrap().to_string();
+    let run = |args: &[&str], stdin: &str| {
+        let mut a = vec!["--data-dir", data.as_str()];
+        a.extend_from_slice(args);
+        let out = env.run_env(&a, stdin, &[("PROTOCOOP_NOW", NOW)]);
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        out
+    };
+    let out = run(
+        &[
+            "structure",
+            "set",
+            "--name",
+            "Pharmacie du Marché",
+            "--address",
+            "2 place du Marché, 79500 Melle",
+            "--postal-code",
+            "79500",
+            "--finess",
+            "790000013",
+            "--phone",
+            "05 49 00 00 00",
+        ],
+        "",
+    );
+    assert!(
+        out.stderr
+            .contains("la clé du numéro FINESS ne correspond pas"),
+        "a bad FINESS key is a warning: {out:?}"
+    );
+    run(
+        &[
+            "professional",
+            "add",
+            "--role",
+            "delegue",
+            "--name",
+            "Marie Durand",
+            "--rpps",
+            DELEGUE,
+            "--profession",
+            "pharmacien",
+            "--trained-on",
+            "2026-01-15",
+            "--pin-stdin",
+        ],
+        "1234\n",
+    );
+    run(
+        &[
+            "professional",
+            "add",
+            "--role",
+            "delegant",
+            "--name",
+            "Dr Claire Exemple",
+            "--rpps",
+            DELEGANT,
+            "--address",
+            "1 rue des Dentistes, 79500 Melle",
+            "--phone",
+            "05 49 11 11 11",
+        ],
+        "",
+    );
+    (env, data)
+}
+
+fn cli(env: &TestEnv, data: &str, args: &[&str], stdin: &str) -> Output {
+    let mut a = vec!["--data-dir", data];
+    a.extend_from_slice(args);
+    env.run_env(&a, stdin, &[("PROTOCOOP_NOW", NOW)])
+}
+
+fn entries(env: &TestEnv, data: &str) -> u64 {
+    let out = cli(env, data, &["verify", "--json"], "");
+    serde_json::from_str::<Value>(&out.stdout).unwrap()["entries"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn enregistrement_lecture_liste_json() {
+    let (env, data) = registered();
+    let input = abscess_input(json!({}));
+    let out = cli(
+        &env,
+        &data,
+        &["act", "record", "--input", "-", "--pin-stdin", "--json"],
+        &format!("1234\n{input}"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let r: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(r["number"], "2026-0001");
+    assert_eq!(
+        r["seq"], 5,
+        "after genesis, structure, délégué and délégant"
+    );
+    assert_eq!(r["id"].as_str().unwrap().len(), 16);
+    assert_eq!(r["hash"].as_str().unwrap().len(), 64);
+
+    // --input FILE with the PIN alone on stdin.
+    env.write("acte.json", &input);
+    let out = cli(
+        &env,
+        &data,
+        &["act", "record", "--input", "acte.json", "--pin-stdin"],
+        "1234\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("Acte 2026-0002 enregistré (entrée 6, code de vérification "),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("MODE FORMATION"));
+
+    let show = cli(&env, &data, &["act", "show", "2026-0001", "--json"], "");
+    let v: Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(v["act"]["id"], r["id"]);
+    assert_eq!(v["act"]["patient"]["last_name"], "Martin");
+    assert_eq!(v["act"]["delegant"]["name"], "Dr Claire Exemple");
+    assert_eq!(v["status"]["state"], "valid");
+    assert_eq!(v["hash"], r["hash"]);
+    let show = cli(&env, &data, &["act", "show", r["id"].as_str().unwrap()], "");
+    assert!(
+        show.stdout
+            .contains("Patient : MARTIN Paul, né(e) le 02/03/1986, 40 ans, 78 kg"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout
+            .contains("Délégant : Dr Claire Exemple (RPPS 10000000009)")
+    );
+
+    let list = cli(
+        &env,
+        &data,
+        &["act", "list", "--month", "2026-11", "--json"],
+        "",
+    );
+    let l: Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(l.as_array().unwrap().len(), 2);
+    let list = cli(
+        &env,
+        &data,
+        &["act", "list", "--month", "2026-10", "--json"],
+        "",
+    );
+    assert_eq!(list.stdout.trim(), "[]");
+
+    let pros = cli(&env, &data, &["professional", "list", "--json"], "");
+    assert!(
+        !pros.stdout.contains("argon2"),
+        "the PIN hash never leaves the ledger"
+    );
+    let p: Value = serde_json::from_str(&pros.stdout).unwrap();
+    assert_eq!(p[0]["role"], "delegue");
+    assert_eq!(p[0]["trained_on"], "2026-01-15");
+    assert_eq!(p[1]["role"], "delegant");
+    assert_eq!(cli(&env, &data, &["verify"], "").code, 0);
+}
+
+#[test]
+fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
+    let (env, data) = registered();
+    let before = entries(&env, &data);
+    let cases: Vec<(String, &str, i32, &str)> = vec![
+        (
+            abscess_input(
+                json!({"lines": ["paracetamol", "ibuprofene", "chlorhexidine", "amoxicilline"]}),
+            ),
+            "1234",
+            3,
+            "la ligne « ibuprofene » n'est pas proposée",
+        ),
+        (
+            abscess_input(json!({"delegant_rpps": "10000000017"})),
+            "1234",
+            3,
+            "délégant inconnu (RPPS 10000000017)",
+        ),
+        (
+            abscess_input(json!({"facts": {"age_years": 39}})),
+            "1234",
+            3,
+            "ne correspond pas aux faits (39 ans)",
+        ),
+        (
+            abscess_input(json!({})),
+            "9999",
+            3,
+            "code PIN incorrect — encore 4 essai(s)",
+        ),
+        (
+            abscess_input(json!({"patient": {"sex": "H"}})),
+            "1234",
+            2,
+            "patient.sex : « H » : F ou M attendu",
+        ),
+        (
+            abscess_input(json!({"facts": {"pain_score": "six"}})),
+            "1234",
+            2,
+            "pain_score : nombre entier attendu",
+        ),
+        ("{ pas du json".into(), "1234", 2, "acte : JSON invalide"),
+        (
+            abscess_input(json!({})),
+            "12",
+            2,
+            "PIN : le code PIN doit avoir de 4 à 8 chiffres",
+        ),
+    ];
+    for (input, pin, code, message) in cases {
+        let out = cli(
+            &env,
+            &data,
+            &["act", "record", "--input", "-", "--pin-stdin"],
+            &format!("{pin}\n{input}"),
+        );
+        assert_eq!(out.code, code, "{message}: {out:?}");
+        assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+    let out = cli(
+        &env,
+        &data,
+        &["act", "record", "--input", "-"],
+        &abscess_input(json!({})),
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--pin-stdin"), "{}", out.stderr);
+    assert_eq!(entries(&env, &data), before, "nothing written by refusals");
+}
+
+#[test]
+fn cinq_pin_faux_verrouillent_puis_deverrouillage_apres_cinq_minutes() {
+    let (env, data) = registered();
+    let input = abscess_input(json!({}));
+    let record = |pin: &str, now: &str| {
+        env.run_env(
+            &[
+                "--data-dir",
+                &data,
+                "act",
+                "record",
+                "--input",
+                "-",
+                "--pin-stdin",
+            ],
+            &format!("{pin}\n{input}"),
+            &[("PROTOCOOP_NOW", now)],
+        )
+    };
+    for _ in 0..4 {
+        assert_eq!(record("0000", NOW).code, 3);
+    }
+    let out = record("0000", NOW);
+    assert!(
+        out.stderr
+            .contains("trop d'essais de code PIN : verrouillé jusqu'à 23/11/2026 à 11:05"),
+        "{}",
+        out.stderr
+    );
+    let out = record("1234", "2026-11-23T10:04:00Z");
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("verrouillé"), "{}", out.stderr);
+    assert_eq!(record("1234", "2026-11-23T10:05:30Z").code, 0);
+}
+
+#[test]
+fn suivis_annulation_et_cloture() {
+    let (env, data) = registered();
+    let input = abscess_input(json!({}));
+    assert_eq!(
+        cli(
+            &env,
+            &data,
+            &["act", "record", "--input", "-", "--pin-stdin"],
+            &format!("1234\n{input}")
+        )
+        .code,
+        0
+    );
+    let ok = |args: &[&str], stdin: &str| {
+        let out = cli(&env, &data, args, stdin);
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        out
+    };
+    ok(
+        &[
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--kind",
+            "reprise",
+            "--text",
+            "reprise au cabinet",
+        ],
+        "",
+    );
+    ok(
+        &[
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--kind",
+            "adverse-event",
+            "--severity",
+            "moderee",
+            "--nature",
+            "allergie",
+            "--text",
+            "urticaire",
+        ],
+        "",
+    );
+    ok(
+        &[
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--kind",
+            "patient-satisfaction",
+            "--score",
+            "5",
+        ],
+        "",
+    );
+    ok(
+        &[
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--kind",
+            "professional-satisfaction",
+            "--score",
+            "4",
+            "--by",
+            DELEGUE,
+        ],
+        "",
+    );
+    let bad = [
+        (vec!["--kind", "adverse-event"], "--severity"),
+        (
+            vec!["--kind", "adverse-event", "--severity", "terrible"],
+            "--severity",
+        ),
+        (
+            vec![
+                "--kind",
+                "adverse-event",
+                "--severity",
+                "grave",
+                "--nature",
+                "magie",
+            ],
+            "--nature",
+        ),
+        (vec!["--kind", "patient-satisfaction"], "--score"),
+        (
+            vec!["--kind", "patient-satisfaction", "--score", "0"],
+            "--score",
+        ),
+    ];
+    for (args, field) in bad {
+        let mut a = vec!["followup", "add", "--act", "2026-0001"];
+        a.extend(args);
+        let out = cli(&env, &data, &a, "");
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(out.stderr.contains(field), "{}", out.stderr);
+    }
+    let out = cli(
+        &env,
+        &data,
+        &[
+            "act",
+            "void",
+            "2026-0001",
+            "--by",
+            DELEGUE,
+            "--reason",
+            "saisie en double",
+            "--pin-stdin",
+        ],
+        "0000\n",
+    );
+    assert_eq!(out.code, 3, "a wrong PIN cannot void");
+    let out = ok(
+        &[
+            "act",
+            "void",
+            "2026-0001",
+            "--by",
+            DELEGUE,
+            "--reason",
+            "saisie en double",
+            "--pin-stdin",
+        ],
+        "1234\n",
+    );
+    assert!(
+        out.stdout.contains("Acte 2026-0001 annulé"),
+        "{}",
+        out.stdout
+    );
+    let v: Value =
+        serde_json::from_str(&ok(&["act", "show", "2026-0001", "--json"], "").stdout).unwrap();
+    assert_eq!(v["status"]["state"], "void");
+    assert_eq!(v["status"]["reason"], "saisie en double");
+    assert_eq!(v["followups"].as_array().unwrap().len(), 5);
+    let out = cli(
+        &env,
+        &data,
+        &["followup", "add", "--act", "2026-0001", "--kind", "reprise"],
+        "",
+    );
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.contains("l'acte 2026-0001 est annulé"),
+        "{}",
+        out.stderr
+    );
+
+    let out = cli(&env, &data, &["close", "--month", "2026-11"], "");
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.contains("le mois 2026-11 n'est pas terminé"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run_env(
+        &["--data-dir", &data, "close", "--month", "2026-11"],
+        "",
+        &[("PROTOCOOP_NOW", "2026-12-01T07:00:00Z")],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("Mois 2026-11 clôturé"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("0 actes"),
+        "the void act is not counted: {}",
+        out.stdout
+    );
+    let out = cli(&env, &data, &["close", "--month", "2026-13"], "");
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn dossier_de_donnees_par_variable_d_environnement_et_lecture_sans_creation() {
+    let env = TestEnv::new();
+    let data = env.path("via-env");
+    let out = env.run_env(
+        &["verify"],
+        "",
+        &[("PROTOCOOP_DATA_DIR", data.to_str().unwrap())],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("aucun registre dans"), "{}", out.stderr);
+    assert!(!data.exists(), "read commands never create a ledger");
+    let out = env.run_env(
+        &[
+            "structure",
+            "set",
+            "--name",
+            "Cabinet infirmier",
+            "--address",
+            "Lezay",
+            "--postal-code",
+            "79120",
+        ],
+        "",
+        &[("PROTOCOOP_DATA_DIR", data.to_str().unwrap())],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(data.join("ledger.sqlite").exists());
+}
+
+#[test]
+fn enregistrement_des_professionnels_saisies_invalides() {
+    let env = TestEnv::new();
+    let d = env.path("d");
+    let d = d.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec![
+                "--role",
+                "delegue",
+                "--name",
+                "A B",
+                "--rpps",
+                "10005173141",
+                "--profession",
+                "pharmacien",
+                "--trained-on",
+                "2026-01-01",
+                "--pin-stdin",
+            ],
+            "1234\n",
+            "--rpps : RPPS « 10005173141 » invalide",
+        ),
+        (
+            vec![
+                "--role",
+                "delegue",
+                "--name",
+                "A B",
+                "--rpps",
+                DELEGUE,
+                "--trained-on",
+                "2026-01-01",
+                "--pin-stdin",
+            ],
+            "1234\n",
+            "--profession",
+        ),
+        (
+            vec![
+                "--role",
+                "delegue",
+                "--name",
+                "A B",
+                "--rpps",
+                DELEGUE,
+                "--profession",
+                "infirmier",
+                "--pin-stdin",
+            ],
+            "1234\n",
+            "--trained-on",
+        ),
+        (
+            vec![
+                "--role",
+                "delegue",
+                "--name",
+                "A B",
+                "--rpps",
+                DELEGUE,
+                "--profession",
+                "infirmier",
+                "--trained-on",
+                "2026-01-01",
+            ],
+            "",
+            "--pin-stdin",
+        ),
+        (
+            vec![
+                "--role",
+                "delegue",
+                "--name",
+                "A B",
+                "--rpps",
+                DELEGUE,
+                "--profession",
+                "infirmier",
+                "--trained-on",
+                "2026-01-01",
+                "--pin-stdin",
+            ],
+            "12ab\n",
+            "4 à 8 chiffres",
+        ),
+        (
+            vec!["--role", "delegant", "--name", "  ", "--rpps", DELEGANT],
+            "",
+            "--name : champ vide",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let mut a = vec!["--data-dir", d, "professional", "add"];
+        a.extend(args);
+        let out = env.run(&a, stdin);
+        assert_eq!(out.code, 2, "{message}: {out:?}");
+        assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
+    }
+    let out = env.run(
+        &[
+            "--data-dir",
+            d,
+            "structure",
+            "set",
+            "--name",
+            "X",
+            "--address",
+            "Y",
+            "--postal-code",
+            "7912",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--postal-code"), "{}", out.stderr);
+}

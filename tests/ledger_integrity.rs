@@ -1,0 +1,545 @@
+//! The ledger as a CPTS must be able to trust it: tampering is caught and
+//! located, crashes and concurrent writers never break or fork the chain,
+//! disk errors leave no partial entry, files are private.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+use protocoop::Error;
+use protocoop::ledger::chain::entry_hash;
+use protocoop::ledger::{DB_FILE, Ledger};
+use protocoop::protocol::Protocol;
+use rusqlite::{Connection, params};
+use serde_json::json;
+
+const NOW: &str = "2026-11-10T10:00:00Z";
+
+/// A ledger with 6 registry entries, acts at 7–9, a closure at 10 and an
+/// act at 11, closed again.
+fn build(dir: &Path) {
+    let p = Protocol::bundled();
+    let mut l = setup_ledger(dir, t(NOW));
+    for _ in 0..3 {
+        record(&mut l, &p, &abscess_input(json!({})), t(NOW)).unwrap();
+    }
+    let (r, _) = l.close_month("2026-10".parse().unwrap(), t(NOW)).unwrap();
+    assert_eq!(r.seq, 10);
+    record(&mut l, &p, &abscess_input(json!({})), t(NOW)).unwrap();
+    assert_eq!(l.len().unwrap(), 11);
+    assert!(l.verify().unwrap().ok);
+}
+
+/// A raw connection with the append-only triggers dropped, as an attacker
+/// with the file would have.
+fn raw(dir: &Path) -> Connection {
+    let c = Connection::open(dir.join(DB_FILE)).unwrap();
+    c.execute_batch("PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS entries_no_update; DROP TRIGGER IF EXISTS entries_no_delete;")
+        .unwrap();
+    c
+}
+
+fn problem(dir: &Path) -> (u64, &'static str, String) {
+    let r = Ledger::open(dir, t(NOW)).unwrap().verify().unwrap();
+    assert!(!r.ok);
+    let p = r.problem.unwrap();
+    (p.seq, p.what, p.message)
+}
+
+fn entry(c: &Connection, seq: i64) -> (String, Vec<u8>, Vec<u8>) {
+    c.query_row(
+        "SELECT kind, payload, prev_hash FROM entries WHERE seq = ?1",
+        [seq],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .unwrap()
+}
+
+#[test]
+fn les_declencheurs_refusent_modification_et_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let c = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let e = c
+        .execute("UPDATE entries SET kind = 'act' WHERE seq = 2", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("append-only"), "{e}");
+    let e = c
+        .execute("DELETE FROM entries WHERE seq = 11", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("append-only"), "{e}");
+}
+
+#[test]
+fn un_octet_modifie() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let c = raw(dir.path());
+    let (_, mut payload, _) = entry(&c, 8);
+    let i = payload.windows(4).position(|w| w == b"1000").unwrap();
+    payload[i] = b'2'; // 1000 mg → 2000 mg
+    c.execute("UPDATE entries SET payload = ?1 WHERE seq = 8", [&payload])
+        .unwrap();
+    let (seq, what, message) = problem(dir.path());
+    assert_eq!((seq, what), (8, "hash_mismatch"));
+    assert_eq!(
+        message,
+        "entrée 8 (act) : contenu modifié (empreinte recalculée différente)"
+    );
+}
+
+#[test]
+fn une_entree_supprimee() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path())
+        .execute("DELETE FROM entries WHERE seq = 8", [])
+        .unwrap();
+    let (seq, what, message) = problem(dir.path());
+    assert_eq!((seq, what), (8, "gap"));
+    assert_eq!(
+        message,
+        "entrée 8 manquante : la suivante présente est la 9"
+    );
+}
+
+#[test]
+fn deux_entrees_echangees() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let c = raw(dir.path());
+    let (k7, p7, _) = entry(&c, 7);
+    let (k9, p9, _) = entry(&c, 9);
+    c.execute(
+        "UPDATE entries SET kind = ?1, payload = ?2 WHERE seq = 7",
+        params![k9, p9],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE entries SET kind = ?1, payload = ?2 WHERE seq = 9",
+        params![k7, p7],
+    )
+    .unwrap();
+    let (seq, what, _) = problem(dir.path());
+    assert_eq!((seq, what), (7, "hash_mismatch"));
+}
+
+#[test]
+fn une_entree_forgee_inseree_au_milieu() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let c = raw(dir.path());
+    // Make room after 7 and insert a well-formed entry that links to 7.
+    for seq in (8..=11).rev() {
+        c.execute("UPDATE entries SET seq = seq + 1 WHERE seq = ?1", [seq])
+            .unwrap();
+    }
+    let hash7: Vec<u8> = c
+        .query_row("SELECT hash FROM entries WHERE seq = 7", [], |r| r.get(0))
+        .unwrap();
+    let (_, forged, _) = entry(&c, 9);
+    let h = entry_hash(8, &hash7, "act", &forged);
+    c.execute(
+        "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (8, 'act', ?1, ?2, ?3)",
+        params![forged, hash7, &h[..]],
+    )
+    .unwrap();
+    let (seq, what, _) = problem(dir.path());
+    assert_eq!((seq, what), (9, "prev_hash"));
+}
+
+#[test]
+fn une_entree_forgee_ajoutee_a_la_fin() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let c = raw(dir.path());
+    let hash11: Vec<u8> = c
+        .query_row("SELECT hash FROM entries WHERE seq = 11", [], |r| r.get(0))
+        .unwrap();
+    c.execute(
+        "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (12, 'act', X'7B7D', ?1, ?2)",
+        params![hash11, vec![0u8; 32]],
+    )
+    .unwrap();
+    let (seq, what, _) = problem(dir.path());
+    assert_eq!((seq, what), (12, "hash_mismatch"));
+    let c = raw(dir.path());
+    c.execute(
+        "UPDATE entries SET kind = 'payment', hash = ?1 WHERE seq = 12",
+        params![&entry_hash(12, &hash11, "payment", b"{}")[..]],
+    )
+    .unwrap();
+    let (seq, what, _) = problem(dir.path());
+    assert_eq!((seq, what), (12, "unknown_kind"));
+}
+
+#[test]
+fn queue_tronquee_apres_une_cloture() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path())
+        .execute("DELETE FROM entries WHERE seq >= 10", [])
+        .unwrap();
+    let (seq, what, message) = problem(dir.path());
+    assert_eq!((seq, what), (10, "truncated"));
+    assert!(
+        message.contains("le registre s'arrête à l'entrée 9"),
+        "{message}"
+    );
+    // Even with the head copy gone, the closure log still tells.
+    std::fs::remove_file(dir.path().join(protocoop::ledger::anchors::HEAD_FILE)).unwrap();
+    let (seq, what, message) = problem(dir.path());
+    assert_eq!((seq, what), (10, "truncated"));
+    assert!(
+        message.contains("la clôture de 2026-10 enregistre l'entrée 10"),
+        "{message}"
+    );
+}
+
+#[test]
+fn reecriture_complete_de_la_chaine() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let c = raw(dir.path());
+    // Change act 8 and recompute every hash after it: the chain is
+    // internally consistent, but no longer matches the copies kept outside.
+    let (_, mut payload, _) = entry(&c, 8);
+    let i = payload.windows(4).position(|w| w == b"1000").unwrap();
+    payload[i] = b'2';
+    c.execute("UPDATE entries SET payload = ?1 WHERE seq = 8", [&payload])
+        .unwrap();
+    let mut prev: Vec<u8> = c
+        .query_row("SELECT hash FROM entries WHERE seq = 7", [], |r| r.get(0))
+        .unwrap();
+    for seq in 8..=11 {
+        let (kind, payload, _) = entry(&c, seq);
+        let h = entry_hash(seq as u64, &prev, &kind, &payload);
+        c.execute(
+            "UPDATE entries SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+            params![prev, &h[..], seq],
+        )
+        .unwrap();
+        prev = h.to_vec();
+    }
+    let (seq, what, message) = problem(dir.path());
+    assert_eq!(what, "anchor_mismatch");
+    assert!(seq == 10 || seq == 11, "{seq}");
+    assert!(message.contains("réécrit"), "{message}");
+}
+
+#[test]
+fn verify_en_ligne_de_commande_code_1_et_seq_nommee() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let d = dir.path().to_str().unwrap();
+    let ok = run_in(dir.path(), &["--data-dir", d, "verify", "--json"], "", &[]);
+    assert_eq!(ok.code, 0, "{ok:?}");
+    let j: serde_json::Value = serde_json::from_str(&ok.stdout).unwrap();
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["entries"], 11);
+    raw(dir.path())
+        .execute("DELETE FROM entries WHERE seq = 9", [])
+        .unwrap();
+    let bad = run_in(dir.path(), &["--data-dir", d, "verify"], "", &[]);
+    assert_eq!(bad.code, 1, "{bad:?}");
+    assert!(
+        bad.stdout
+            .contains("REGISTRE ALTÉRÉ — première entrée en cause : 9 (gap)"),
+        "{}",
+        bad.stdout
+    );
+    let bad = run_in(dir.path(), &["--data-dir", d, "verify", "--json"], "", &[]);
+    let j: serde_json::Value = serde_json::from_str(&bad.stdout).unwrap();
+    assert_eq!(
+        (
+            j["ok"].clone(),
+            j["problem"]["seq"].clone(),
+            j["problem"]["what"].clone()
+        ),
+        (json!(false), json!(9), json!("gap"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fichiers_reserves_au_proprietaire() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("données");
+    build(&data);
+    let l = Ledger::open(&data, t(NOW)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for f in [DB_FILE, "ledger.head", "closures.log", "ledger.sqlite-wal"] {
+        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
+    }
+    drop(l);
+}
+
+#[test]
+fn disque_plein_message_clair_et_aucune_entree_partielle() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    let p = Protocol::bundled();
+    let mut l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let before = l.len().unwrap();
+    let pages: i64 = l
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    // The same SQLITE_FULL a full disk gives, at the current size.
+    l.connection()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let mut big = abscess_input(json!({}));
+    big = big.replace("Martin", &"M".repeat(80));
+    let mut failed = None;
+    for _ in 0..200 {
+        match record(&mut l, &p, &big, t(NOW)) {
+            Ok(_) => continue,
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    let e = failed.expect("the database must fill up");
+    assert!(matches!(e, Error::Storage(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("disque plein : rien n'a été enregistré"),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), 4);
+    drop(l);
+    let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    assert!(l.verify().unwrap().ok, "no partial entry");
+    let after = l.len().unwrap();
+    assert_eq!(
+        after - before,
+        l.acts(None).unwrap().len() as u64 - 4,
+        "every entry is a whole act"
+    );
+}
+
+/// A data folder that cannot be written: a read-only mount when running as
+/// root (permissions do not stop root), a 0500 folder otherwise.
+#[cfg(target_os = "linux")]
+#[test]
+fn dossier_en_lecture_seule_message_clair() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ro");
+    std::fs::create_dir(&data).unwrap();
+    let root = unsafe { libc::geteuid() } == 0;
+    let mounted = root
+        && Command::new("mount")
+            .args(["-t", "tmpfs", "tmpfs"])
+            .arg(&data)
+            .status()
+            .is_ok_and(|s| s.success());
+    assert!(
+        !root || mounted,
+        "as root, this test needs `mount` (tmpfs) to make a read-only folder"
+    );
+    build(&data);
+    let before = Ledger::open(&data, t(NOW)).unwrap().len().unwrap();
+    if mounted {
+        assert!(
+            Command::new("mount")
+                .args(["-o", "remount,ro"])
+                .arg(&data)
+                .status()
+                .unwrap()
+                .success()
+        );
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        for f in std::fs::read_dir(&data).unwrap() {
+            std::fs::set_permissions(f.unwrap().path(), std::fs::Permissions::from_mode(0o400))
+                .unwrap();
+        }
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o500)).unwrap();
+    }
+    let d = data.to_str().unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "--data-dir",
+            d,
+            "act",
+            "record",
+            "--input",
+            "-",
+            "--pin-stdin",
+        ],
+        &format!("{PIN}\n{}", abscess_input(json!({}))),
+        &[],
+    );
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("lecture seule"), "{}", out.stderr);
+    if mounted {
+        assert!(
+            Command::new("mount")
+                .args(["-o", "remount,rw"])
+                .arg(&data)
+                .status()
+                .unwrap()
+                .success()
+        );
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+        for f in std::fs::read_dir(&data).unwrap() {
+            std::fs::set_permissions(f.unwrap().path(), std::fs::Permissions::from_mode(0o600))
+                .unwrap();
+        }
+    }
+    let l = Ledger::open(&data, t(NOW)).unwrap();
+    assert_eq!(l.len().unwrap(), before, "nothing written");
+    assert!(l.verify().unwrap().ok);
+    drop(l);
+    if mounted {
+        let _ = Command::new("umount").arg(&data).status();
+    }
+}
+
+// --- Child processes: crash and concurrency -------------------------------
+
+/// Run by the child processes below (ignored when run directly): appends
+/// acts to `PROTOCOOP_CHILD_DIR`, printing each committed act number.
+#[test]
+#[ignore = "child process of the crash and concurrency tests"]
+fn child_appender() {
+    let Ok(dir) = std::env::var("PROTOCOOP_CHILD_DIR") else {
+        return;
+    };
+    let count: usize = std::env::var("PROTOCOOP_CHILD_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(usize::MAX);
+    let p = Protocol::bundled();
+    let mut l = Ledger::open(Path::new(&dir), t(NOW)).unwrap();
+    let input = abscess_input(json!({}));
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    for _ in 0..count {
+        let r = record(&mut l, &p, &input, t(NOW)).unwrap();
+        let mut out = stdout.lock();
+        writeln!(out, "committed {}", r.number).unwrap();
+        out.flush().unwrap();
+    }
+}
+
+fn spawn_child(dir: &Path, count: Option<usize>) -> std::process::Child {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "child_appender",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("PROTOCOOP_CHILD_DIR", dir)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if let Some(c) = count {
+        cmd.env("PROTOCOOP_CHILD_COUNT", c.to_string());
+    }
+    cmd.spawn().unwrap()
+}
+
+fn committed(out: impl std::io::Read) -> Vec<String> {
+    BufReader::new(out)
+        .lines()
+        .map_while(Result::ok)
+        // libtest prints « test child_appender ... » without a newline first.
+        .filter_map(|l| {
+            l.split_once("committed ")
+                .map(|(_, n)| n.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn tue_brutalement_en_pleine_ecriture_le_registre_reste_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    setup_ledger(dir.path(), t(NOW));
+    let mut reported = Vec::new();
+    // A fixed pseudo-random sequence of kill delays, reproducible.
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..25 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut child = spawn_child(dir.path(), None);
+        drop(child.stderr.take());
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || committed(stdout));
+        std::thread::sleep(Duration::from_millis(150 + seed % 250));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        reported.extend(reader.join().unwrap());
+        let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+        let report = l.verify().unwrap();
+        assert!(report.ok, "{:?}", report.problem);
+        let numbers: Vec<String> = l
+            .acts(None)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.number)
+            .collect();
+        for n in &reported {
+            assert!(
+                numbers.contains(n),
+                "act {n} was reported committed but is missing"
+            );
+        }
+    }
+    assert!(
+        reported.len() >= 25,
+        "the children should have committed acts ({})",
+        reported.len()
+    );
+}
+
+#[test]
+fn deux_processus_ecrivent_en_meme_temps_une_seule_chaine() {
+    let dir = tempfile::tempdir().unwrap();
+    setup_ledger(dir.path(), t(NOW));
+    let per_child = 30;
+    let children: Vec<_> = (0..2)
+        .map(|_| spawn_child(dir.path(), Some(per_child)))
+        .collect();
+    let mut numbers = Vec::new();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        numbers.extend(committed(&out.stdout[..]));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(numbers.len(), 2 * per_child);
+    let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let report = l.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problem);
+    assert_eq!(report.entries, 6 + 2 * per_child as u64);
+    let mut stored: Vec<String> = l
+        .acts(None)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.number)
+        .collect();
+    stored.sort();
+    let expected: Vec<String> = (1..=2 * per_child)
+        .map(|i| format!("2026-{i:04}"))
+        .collect();
+    assert_eq!(stored, expected, "gap-free numbers, no duplicate");
+    numbers.sort();
+    assert_eq!(numbers, expected);
+}
