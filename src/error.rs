@@ -105,6 +105,12 @@ pub enum Refusal {
     FutureAct(String),
     #[error("acte daté du {0} : plus de 12 mois, il ne peut plus être saisi")]
     TooOld(String),
+    #[error("l'acte {0} n'est pas une prise en charge : il n'a ni ordonnance ni fiche conseil")]
+    NoPrescription(String),
+    #[error(
+        "le document « {document} » de l'acte {number} ne correspond plus à celui imprimé la première fois : rien n'a été réimprimé ; vérifiez le registre (protocoop verify)"
+    )]
+    DocumentMismatch { document: String, number: String },
     #[error("l'acte {0} est annulé : aucune action n'est possible dessus")]
     ActVoid(String),
     #[error("le mois {0} est déjà clôturé")]

@@ -9,6 +9,7 @@
 pub mod act;
 pub mod calendar;
 pub mod cli;
+pub mod documents;
 pub mod error;
 pub mod files;
 pub mod fr;

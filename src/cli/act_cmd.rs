@@ -99,7 +99,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
                     "Acte {} enregistré (entrée {}, code de vérification {}){}",
                     r.number,
                     r.seq,
-                    &r.hash[..8],
+                    crate::documents::verification_code(&r.hash),
                     if training {
                         " — MODE FORMATION, non rémunéré"
                     } else {

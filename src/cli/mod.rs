@@ -5,6 +5,7 @@
 //! protocol or the rules of the act; 4 system error (disk, permissions).
 
 mod act_cmd;
+mod document_cmd;
 mod followup_cmd;
 mod ledger_cmd;
 mod protocol_cmd;
@@ -75,6 +76,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Émettre ou réimprimer l'ordonnance (et la fiche conseil) d'un acte.
+    Prescription(document_cmd::PrescriptionArgs),
     /// Clôturer un mois terminé.
     Close {
         #[arg(long, value_name = "AAAA-MM")]
@@ -127,6 +130,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Followup(cmd)) => followup_cmd::run(cli, cmd, out),
         Some(Command::Verify { json }) => ledger_cmd::verify(cli, *json, out),
         Some(Command::Close { month }) => ledger_cmd::close(cli, month, out),
+        Some(Command::Prescription(args)) => document_cmd::prescription(cli, args, out),
     }
 }
 

@@ -21,6 +21,8 @@ pub enum ProtocolCommand {
     },
     /// Écrire une copie validée par un délégant (bloc [validation]).
     Validate(ValidateArgs),
+    /// Imprimer le protocole en PDF (critères, règles, schémas, sources, statut).
+    Summary(super::document_cmd::SummaryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +45,7 @@ pub struct ValidateArgs {
 
 pub fn run(cli: &Cli, cmd: &ProtocolCommand, out: &mut dyn Write) -> Result<ExitCode> {
     match cmd {
+        ProtocolCommand::Summary(args) => super::document_cmd::summary(cli, args, out),
         ProtocolCommand::Check { file } => {
             let path = file.as_deref().or(cli.protocol.as_deref());
             let p = Protocol::load(path)?;

@@ -1,0 +1,163 @@
+//! The duty roster: which dentist is on call (garde) on which dates, from a
+//! TOML file the CPTS keeps (`protocols/garde-exemple.toml` shows the form).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// One on-duty period (inclusive dates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duty {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub dentist: String,
+    pub address: String,
+    pub phone: String,
+}
+
+/// The roster, validated: ranges in order, none reversed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roster {
+    pub origin: String,
+    /// The file says it is example data.
+    pub example: bool,
+    pub duties: Vec<Duty>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoster {
+    #[serde(default)]
+    example: bool,
+    #[serde(default)]
+    garde: Vec<RawDuty>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDuty {
+    from: NaiveDate,
+    to: NaiveDate,
+    dentist: String,
+    address: String,
+    phone: String,
+}
+
+/// The bundled example (fictitious dentists), used by the kiosk until the
+/// CPTS provides its own roster.
+pub const EXAMPLE_TEXT: &str = include_str!("../../protocols/garde-exemple.toml");
+
+impl Roster {
+    pub fn parse(text: &str, origin: &str) -> Result<Roster> {
+        let raw: RawRoster = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start].matches('\n').count() + 1;
+                    let col = s.start - text[..s.start].rfind('\n').map_or(0, |i| i + 1) + 1;
+                    format!(":{line}:{col}")
+                })
+                .unwrap_or_default();
+            Error::input(
+                "tableau de garde",
+                format!(
+                    "{origin}{at} : {} — corrigez le fichier (voir protocols/garde-exemple.toml)",
+                    e.message()
+                ),
+            )
+        })?;
+        let mut duties = Vec::new();
+        for (i, d) in raw.garde.into_iter().enumerate() {
+            if d.to < d.from {
+                return Err(Error::input(
+                    "tableau de garde",
+                    format!(
+                        "{origin} : garde n° {} ({}) se termine avant de commencer",
+                        i + 1,
+                        d.dentist
+                    ),
+                ));
+            }
+            for field in [&d.dentist, &d.address, &d.phone] {
+                if field.trim().is_empty() {
+                    return Err(Error::input(
+                        "tableau de garde",
+                        format!(
+                            "{origin} : garde n° {} : nom, adresse et téléphone sont obligatoires",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+            duties.push(Duty {
+                from: d.from,
+                to: d.to,
+                dentist: d.dentist,
+                address: d.address,
+                phone: d.phone,
+            });
+        }
+        Ok(Roster {
+            origin: origin.to_string(),
+            example: raw.example,
+            duties,
+        })
+    }
+
+    /// Reads a roster file. A missing file is not an error: there is simply
+    /// no on-duty dentist to print (`Ok(None)`); an unreadable or malformed
+    /// one is.
+    pub fn load(path: &Path) -> Result<Option<Roster>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Roster::parse(&text, &path.display().to_string()).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("impossible de lire le tableau de garde", path, e)),
+        }
+    }
+
+    pub fn example() -> Roster {
+        Roster::parse(EXAMPLE_TEXT, "protocols/garde-exemple.toml")
+            .expect("the bundled roster is valid")
+    }
+
+    /// The dentist on duty on `day`, if the roster covers it.
+    pub fn on_duty(&self, day: NaiveDate) -> Option<&Duty> {
+        self.duties.iter().find(|d| d.from <= day && day <= d.to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn le_tableau_exemple_se_lit_et_couvre_ses_dates() {
+        let r = Roster::example();
+        assert!(r.example);
+        let d = &r.duties[0];
+        assert_eq!(r.on_duty(d.from), Some(d));
+        assert_eq!(r.on_duty(d.to), Some(d));
+        assert_eq!(
+            r.on_duty(NaiveDate::from_ymd_opt(2001, 1, 1).unwrap()),
+            None
+        );
+    }
+
+    #[test]
+    fn erreurs_nommees_avec_la_position() {
+        let e = Roster::parse("[[garde]]\nfrom = \"2026-13-01\"\n", "g.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("g.toml:2:"), "{e}");
+        let e = Roster::parse(
+            "[[garde]]\nfrom = \"2026-11-02\"\nto = \"2026-11-01\"\ndentist = \"Dr A\"\naddress = \"x\"\nphone = \"1\"\n",
+            "g.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("se termine avant de commencer"), "{e}");
+    }
+}
