@@ -9,14 +9,18 @@
 pub mod act;
 pub mod calendar;
 pub mod cli;
+pub mod cpts;
 pub mod documents;
 pub mod error;
 pub mod files;
 pub mod fr;
 pub mod ids;
+pub mod kiosk;
 pub mod ledger;
 pub mod protocol;
 pub mod registry;
+pub mod report;
 pub mod triage;
+pub mod ui;
 
 pub use error::{Error, Result};

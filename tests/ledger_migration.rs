@@ -119,6 +119,16 @@ fn migration_v1_vers_v2_sans_perte() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(v, schema::LATEST);
+    // v3: month closures are found through their own index, not a scan.
+    let plan: String = l
+        .connection()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT seq, payload FROM entries WHERE kind = 'closure' ORDER BY seq",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("entries_closures"), "{plan}");
     let report = l.verify().unwrap();
     assert!(report.ok, "{:?}", report.problem);
     assert_eq!(report.entries, before.len() as u64);

@@ -5,11 +5,13 @@
 //! protocol or the rules of the act; 4 system error (disk, permissions).
 
 mod act_cmd;
+mod cpts_cmd;
 mod document_cmd;
 mod followup_cmd;
 mod ledger_cmd;
 mod protocol_cmd;
 mod registry_cmd;
+mod report_cmd;
 mod triage_cmd;
 
 use std::ffi::OsString;
@@ -48,6 +50,10 @@ pub struct Cli {
     )]
     pub data_dir: Option<PathBuf>,
 
+    /// Kiosque en plein écran, sans bordure de fenêtre (tablette ou poste de comptoir).
+    #[arg(long, global = true)]
+    pub kiosk: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -83,6 +89,10 @@ pub enum Command {
         #[arg(long, value_name = "AAAA-MM")]
         month: String,
     },
+    /// Rapport mensuel pour la CPTS (PDF, CSV ou JSON) ; clôture le mois s'il ne l'est pas.
+    Report(report_cmd::ReportArgs),
+    /// Côté CPTS : importer les rapports des appareils et consolider le mois.
+    Cpts(cpts_cmd::CptsArgs),
 }
 
 /// Runs the CLI with these arguments; never panics on user error.
@@ -113,13 +123,11 @@ where
 fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
     match &cli.command {
         None => {
-            use clap::CommandFactory;
-            writeln!(
-                out,
-                "Le kiosque n'est pas encore disponible dans cette version : utilisez les commandes ci-dessous.\n"
-            )
-            .map_err(stdout_error)?;
-            write!(out, "{}", Cli::command().render_help()).map_err(stdout_error)?;
+            crate::ui::run(crate::ui::LaunchOptions {
+                data_dir: cli.data_dir.clone(),
+                protocol: cli.protocol.clone(),
+                fullscreen: cli.kiosk,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Protocol(cmd)) => protocol_cmd::run(cli, cmd, out),
@@ -130,6 +138,8 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Followup(cmd)) => followup_cmd::run(cli, cmd, out),
         Some(Command::Verify { json }) => ledger_cmd::verify(cli, *json, out),
         Some(Command::Close { month }) => ledger_cmd::close(cli, month, out),
+        Some(Command::Report(args)) => report_cmd::run(cli, args, out),
+        Some(Command::Cpts(args)) => cpts_cmd::run(cli, args, out),
         Some(Command::Prescription(args)) => document_cmd::prescription(cli, args, out),
     }
 }

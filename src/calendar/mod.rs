@@ -1,5 +1,11 @@
 //! Calendar months in the Europe/Paris time zone (the month of an act is
-//! decided by its Paris date).
+//! decided by its Paris date), and French public holidays ([`holidays`]).
+
+pub mod holidays;
+
+pub use holidays::{
+    EveTable, Region, easter, holiday_name, holidays_of_year, is_holiday, is_holiday_eve,
+};
 
 use std::fmt;
 use std::str::FromStr;

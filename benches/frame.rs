@@ -1,0 +1,346 @@
+//! Kiosk frame benchmarks (see docs/BENCHMARKS.md): the CPU time of one
+//! frame of each main screen at 1280×800, without any GPU work. Goal: < 4 ms.
+//!
+//! - `frame` — what eframe does on the CPU each frame: one egui pass of the
+//!   real app (`KioskApp::frame`: input, `Tick` through `reduce`, the screen)
+//!   plus tessellation of its shapes. AccessKit stays off, as it does until
+//!   a screen reader connects.
+//! - `kittest_step` — one `egui_kittest::Harness::step()` of the same app:
+//!   the egui pass plus the AccessKit tree kittest always asks for, without
+//!   tessellation.
+//!
+//! Each screen is reached through `kiosk::reduce` with the actions the
+//! buttons send, on a fresh ledger set up as in `tests/common` (structure,
+//! three délégués with PIN 1234, one délégant) and a fixed clock, as
+//! `tests/kiosk_support` does.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use divan::{Bencher, black_box};
+use eframe::egui;
+use egui_kittest::Harness;
+use protocoop::act::{ActRequest, Sex, prepare};
+use protocoop::documents::Roster;
+use protocoop::ids::Rpps;
+use protocoop::kiosk::{Action, Clock, Field, FixedClock, SavedOnly, Screen, Services, reduce};
+use protocoop::ledger::Ledger;
+use protocoop::protocol::Protocol;
+use protocoop::registry::{
+    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord, hash_pin,
+};
+use protocoop::ui::KioskApp;
+
+fn main() {
+    divan::main();
+}
+
+/// The main screens, in the order of the act (then the two PIN-guarded ones).
+const SCREENS: &[&str] = &[
+    "accueil",
+    "identification",
+    "patient",
+    "question",
+    "resultat_urgence",
+    "ordonnance",
+    "termine",
+    "historique",
+    "reglages",
+];
+
+const SIZE: egui::Vec2 = egui::Vec2::new(1280.0, 800.0);
+
+/// Acts recorded today before opening Historique (a busy day).
+const HISTORY_ACTS: usize = 25;
+
+const DELEGUE: &str = "10005173140";
+const DELEGANT: &str = "10000000009";
+
+/// A Monday afternoon in Paris, inside the example duty roster.
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T14:05:00+01:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn rpps(s: &str) -> Rpps {
+    Rpps::parse(s).unwrap()
+}
+
+fn delegue(
+    rpps_: &str,
+    name: &str,
+    trained_on: Option<&str>,
+    pin_hash: &str,
+) -> ProfessionalRecord {
+    ProfessionalRecord::Delegue(DelegueRecord {
+        v: 1,
+        rpps: rpps(rpps_),
+        name: name.into(),
+        profession: Profession::Pharmacien,
+        trained_on: trained_on.map(|d| d.parse::<NaiveDate>().unwrap()),
+        pin_hash: pin_hash.into(),
+        active: true,
+        recorded_at: now(),
+    })
+}
+
+/// The ledger of `tests/common::setup_ledger`, plus `acts` adult abscesses.
+fn setup_ledger(dir: &Path, acts: usize) {
+    let mut l = Ledger::open(dir, now()).unwrap();
+    l.set_structure(&StructureRecord {
+        v: 1,
+        name: "Pharmacie du Marché".into(),
+        address: "2 place du Marché, 79500 Melle".into(),
+        postal_code: "79500".into(),
+        finess: None,
+        phone: Some("05 49 00 00 00".into()),
+        recorded_at: now(),
+    })
+    .unwrap();
+    let pin_hash = hash_pin("1234").unwrap();
+    for d in [
+        delegue(DELEGUE, "Marie Durand", Some("2026-01-15"), &pin_hash),
+        delegue("10000000017", "Luc Bernard", Some("2025-09-01"), &pin_hash),
+        delegue("10000000025", "Jean Nouveau", None, &pin_hash),
+    ] {
+        l.add_professional(&d).unwrap();
+    }
+    l.add_professional(&ProfessionalRecord::Delegant(DelegantRecord {
+        v: 1,
+        rpps: rpps(DELEGANT),
+        name: "Dr Claire Exemple".into(),
+        address: Some("1 rue des Dentistes, 79500 Melle".into()),
+        phone: None,
+        active: true,
+        recorded_at: now(),
+    }))
+    .unwrap();
+    let req = ActRequest::from_json(&format!(
+        r#"{{"patient": {{"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
+            "weight_kg": 78, "postal_code": "79500"}},
+            "facts": {{"pain_score": 6, "sympt.abscess": true}},
+            "delegue_rpps": "{DELEGUE}", "delegant_rpps": "{DELEGANT}",
+            "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]}}"#
+    ))
+    .unwrap();
+    let protocol = Protocol::bundled();
+    for _ in 0..acts {
+        let act = prepare(
+            &protocol,
+            &l.registry().unwrap(),
+            l.device_id(),
+            &req,
+            now(),
+        )
+        .unwrap();
+        l.record_act(act).unwrap();
+    }
+}
+
+/// The kiosk on `dir` with the services of `tests/kiosk_support`.
+fn app(ctx: &egui::Context, dir: &Path) -> KioskApp {
+    let clock = FixedClock::new(now());
+    let ledger = Ledger::open(dir, clock.now()).unwrap();
+    let services = Services::new(
+        ledger,
+        Some(Roster::example()),
+        Box::new(clock),
+        Box::new(SavedOnly),
+    );
+    KioskApp::new(ctx, Protocol::bundled(), services).unwrap()
+}
+
+fn act(app: &mut KioskApp, actions: impl IntoIterator<Item = Action>) {
+    for a in actions {
+        let t = app.services.clock.now();
+        reduce(&mut app.state, a, &mut app.services, t);
+    }
+}
+
+fn fact(app: &KioskApp, id: &str) -> protocoop::protocol::FactId {
+    app.state.protocol.fact_id(id).unwrap()
+}
+
+/// Marie Durand and her PIN, on the Identification screen.
+fn pin(app: &mut KioskApp) {
+    act(app, [Action::SelectDelegue(rpps(DELEGUE))]);
+    act(app, "1234".chars().map(Action::PinDigit));
+    act(app, [Action::SubmitPin]);
+}
+
+/// Accueil → Patient with the identity typed, not yet confirmed.
+fn patient(app: &mut KioskApp) {
+    act(app, [Action::NewAct]);
+    pin(app);
+    act(
+        app,
+        [
+            Action::Edit(Field::LastName, "Martin".into()),
+            Action::Edit(Field::FirstName, "Paul".into()),
+            Action::Edit(Field::BirthDate, "02/03/1986".into()),
+            Action::Edit(Field::PostalCode, "79500".into()),
+            Action::SetSex(Sex::M),
+        ],
+    );
+}
+
+/// Patient → the adult abscess's Résultat (taken in charge).
+fn abscess_result(app: &mut KioskApp) {
+    patient(app);
+    act(
+        app,
+        [
+            Action::ConfirmPatient,
+            Action::NoneOfThese,
+            Action::NoneOfThese,
+        ],
+    );
+    let (pain, abscess) = (fact(app, "pain_score"), fact(app, "sympt.abscess"));
+    act(
+        app,
+        [
+            Action::AnswerNumber(pain, 6),
+            Action::ToggleFact(abscess),
+            Action::SubmitQuestion,
+        ],
+    );
+}
+
+/// Brings `app` to `screen` and checks it got there.
+fn go_to(app: &mut KioskApp, screen: &str) {
+    match screen {
+        "accueil" => {}
+        "identification" => {
+            act(app, [Action::NewAct, Action::SelectDelegue(rpps(DELEGUE))]);
+            act(app, "12".chars().map(Action::PinDigit));
+        }
+        "patient" => patient(app),
+        "question" => {
+            // The first checklist: the red flags, the longest question screen.
+            patient(app);
+            act(app, [Action::ConfirmPatient]);
+        }
+        "resultat_urgence" => {
+            patient(app);
+            let eye = fact(app, "excl.eye_swelling");
+            act(app, [Action::ConfirmPatient, Action::ToggleFact(eye)]);
+            if matches!(app.state.screen, Screen::Question(_)) {
+                act(app, [Action::SubmitQuestion]);
+            }
+        }
+        "ordonnance" => {
+            abscess_result(app);
+            act(app, [Action::ShowOrdonnance]);
+        }
+        "termine" => {
+            abscess_result(app);
+            act(app, [Action::ShowOrdonnance, Action::ValidateAndPrint]);
+        }
+        "historique" => {
+            act(app, [Action::OpenHistory]);
+            pin(app);
+        }
+        "reglages" => {
+            act(app, [Action::OpenSettings]);
+            pin(app);
+        }
+        other => panic!("unknown screen {other}"),
+    }
+    let reached = match (screen, &app.state.screen) {
+        ("accueil", Screen::Accueil)
+        | ("identification", Screen::Identification(_))
+        | ("patient", Screen::Patient(_))
+        | ("question", Screen::Question(_))
+        | ("ordonnance", Screen::Ordonnance(_))
+        | ("termine", Screen::Termine(_))
+        | ("reglages", Screen::Reglages(_)) => true,
+        ("resultat_urgence", Screen::Resultat) => app
+            .state
+            .act
+            .as_ref()
+            .and_then(|a| a.outcome.as_ref())
+            .is_some_and(|o| !o.taken_in_charge()),
+        ("historique", Screen::Historique(h)) => h.acts.len() == HISTORY_ACTS,
+        _ => false,
+    };
+    assert!(
+        reached,
+        "{screen}: on {:?}, message {:?}",
+        app.state.screen.title(),
+        app.state.message
+    );
+}
+
+/// A fresh data folder for `screen` (Historique gets a day of acts).
+fn data_dir(screen: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    setup_ledger(
+        dir.path(),
+        if screen == "historique" {
+            HISTORY_ACTS
+        } else {
+            0
+        },
+    );
+    dir
+}
+
+fn raw_input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
+        ..Default::default()
+    }
+}
+
+/// One frame as eframe runs it on the CPU: the egui pass, then tessellation.
+fn one_frame(ctx: &egui::Context, app: &mut KioskApp) -> Vec<egui::ClippedPrimitive> {
+    let out = ctx.run_ui(raw_input(), |ui| app.frame(ui));
+    ctx.tessellate(out.shapes, out.pixels_per_point)
+}
+
+#[divan::bench(args = SCREENS, sample_count = 1000)]
+fn frame(bencher: Bencher, screen: &str) {
+    let dir = data_dir(screen);
+    let ctx = egui::Context::default();
+    let mut app = app(&ctx, dir.path());
+    go_to(&mut app, screen);
+    // Warm up: font atlas, layout caches, panel sizes.
+    for _ in 0..5 {
+        black_box(one_frame(&ctx, &mut app));
+    }
+    bencher.bench_local(|| one_frame(&ctx, &mut app));
+    still_on(&app, screen);
+}
+
+#[divan::bench(args = SCREENS, sample_count = 1000)]
+fn kittest_step(bencher: Bencher, screen: &str) {
+    let dir = data_dir(screen);
+    let path = dir.path().to_path_buf();
+    let name = screen.to_string();
+    let mut h = Harness::builder().with_size(SIZE).build_eframe(move |cc| {
+        let mut app = app(&cc.egui_ctx, &path);
+        go_to(&mut app, &name);
+        app
+    });
+    h.run();
+    bencher.bench_local(|| h.step());
+    still_on(h.state(), screen);
+}
+
+/// The frames measured never left the screen (no stray action, no idle lock).
+fn still_on(app: &KioskApp, screen: &str) {
+    let title = app.state.screen.title();
+    let expected = match screen {
+        "accueil" => "Accueil",
+        "identification" => "Qui êtes-vous ?",
+        "patient" => "Patient",
+        "question" => "Questions",
+        "resultat_urgence" => "Résultat",
+        "ordonnance" => "Ordonnance",
+        "termine" => "Terminé",
+        "historique" => "Historique",
+        _ => "Réglages",
+    };
+    assert_eq!(title, expected, "{screen} moved during the benchmark");
+}

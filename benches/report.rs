@@ -1,0 +1,157 @@
+//! Monthly report benchmarks (see docs/BENCHMARKS.md):
+//!
+//! - `month_report_1m`: `report::generate` of one closed month (100 000
+//!   acts) in a ledger of 1 000 000 acts over ten months. Goal: < 1 s.
+//! - `render_csv`, `render_json`, `render_pdf`: writing that report.
+//!
+//! The big ledger is built once (synchronous=OFF, acts cloned with their
+//! date moved) and kept in the temporary folder between runs.
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Duration, Utc};
+use divan::{Bencher, black_box};
+use protocoop::act::{ActRequest, prepare};
+use protocoop::calendar::Month;
+use protocoop::ledger::Ledger;
+use protocoop::protocol::Protocol;
+use protocoop::registry::{
+    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord,
+};
+use protocoop::report::{self, Format, MonthReport};
+
+fn main() {
+    divan::main();
+}
+
+const ACTS: i64 = 1_000_000;
+const MONTHS: i64 = 10;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-05T10:00:00Z".parse().unwrap()
+}
+
+fn start() -> DateTime<Utc> {
+    "2026-01-01T08:00:00Z".parse().unwrap()
+}
+
+fn build(dir: &std::path::Path) {
+    let mut l = Ledger::open(dir, start()).unwrap();
+    l.set_structure(&StructureRecord {
+        v: 1,
+        name: "Pharmacie du Marché".into(),
+        address: "2 place du Marché, 79500 Melle".into(),
+        postal_code: "79500".into(),
+        finess: None,
+        phone: None,
+        recorded_at: start(),
+    })
+    .unwrap();
+    l.add_professional(&ProfessionalRecord::Delegue(DelegueRecord {
+        v: 1,
+        rpps: protocoop::ids::Rpps::parse("10005173140").unwrap(),
+        name: "Marie Durand".into(),
+        profession: Profession::Pharmacien,
+        trained_on: Some("2025-12-15".parse().unwrap()),
+        pin_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        active: true,
+        recorded_at: start(),
+    }))
+    .unwrap();
+    l.add_professional(&ProfessionalRecord::Delegant(DelegantRecord {
+        v: 1,
+        rpps: protocoop::ids::Rpps::parse("10000000009").unwrap(),
+        name: "Dr Claire Exemple".into(),
+        address: None,
+        phone: None,
+        active: true,
+        recorded_at: start(),
+    }))
+    .unwrap();
+    let req = ActRequest::from_json(
+        r#"{"patient": {"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
+            "weight_kg": 78, "postal_code": "79500"},
+            "facts": {"pain_score": 6, "sympt.abscess": true},
+            "delegue_rpps": "10005173140", "delegant_rpps": "10000000009",
+            "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]}"#,
+    )
+    .unwrap();
+    let act = prepare(
+        &Protocol::bundled(),
+        &l.registry().unwrap(),
+        l.device_id(),
+        &req,
+        start(),
+    )
+    .unwrap();
+    l.connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .unwrap();
+    // Ten months of 2026, evenly: about 100 000 acts a month.
+    let span = (start() + Duration::days(300) - start()).num_seconds() / ACTS;
+    for i in 0..ACTS {
+        let mut a = act.clone();
+        a.occurred_at = start() + Duration::seconds(i * span);
+        a.recorded_at = a.occurred_at;
+        l.record_act(a).unwrap();
+    }
+    let mut m: Month = "2026-01".parse().unwrap();
+    for _ in 0..MONTHS {
+        l.close_month(m, now()).unwrap();
+        m = m.next();
+    }
+}
+
+static BIG: LazyLock<PathBuf> = LazyLock::new(|| {
+    let dir = std::env::temp_dir().join("protocoop-bench-report-1m");
+    if !dir.join("built").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let t = std::time::Instant::now();
+        build(&dir);
+        std::fs::write(dir.join("built"), b"").unwrap();
+        eprintln!("1M-act ledger built in {:?}", t.elapsed());
+    }
+    dir
+});
+
+static REPORT: LazyLock<MonthReport> = LazyLock::new(|| {
+    let mut l = Ledger::open(&BIG, now()).unwrap();
+    report::generate(
+        &mut l,
+        &Protocol::bundled(),
+        "2026-05".parse().unwrap(),
+        now(),
+    )
+    .unwrap()
+});
+
+#[divan::bench(sample_count = 10)]
+fn month_report_1m(bencher: Bencher) {
+    let mut l = Ledger::open(&BIG, now()).unwrap();
+    let p = Protocol::bundled();
+    let month: Month = "2026-05".parse().unwrap();
+    bencher.bench_local(|| {
+        let r = report::generate(&mut l, &p, month, now()).unwrap();
+        assert!(r.closure.count > 90_000);
+        r
+    });
+}
+
+#[divan::bench(sample_count = 20)]
+fn render_csv(bencher: Bencher) {
+    let r = &*REPORT;
+    bencher.bench_local(|| report::render(black_box(r), Format::Csv).unwrap());
+}
+
+#[divan::bench(sample_count = 20)]
+fn render_json(bencher: Bencher) {
+    let r = &*REPORT;
+    bencher.bench_local(|| report::render(black_box(r), Format::Json).unwrap());
+}
+
+#[divan::bench(sample_count = 20)]
+fn render_pdf(bencher: Bencher) {
+    let r = &*REPORT;
+    bencher.bench_local(|| report::render(black_box(r), Format::Pdf).unwrap());
+}

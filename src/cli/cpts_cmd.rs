@@ -1,0 +1,165 @@
+//! `protocoop cpts import | report | set`: the CPTS office's consolidation
+//! of the devices' monthly reports, in its own data folder.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::{Cli, now, stdout_error};
+use crate::calendar::Month;
+use crate::cpts::{self, CptsDb};
+use crate::error::{Error, Result};
+use crate::files::{Access, write_atomic};
+use crate::fr;
+use crate::report::{self, Format};
+
+#[derive(Debug, Args)]
+pub struct CptsArgs {
+    /// Dossier de la base de la CPTS ; par défaut « cpts » dans le dossier de données de l'utilisateur.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DOSSIER",
+        env = "PROTOCOOP_CPTS_DIR"
+    )]
+    pub cpts_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: CptsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CptsCommand {
+    /// Importer des rapports mensuels (JSON) des appareils, après vérification.
+    Import {
+        #[arg(required = true, value_name = "FICHIER")]
+        files: Vec<PathBuf>,
+    },
+    /// Le mois consolidé, tous appareils confondus.
+    Report {
+        #[arg(long, value_name = "AAAA-MM")]
+        month: String,
+        #[arg(long, value_name = "pdf|csv|json")]
+        format: String,
+        /// Fichier à écrire ; sans lui, CSV et JSON vont sur la sortie standard.
+        #[arg(long, value_name = "FICHIER")]
+        out: Option<PathBuf>,
+    },
+    /// Réglages de la CPTS.
+    Set {
+        /// Nombre de pharmacies du territoire (pour la part de pharmacies impliquées).
+        #[arg(long, value_name = "N")]
+        pharmacies: u64,
+    },
+}
+
+fn open(args: &CptsArgs) -> Result<CptsDb> {
+    let dir = match &args.cpts_dir {
+        Some(d) => d.clone(),
+        None => cpts::default_dir()?,
+    };
+    CptsDb::open(&dir)
+}
+
+pub fn run(_cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let mut db = open(args)?;
+    match &args.command {
+        CptsCommand::Import { files } => import(&mut db, files, out),
+        CptsCommand::Report {
+            month,
+            format,
+            out: file,
+        } => {
+            let month: Month = month.parse()?;
+            let format = Format::parse(format)?;
+            let c = cpts::consolidate(&db, month)?;
+            let bytes = match format {
+                Format::Json => {
+                    let mut b = serde_json::to_vec_pretty(&c).expect("serializes");
+                    b.push(b'\n');
+                    b
+                }
+                Format::Csv => {
+                    let devices = |rpps: &str| {
+                        c.payments
+                            .iter()
+                            .filter(|p| p.rpps == rpps)
+                            .map(|p| p.devices as usize)
+                            .max()
+                            .unwrap_or(0)
+                    };
+                    report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
+                }
+                Format::Pdf => report::pdf::consolidated(&c)?,
+            };
+            match file {
+                Some(path) => {
+                    write_atomic(path, &bytes, Access::Private)?;
+                    writeln!(
+                        out,
+                        "Mois consolidé {} : {} appareil(s), {} prises en charge, à payer {}, {} anomalie(s) — écrit dans {}",
+                        c.month,
+                        c.devices.len(),
+                        fr::int(c.indicators.prises_en_charge),
+                        fr::money(c.remuneration.total_cents as i64),
+                        c.anomalies.len(),
+                        path.display()
+                    )
+                    .map_err(stdout_error)?;
+                }
+                None if format == Format::Pdf => {
+                    return Err(Error::input(
+                        "--out",
+                        "un PDF s'écrit dans un fichier : indiquez --out rapport.pdf",
+                    ));
+                }
+                None => out.write_all(&bytes).map_err(stdout_error)?,
+            }
+            for a in &c.anomalies {
+                eprintln!("attention : {}", a.message);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CptsCommand::Set { pharmacies } => {
+            db.set_pharmacies(*pharmacies)?;
+            writeln!(out, "Pharmacies du territoire : {pharmacies}").map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Imports every file, reporting on each; the exit code is the worst
+/// outcome: 1 when a check failed (altered, unreadable, gap or fork), else
+/// 3 when a file was refused as a duplicate, else 0.
+fn import(db: &mut CptsDb, files: &[PathBuf], out: &mut dyn Write) -> Result<ExitCode> {
+    let now = now()?;
+    let mut worst = 0u8;
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io("impossible de lire", path, e))?;
+        match cpts::import(db, &bytes, &name, now)? {
+            Ok(imported) => {
+                let mut line = format!(
+                    "{name} : importé — appareil {}, {}",
+                    imported.device_id, imported.month
+                );
+                for c in &imported.continuity {
+                    line.push_str(&format!(" ; {c}"));
+                    if c.is_problem() {
+                        worst = 1;
+                    }
+                }
+                writeln!(out, "{line}").map_err(stdout_error)?;
+            }
+            Err(problem) => {
+                let code = problem.exit_code();
+                if worst == 0 || code == 1 {
+                    worst = code;
+                }
+                writeln!(out, "{name} : {problem}").map_err(stdout_error)?;
+            }
+        }
+    }
+    Ok(ExitCode::from(worst))
+}

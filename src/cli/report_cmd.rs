@@ -1,0 +1,55 @@
+//! `protocoop report --month AAAA-MM --format pdf|csv|json --out FICHIER`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{Cli, Context, load_protocol, stdout_error};
+use crate::calendar::Month;
+use crate::error::Result;
+use crate::files::{Access, write_atomic};
+use crate::fr;
+use crate::report::{self, Format};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Le mois (clôturé au passage s'il ne l'est pas encore).
+    #[arg(long, value_name = "AAAA-MM")]
+    pub month: String,
+    /// pdf (bureau de la CPTS), csv (trésorier) ou json (import CPTS).
+    #[arg(long, value_name = "pdf|csv|json")]
+    pub format: String,
+    /// Fichier à écrire (par exemple sur une clé USB).
+    #[arg(long, value_name = "FICHIER")]
+    pub out: PathBuf,
+}
+
+pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let month: Month = args.month.parse()?;
+    let format = Format::parse(&args.format)?;
+    let protocol = load_protocol(cli)?;
+    let cx = Context::new(cli)?;
+    let mut ledger = cx.existing_ledger()?;
+    let r = report::generate(&mut ledger, &protocol, month, cx.now)?;
+    let bytes = report::render(&r, format)?;
+    // Professionals' names and pay: owner-only, like the ledger.
+    write_atomic(&args.out, &bytes, Access::Private)?;
+    writeln!(
+        out,
+        "Rapport de {} : {} dépistages, {} prises en charge, {} saisie(s) tardive(s), à payer {} — clôture entrées {} à {}, tête {}\nÉcrit dans {} (empreinte du contenu {})",
+        month.name_fr(),
+        fr::int(r.indicators.screenings),
+        fr::int(r.indicators.prises_en_charge),
+        r.late_entries.count,
+        fr::money(r.remuneration.total_cents as i64),
+        r.closure.first_seq,
+        r.closure.last_seq,
+        r.closure.head_hash,
+        args.out.display(),
+        r.content_sha256,
+    )
+    .map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,18 @@
+//! The CPTS office's side: a database of the monthly reports received from
+//! every device (kiosk), checked on import, and the consolidated month.
+//!
+//! - [`store`]: the data folder and SQLite file (owner-only), settings;
+//! - [`import`]: checks a report (hash, schema, chain continuity, duplicate)
+//!   and stores it;
+//! - [`consolidate`]: one month across devices, with its anomalies.
+//!
+//! Its data folder is not a device's: `--cpts-dir`, else
+//! `PROTOCOOP_CPTS_DIR`, else `cpts/` in the OS's per-user data folder.
+
+pub mod consolidate;
+pub mod import;
+pub mod store;
+
+pub use consolidate::{Anomaly, Consolidated, consolidate};
+pub use import::{Continuity, ImportProblem, Imported, import};
+pub use store::{CptsDb, default_dir};

@@ -1,0 +1,120 @@
+//! The CPTS database: its folder (0700) and file (0600), because reports
+//! name professionals and carry pay; the imported reports exactly as
+//! received; a few settings.
+
+use std::fs::{self, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{Error, Result};
+
+pub const DB_FILE: &str = "cpts.sqlite";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS reports (
+    id              INTEGER PRIMARY KEY,
+    device_id       TEXT    NOT NULL,
+    month           TEXT    NOT NULL,
+    content_sha256  TEXT    NOT NULL UNIQUE,
+    closure_seq     INTEGER NOT NULL,
+    first_seq       INTEGER NOT NULL,
+    last_seq        INTEGER NOT NULL,
+    head_hash       TEXT    NOT NULL,
+    prev_month      TEXT,
+    body            TEXT    NOT NULL,
+    source          TEXT    NOT NULL,
+    imported_at     TEXT    NOT NULL,
+    UNIQUE (device_id, month)
+) STRICT;
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+";
+
+/// The CPTS folder: `--cpts-dir` / `PROTOCOOP_CPTS_DIR` (given by the
+/// caller), else `cpts` in the per-user data folder.
+pub fn default_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("fr", "protocoop", "protocoop")
+        .map(|d| d.data_dir().join("cpts"))
+        .ok_or_else(|| {
+            Error::input(
+                "--cpts-dir",
+                "dossier personnel introuvable : indiquez le dossier de la CPTS avec --cpts-dir",
+            )
+        })
+}
+
+/// An open CPTS database.
+pub struct CptsDb {
+    pub(super) conn: Connection,
+}
+
+impl CptsDb {
+    /// Opens (creating on first use) the database in `dir`.
+    pub fn open(dir: &Path) -> Result<CptsDb> {
+        create_private(dir)?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(CptsDb { conn })
+    }
+
+    /// The number of pharmacies in the territory, as the CPTS set it.
+    pub fn pharmacies(&self) -> Result<Option<u64>> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'pharmacies'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.and_then(|s| s.parse().ok()))
+    }
+
+    pub fn set_pharmacies(&self, n: u64) -> Result<()> {
+        if n == 0 {
+            return Err(Error::input(
+                "--pharmacies",
+                "au moins une pharmacie dans le territoire",
+            ));
+        }
+        self.conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('pharmacies', ?1)",
+            params![n.to_string()],
+        )?;
+        Ok(())
+    }
+}
+
+/// Creates the folder (0700) and the database file (0600) before SQLite
+/// does, so that they are never readable by others, even for a moment.
+fn create_private(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir)
+            .map_err(|e| Error::io("impossible de créer le dossier de la CPTS", dir, e))?;
+    }
+    let db = dir.join(DB_FILE);
+    let mut opts = OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(&db)
+        .map(|_| ())
+        .map_err(|e| Error::io("impossible de créer la base de la CPTS", &db, e))
+}

@@ -1,0 +1,106 @@
+//! Everything a user can do on the kiosk. Screens return these; only
+//! [`super::reduce()`] applies them.
+
+use crate::act::Sex;
+use crate::ids::Rpps;
+use crate::ledger::{AdverseNature, Severity};
+use crate::protocol::{FactId, MedicineId};
+use crate::registry::Profession;
+
+use super::state::Period;
+
+/// A text field, named so that one `Edit` action serves every form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    LastName,
+    FirstName,
+    BirthDate,
+    Weight,
+    PostalCode,
+    /// A number asked on a question screen (temperature).
+    Fact(FactId),
+    StructureName,
+    StructureAddress,
+    StructurePostalCode,
+    StructurePhone,
+    DelegueName,
+    DelegueRpps,
+    DelegueTrainedOn,
+    DeleguePin,
+    DeleguePinAgain,
+    DelegantName,
+    DelegantRpps,
+    VoidReason,
+    VoidPin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The clock moved (every frame): may trigger the idle lock.
+    Tick,
+    /// Keyboard, pointer or touch input: postpones the idle lock.
+    Activity,
+    /// Escape: back one step, never losing a recorded act.
+    Escape,
+    Edit(Field, String),
+
+    // Accueil
+    NewAct,
+    OpenHistory,
+    OpenSettings,
+    Lock,
+    Home,
+
+    // Identification
+    SelectDelegue(Rpps),
+    PinDigit(char),
+    PinErase,
+    SubmitPin,
+
+    // Patient
+    SetSex(Sex),
+    /// « Patient informé et consentant — continuer ».
+    ConfirmPatient,
+    RefuseConsent,
+
+    // Questions
+    ToggleFact(FactId),
+    /// « Aucun de ces signes »: every item of the checklist answered « non ».
+    NoneOfThese,
+    /// « Continuer » after ticking at least one item or typing a number.
+    SubmitQuestion,
+    /// A value button (pain 0–10): answers and moves on.
+    AnswerNumber(FactId, i64),
+    Back,
+
+    // Résultat
+    ShowOrdonnance,
+    /// Not taken in charge: record the screening and finish.
+    RecordScreening,
+
+    // Ordonnance
+    ToggleLine(MedicineId),
+    ChooseDelegant(Rpps),
+    ValidateAndPrint,
+
+    // Historique
+    ShowPeriod(Period),
+    OpenAct(String),
+    CloseAct,
+    Reprint,
+    AddReprise,
+    AddSatisfaction(u8),
+    ChooseAdverseSeverity(Severity),
+    AddAdverseEvent(AdverseNature),
+    StartVoid,
+    CancelVoid,
+    ConfirmVoid,
+
+    // Réglages and first start
+    SetProfession(Profession),
+    SaveStructure,
+    AddDelegue,
+    AddDelegant,
+    SetIdleMinutes(u32),
+    SubmitSetup,
+}

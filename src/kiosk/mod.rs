@@ -1,0 +1,18 @@
+//! The kiosk's logic, without any drawing: what is on screen ([`KioskState`]),
+//! what the user can do ([`Action`]) and the one place that applies it by
+//! calling the core ([`reduce()`]). `src/ui/` draws this state with egui; the
+//! whole act flow is testable here without a window.
+
+pub mod action;
+pub mod forms;
+pub mod reduce;
+pub mod services;
+pub mod settings;
+pub mod state;
+
+pub use action::{Action, Field};
+pub use reduce::{reduce, start};
+pub use services::{
+    Clock, FixedClock, PrintOutcome, Printer, SavedOnly, Services, SystemClock, SystemPrinter,
+};
+pub use state::{ActDraft, After, KioskState, Message, Screen, Session};

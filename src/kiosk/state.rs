@@ -1,0 +1,256 @@
+//! Everything the screens draw. Plain data: no egui, no I/O. Screens read it
+//! and return [`super::Action`]s; only [`super::reduce()`] changes it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::act::{Patient, Sex};
+use crate::documents::Roster;
+use crate::ids::Rpps;
+use crate::ledger::{ActSummary, ActView, Severity};
+use crate::protocol::{FactId, MedicineId, Protocol};
+use crate::registry::{Profession, Registry};
+use crate::triage::{Facts, Outcome};
+
+use super::settings::KioskSettings;
+
+/// The whole kiosk.
+pub struct KioskState {
+    pub protocol: Arc<Protocol>,
+    /// A copy of the ledger's registry, refreshed after every change.
+    pub registry: Registry,
+    pub roster: Option<Roster>,
+    pub data_dir: PathBuf,
+    pub settings: KioskSettings,
+    /// The injected clock's time at the last action (screens never read a clock).
+    pub now: DateTime<Utc>,
+    pub last_activity: DateTime<Utc>,
+    pub screen: Screen,
+    pub session: Option<Session>,
+    /// The délégué who used the kiosk last, preselected on the PIN screen.
+    pub last_delegue: Option<Rpps>,
+    /// The act in progress, kept across an idle lock.
+    pub act: Option<ActDraft>,
+    /// A message shown above the screen (refusals in French, confirmations).
+    pub message: Option<Message>,
+}
+
+/// An authenticated délégué.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub rpps: Rpps,
+    pub name: String,
+    pub profession: Profession,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Info(String),
+    Error(String),
+}
+
+impl Message {
+    pub fn text(&self) -> &str {
+        match self {
+            Message::Info(s) | Message::Error(s) => s,
+        }
+    }
+}
+
+/// The screens of PRODUCT.md, each with what it is editing.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Setup(SetupForm),
+    Accueil,
+    Identification(IdentForm),
+    Patient(PatientForm),
+    Question(QuestionForm),
+    Resultat,
+    Ordonnance(OrdonnanceForm),
+    Termine(Done),
+    Historique(HistoryForm),
+    Reglages(SettingsForm),
+}
+
+impl Screen {
+    /// The title shown in the top bar.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Setup(_) => "Première mise en service",
+            Screen::Accueil => "Accueil",
+            Screen::Identification(_) => "Qui êtes-vous ?",
+            Screen::Patient(_) => "Patient",
+            Screen::Question(_) => "Questions",
+            Screen::Resultat => "Résultat",
+            Screen::Ordonnance(_) => "Ordonnance",
+            Screen::Termine(_) => "Terminé",
+            Screen::Historique(_) => "Historique",
+            Screen::Reglages(_) => "Réglages",
+        }
+    }
+}
+
+/// Where to go once the PIN is accepted.
+#[derive(Debug, Clone)]
+pub enum After {
+    NewAct,
+    Historique,
+    Reglages,
+    /// Back to the screen the idle lock interrupted (same délégué only).
+    Resume(Box<Screen>, Rpps),
+}
+
+#[derive(Debug, Clone)]
+pub struct IdentForm {
+    pub selected: Option<Rpps>,
+    /// Digits typed so far (never shown, only counted).
+    pub pin: String,
+    pub then: After,
+    /// Shown when the idle lock brought us here.
+    pub locked_by_idle: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatientForm {
+    pub last_name: String,
+    pub first_name: String,
+    /// JJ/MM/AAAA as typed.
+    pub birth_date: String,
+    pub sex: Option<Sex>,
+    pub weight: String,
+    pub postal_code: String,
+}
+
+/// One themed question screen: the toggles and numbers not yet committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionForm {
+    /// Index into `Protocol::questions`.
+    pub index: usize,
+    pub checked: Vec<FactId>,
+    pub numbers: BTreeMap<FactId, String>,
+    /// Questions answered before this one (for the progress bar).
+    pub done: usize,
+    /// Questions still to ask, this one included.
+    pub remaining: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrdonnanceForm {
+    /// Optional lines the délégué switched on.
+    pub optional_on: Vec<MedicineId>,
+    pub delegant: Option<Rpps>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    pub number: String,
+    pub verification_code: String,
+    pub taken_in_charge: bool,
+    pub print: Option<String>,
+    pub print_failed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Today,
+    Month,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryForm {
+    pub period: Period,
+    pub acts: Vec<ActSummary>,
+    pub open: Option<Box<ActView>>,
+    pub void: Option<VoidForm>,
+    /// Chosen before the nature of an adverse event: the ledger keeps it
+    /// for good, so it is never guessed.
+    pub adverse_severity: Option<Severity>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoidForm {
+    pub reason: String,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsForm {
+    pub structure: StructureForm,
+    pub delegue: DelegueForm,
+    pub delegant: DelegantForm,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StructureForm {
+    pub name: String,
+    pub address: String,
+    pub postal_code: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DelegueForm {
+    pub name: String,
+    pub rpps: String,
+    pub profession: Profession,
+    /// JJ/MM/AAAA, may be left empty (then no act until it is recorded).
+    pub trained_on: String,
+    pub pin: String,
+    pub pin_again: String,
+}
+
+impl Default for DelegueForm {
+    fn default() -> Self {
+        DelegueForm {
+            name: String::new(),
+            rpps: String::new(),
+            profession: Profession::Pharmacien,
+            trained_on: String::new(),
+            pin: String::new(),
+            pin_again: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DelegantForm {
+    pub name: String,
+    pub rpps: String,
+}
+
+/// First start: the structure, the first délégué and a délégant.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetupForm {
+    pub structure: StructureForm,
+    pub delegue: DelegueForm,
+    pub delegant: DelegantForm,
+}
+
+/// The act being built, screen after screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActDraft {
+    pub patient: Patient,
+    pub age: i64,
+    pub consent: bool,
+    pub facts: Facts,
+    /// Questions answered, in order (for « Retour »).
+    pub asked: Vec<usize>,
+    pub outcome: Option<Outcome>,
+}
+
+impl KioskState {
+    pub fn is_training(&self) -> bool {
+        self.protocol.is_training()
+    }
+
+    /// The structure's name for the top bar.
+    pub fn structure_name(&self) -> &str {
+        self.registry
+            .structure
+            .as_ref()
+            .map_or("Structure non renseignée", |s| s.name.as_str())
+    }
+}

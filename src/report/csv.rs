@@ -1,0 +1,71 @@
+//! The treasurer's payment list in the form French Excel and LibreOffice
+//! open as is (REGLES-ET-FORMATS.md, « Conventions »): `;` separator, UTF-8
+//! with BOM, CRLF line ends, amounts `10,00` (no currency sign, so the
+//! spreadsheet reads them as numbers).
+
+use super::month::{PayLine, Remuneration};
+use crate::error::{Error, Result};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+pub const HEADER: [&str; 7] = [
+    "Mois",
+    "Rôle",
+    "RPPS",
+    "Nom",
+    "Actes payés",
+    "Montant (€)",
+    "Appareils",
+];
+
+/// Cents as `1250,50`: comma decimal, no thousands separator.
+pub fn amount(cents: u64) -> String {
+    format!("{},{:02}", cents / 100, cents % 100)
+}
+
+/// One line per délégué and per délégant, then the total. `devices`, for
+/// the CPTS's consolidated list, says on how many devices each RPPS was
+/// paid; a device's own list leaves the column empty.
+pub fn payments(
+    month: &str,
+    pay: &Remuneration,
+    devices: Option<&dyn Fn(&str) -> usize>,
+) -> Result<Vec<u8>> {
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec());
+    let err = |e: ::csv::Error| Error::Storage(format!("écriture du CSV : {e}"));
+    w.write_record(HEADER).map_err(err)?;
+    let mut line = |role: &str, l: &PayLine| {
+        let n = devices.map_or(String::new(), |f| f(&l.rpps).to_string());
+        w.write_record([
+            month,
+            role,
+            &l.rpps,
+            &l.name,
+            &l.acts.to_string(),
+            &amount(l.cents),
+            &n,
+        ])
+    };
+    for l in &pay.delegues {
+        line("délégué", l).map_err(err)?;
+    }
+    for l in &pay.delegants {
+        line("délégant", l).map_err(err)?;
+    }
+    let acts: u64 = pay.delegues.iter().map(|l| l.acts).sum();
+    w.write_record([
+        month,
+        "total",
+        "",
+        "",
+        &acts.to_string(),
+        &amount(pay.total_cents),
+        "",
+    ])
+    .map_err(err)?;
+    w.into_inner()
+        .map_err(|e| Error::Storage(format!("écriture du CSV : {e}")))
+}

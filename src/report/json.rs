@@ -1,0 +1,127 @@
+//! The JSON form of a report (docs/REPORT-FORMAT.md) and its content hash.
+//!
+//! The hash covers the *canonical content*: the document without its
+//! `content_sha256` key, object keys sorted, no whitespace, numbers as
+//! serde_json prints them. It depends on the values only, not on how the
+//! file was indented, so the CPTS recomputes it from what it parsed.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::month::{MonthReport, REPORT_KIND, SCHEMA_VERSION};
+
+/// Why a report file was not accepted as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    NotJson(String),
+    NotAReport,
+    Schema { found: Option<u64> },
+    Hash { stated: String, computed: String },
+    Shape(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::NotJson(e) => write!(f, "pas un fichier JSON lisible ({e})"),
+            Problem::NotAReport => write!(
+                f,
+                "pas un rapport mensuel protocoop (clé « kind » ≠ « {REPORT_KIND} »)"
+            ),
+            Problem::Schema { found: Some(v) } => write!(
+                f,
+                "version de schéma {v} non prise en charge (attendue : {SCHEMA_VERSION}) : mettez protocoop à jour"
+            ),
+            Problem::Schema { found: None } => write!(f, "clé « schema_version » absente"),
+            Problem::Hash { stated, computed } => write!(
+                f,
+                "contenu modifié après sa production : empreinte annoncée {stated}, empreinte du contenu {computed}"
+            ),
+            Problem::Shape(e) => write!(f, "rapport incomplet ou mal formé : {e}"),
+        }
+    }
+}
+
+/// Canonical bytes of a JSON value: keys sorted at every level, compact.
+pub fn canonical(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_canonical(v, &mut out);
+    out
+}
+
+fn write_canonical(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend(serde_json::to_vec(k).expect("string"));
+                out.push(b':');
+                write_canonical(&map[k], out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        scalar => out.extend(serde_json::to_vec(scalar).expect("scalar")),
+    }
+}
+
+/// SHA-256 (hex) of a document's canonical content.
+pub fn content_sha256(doc: &Value) -> String {
+    let mut doc = doc.clone();
+    if let Value::Object(map) = &mut doc {
+        map.remove("content_sha256");
+    }
+    hex::encode(Sha256::digest(canonical(&doc)))
+}
+
+/// Fills in the report's `content_sha256`.
+pub fn seal(report: &mut MonthReport) {
+    let value = serde_json::to_value(&*report).expect("reports serialize");
+    report.content_sha256 = content_sha256(&value);
+}
+
+/// The file: indented for people, final newline.
+pub fn to_bytes(report: &MonthReport) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(report).expect("reports serialize");
+    out.push(b'\n');
+    out
+}
+
+/// Parses a report file and checks, in this order, that it is a protocoop
+/// report, of a schema this version reads, and unaltered.
+pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| Problem::NotJson(e.to_string()))?;
+    if value.get("kind").and_then(Value::as_str) != Some(REPORT_KIND) {
+        return Err(Problem::NotAReport);
+    }
+    match value.get("schema_version").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        found => return Err(Problem::Schema { found }),
+    }
+    let stated = value
+        .get("content_sha256")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let computed = content_sha256(&value);
+    if stated != computed {
+        return Err(Problem::Hash { stated, computed });
+    }
+    serde_json::from_value(value).map_err(|e| Problem::Shape(e.to_string()))
+}

@@ -1,0 +1,233 @@
+//! Historique: acts of the day or the month; one act's follow-ups, reprint,
+//! new follow-ups and voiding (with a reason and the PIN).
+
+use chrono::{DateTime, Utc};
+use eframe::egui;
+use egui::{Button, RichText, Ui, Vec2};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::fr;
+use crate::kiosk::state::{HistoryForm, Period};
+use crate::kiosk::{Action, Field, KioskState};
+use crate::ledger::{ActStatus, ActView, AdverseNature, FollowupEvent, Severity};
+
+pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        heading(ui, "Historique");
+        ui.add_space(24.0);
+        if choice(ui, form.period == Period::Today, "Aujourd'hui") {
+            out.push(Action::ShowPeriod(Period::Today));
+        }
+        if choice(ui, form.period == Period::Month, "Ce mois-ci") {
+            out.push(Action::ShowPeriod(Period::Month));
+        }
+        if secondary(ui, "Accueil") {
+            out.push(Action::Home);
+        }
+    });
+    ui.columns(2, |cols| {
+        let mut left = column(&mut cols[0]);
+        let ui = &mut left;
+        if form.acts.is_empty() {
+            muted(ui, "Aucun acte sur cette période.");
+        }
+        egui::ScrollArea::vertical().id_salt("acts").show(ui, |ui| {
+            for a in &form.acts {
+                let when = DateTime::parse_from_rfc3339(&a.occurred_at)
+                    .map(|t| fr::datetime(t.with_timezone(&Utc)))
+                    .unwrap_or_default();
+                let what = if a.taken_in_charge {
+                    "prise en charge"
+                } else {
+                    "orientation"
+                };
+                let void = if a.void { " — ANNULÉ" } else { "" };
+                let text = format!("{} · {when} · {what}{void}", a.number);
+                let on = form.open.as_ref().is_some_and(|v| v.act.id == a.id);
+                if ui
+                    .add(
+                        Button::selectable(on, RichText::new(text).size(BODY))
+                            .min_size(Vec2::new(ui.available_width(), TARGET)),
+                    )
+                    .clicked()
+                {
+                    out.push(Action::OpenAct(a.id.clone()));
+                }
+            }
+        });
+        let mut right = column(&mut cols[1]);
+        let ui = &mut right;
+        if let Some(view) = &form.open {
+            egui::ScrollArea::vertical()
+                .id_salt("detail")
+                .show(ui, |ui| {
+                    out.extend(detail(ui, state, form, view));
+                });
+        }
+    });
+    out
+}
+
+fn detail(ui: &mut Ui, _state: &KioskState, form: &HistoryForm, view: &ActView) -> Vec<Action> {
+    let mut out = Vec::new();
+    let a = &view.act;
+    ui.label(
+        RichText::new(format!("Acte {}", a.number))
+            .size(HEADING)
+            .strong(),
+    );
+    ui.label(
+        RichText::new(format!(
+            "{} {}, {} ans",
+            a.patient.last_name.to_uppercase(),
+            a.patient.first_name,
+            a.patient.age_years
+        ))
+        .size(BODY),
+    );
+    ui.label(
+        RichText::new(format!(
+            "Par {} au nom de {}",
+            a.delegue.name, a.delegant.name
+        ))
+        .size(SMALL),
+    );
+    if let Some(v) = form
+        .void
+        .as_ref()
+        .filter(|_| !matches!(view.status, ActStatus::Void { .. }))
+    {
+        out.extend(field(
+            ui,
+            "Motif d'annulation",
+            Field::VoidReason,
+            &v.reason,
+            "erreur de saisie…",
+            400.0,
+            false,
+        ));
+        out.extend(field(
+            ui,
+            "Votre code PIN",
+            Field::VoidPin,
+            &v.pin,
+            "PIN",
+            200.0,
+            true,
+        ));
+        ui.horizontal(|ui| {
+            if danger(ui, "Confirmer l'annulation") {
+                out.push(Action::ConfirmVoid);
+            }
+            if secondary(ui, "Ne pas annuler") {
+                out.push(Action::CancelVoid);
+            }
+        });
+        return out;
+    }
+    let what = match (&a.outcome.orientation, &a.outcome.urgency) {
+        (Some(o), _) => format!("Orientation : {o}"),
+        (None, Some(u)) => format!("Prise en charge, rendez-vous sous {u}"),
+        _ => String::new(),
+    };
+    ui.label(RichText::new(what).size(SMALL));
+    for l in &a.prescription {
+        ui.label(RichText::new(format!("- {} {}", l.dci, l.strength)).size(SMALL));
+    }
+    if let ActStatus::Void { reason, .. } = &view.status {
+        block(ui, ERROR_BG, |ui| {
+            ui.label(
+                RichText::new(format!("ANNULÉ : {reason}"))
+                    .size(BODY)
+                    .strong(),
+            );
+        });
+    }
+    ui.label(RichText::new("Suivis").size(BODY).strong());
+    if view.followups.is_empty() {
+        muted(ui, "Aucun suivi.");
+    }
+    for f in &view.followups {
+        let what = match &f.event {
+            FollowupEvent::Reprise { .. } => "reprise par le délégant".to_string(),
+            FollowupEvent::AdverseEvent { nature, .. } => {
+                format!("événement indésirable : {}", nature.label())
+            }
+            FollowupEvent::PatientSatisfaction { score, .. } => {
+                format!("satisfaction du patient : {score}/5")
+            }
+            FollowupEvent::ProfessionalSatisfaction { score, .. } => {
+                format!("satisfaction du professionnel : {score}/5")
+            }
+            FollowupEvent::Document {
+                document, reprint, ..
+            } => {
+                format!(
+                    "document {document}{}",
+                    if *reprint { " (réimpression)" } else { "" }
+                )
+            }
+            FollowupEvent::Void { reason } => format!("annulation : {reason}"),
+        };
+        muted(ui, &format!("{} — {what}", fr::datetime(f.recorded_at)));
+    }
+    if matches!(view.status, ActStatus::Void { .. }) {
+        return out;
+    }
+    ui.horizontal_wrapped(|ui| {
+        if a.outcome.taken_in_charge && secondary(ui, "Réimprimer") {
+            out.push(Action::Reprint);
+        }
+        if secondary(ui, "Reprise par le délégant") {
+            out.push(Action::AddReprise);
+        }
+        if danger(ui, "Annuler l'acte") {
+            out.push(Action::StartVoid);
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        muted(ui, "Satisfaction du patient :");
+        for s in 1..=5u8 {
+            if ui
+                .add(
+                    Button::new(RichText::new(format!("{s}/5")).size(BODY))
+                        .min_size(Vec2::splat(TARGET)),
+                )
+                .clicked()
+            {
+                out.push(Action::AddSatisfaction(s));
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        muted(ui, "Événement indésirable — gravité :");
+        for s in [Severity::Legere, Severity::Moderee, Severity::Grave] {
+            let chosen = form.adverse_severity == Some(s);
+            let label = RichText::new(s.label()).size(BODY);
+            if ui
+                .add(Button::selectable(chosen, label).min_size(Vec2::splat(TARGET)))
+                .clicked()
+            {
+                out.push(Action::ChooseAdverseSeverity(s));
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        muted(ui, "puis la nature :");
+        for n in AdverseNature::ALL {
+            let enabled = form.adverse_severity.is_some();
+            if ui
+                .add_enabled(
+                    enabled,
+                    Button::new(RichText::new(n.label()).size(BODY)).min_size(Vec2::splat(TARGET)),
+                )
+                .clicked()
+            {
+                out.push(Action::AddAdverseEvent(n));
+            }
+        }
+    });
+    out
+}

@@ -1,0 +1,74 @@
+//! Qui êtes-vous ? The délégué list and the PIN keypad.
+
+use eframe::egui;
+use egui::{Button, RichText, Ui, Vec2};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::kiosk::state::IdentForm;
+use crate::kiosk::{Action, KioskState};
+
+pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    if form.locked_by_idle {
+        heading(ui, "Session verrouillée");
+    } else {
+        heading(ui, "Qui êtes-vous ?");
+    }
+    ui.columns(2, |cols| {
+        let mut left = column(&mut cols[0]);
+        let ui = &mut left;
+        muted(ui, "Touchez votre nom :");
+        for d in state.registry.delegues() {
+            let on = form.selected.as_ref() == Some(&d.rpps);
+            let trained = if d.trained_on.is_some() {
+                ""
+            } else {
+                " (formation non enregistrée)"
+            };
+            let text = format!("{}{trained}", d.name);
+            if choice(ui, on, &text) {
+                out.push(Action::SelectDelegue(d.rpps.clone()));
+            }
+        }
+        let mut right = column(&mut cols[1]);
+        let ui = &mut right;
+        muted(ui, "Code PIN (clavier ou touches ci-dessous) :");
+        let dots = "* ".repeat(form.pin.len());
+        let shown = if form.pin.is_empty() {
+            "-".to_string()
+        } else {
+            dots
+        };
+        ui.label(RichText::new(shown).size(HEADING).monospace());
+        let key = |ui: &mut Ui, text: &str| {
+            ui.add(Button::new(RichText::new(text).size(HEADING)).min_size(Vec2::new(88.0, 64.0)))
+                .clicked()
+        };
+        for row in [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]] {
+            ui.horizontal(|ui| {
+                for k in row {
+                    if key(ui, k) {
+                        out.push(Action::PinDigit(k.chars().next().unwrap_or('0')));
+                    }
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            if key(ui, "Effacer") {
+                out.push(Action::PinErase);
+            }
+            if key(ui, "0") {
+                out.push(Action::PinDigit('0'));
+            }
+        });
+        ui.add_space(12.0);
+        if primary(ui, "Valider") {
+            out.push(Action::SubmitPin);
+        }
+        if secondary(ui, "Annuler") {
+            out.push(Action::Home);
+        }
+    });
+    out
+}

@@ -1,0 +1,19 @@
+//! The egui shell of the kiosk: one file per screen. Screens draw a
+//! [`crate::kiosk::KioskState`] and return [`crate::kiosk::Action`]s; they
+//! never touch the ledger, the triage or the documents themselves.
+
+mod accueil;
+pub mod app;
+mod historique;
+mod identification;
+mod ordonnance;
+mod patient;
+mod question;
+mod reglages;
+mod resultat;
+mod setup;
+mod termine;
+pub mod theme;
+mod widgets;
+
+pub use app::{KioskApp, LaunchOptions, run};

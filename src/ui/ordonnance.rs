@@ -1,0 +1,145 @@
+//! Ordonnance: the proposed lines with their doses, optional lines as
+//! toggles, the délégant, and a faithful summary of what will be printed.
+
+use eframe::egui;
+use egui::{RichText, Ui};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::fr;
+use crate::kiosk::reduce::chosen_lines;
+use crate::kiosk::state::OrdonnanceForm;
+use crate::kiosk::{Action, KioskState};
+use crate::protocol::Decision;
+use crate::triage::describe;
+
+pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    let p = &state.protocol;
+    let Some(act) = &state.act else { return out };
+    let Some(outcome) = &act.outcome else {
+        return out;
+    };
+    let chosen = chosen_lines(p, outcome, form);
+    ui.columns(2, |cols| {
+        let mut left = column(&mut cols[0]);
+        let ui = &mut left;
+        heading(ui, "Ordonnance");
+        for l in &outcome.lines {
+            let m = p.medicine(l.medicine);
+            let dose = describe::dose(&l.dose, l.unit);
+            if l.optional {
+                if toggle(
+                    ui,
+                    form.optional_on.contains(&l.medicine),
+                    &format!("{} (facultatif)", describe::medicine(p, l)),
+                    ui.available_width(),
+                ) {
+                    out.push(Action::ToggleLine(l.medicine));
+                }
+                muted(ui, &format!("{} — {dose}", m.class));
+            } else {
+                let on = chosen.contains(&m.id);
+                let text = describe::medicine(p, l);
+                ui.label(
+                    RichText::new(if on {
+                        text
+                    } else {
+                        format!("{text} — remplacé")
+                    })
+                    .size(BODY)
+                    .strong(),
+                );
+                muted(ui, &format!("{} — {dose}", m.class));
+            }
+        }
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new("Délégant (nommé sur l'ordonnance)")
+                .size(BODY)
+                .strong(),
+        );
+        for d in state.registry.delegants() {
+            if choice(ui, form.delegant.as_ref() == Some(&d.rpps), &d.name) {
+                out.push(Action::ChooseDelegant(d.rpps.clone()));
+            }
+        }
+        let mut right = column(&mut cols[1]);
+        let ui = &mut right;
+        block(ui, egui::Color32::from_gray(245), |ui| {
+            ui.label(RichText::new("Ce qui sera imprimé").size(BODY).strong());
+            if state.is_training() {
+                ui.label(
+                    RichText::new("SPÉCIMEN — protocole non validé")
+                        .size(BODY)
+                        .strong()
+                        .color(DANGER),
+                );
+            }
+            let who = state.session.as_ref().map_or(String::new(), |s| {
+                format!("{} ({})", s.name, s.profession.as_str())
+            });
+            let delegant = form
+                .delegant
+                .as_ref()
+                .and_then(|r| state.registry.delegant(r))
+                .map_or("-".to_string(), |d| d.name.clone());
+            ui.label(
+                RichText::new(format!("Prescrit par {who}, au nom de {delegant}")).size(SMALL),
+            );
+            let pt = &act.patient;
+            let weight = pt
+                .weight_kg
+                .map(|w| format!(", {} kg", fr::decimal(w)))
+                .unwrap_or_default();
+            ui.label(
+                RichText::new(format!(
+                    "Patient : {} {}, {} ans{weight}",
+                    pt.last_name.to_uppercase(),
+                    pt.first_name,
+                    act.age
+                ))
+                .size(SMALL),
+            );
+            for l in outcome
+                .lines
+                .iter()
+                .filter(|l| chosen.contains(&p.medicine(l.medicine).id))
+            {
+                let m = p.medicine(l.medicine);
+                ui.label(RichText::new(describe::medicine(p, l)).size(SMALL).strong());
+                ui.label(
+                    RichText::new(format!(
+                        "{} ; {}",
+                        describe::dose(&l.dose, l.unit),
+                        m.frequency
+                    ))
+                    .size(SMALL),
+                );
+                if m.secure_prescription {
+                    ui.label(
+                        RichText::new("Ordonnance sécurisée (quantités en toutes lettres)")
+                            .size(SMALL)
+                            .color(DANGER),
+                    );
+                }
+            }
+            if let Decision::TakeInCharge(u) = outcome.decision {
+                ui.label(RichText::new(&p.urgency(u).text).size(SMALL).strong());
+            }
+            ui.label(
+                RichText::new("Avec la fiche conseil du patient.")
+                    .size(SMALL)
+                    .color(MUTED),
+            );
+        });
+        ui.add_space(12.0);
+        if primary(ui, "Valider et imprimer") {
+            out.push(Action::ValidateAndPrint);
+        }
+        if secondary(ui, "Retour") {
+            out.push(Action::Back);
+        }
+    });
+    out
+}

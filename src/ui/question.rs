@@ -1,0 +1,124 @@
+//! A themed question screen, as the protocol writes it: a checklist with an
+//! explicit « none » answer, a row of value buttons, or number fields.
+
+use eframe::egui;
+use egui::{Button, ProgressBar, RichText, Ui, Vec2};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::kiosk::state::QuestionForm;
+use crate::kiosk::{Action, Field, KioskState};
+use crate::protocol::FactType;
+
+/// Value buttons instead of a field when a whole-number answer has at most
+/// this many possible values (pain 0–10).
+const MAX_BUTTONS: i64 = 11;
+
+pub fn show(ui: &mut Ui, state: &KioskState, form: &QuestionForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    let p = &state.protocol;
+    let q = &p.questions[form.index];
+    let total = form.done + form.remaining;
+    ui.add(
+        ProgressBar::new(form.done as f32 / total.max(1) as f32)
+            .desired_height(10.0)
+            .desired_width(ui.available_width()),
+    );
+    ui.label(
+        RichText::new(format!(
+            "{} — étape {} sur {}",
+            q.theme,
+            form.done + 1,
+            total
+        ))
+        .size(SMALL)
+        .color(MUTED),
+    );
+    heading(ui, &q.title);
+    if let Some(h) = &q.help {
+        muted(ui, h);
+    }
+    let buttons = q.facts.len() == 1
+        && matches!(p.fact(q.facts[0]).ty, FactType::Integer { min, max } if max.floor() - min.floor() < MAX_BUTTONS);
+    if buttons {
+        let f = q.facts[0];
+        if let FactType::Integer { min, max } = p.fact(f).ty {
+            ui.add_space(24.0);
+            ui.horizontal_wrapped(|ui| {
+                for n in min.floor()..=max.floor() {
+                    let b = Button::new(RichText::new(n.to_string()).size(HEADING).strong())
+                        .min_size(Vec2::new(84.0, 84.0));
+                    if ui.add(b).clicked() {
+                        out.push(Action::AnswerNumber(f, n));
+                    }
+                }
+            });
+        }
+    } else {
+        let items: Vec<_> = q
+            .facts
+            .iter()
+            .copied()
+            .filter(|f| p.fact(*f).ty.is_bool())
+            .collect();
+        let numbers: Vec<_> = q
+            .facts
+            .iter()
+            .copied()
+            .filter(|f| !p.fact(*f).ty.is_bool())
+            .collect();
+        // Two columns of items keep a whole checklist on a 1280×800 screen.
+        let per_column = items.len().div_ceil(2).max(1);
+        ui.columns(2, |cols| {
+            for (col, chunk) in cols.iter_mut().zip(items.chunks(per_column)) {
+                col.vertical(|ui| {
+                    let width = ui.available_width();
+                    for &f in chunk {
+                        if toggle(ui, form.checked.contains(&f), &p.fact(f).label, width) {
+                            out.push(Action::ToggleFact(f));
+                        }
+                    }
+                });
+            }
+        });
+        for f in numbers {
+            let def = p.fact(f);
+            let value = form.numbers.get(&f).map_or("", String::as_str);
+            let hint = if def.required {
+                "obligatoire"
+            } else {
+                "facultatif"
+            };
+            out.extend(field(
+                ui,
+                &def.label,
+                Field::Fact(f),
+                value,
+                hint,
+                200.0,
+                false,
+            ));
+        }
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if !buttons {
+            match (&q.none, form.checked.is_empty()) {
+                (Some(none), true) => {
+                    if primary(ui, none) {
+                        out.push(Action::NoneOfThese);
+                    }
+                }
+                _ => {
+                    if primary(ui, "Continuer") {
+                        out.push(Action::SubmitQuestion);
+                    }
+                }
+            }
+        }
+        if secondary(ui, "Retour") {
+            out.push(Action::Back);
+        }
+    });
+    out
+}

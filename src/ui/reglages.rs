@@ -1,0 +1,144 @@
+//! Réglages: structure, professionals and training dates, the protocol and
+//! its validation status, the duty roster, the data folder, the idle lock.
+
+use eframe::egui;
+use egui::{RichText, Ui};
+
+use super::setup::{delegant_fields, delegue_fields, structure_fields};
+use super::theme::*;
+use super::widgets::*;
+use crate::fr;
+use crate::kiosk::state::SettingsForm;
+use crate::kiosk::{Action, KioskState};
+
+pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        heading(ui, "Réglages");
+        if secondary(ui, "Accueil") {
+            out.push(Action::Home);
+        }
+    });
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        let p = &state.protocol;
+        block(
+            ui,
+            if p.is_training() {
+                TRAINING_BG
+            } else {
+                INFO_BG
+            },
+            |ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "Protocole : {} (version {})",
+                        p.meta.name, p.meta.version
+                    ))
+                    .size(BODY)
+                    .strong(),
+                );
+                ui.label(RichText::new(p.validation.describe()).size(SMALL));
+                ui.label(
+                    RichText::new(format!(
+                        "Fichier : {} — empreinte {}",
+                        p.origin,
+                        &p.identity.sha256[..16]
+                    ))
+                    .size(SMALL),
+                );
+            },
+        );
+        ui.label(RichText::new("Professionnels").size(BODY).strong());
+        for d in state.registry.delegues() {
+            let trained = d
+                .trained_on
+                .map_or("formation non enregistrée".to_string(), |t| {
+                    format!("formé le {}", fr::date(t))
+                });
+            muted(
+                ui,
+                &format!(
+                    "Délégué : {} ({}, RPPS {}) — {trained}",
+                    d.name,
+                    d.profession.as_str(),
+                    d.rpps
+                ),
+            );
+        }
+        for d in state.registry.delegants() {
+            muted(ui, &format!("Délégant : {} (RPPS {})", d.name, d.rpps));
+        }
+        out.extend(delegue_fields(
+            ui,
+            &form.delegue,
+            "Ajouter un délégué, ou mettre à jour sa date de formation (même RPPS)",
+        ));
+        if secondary(ui, "Enregistrer le délégué") {
+            out.push(Action::AddDelegue);
+        }
+        out.extend(delegant_fields(ui, &form.delegant));
+        if secondary(ui, "Enregistrer le délégant") {
+            out.push(Action::AddDelegant);
+        }
+        ui.separator();
+        out.extend(structure_fields(ui, &form.structure));
+        if secondary(ui, "Enregistrer la structure") {
+            out.push(Action::SaveStructure);
+        }
+        ui.separator();
+        ui.label(
+            RichText::new("Tableau de garde des dentistes")
+                .size(BODY)
+                .strong(),
+        );
+        match &state.roster {
+            Some(r) => {
+                muted(
+                    ui,
+                    &format!(
+                        "{} — {} période(s){}",
+                        r.origin,
+                        r.duties.len(),
+                        if r.example { " (EXEMPLE fictif)" } else { "" }
+                    ),
+                );
+                for d in r.duties.iter().take(6) {
+                    muted(
+                        ui,
+                        &format!(
+                            "du {} au {} : {} ({})",
+                            fr::date(d.from),
+                            fr::date(d.to),
+                            d.dentist,
+                            d.phone
+                        ),
+                    );
+                }
+            }
+            None => muted(
+                ui,
+                "Aucun tableau de garde : placez garde.toml dans le dossier de données.",
+            ),
+        }
+        ui.separator();
+        ui.label(RichText::new("Dossier de données").size(BODY).strong());
+        muted(ui, &state.data_dir.display().to_string());
+        ui.horizontal(|ui| {
+            let m = state.settings.idle_lock_minutes;
+            ui.label(
+                RichText::new(format!(
+                    "Verrouillage après {}",
+                    fr::plural(u64::from(m), "minute", "minutes")
+                ))
+                .size(BODY),
+            );
+            if secondary(ui, "Moins") {
+                out.push(Action::SetIdleMinutes(m.saturating_sub(1)));
+            }
+            if secondary(ui, "Plus") {
+                out.push(Action::SetIdleMinutes(m + 1));
+            }
+        });
+    });
+    out
+}

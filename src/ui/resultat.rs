@@ -1,0 +1,151 @@
+//! Résultat: the orientation in large type (red « Appelez le 15 » for an
+//! emergency), or the urgency, the likely picture and the dentist on duty.
+
+use eframe::egui;
+use egui::{RichText, Ui};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::fr;
+use crate::kiosk::forms::paris_day;
+use crate::kiosk::reduce::answered_reasons;
+use crate::kiosk::{Action, KioskState};
+use crate::protocol::{Decision, Value};
+use crate::triage::Slot;
+
+pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
+    let mut out = Vec::new();
+    let p = &state.protocol;
+    let Some(act) = &state.act else { return out };
+    let Some(outcome) = &act.outcome else {
+        return out;
+    };
+    match outcome.decision {
+        Decision::Orient(o) => {
+            let o = p.orientation(o);
+            if o.emergency {
+                ui.label(
+                    RichText::new("Appelez le 15")
+                        .size(HUGE)
+                        .strong()
+                        .color(DANGER),
+                );
+            }
+            ui.label(
+                RichText::new(&o.title)
+                    .size(HEADING)
+                    .strong()
+                    .color(if o.emergency { DANGER } else { MUTED }),
+            );
+            ui.label(RichText::new(&o.text).size(BODY + 2.0));
+            ui.add_space(8.0);
+            ui.label(RichText::new("Motifs :").size(BODY).strong());
+            for r in &answered_reasons(p, &act.facts, outcome) {
+                ui.label(RichText::new(format!("- {}", reason_text(state, r))).size(BODY));
+            }
+            ui.add_space(8.0);
+            muted(
+                ui,
+                "Patient non pris en charge dans le protocole : l'orientation est enregistrée comme un dépistage, sans ordonnance.",
+            );
+            ui.horizontal(|ui| {
+                if primary(ui, "Enregistrer et terminer") {
+                    out.push(Action::RecordScreening);
+                }
+                if secondary(ui, "Retour") {
+                    out.push(Action::Back);
+                }
+            });
+        }
+        Decision::TakeInCharge(u) => {
+            let u = p.urgency(u);
+            ui.label(
+                RichText::new("Pris en charge dans le protocole")
+                    .size(BODY)
+                    .color(MUTED),
+            );
+            ui.label(
+                RichText::new(&u.title)
+                    .size(HEADING + 8.0)
+                    .strong()
+                    .color(PRIMARY),
+            );
+            ui.label(RichText::new(&u.text).size(BODY + 2.0));
+            let pictures: Vec<&str> = p
+                .fact_ids()
+                .filter(|f| act.facts.get(*f) == Slot::Set(Value::Bool(true)))
+                .filter_map(|f| p.fact(f).picture.as_deref())
+                .collect();
+            if !pictures.is_empty() {
+                ui.label(
+                    RichText::new(format!("Tableau probable : {}", pictures.join(", "))).size(BODY),
+                );
+            }
+            if u.duty_dentist {
+                let today = paris_day(state.now);
+                block(ui, INFO_BG, |ui| {
+                    match state.roster.as_ref().and_then(|r| r.on_duty(today)) {
+                        Some(d) => {
+                            ui.label(
+                                RichText::new(format!(
+                                    "Dentiste de garde aujourd'hui : {}",
+                                    d.dentist
+                                ))
+                                .size(BODY)
+                                .strong(),
+                            );
+                            ui.label(
+                                RichText::new(format!("{} — {}", d.address, d.phone)).size(BODY),
+                            );
+                        }
+                        None => {
+                            ui.label(
+                            RichText::new(format!(
+                                "Aucun dentiste de garde connu pour le {} : placez le tableau de garde (garde.toml) dans le dossier de données.",
+                                fr::date(today)
+                            ))
+                            .size(BODY),
+                        );
+                        }
+                    }
+                });
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if primary(ui, "Voir l'ordonnance") {
+                    out.push(Action::ShowOrdonnance);
+                }
+                if secondary(ui, "Retour") {
+                    out.push(Action::Back);
+                }
+            });
+        }
+    }
+    out
+}
+
+/// A reason as the protocol words it: the fact's question, with its value
+/// when it is a number.
+fn reason_text(state: &KioskState, reason: &str) -> String {
+    let p = &state.protocol;
+    match p.fact_id(reason) {
+        Some(f) => {
+            let def = p.fact(f);
+            let value = state.act.as_ref().and_then(|a| a.facts.number(f));
+            match value {
+                Some(v) => format!(
+                    "{} : {}{}",
+                    def.label,
+                    fr::decimal(v),
+                    def.unit
+                        .as_deref()
+                        .map(|u| format!(" {u}"))
+                        .unwrap_or_default()
+                ),
+                None => def.label.clone(),
+            }
+        }
+        None if reason == "no_symptom" => "aucun des symptômes du protocole".into(),
+        None => reason.replace('_', " "),
+    }
+}

@@ -1,0 +1,52 @@
+//! Terminé: the act number and the short verification code printed on the
+//! documents.
+
+use eframe::egui;
+use egui::{RichText, Ui};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::kiosk::state::Done;
+use crate::kiosk::{Action, KioskState};
+
+pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.vertical_centered(|ui| {
+        ui.add_space(24.0);
+        heading(
+            ui,
+            if done.taken_in_charge {
+                "Prise en charge enregistrée"
+            } else {
+                "Dépistage enregistré"
+            },
+        );
+        ui.label(
+            RichText::new(format!("Acte n° {}", done.number))
+                .size(HUGE - 16.0)
+                .strong(),
+        );
+        ui.label(
+            RichText::new(format!("Code de vérification : {}", done.verification_code))
+                .size(HEADING)
+                .monospace(),
+        );
+        if let Some(print) = &done.print {
+            block(
+                ui,
+                if done.print_failed { ERROR_BG } else { INFO_BG },
+                |ui| {
+                    ui.label(RichText::new(print).size(BODY));
+                },
+            );
+        }
+        ui.add_space(24.0);
+        if primary(ui, "Nouvelle prise en charge") {
+            out.push(Action::NewAct);
+        }
+        if secondary(ui, "Accueil") {
+            out.push(Action::Home);
+        }
+    });
+    out
+}

@@ -1,0 +1,317 @@
+//! The real kiosk, driven by labels with egui_kittest: a whole act, a red
+//! flag, a child without weight, PIN lock-out, idle lock, voiding, first
+//! start. Each test reads the ledger afterwards: the screens are not enough.
+
+mod common;
+mod kiosk_support;
+
+use chrono::Duration;
+use egui_kittest::kittest::Queryable;
+use kiosk_support::*;
+use protocoop::kiosk::{FixedClock, Screen};
+use protocoop::ledger::{ActStatus, FollowupEvent, Ledger};
+use protocoop::protocol::Protocol;
+use sha2::{Digest, Sha256};
+
+#[test]
+fn a_adult_abscess_from_accueil_to_termine_in_at_most_12_taps() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+
+    sign_in(&mut h, &mut taps);
+    patient(&mut h, &mut taps, "02/03/1986", None, "Homme");
+    taps.tap(&mut h, "Aucun de ces signes");
+    taps.tap(&mut h, "Aucune de ces situations");
+    taps.tap(&mut h, "6");
+    taps.tap(&mut h, "Abcès dentaire ?");
+    taps.tap(&mut h, "Continuer");
+    assert!(shows(&h, "Rendez-vous dentaire sous 24 heures"));
+    assert!(
+        shows(&h, "Dentiste de garde aujourd'hui"),
+        "24 h: the dentist on duty is shown"
+    );
+    taps.tap(&mut h, "Voir l'ordonnance");
+    assert!(shows(&h, "amoxicilline"));
+    assert!(
+        shows(&h, "SPÉCIMEN"),
+        "draft protocol: the summary says specimen"
+    );
+    taps.tap(&mut h, "Valider et imprimer");
+
+    assert!(taps.0 <= 12, "{} taps beyond typing the identity", taps.0);
+    let Screen::Termine(done) = &h.state().state.screen else {
+        panic!("not on Terminé: {:?}", h.state().state.message)
+    };
+    assert_eq!(done.number, "2026-0001");
+    assert!(shows(&h, "Acte n° 2026-0001"));
+    assert!(shows(&h, &done.verification_code));
+    assert!(!done.print_failed, "{:?}", done.print);
+
+    let code = done.verification_code.clone();
+    drop(h);
+    let l = Ledger::open(dir.path(), now()).unwrap();
+    assert!(l.verify().unwrap().ok);
+    let view = l.act("2026-0001").unwrap();
+    assert!(view.act.outcome.taken_in_charge);
+    assert_eq!(view.act.consent, Some(true));
+    let lines: Vec<&str> = view
+        .act
+        .prescription
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(lines, ["paracetamol", "chlorhexidine", "amoxicilline"]);
+    assert_eq!(protocoop::documents::verification_code(&view.hash), code);
+    let pdf = dir.path().join("documents/ordonnance-2026-0001.pdf");
+    let bytes = std::fs::read(&pdf).expect("the prescription PDF is written");
+    assert!(bytes.starts_with(b"%PDF"));
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let recorded = view.followups.iter().any(|f| {
+        matches!(&f.event, FollowupEvent::Document { document, sha256, .. } if document == "prescription" && *sha256 == sha)
+    });
+    assert!(
+        recorded,
+        "the PDF's hash is a document follow-up: {:?}",
+        view.followups
+    );
+}
+
+#[test]
+fn b_red_flag_stops_the_questions_and_records_a_screening() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    patient(&mut h, &mut taps, "02/03/1986", None, "Femme");
+    tap(&mut h, "Rougeur ou gonflement qui s'étend vers l'œil ?");
+
+    assert!(
+        matches!(h.state().state.screen, Screen::Resultat),
+        "stopped at once"
+    );
+    assert!(shows(&h, "Appelez le 15"));
+    assert!(!shows(&h, "Antécédents"));
+    assert!(
+        !shows(&h, "aucun des symptômes"),
+        "a reason from questions never asked is not shown"
+    );
+    tap(&mut h, "Enregistrer et terminer");
+    assert!(shows(&h, "Dépistage enregistré"));
+    drop(h);
+
+    let l = Ledger::open(dir.path(), now()).unwrap();
+    let view = l.act("2026-0001").unwrap();
+    assert!(!view.act.outcome.taken_in_charge);
+    assert_eq!(view.act.outcome.orientation.as_deref(), Some("urgence"));
+    assert_eq!(view.act.outcome.reasons[0], "excl.eye_swelling");
+    assert!(view.act.prescription.is_empty());
+    assert!(
+        !view.act.facts.contains_key("pain_score"),
+        "no later question was asked"
+    );
+    assert!(
+        !dir.path().join("documents").exists(),
+        "no document for a screening"
+    );
+}
+
+#[test]
+fn c_eleven_year_old_without_weight_cannot_reach_ordonnance() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    patient(&mut h, &mut taps, "01/01/2015", None, "Homme");
+
+    assert!(
+        matches!(h.state().state.screen, Screen::Patient(_)),
+        "stays on Patient"
+    );
+    assert!(shows(&h, "obligatoire pour un patient de 11 ans"));
+    assert!(h.state().state.act.is_none());
+
+    // With the weight, the same child goes on to the questions.
+    type_into(&mut h, "Poids (kg) — obligatoire avant 15 ans", "35");
+    tap(&mut h, "Patient informé et consentant : continuer");
+    assert!(matches!(h.state().state.screen, Screen::Question(_)));
+}
+
+#[test]
+fn d_five_wrong_pins_lock_the_delegue() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    tap(&mut h, "Nouvelle prise en charge");
+    tap(&mut h, "Marie Durand");
+    for remaining in (1..=4).rev() {
+        type_keys(&mut h, "9999");
+        tap(&mut h, "Valider");
+        assert!(
+            shows(&h, &format!("encore {remaining} essai(s)")),
+            "{:?}",
+            h.state().state.message
+        );
+    }
+    type_keys(&mut h, "9999");
+    tap(&mut h, "Valider");
+    assert!(
+        shows(&h, "Trop d'essais de code PIN : verrouillé jusqu'à"),
+        "{:?}",
+        h.state().state.message
+    );
+
+    // Even the right PIN is refused while locked; five minutes later it works.
+    type_keys(&mut h, "1234");
+    tap(&mut h, "Valider");
+    assert!(h.state().state.session.is_none());
+    assert!(shows(&h, "verrouillé jusqu'à"));
+    clock.advance(Duration::minutes(5) + Duration::seconds(1));
+    type_keys(&mut h, "1234");
+    tap(&mut h, "Valider");
+    assert!(h.state().state.session.is_some());
+    assert!(matches!(h.state().state.screen, Screen::Patient(_)));
+}
+
+#[test]
+fn e_idle_lock_then_the_same_delegue_resumes_the_act() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    type_into(&mut h, "Nom", "Martin");
+
+    clock.advance(Duration::minutes(2));
+    h.run();
+    assert!(h.state().state.session.is_some(), "not yet");
+    clock.advance(Duration::minutes(1));
+    h.run();
+    assert!(
+        h.state().state.session.is_none(),
+        "locked after 3 idle minutes"
+    );
+    assert!(shows(&h, "Session verrouillée"));
+    assert!(!shows(&h, "Martin"), "patient data hidden while locked");
+
+    type_keys(&mut h, "1234");
+    tap(&mut h, "Valider");
+    let Screen::Patient(form) = &h.state().state.screen else {
+        panic!("back on Patient")
+    };
+    assert_eq!(form.last_name, "Martin", "nothing typed was lost");
+}
+
+#[test]
+fn f_void_from_historique_with_reason_and_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = common::setup_ledger(dir.path(), now());
+    let p = Protocol::bundled();
+    common::record(
+        &mut l,
+        &p,
+        &common::abscess_input(serde_json::json!({})),
+        now(),
+    )
+    .unwrap();
+    drop(l);
+    let clock = FixedClock::new(now() + Duration::minutes(10));
+    let mut h = harness(dir.path(), &clock, p);
+    tap(&mut h, "Historique");
+    tap(&mut h, "Marie Durand");
+    type_keys(&mut h, "1234");
+    tap(&mut h, "Valider");
+    h.get_by_label_contains("2026-0001 ·").click();
+    h.run();
+    tap(&mut h, "Annuler l'acte");
+    tap(&mut h, "Confirmer l'annulation");
+    assert!(
+        shows(&h, "le motif d'annulation est obligatoire"),
+        "{:?}",
+        h.state().state.message
+    );
+    type_into(&mut h, "Motif d'annulation", "erreur de patient");
+    type_into(&mut h, "Votre code PIN", "1234");
+    tap(&mut h, "Confirmer l'annulation");
+    assert!(
+        shows(&h, "Acte 2026-0001 annulé"),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(shows(&h, "ANNULÉ : erreur de patient"));
+    drop(h);
+
+    let l = Ledger::open(dir.path(), now()).unwrap();
+    let view = l.act("2026-0001").unwrap();
+    assert!(
+        matches!(view.status, ActStatus::Void { ref reason, .. } if reason == "erreur de patient")
+    );
+    assert!(l.verify().unwrap().ok);
+}
+
+#[test]
+fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    assert!(shows(&h, "Première mise en service"));
+    type_into(&mut h, "Nom de la structure", "Pharmacie de la Poste");
+    type_into(&mut h, "Adresse", "1 rue de la Poste, 79500 Melle");
+    type_into(&mut h, "Code postal", "79500");
+    type_into(&mut h, "Nom du délégué", "Anne Martin");
+    type_into(&mut h, "RPPS du délégué", common::DELEGUE);
+    type_into(&mut h, "Date de formation", "15/01/2026");
+    type_into(&mut h, "Code PIN (4 à 8 chiffres)", "2468");
+    type_into(&mut h, "Code PIN (confirmation)", "2467");
+    type_into(&mut h, "Nom du délégant", "Dr Paul Dent");
+    type_into(&mut h, "RPPS du délégant", common::DELEGANT);
+    tap(&mut h, "Enregistrer et commencer");
+    assert!(
+        shows(&h, "les deux codes PIN saisis sont différents"),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(
+        Ledger::open(dir.path(), now())
+            .unwrap()
+            .registry()
+            .unwrap()
+            .structure
+            .is_none(),
+        "nothing half-written"
+    );
+
+    // Both hidden PIN fields are emptied after a mismatch: type them again.
+    type_into(&mut h, "Code PIN (4 à 8 chiffres)", "2468");
+    type_into(&mut h, "Code PIN (confirmation)", "2468");
+    tap(&mut h, "Enregistrer et commencer");
+    assert!(
+        shows(&h, "Mise en service terminée"),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(matches!(h.state().state.screen, Screen::Accueil));
+    assert!(shows(&h, "Pharmacie de la Poste"));
+
+    // The new délégué signs in with the PIN chosen here (hashed, not stored).
+    tap(&mut h, "Nouvelle prise en charge");
+    type_keys(&mut h, "2468");
+    tap(&mut h, "Valider");
+    assert!(
+        matches!(h.state().state.screen, Screen::Patient(_)),
+        "{:?}",
+        h.state().state.message
+    );
+    drop(h);
+    let reg = Ledger::open(dir.path(), now()).unwrap().registry().unwrap();
+    let d = &reg.delegues()[0];
+    assert!(d.pin_hash.starts_with("$argon2id$") && !d.pin_hash.contains("2468"));
+}

@@ -1,0 +1,350 @@
+//! `kiosk::reduce` without egui: the act flow, « Retour », explicit answers,
+//! refusals and a failing printer, all through actions.
+
+mod common;
+mod kiosk_support;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Duration;
+use kiosk_support::now;
+use protocoop::act::Sex;
+use protocoop::kiosk::reduce::chosen_lines;
+use protocoop::kiosk::state::OrdonnanceForm;
+use protocoop::kiosk::{
+    Action, Field, FixedClock, KioskState, Message, PrintOutcome, Printer, Screen, Services,
+    reduce, start,
+};
+use protocoop::ledger::Ledger;
+use protocoop::protocol::Protocol;
+use protocoop::triage::Slot;
+
+struct Kiosk {
+    state: KioskState,
+    services: Services,
+    clock: FixedClock,
+}
+
+impl Kiosk {
+    fn new(dir: &Path) -> Kiosk {
+        let clock = FixedClock::new(now());
+        let services = kiosk_support::services(dir, &clock);
+        let state = start(Arc::new(Protocol::bundled()), &services, now()).unwrap();
+        Kiosk {
+            state,
+            services,
+            clock,
+        }
+    }
+
+    fn act(&mut self, a: Action) -> &mut Self {
+        let t = protocoop::kiosk::Clock::now(&self.clock);
+        reduce(&mut self.state, a, &mut self.services, t);
+        self
+    }
+
+    fn fact(&self, id: &str) -> protocoop::protocol::FactId {
+        self.state.protocol.fact_id(id).unwrap()
+    }
+
+    fn error(&self) -> Option<&str> {
+        match &self.state.message {
+            Some(Message::Error(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Signs in Marie Durand and fills in an adult patient.
+    fn adult(&mut self) -> &mut Self {
+        self.act(Action::NewAct)
+            .act(Action::SelectDelegue(common::rpps(common::DELEGUE)));
+        for c in "1234".chars() {
+            self.act(Action::PinDigit(c));
+        }
+        self.act(Action::SubmitPin)
+            .act(Action::Edit(Field::LastName, "Martin".into()))
+            .act(Action::Edit(Field::FirstName, "Paul".into()))
+            .act(Action::Edit(Field::BirthDate, "02/03/1986".into()))
+            .act(Action::Edit(Field::PostalCode, "79500".into()))
+            .act(Action::SetSex(Sex::M))
+            .act(Action::ConfirmPatient)
+    }
+}
+
+fn ledger_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    dir
+}
+
+#[test]
+fn an_empty_ledger_starts_on_setup_and_a_full_one_on_accueil() {
+    let empty = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Kiosk::new(empty.path()).state.screen,
+        Screen::Setup(_)
+    ));
+    let dir = ledger_dir();
+    assert!(matches!(
+        Kiosk::new(dir.path()).state.screen,
+        Screen::Accueil
+    ));
+}
+
+#[test]
+fn questions_come_in_protocol_order_red_flags_first() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult();
+    let Screen::Question(q) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    assert_eq!(k.state.protocol.questions[q.index].id, "signes_alerte");
+    assert_eq!(q.done, 0);
+}
+
+#[test]
+fn a_checklist_needs_an_explicit_answer() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::SubmitQuestion);
+    assert!(
+        k.error().unwrap().contains("Aucun de ces signes"),
+        "{:?}",
+        k.error()
+    );
+    assert!(matches!(k.state.screen, Screen::Question(_)));
+    let eye = k.fact("excl.eye_swelling");
+    assert_eq!(
+        k.state.act.as_ref().unwrap().facts.get(eye),
+        Slot::Unset,
+        "no silent « non »"
+    );
+}
+
+#[test]
+fn retour_shows_the_previous_answers_and_forgets_them() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let pain = k.fact("pain_score");
+    k.act(Action::AnswerNumber(pain, 6));
+    let abscess = k.fact("sympt.abscess");
+    k.act(Action::ToggleFact(abscess))
+        .act(Action::SubmitQuestion);
+    assert!(matches!(k.state.screen, Screen::Resultat));
+
+    k.act(Action::Back);
+    let Screen::Question(q) = &k.state.screen else {
+        panic!()
+    };
+    assert_eq!(q.checked, [abscess], "the ticked symptom is still shown");
+    assert_eq!(
+        k.state.act.as_ref().unwrap().facts.get(abscess),
+        Slot::Unset
+    );
+    k.act(Action::Escape).act(Action::Escape);
+    let Screen::Question(q) = &k.state.screen else {
+        panic!()
+    };
+    assert_eq!(k.state.protocol.questions[q.index].id, "antecedents");
+}
+
+#[test]
+fn escape_from_ordonnance_records_nothing() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(abscess))
+        .act(Action::SubmitQuestion)
+        .act(Action::ShowOrdonnance)
+        .act(Action::Escape);
+    assert!(matches!(k.state.screen, Screen::Resultat));
+    assert!(k.services.ledger.acts(None).unwrap().is_empty());
+}
+
+#[test]
+fn codeine_replaces_paracetamol_when_switched_on() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let (pain, heat) = (k.fact("pain_score"), k.fact("sympt.heat"));
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(heat))
+        .act(Action::SubmitQuestion)
+        .act(Action::ShowOrdonnance);
+    let p = Arc::clone(&k.state.protocol);
+    let codeine = p.medicine_id("paracetamol_codeine").unwrap();
+    k.act(Action::ToggleLine(codeine));
+    let Screen::Ordonnance(form) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    let outcome = k.state.act.as_ref().unwrap().outcome.clone().unwrap();
+    assert_eq!(chosen_lines(&p, &outcome, form), ["paracetamol_codeine"]);
+    let none = OrdonnanceForm {
+        optional_on: vec![],
+        delegant: None,
+    };
+    assert_eq!(chosen_lines(&p, &outcome, &none), ["paracetamol"]);
+    k.act(Action::ValidateAndPrint);
+    assert!(
+        matches!(k.state.screen, Screen::Termine(_)),
+        "{:?}",
+        k.error()
+    );
+    let view = k.services.ledger.act("2026-0001").unwrap();
+    assert_eq!(view.act.prescription[0].id, "paracetamol_codeine");
+}
+
+#[test]
+fn an_untrained_delegue_cannot_start_an_act() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.act(Action::NewAct)
+        .act(Action::SelectDelegue(common::rpps(common::UNTRAINED)));
+    for c in "1234".chars() {
+        k.act(Action::PinDigit(c));
+    }
+    k.act(Action::SubmitPin);
+    assert!(matches!(k.state.screen, Screen::Accueil));
+    assert!(
+        k.error()
+            .unwrap()
+            .contains("n'a pas de formation au protocole"),
+        "{:?}",
+        k.error()
+    );
+}
+
+#[test]
+fn refusing_consent_records_nothing_and_says_why() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::Back).act(Action::RefuseConsent);
+    assert!(matches!(k.state.screen, Screen::Accueil));
+    assert!(k.error().unwrap().contains("informé et consentant"));
+    assert!(k.services.ledger.acts(None).unwrap().is_empty());
+}
+
+struct BrokenPrinter;
+
+impl Printer for BrokenPrinter {
+    fn print(&self, _: &[&Path]) -> PrintOutcome {
+        PrintOutcome {
+            ok: false,
+            message: "L'impression a échoué (imprimante hors ligne).".into(),
+        }
+    }
+}
+
+#[test]
+fn a_failing_printer_never_loses_the_act() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.services.printer = Box::new(BrokenPrinter);
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(abscess))
+        .act(Action::SubmitQuestion)
+        .act(Action::ShowOrdonnance)
+        .act(Action::ValidateAndPrint);
+    let Screen::Termine(done) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    assert!(done.print_failed);
+    assert_eq!(done.number, "2026-0001");
+    assert!(k.services.ledger.act("2026-0001").is_ok());
+
+    // Reprint later from Historique, with a working printer.
+    k.services.printer = Box::new(protocoop::kiosk::SavedOnly);
+    k.act(Action::OpenHistory);
+    let id = k.services.ledger.act("2026-0001").unwrap().act.id;
+    k.act(Action::OpenAct(id)).act(Action::Reprint);
+    assert!(
+        matches!(&k.state.message, Some(Message::Info(m)) if m.starts_with("Réimpression conforme")),
+        "{:?}",
+        k.state.message
+    );
+}
+
+#[test]
+fn idle_lock_keeps_the_act_for_the_same_delegue_only() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult();
+    k.clock.advance(Duration::minutes(3));
+    k.act(Action::Tick);
+    assert!(k.state.session.is_none());
+    assert!(matches!(k.state.screen, Screen::Identification(_)));
+    k.act(Action::SelectDelegue(common::rpps(common::DELEGUE_2)));
+    for c in "1234".chars() {
+        k.act(Action::PinDigit(c));
+    }
+    k.act(Action::SubmitPin);
+    assert!(
+        matches!(k.state.screen, Screen::Accueil),
+        "another délégué does not see the patient"
+    );
+    assert!(k.state.act.is_none());
+    drop(k);
+    assert!(
+        Ledger::open(dir.path(), now())
+            .unwrap()
+            .verify()
+            .unwrap()
+            .ok
+    );
+}
+
+#[test]
+fn an_adverse_event_needs_its_severity_chosen_first() {
+    let dir = ledger_dir();
+    {
+        let mut l = protocoop::ledger::Ledger::open(dir.path(), now()).unwrap();
+        common::record(
+            &mut l,
+            &Protocol::bundled(),
+            &common::abscess_input(serde_json::json!({})),
+            now(),
+        )
+        .unwrap();
+    }
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::OpenHistory);
+    let id = k.services.ledger.act("2026-0001").unwrap().act.id;
+    k.act(Action::OpenAct(id.clone()))
+        .act(Action::AddAdverseEvent(
+            protocoop::ledger::AdverseNature::ALL[0],
+        ));
+    assert!(
+        k.error()
+            .is_some_and(|e| e.contains("choisissez d'abord la gravité")),
+        "{:?}",
+        k.state.message
+    );
+    assert!(
+        k.services.ledger.act(&id).unwrap().followups.is_empty(),
+        "nothing recorded without a severity"
+    );
+
+    k.act(Action::ChooseAdverseSeverity(
+        protocoop::ledger::Severity::Grave,
+    ))
+    .act(Action::AddAdverseEvent(
+        protocoop::ledger::AdverseNature::ALL[0],
+    ));
+    let followups = k.services.ledger.act(&id).unwrap().followups;
+    assert_eq!(followups.len(), 1, "{:?}", k.state.message);
+    assert!(matches!(
+        &followups[0].event,
+        protocoop::ledger::FollowupEvent::AdverseEvent {
+            severity: protocoop::ledger::Severity::Grave,
+            text: None,
+            ..
+        }
+    ));
+}

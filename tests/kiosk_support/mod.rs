@@ -1,0 +1,110 @@
+//! Driving the real kiosk app with egui_kittest: by labels, with a fixed
+//! clock and a printer that only saves.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use protocoop::documents::Roster;
+use protocoop::kiosk::{Clock, FixedClock, SavedOnly, Services};
+use protocoop::ledger::Ledger;
+use protocoop::protocol::Protocol;
+use protocoop::ui::KioskApp;
+
+/// A Monday afternoon in Paris, inside the example duty roster.
+pub const NOW: &str = "2026-11-23T14:05:00+01:00";
+
+pub fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub fn services(dir: &Path, clock: &FixedClock) -> Services {
+    let ledger = Ledger::open(dir, clock.now()).unwrap();
+    Services::new(
+        ledger,
+        Some(Roster::example()),
+        Box::new(clock.clone()),
+        Box::new(SavedOnly),
+    )
+}
+
+/// The kiosk on `dir` at 1280×800 (the 10-inch tablet).
+pub fn harness(dir: &Path, clock: &FixedClock, protocol: Protocol) -> Harness<'static, KioskApp> {
+    let services = services(dir, clock);
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
+    h.run();
+    h
+}
+
+/// Counts taps: the product promises at most 12 for a typical act.
+#[derive(Default)]
+pub struct Taps(pub u32);
+
+impl Taps {
+    /// Taps the button (or toggle) whose label is exactly `label`.
+    pub fn tap(&mut self, h: &mut Harness<'_, KioskApp>, label: &str) {
+        tap(h, label);
+        self.0 += 1;
+    }
+}
+
+pub fn tap(h: &mut Harness<'_, KioskApp>, label: &str) {
+    match h.query_by_role_and_label(Role::Button, label) {
+        Some(node) => node.click(),
+        None => h.get_by_label(label).click(),
+    }
+    h.run();
+}
+
+/// Types into the text field labelled `label` (not a tap: identity typing).
+pub fn type_into(h: &mut Harness<'_, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Types digits on the keyboard (the PIN screen reads them directly).
+pub fn type_keys(h: &mut Harness<'_, KioskApp>, text: &str) {
+    h.event(egui::Event::Text(text.to_string()));
+    h.run();
+}
+
+pub fn shows(h: &Harness<'_, KioskApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// Accueil → PIN of Marie Durand → Patient screen, adult or child.
+pub fn sign_in(h: &mut Harness<'_, KioskApp>, taps: &mut Taps) {
+    taps.tap(h, "Nouvelle prise en charge");
+    taps.tap(h, "Marie Durand");
+    type_keys(h, "1234");
+    taps.tap(h, "Valider");
+}
+
+pub fn patient(
+    h: &mut Harness<'_, KioskApp>,
+    taps: &mut Taps,
+    birth: &str,
+    weight: Option<&str>,
+    sex: &str,
+) {
+    type_into(h, "Nom", "Martin");
+    type_into(h, "Prénom", "Paul");
+    type_into(h, "Date de naissance", birth);
+    if let Some(w) = weight {
+        type_into(h, "Poids (kg) — obligatoire avant 15 ans", w);
+    }
+    type_into(h, "Code postal", "79500");
+    taps.tap(h, sex);
+    taps.tap(h, "Patient informé et consentant : continuer");
+}

@@ -1,0 +1,234 @@
+//! `protocoop report` through the real binary: the files it writes (JSON,
+//! CSV for French Excel, PDF), their permissions, and its exit codes.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// A data folder with three acts of May 2026 (two paid, one excluded).
+fn data_dir(env: &TestEnv) -> String {
+    let dir = env.path("data");
+    let mut l = setup_ledger(&dir, t("2026-04-01T08:00:00Z"));
+    let p = validated_protocol();
+    for (at, extra) in [
+        ("2026-05-04T08:00:00Z", json!({})),
+        ("2026-05-08T08:00:00Z", json!({"delegue_rpps": DELEGUE_2})),
+        (
+            "2026-05-09T08:00:00Z",
+            json!({"facts": {"excl.anticoagulant": true}, "lines": []}),
+        ),
+    ] {
+        let mut v = extra;
+        v["occurred_at"] = json!(at);
+        record(&mut l, &p, &abscess_input(v), t(at)).unwrap();
+    }
+    dir.to_str().unwrap().to_string()
+}
+
+const NOW: (&str, &str) = ("PROTOCOOP_NOW", "2026-06-02T08:00:00Z");
+
+#[test]
+fn csv_pour_excel_relu_octet_par_octet() {
+    let env = TestEnv::new();
+    let data = data_dir(&env);
+    let out = env.run_env(
+        &[
+            "--data-dir",
+            &data,
+            "report",
+            "--month",
+            "2026-05",
+            "--format",
+            "csv",
+            "--out",
+            "mai.csv",
+        ],
+        "",
+        &[NOW],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("2 prises en charge"), "{}", out.stdout);
+    let bytes = std::fs::read(env.path("mai.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let body = &bytes[3..];
+    // Every line ends with CRLF, none with a bare LF.
+    assert!(body.ends_with(b"\r\n"));
+    assert_eq!(
+        body.windows(2).filter(|w| w == b"\r\n").count(),
+        body.iter().filter(|&&b| b == b'\n').count()
+    );
+    let text = std::str::from_utf8(body).unwrap();
+    assert!(
+        text.starts_with("Mois;Rôle;RPPS;Nom;Actes payés;Montant (€);Appareils\r\n"),
+        "{text}"
+    );
+    let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(body);
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let expected: Vec<Vec<&str>> = vec![
+        vec![
+            "2026-05",
+            "délégué",
+            DELEGUE_2,
+            "Luc Bernard",
+            "1",
+            "10,00",
+            "",
+        ],
+        vec![
+            "2026-05",
+            "délégué",
+            DELEGUE,
+            "Marie Durand",
+            "1",
+            "10,00",
+            "",
+        ],
+        vec![
+            "2026-05",
+            "délégant",
+            DELEGANT,
+            "Dr Claire Exemple",
+            "2",
+            "30,00",
+            "",
+        ],
+        vec!["2026-05", "total", "", "", "2", "50,00", ""],
+    ];
+    assert_eq!(rows, expected);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path("mai.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn json_codes_de_sortie_et_rapport_reproductible() {
+    let env = TestEnv::new();
+    let data = data_dir(&env);
+    let run = |args: &[&str], now: &str| {
+        let mut all = vec!["--data-dir", data.as_str()];
+        all.extend(args);
+        env.run_env(&all, "", &[("PROTOCOOP_NOW", now)])
+    };
+    // May is not over yet: refused (3). Bad format: bad input (2).
+    let early = run(
+        &[
+            "report", "--month", "2026-05", "--format", "json", "--out", "r.json",
+        ],
+        "2026-05-31T08:00:00Z",
+    );
+    assert_eq!(early.code, 3, "{early:?}");
+    assert!(
+        early.stderr.contains("n'est pas terminé"),
+        "{}",
+        early.stderr
+    );
+    let bad = run(
+        &[
+            "report", "--month", "2026-05", "--format", "xls", "--out", "r.xls",
+        ],
+        NOW.1,
+    );
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(bad.stderr.contains("--format"));
+
+    let ok = run(
+        &[
+            "report", "--month", "2026-05", "--format", "json", "--out", "r.json",
+        ],
+        NOW.1,
+    );
+    assert_eq!(ok.code, 0, "{ok:?}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.path("r.json")).unwrap()).unwrap();
+    assert_eq!(v["schema_version"], json!(1));
+    assert_eq!(v["screenings"], json!(3));
+    assert_eq!(v["prises_en_charge"], json!(2));
+    // 8 May 2026 is a Friday.
+    assert_eq!(v["share_friday_saturday_holiday_eve"], json!(0.5));
+    assert_eq!(v["remuneration"]["total_cents"], json!(5000));
+    assert_eq!(v["closure"]["count"], json!(3));
+    // The month is now closed: `close` refuses, the report is reproduced.
+    let close = run(&["close", "--month", "2026-05"], NOW.1);
+    assert_eq!(close.code, 3, "{close:?}");
+    let again = run(
+        &[
+            "report", "--month", "2026-05", "--format", "json", "--out", "r2.json",
+        ],
+        "2026-06-05T08:00:00Z",
+    );
+    assert_eq!(again.code, 0);
+    assert_eq!(
+        std::fs::read(env.path("r.json")).unwrap(),
+        std::fs::read(env.path("r2.json")).unwrap()
+    );
+}
+
+/// Text of a PDF through poppler's `pdftotext -layout`.
+pub fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) installé");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn pdf_du_bureau_graphiques_et_paiements() {
+    let env = TestEnv::new();
+    let data = data_dir(&env);
+    let out = env.run_env(
+        &[
+            "--data-dir",
+            &data,
+            "report",
+            "--month",
+            "2026-05",
+            "--format",
+            "pdf",
+            "--out",
+            "mai.pdf",
+        ],
+        "",
+        &[NOW],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let text = pdf_text(&env.path("mai.pdf"));
+    for expected in [
+        "Rapport mensuel — mai 2026",
+        "Actes par jour de la semaine",
+        "vendredi",
+        "Répartition par urgence",
+        "24h : 2 (100,0",
+        "Rémunérations",
+        "Marie Durand",
+        "Dr Claire Exemple",
+        "30,00",
+        "50,00",
+        "Prises en charge un vendredi, un samedi ou une veille de férié",
+        "50,0",
+        "Clôture du registre",
+    ] {
+        assert!(text.contains(expected), "« {expected} » absent :\n{text}");
+    }
+    for secret in ["Martin", "Paul"] {
+        assert!(!text.contains(secret));
+    }
+    if let Ok(dir) = std::env::var("PROTOCOOP_KEEP_PDF") {
+        std::fs::copy(
+            env.path("mai.pdf"),
+            std::path::Path::new(&dir).join("rapport-mai.pdf"),
+        )
+        .unwrap();
+    }
+}
