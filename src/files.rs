@@ -36,8 +36,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> Result<()> {
         std::process::id()
     ));
     let result = (|| {
+        // A stale temporary file (an earlier crash) would keep its old
+        // permissions: start from a new one.
+        let _ = fs::remove_file(&tmp);
         let mut opts = OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
+        opts.write(true).create_new(true);
         #[cfg(unix)]
         if access == Access::Private {
             use std::os::unix::fs::OpenOptionsExt;

@@ -276,6 +276,8 @@ fn emission_tracee_dans_le_registre_puis_reimpression_verifiee() {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600, "the prescription names the patient");
+        let dir_mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(dir_mode & 0o777, 0o700, "the documents folder is private");
     }
     // Later, the same documents again: same bytes, logged as a reprint.
     let again = documents::issue(
@@ -298,6 +300,37 @@ fn emission_tracee_dans_le_registre_puis_reimpression_verifiee() {
         .count();
     assert_eq!(reprints, 2);
     assert!(l.verify().unwrap().ok);
+
+    // A new duty roster changes the advice sheet, never the prescription:
+    // the reprint goes through, the sheet's new hash is logged.
+    let again = documents::issue(
+        &mut l,
+        &protocol,
+        Some(&Roster::example()),
+        &number,
+        &out,
+        t("2026-11-24T10:00:00Z"),
+    )
+    .unwrap();
+    assert!(again.reprint);
+    assert_eq!(std::fs::read(&again.prescription).unwrap(), bytes);
+    let advice_hashes: std::collections::BTreeSet<String> = l
+        .act(&number)
+        .unwrap()
+        .followups
+        .into_iter()
+        .filter_map(|f| match f.event {
+            FollowupEvent::Document {
+                document, sha256, ..
+            } if document == "advice" => Some(sha256),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        advice_hashes.len(),
+        2,
+        "the sheet with the roster is a different document"
+    );
 }
 
 #[test]
@@ -621,4 +654,17 @@ fn la_police_couvre_tous_les_textes_du_protocole() {
     }
     all.push_str("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»–—’…€°");
     assert_eq!(documents::fonts::missing_glyphs(&all), Vec::<char>::new());
+}
+
+#[test]
+fn un_nom_que_la_police_ne_sait_pas_imprimer_est_refuse() {
+    let input = abscess_input(json!({"patient": {"last_name": "王"}}));
+    let e = protocoop::act::ActRequest::from_json(&input).unwrap_err();
+    assert!(matches!(e, Error::Input { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("impossibles à imprimer sur l'ordonnance"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("王"), "{e}");
 }

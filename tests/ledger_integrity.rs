@@ -278,6 +278,10 @@ fn fichiers_reserves_au_proprietaire() {
         assert_eq!(mode(&data.join(f)), 0o600, "{f}");
     }
     drop(l);
+    // A database restored with looser permissions is tightened on open.
+    std::fs::set_permissions(data.join(DB_FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Ledger::open(&data, t(NOW)).unwrap());
+    assert_eq!(mode(&data.join(DB_FILE)), 0o600);
 }
 
 #[test]

@@ -45,6 +45,18 @@ impl Patient {
             if v.chars().count() > 80 || v.chars().any(char::is_control) {
                 return Err(Error::input(field, "nom trop long ou caractères invalides"));
             }
+            // The name goes on a legal prescription: refuse what the
+            // embedded font would print as blanks.
+            let missing = crate::documents::fonts::missing_glyphs(v);
+            if !missing.is_empty() {
+                let chars: String = missing.iter().map(|c| format!("« {c} » ")).collect();
+                return Err(Error::input(
+                    field,
+                    format!(
+                        "caractères impossibles à imprimer sur l'ordonnance : {chars}— saisissez le nom en lettres latines"
+                    ),
+                ));
+            }
             Ok(v.to_string())
         };
         let sex = match sex.trim() {

@@ -92,8 +92,7 @@ pub fn issue(
     now: DateTime<Utc>,
 ) -> Result<Issued> {
     let number = ledger.act(act)?.act.number;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| Error::io("impossible de créer le dossier", out_dir, e))?;
+    create_private_dir(out_dir)?;
     let (p, a) = default_paths(out_dir, &number);
     issue_to(ledger, protocol, roster, act, Paper::A4, &p, Some(&a), now)
 }
@@ -132,7 +131,11 @@ pub fn issue_to(
         let sha = hex::encode(Sha256::digest(bytes));
         if let Some(first) = first_issue(&view, name) {
             reprint = true;
-            if first != sha {
+            // The prescription is rendered from the act alone and must come
+            // out identical. The advice sheet also quotes the duty roster,
+            // which the CPTS updates: a new roster changes it legitimately,
+            // and the reprint is logged with its own hash.
+            if first != sha && name.starts_with("prescription") {
                 return Err(Refusal::DocumentMismatch {
                     document: name.clone(),
                     number: view.act.number.clone(),
@@ -172,6 +175,20 @@ pub fn issue_to(
         verification_code: verification_code(&view.hash),
         reprint,
     })
+}
+
+/// The documents folder holds patients' names: owner-only (0700).
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("impossible de créer le dossier", dir, e))
 }
 
 /// `prescription` on A4, `prescription-a5` on A5: different bytes, so

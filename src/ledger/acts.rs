@@ -168,19 +168,26 @@ impl Ledger {
 
     /// Every act record of a month, with its void status (for reports).
     pub fn act_records(&self, month: Option<Month>) -> Result<Vec<(ActRecord, bool)>> {
-        let columns = "SELECT a.seq, e.payload, a.void_seq IS NOT NULL FROM acts a JOIN entries e ON e.seq = a.seq";
-        let mut stmt = self
-            .conn
-            .prepare(&month_filter(columns, "a.month", "a.seq", month))?;
-        let mut rows = stmt.query(params![month.map(|m| m.to_string())])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let seq = r.get::<_, i64>(0)? as u64;
-            let act: ActRecord = decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?;
-            out.push((act, r.get(2)?));
-        }
-        Ok(out)
+        act_records_on(&self.conn, month)
     }
+}
+
+/// [`Ledger::act_records`] on a given connection or transaction (a month
+/// closure counts the acts inside its own write transaction).
+pub(super) fn act_records_on(
+    conn: &rusqlite::Connection,
+    month: Option<Month>,
+) -> Result<Vec<(ActRecord, bool)>> {
+    let columns = "SELECT a.seq, e.payload, a.void_seq IS NOT NULL FROM acts a JOIN entries e ON e.seq = a.seq";
+    let mut stmt = conn.prepare(&month_filter(columns, "a.month", "a.seq", month))?;
+    let mut rows = stmt.query(params![month.map(|m| m.to_string())])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let seq = r.get::<_, i64>(0)? as u64;
+        let act: ActRecord = decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?;
+        out.push((act, r.get(2)?));
+    }
+    Ok(out)
 }
 
 /// `columns` restricted to one month when given (a separate statement, so

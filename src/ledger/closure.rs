@@ -74,9 +74,11 @@ impl Ledger {
             );
         }
         let first_seq = last.map_or(1, |(seq, _)| seq + 1);
-        let acts = self.act_records(Some(month))?;
         let dir = self.dir.clone();
         let (recorded, closure) = self.write(|tx| {
+            // Counted under the write lock, so that the totals and the head
+            // hash describe the same log.
+            let acts = super::acts::act_records_on(tx, Some(month))?;
             let (head_seq, head_hash) = chain::head(tx)?;
             let counted: Vec<&ActRecord> = acts
                 .iter()

@@ -37,6 +37,24 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+/// A database copied or restored with looser permissions is made
+/// owner-only again (best effort: on a read-only disk the open fails later
+/// with its own message). SQLite gives its -wal and -shm files the
+/// database's permissions.
+fn tighten(db: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = fs::metadata(db)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            let _ = fs::set_permissions(db, fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
+}
+
 /// Creates the data folder (0700) and the database file (0600) if needed.
 pub(super) fn create_private(dir: &Path, db: &Path) -> Result<()> {
     if !dir.exists() {
@@ -51,6 +69,7 @@ pub(super) fn create_private(dir: &Path, db: &Path) -> Result<()> {
             .map_err(|e| Error::io("impossible de créer le dossier de données", dir, e))?;
     }
     if db.exists() {
+        tighten(db);
         return Ok(());
     }
     let mut opts = OpenOptions::new();

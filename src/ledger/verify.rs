@@ -131,7 +131,7 @@ fn check_anchors(anchors: &[Anchor], seen: &[(u64, [u8; 32])], last: u64) -> Opt
                         format!("la clôture de {}", a.label)
                     },
                     a.seq,
-                    &a.hash[..a.hash.len().min(12)]
+                    a.hash.chars().take(12).collect::<String>()
                 ),
             });
         }
