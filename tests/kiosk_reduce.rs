@@ -348,3 +348,38 @@ fn an_adverse_event_needs_its_severity_chosen_first() {
         }
     ));
 }
+
+#[test]
+fn a_signed_in_delegue_cannot_replace_a_colleagues_record() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::OpenSettings);
+    let fill = |k: &mut Kiosk, rpps: &str, name: &str| {
+        k.act(Action::Edit(Field::DelegueName, name.into()))
+            .act(Action::Edit(Field::DelegueRpps, rpps.into()))
+            .act(Action::Edit(Field::DelegueTrainedOn, "01/02/2026".into()))
+            .act(Action::Edit(Field::DeleguePin, "9999".into()))
+            .act(Action::Edit(Field::DeleguePinAgain, "9999".into()))
+            .act(Action::AddDelegue);
+    };
+    fill(&mut k, common::DELEGUE_2, "Quelqu'un d'autre");
+    assert!(
+        k.error()
+            .is_some_and(|e| e.contains("est déjà enregistré(e)")),
+        "{:?}",
+        k.state.message
+    );
+    let registry = k.services.ledger.registry().unwrap();
+    let colleague = registry.delegue(&common::rpps(common::DELEGUE_2)).unwrap();
+    assert_eq!(
+        colleague.name, "Luc Bernard",
+        "the colleague's record is untouched"
+    );
+
+    // Her own record she may update (new training date, new PIN).
+    fill(&mut k, common::DELEGUE, "Marie Durand");
+    assert!(k.error().is_none(), "{:?}", k.state.message);
+    let registry = k.services.ledger.registry().unwrap();
+    let own = registry.delegue(&common::rpps(common::DELEGUE)).unwrap();
+    assert_eq!(own.trained_on, Some("2026-02-01".parse().unwrap()));
+}

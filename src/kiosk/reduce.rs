@@ -292,6 +292,21 @@ fn apply(
                     return Err(e);
                 }
             };
+            // The latest record wins, PIN included: only the délégué herself
+            // may replace an existing record, never a colleague signed in.
+            if let crate::registry::ProfessionalRecord::Delegue(d) = &p
+                && let Some(existing) = services.ledger.registry()?.delegue(&d.rpps)
+                && state.session.as_ref().map(|s| &s.rpps) != Some(&d.rpps)
+            {
+                clear_pins(&mut state.screen);
+                return Err(Error::input(
+                    "RPPS",
+                    format!(
+                        "{} (RPPS {}) est déjà enregistré(e) : seul(e) {} peut modifier sa fiche, après s'être identifié(e) avec son propre code PIN",
+                        existing.name, d.rpps, existing.name
+                    ),
+                ));
+            }
             services.ledger.add_professional(&p)?;
             refresh(state, services)?;
             if let Screen::Reglages(f) = &mut state.screen {
