@@ -13,14 +13,12 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use divan::{Bencher, black_box};
-use protocoop::act::{ActRecord, ActRequest, prepare};
+use protocoop::act::ActRecord;
 use protocoop::ledger::{DB_FILE, Ledger};
-use protocoop::protocol::Protocol;
-use protocoop::registry::{
-    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord,
-};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
+
+mod support;
 
 fn main() {
     divan::main();
@@ -32,54 +30,8 @@ fn now() -> DateTime<Utc> {
 
 /// A ledger with a structure, a délégué and a délégant, and one prepared act.
 fn ledger_with_act(dir: &std::path::Path) -> (Ledger, ActRecord) {
-    let mut l = Ledger::open(dir, now()).unwrap();
-    l.set_structure(&StructureRecord {
-        v: 1,
-        name: "Pharmacie du Marché".into(),
-        address: "2 place du Marché, 79500 Melle".into(),
-        postal_code: "79500".into(),
-        finess: None,
-        phone: None,
-        recorded_at: now(),
-    })
-    .unwrap();
-    l.add_professional(&ProfessionalRecord::Delegue(DelegueRecord {
-        v: 1,
-        rpps: protocoop::ids::Rpps::parse("10005173140").unwrap(),
-        name: "Marie Durand".into(),
-        profession: Profession::Pharmacien,
-        trained_on: Some("2026-01-15".parse().unwrap()),
-        pin_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
-        active: true,
-        recorded_at: now(),
-    }))
-    .unwrap();
-    l.add_professional(&ProfessionalRecord::Delegant(DelegantRecord {
-        v: 1,
-        rpps: protocoop::ids::Rpps::parse("10000000009").unwrap(),
-        name: "Dr Claire Exemple".into(),
-        address: None,
-        phone: None,
-        active: true,
-        recorded_at: now(),
-    }))
-    .unwrap();
-    let req = ActRequest::from_json(
-        r#"{"patient": {"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
-            "weight_kg": 78, "postal_code": "79500"},
-            "facts": {"pain_score": 6, "sympt.abscess": true},
-            "delegue_rpps": "10005173140", "delegant_rpps": "10000000009",
-            "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]}"#,
-    )
-    .unwrap();
-    let act = prepare(
-        &Protocol::bundled(),
-        &l.registry().unwrap(),
-        l.device_id(),
-        &req,
-        now(),
-    )
-    .unwrap();
+    let l = support::registered_ledger(dir, now());
+    let act = support::abscess_act(&l, now());
     (l, act)
 }
 

@@ -12,14 +12,12 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, Utc};
 use divan::{Bencher, black_box};
-use protocoop::act::{ActRequest, prepare};
 use protocoop::calendar::Month;
 use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
-use protocoop::registry::{
-    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord,
-};
 use protocoop::report::{self, Format, MonthReport};
+
+mod support;
 
 fn main() {
     divan::main();
@@ -37,54 +35,8 @@ fn start() -> DateTime<Utc> {
 }
 
 fn build(dir: &std::path::Path) {
-    let mut l = Ledger::open(dir, start()).unwrap();
-    l.set_structure(&StructureRecord {
-        v: 1,
-        name: "Pharmacie du Marché".into(),
-        address: "2 place du Marché, 79500 Melle".into(),
-        postal_code: "79500".into(),
-        finess: None,
-        phone: None,
-        recorded_at: start(),
-    })
-    .unwrap();
-    l.add_professional(&ProfessionalRecord::Delegue(DelegueRecord {
-        v: 1,
-        rpps: protocoop::ids::Rpps::parse("10005173140").unwrap(),
-        name: "Marie Durand".into(),
-        profession: Profession::Pharmacien,
-        trained_on: Some("2025-12-15".parse().unwrap()),
-        pin_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
-        active: true,
-        recorded_at: start(),
-    }))
-    .unwrap();
-    l.add_professional(&ProfessionalRecord::Delegant(DelegantRecord {
-        v: 1,
-        rpps: protocoop::ids::Rpps::parse("10000000009").unwrap(),
-        name: "Dr Claire Exemple".into(),
-        address: None,
-        phone: None,
-        active: true,
-        recorded_at: start(),
-    }))
-    .unwrap();
-    let req = ActRequest::from_json(
-        r#"{"patient": {"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
-            "weight_kg": 78, "postal_code": "79500"},
-            "facts": {"pain_score": 6, "sympt.abscess": true},
-            "delegue_rpps": "10005173140", "delegant_rpps": "10000000009",
-            "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]}"#,
-    )
-    .unwrap();
-    let act = prepare(
-        &Protocol::bundled(),
-        &l.registry().unwrap(),
-        l.device_id(),
-        &req,
-        start(),
-    )
-    .unwrap();
+    let mut l = support::registered_ledger(dir, start());
+    let act = support::abscess_act(&l, start());
     l.connection()
         .pragma_update(None, "synchronous", "OFF")
         .unwrap();

@@ -66,26 +66,13 @@ fn human(p: &Protocol, facts: &Facts, outcome: &Outcome) -> String {
             s += &format!("Décision : NON PRIS EN CHARGE — {}\n{}\n", o.title, o.text);
             s += "Motifs :\n";
             for r in &outcome.reasons {
-                let label = p.fact_id(r).map(|f| p.fact(f).label.as_str());
-                match label {
-                    Some(l) => s += &format!("  - {r} : {l}\n"),
-                    None if r == "no_symptom" => {
-                        s += &format!("  - {r} : aucun symptôme du protocole\n")
-                    }
-                    None => s += &format!("  - {r}\n"),
-                }
+                s += &format!("  - {r} : {}\n", describe::reason(p, facts, r));
             }
         }
         Decision::TakeInCharge(u) => {
             let u = p.urgency(u);
             s += &format!("Décision : PRIS EN CHARGE — {}\n", u.title);
-            let pictures: Vec<&str> = p
-                .fact_ids()
-                .filter(|f| {
-                    facts.get(*f) == crate::triage::Slot::Set(crate::protocol::Value::Bool(true))
-                })
-                .filter_map(|f| p.fact(f).picture.as_deref())
-                .collect();
+            let pictures = describe::pictures(p, facts);
             if !pictures.is_empty() {
                 s += &format!("Tableau probable : {}\n", pictures.join(" ; "));
             }

@@ -1,9 +1,9 @@
 //! French wording of a proposed line, shared by the CLI, the kiosk and the PDFs.
 
 use crate::fr;
-use crate::protocol::{Protocol, Unit};
+use crate::protocol::{Protocol, Unit, Value};
 
-use super::{Dose, ProposedLine};
+use super::{Dose, Facts, ProposedLine, Slot};
 
 /// `1 000 mg`, `2 comprimés`, `15 mL`.
 pub fn amount(n: u32, unit: Unit) -> String {
@@ -32,4 +32,37 @@ pub fn dose(d: &Dose, unit: Unit) -> String {
 pub fn medicine(protocol: &Protocol, line: &ProposedLine) -> String {
     let m = protocol.medicine(line.medicine);
     format!("{} {} ({})", m.dci, m.strength, m.form)
+}
+
+/// The likely clinical pictures behind the symptoms answered « oui »
+/// (« abcès aigu »), in protocol order.
+pub fn pictures<'a>(protocol: &'a Protocol, facts: &Facts) -> Vec<&'a str> {
+    protocol
+        .fact_ids()
+        .filter(|f| facts.get(*f) == Slot::Set(Value::Bool(true)))
+        .filter_map(|f| protocol.fact(f).picture.as_deref())
+        .collect()
+}
+
+/// A reason for not taking a patient in charge, as the protocol words it:
+/// the fact's question, with its value when it is a known number.
+pub fn reason(protocol: &Protocol, facts: &Facts, reason: &str) -> String {
+    match protocol.fact_id(reason) {
+        Some(f) => {
+            let def = protocol.fact(f);
+            match facts.number(f) {
+                Some(v) => {
+                    let unit = def
+                        .unit
+                        .as_deref()
+                        .map(|u| format!(" {u}"))
+                        .unwrap_or_default();
+                    format!("{} : {}{unit}", def.label, fr::decimal(v))
+                }
+                None => def.label.clone(),
+            }
+        }
+        None if reason == "no_symptom" => "aucun des symptômes du protocole".into(),
+        None => reason.replace('_', " "),
+    }
 }

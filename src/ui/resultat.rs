@@ -10,8 +10,8 @@ use crate::fr;
 use crate::kiosk::forms::paris_day;
 use crate::kiosk::reduce::answered_reasons;
 use crate::kiosk::{Action, KioskState};
-use crate::protocol::{Decision, Value};
-use crate::triage::Slot;
+use crate::protocol::Decision;
+use crate::triage::describe;
 
 pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
     let mut out = Vec::new();
@@ -41,7 +41,9 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             ui.add_space(8.0);
             ui.label(RichText::new("Motifs :").size(BODY).strong());
             for r in &answered_reasons(p, &act.facts, outcome) {
-                ui.label(RichText::new(format!("- {}", reason_text(state, r))).size(BODY));
+                ui.label(
+                    RichText::new(format!("- {}", describe::reason(p, &act.facts, r))).size(BODY),
+                );
             }
             ui.add_space(8.0);
             muted(
@@ -71,11 +73,7 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                     .color(PRIMARY),
             );
             ui.label(RichText::new(&u.text).size(BODY + 2.0));
-            let pictures: Vec<&str> = p
-                .fact_ids()
-                .filter(|f| act.facts.get(*f) == Slot::Set(Value::Bool(true)))
-                .filter_map(|f| p.fact(f).picture.as_deref())
-                .collect();
+            let pictures = describe::pictures(p, &act.facts);
             if !pictures.is_empty() {
                 ui.label(
                     RichText::new(format!("Tableau probable : {}", pictures.join(", "))).size(BODY),
@@ -122,30 +120,4 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         }
     }
     out
-}
-
-/// A reason as the protocol words it: the fact's question, with its value
-/// when it is a number.
-fn reason_text(state: &KioskState, reason: &str) -> String {
-    let p = &state.protocol;
-    match p.fact_id(reason) {
-        Some(f) => {
-            let def = p.fact(f);
-            let value = state.act.as_ref().and_then(|a| a.facts.number(f));
-            match value {
-                Some(v) => format!(
-                    "{} : {}{}",
-                    def.label,
-                    fr::decimal(v),
-                    def.unit
-                        .as_deref()
-                        .map(|u| format!(" {u}"))
-                        .unwrap_or_default()
-                ),
-                None => def.label.clone(),
-            }
-        }
-        None if reason == "no_symptom" => "aucun des symptômes du protocole".into(),
-        None => reason.replace('_', " "),
-    }
 }
