@@ -5,7 +5,9 @@
 //! - `render_csv`, `render_json`, `render_pdf`: writing that report.
 //!
 //! The big ledger is built once (synchronous=OFF, acts cloned with their
-//! date moved) and kept in the temporary folder between runs.
+//! date moved) and kept in the temporary folder between runs. Like a real
+//! one, every act has its printed prescription logged (a `document`
+//! follow-up) and one act in twenty a patient satisfaction score.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -13,7 +15,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Duration, Utc};
 use divan::{Bencher, black_box};
 use protocoop::calendar::Month;
-use protocoop::ledger::Ledger;
+use protocoop::ledger::{FollowupEvent, Ledger};
 use protocoop::protocol::Protocol;
 use protocoop::report::{self, Format, MonthReport};
 
@@ -46,7 +48,22 @@ fn build(dir: &std::path::Path) {
         let mut a = act.clone();
         a.occurred_at = start() + Duration::seconds(i * span);
         a.recorded_at = a.occurred_at;
-        l.record_act(a).unwrap();
+        let at = a.occurred_at;
+        let r = l.record_act(a).unwrap();
+        let document = FollowupEvent::Document {
+            document: "prescription".into(),
+            sha256: "0".repeat(64),
+            renderer: "documents/1".into(),
+            reprint: false,
+        };
+        l.add_followup(&r.number, None, document, at).unwrap();
+        if i % 20 == 0 {
+            let score = FollowupEvent::PatientSatisfaction {
+                score: 4,
+                text: None,
+            };
+            l.add_followup(&r.number, None, score, at).unwrap();
+        }
     }
     let mut m: Month = "2026-01".parse().unwrap();
     for _ in 0..MONTHS {
@@ -56,7 +73,8 @@ fn build(dir: &std::path::Path) {
 }
 
 static BIG: LazyLock<PathBuf> = LazyLock::new(|| {
-    let dir = std::env::temp_dir().join("protocoop-bench-report-1m");
+    // Renamed whenever what `build` writes changes.
+    let dir = std::env::temp_dir().join("protocoop-bench-report-1m-followups");
     if !dir.join("built").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = std::time::Instant::now();

@@ -119,6 +119,10 @@ pub enum Refusal {
         "le mois {0} n'est pas terminé : il ne peut être clôturé qu'à partir du 1er du mois suivant"
     )]
     MonthNotOver(String),
+    #[error(
+        "le mois {earlier} compte des actes et n'est pas encore clôturé : produisez d'abord son rapport (protocoop report --month {earlier} …), puis celui de {month}"
+    )]
+    EarlierMonthOpen { earlier: String, month: String },
 }
 
 impl Error {

@@ -16,6 +16,21 @@ pub enum Access {
     Shared,
 }
 
+/// Creates `dir` and its missing parents owner-only (0700), so that what
+/// goes in is never readable by others, even for a moment. `action` says
+/// what the folder is for in the error (« impossible de créer le dossier
+/// de données »).
+pub fn create_private_dir(dir: &Path, action: &'static str) -> Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|e| Error::io(action, dir, e))
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// synced, then renamed over the target. A crash leaves the old file or the
 /// new one, never half of one.

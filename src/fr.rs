@@ -29,6 +29,11 @@ pub fn money(cents: i64) -> String {
     format!("{sign}{},{:02}{NBSP}€", int(abs / 100), abs % 100)
 }
 
+/// A rate in 0–1 as a percentage with one decimal: `12,5 %`.
+pub fn percent(x: f64) -> String {
+    format!("{:.1}{NBSP}%", x * 100.0).replace('.', ",")
+}
+
 /// A decimal with a comma: `38,5`, `32`.
 pub fn decimal(x: Fixed) -> String {
     x.to_string().replace('.', ",")

@@ -104,6 +104,20 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
         "c-05.json",
     );
     acts(&mut a, &p, &["2026-06-10T08:00:00Z"]);
+    // A's act of 4 May, paid by its May report, is voided in June.
+    let a_first = a.ledger.acts(Some("2026-05".parse().unwrap())).unwrap()[0]
+        .number
+        .clone();
+    a.ledger
+        .add_followup(
+            &a_first,
+            Some(&rpps(DELEGUE)),
+            protocoop::ledger::FollowupEvent::Void {
+                reason: "patient déjà vu".into(),
+            },
+            t("2026-06-10T09:00:00Z"),
+        )
+        .unwrap();
     acts(&mut b, &p, &["2026-06-11T08:00:00Z"]);
     acts(&mut c, &p, &["2026-06-12T08:00:00Z"]);
     let a6 = report_file(
@@ -231,8 +245,8 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
     assert_eq!(
         may["payments"],
         json!([
-            {"role": "delegue", "rpps": DELEGUE, "name": "Marie Durand", "acts": 3, "cents": 3000, "devices": 2},
-            {"role": "delegant", "rpps": DELEGANT, "name": "Dr Claire Exemple", "acts": 3, "cents": 4500, "devices": 2}
+            {"role": "delegue", "rpps": DELEGUE, "name": "Marie Durand", "acts": 3, "deducted_acts": 0, "cents": 3000, "devices": 2},
+            {"role": "delegant", "rpps": DELEGANT, "name": "Dr Claire Exemple", "acts": 3, "deducted_acts": 0, "cents": 4500, "devices": 2}
         ])
     );
     assert_eq!(may["remuneration"]["total_cents"], json!(7500));
@@ -271,6 +285,16 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
     assert!(kinds.contains(&("gap".into(), c_id.clone())), "{kinds:?}");
     assert!(kinds.contains(&("not_received".into(), b_id)), "{kinds:?}");
     assert_eq!(kinds.len(), 2);
+    // June pays A's and C's June acts, less A's May act voided in June.
+    assert_eq!(
+        june["payments"],
+        json!([
+            {"role": "delegue", "rpps": DELEGUE, "name": "Marie Durand", "acts": 2, "deducted_acts": 1, "cents": 1000, "devices": 2},
+            {"role": "delegant", "rpps": DELEGANT, "name": "Dr Claire Exemple", "acts": 2, "deducted_acts": 1, "cents": 1500, "devices": 2}
+        ])
+    );
+    assert_eq!(june["remuneration"]["total_cents"], json!(2500));
+    assert_eq!(june["remuneration"]["deducted_cents"], json!(2500));
 
     // The treasurer's consolidated CSV.
     let csv_path = env.path("mai.csv");
@@ -297,10 +321,10 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
         .from_reader(&bytes[3..]);
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     assert_eq!(&records[1][2], DELEGANT);
-    assert_eq!(&records[1][5], "45,00");
-    assert_eq!(&records[1][6], "2");
+    assert_eq!(&records[1][6], "45,00");
+    assert_eq!(&records[1][7], "2");
     assert_eq!(&records[2][1], "total");
-    assert_eq!(&records[2][5], "75,00");
+    assert_eq!(&records[2][6], "75,00");
 
     // The board's consolidated PDF names the anomaly and the payment list.
     let pdf = env.path("mai.pdf");

@@ -542,3 +542,33 @@ fn cloture_du_mois_compte_et_totaux() {
     assert_eq!(c2.count, 0);
     assert!(l.verify().unwrap().ok);
 }
+
+#[test]
+fn cloture_refusee_si_un_mois_anterieur_avec_actes_est_ouvert() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = validated_protocol();
+    let nov = t("2026-11-20T10:00:00Z");
+    let mut l = setup_ledger(dir.path(), nov);
+    let october = abscess_input(json!({"occurred_at": "2026-10-15T08:00:00Z"}));
+    record(&mut l, &p, &october, nov).unwrap();
+    let dec = t("2026-12-01T08:00:00Z");
+    let month = |m: u32| Month {
+        year: 2026,
+        month: m,
+    };
+    // November cannot be closed over October, which has an act: October's
+    // act would never get a report of its own.
+    let refusal = refused(nothing_written(&mut l, |l| l.close_month(month(11), dec)));
+    assert_eq!(
+        refusal,
+        Refusal::EarlierMonthOpen {
+            earlier: "2026-10".into(),
+            month: "2026-11".into()
+        }
+    );
+    assert!(refusal.to_string().contains("report --month 2026-10"));
+    // September had no act: closing October first is fine, then November.
+    l.close_month(month(10), dec).unwrap();
+    l.close_month(month(11), dec).unwrap();
+    assert_eq!(l.closures().unwrap().len(), 2);
+}

@@ -60,7 +60,7 @@ fn csv_pour_excel_relu_octet_par_octet() {
     );
     let text = std::str::from_utf8(body).unwrap();
     assert!(
-        text.starts_with("Mois;Rôle;RPPS;Nom;Actes payés;Montant (€);Appareils\r\n"),
+        text.starts_with("Mois;Rôle;RPPS;Nom;Actes payés;Actes déduits;Montant (€);Appareils\r\n"),
         "{text}"
     );
     let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(body);
@@ -75,6 +75,7 @@ fn csv_pour_excel_relu_octet_par_octet() {
             DELEGUE_2,
             "Luc Bernard",
             "1",
+            "0",
             "10,00",
             "",
         ],
@@ -84,6 +85,7 @@ fn csv_pour_excel_relu_octet_par_octet() {
             DELEGUE,
             "Marie Durand",
             "1",
+            "0",
             "10,00",
             "",
         ],
@@ -93,10 +95,11 @@ fn csv_pour_excel_relu_octet_par_octet() {
             DELEGANT,
             "Dr Claire Exemple",
             "2",
+            "0",
             "30,00",
             "",
         ],
-        vec!["2026-05", "total", "", "", "2", "50,00", ""],
+        vec!["2026-05", "total", "", "", "2", "0", "50,00", ""],
     ];
     assert_eq!(rows, expected);
     #[cfg(unix)]
@@ -140,6 +143,14 @@ fn json_codes_de_sortie_et_rapport_reproductible() {
     );
     assert_eq!(bad.code, 2, "{bad:?}");
     assert!(bad.stderr.contains("--format"));
+    // `close` cannot skip May, which has acts and no report yet.
+    let skip = run(&["close", "--month", "2026-06"], "2026-07-02T08:00:00Z");
+    assert_eq!(skip.code, 3, "{skip:?}");
+    assert!(
+        skip.stderr.contains("report --month 2026-05"),
+        "{}",
+        skip.stderr
+    );
 
     let ok = run(
         &[
@@ -150,7 +161,7 @@ fn json_codes_de_sortie_et_rapport_reproductible() {
     assert_eq!(ok.code, 0, "{ok:?}");
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.path("r.json")).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], json!(1));
+    assert_eq!(v["schema_version"], json!(2));
     assert_eq!(v["screenings"], json!(3));
     assert_eq!(v["prises_en_charge"], json!(2));
     // 8 May 2026 is a Friday.

@@ -49,6 +49,8 @@ struct Fixture {
     protocol: Protocol,
     a1: String,
     a2: String,
+    /// The only act of `DELEGUE_2`.
+    a4: String,
 }
 
 fn may_ledger() -> Fixture {
@@ -88,7 +90,7 @@ fn may_ledger() -> Fixture {
                "lines": ["paracetamol"]}),
     );
     // A4 eve of Whit Monday (a Sunday), patient abroad (99000).
-    put(
+    let a4 = put(
         &mut l,
         &p,
         "2026-05-24T08:00:00Z",
@@ -201,6 +203,7 @@ fn may_ledger() -> Fixture {
         protocol: p,
         a1,
         a2,
+        a4,
     }
 }
 
@@ -352,7 +355,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
         "{}",
         v["remuneration"]
     );
-    let pay: Vec<(String, u64, u64)> = may
+    let pay: Vec<(String, u64, i64)> = may
         .remuneration
         .delegues
         .iter()
@@ -367,7 +370,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     assert_eq!(pay, expected);
     assert_eq!(
         v["remuneration"]["delegants"],
-        json!([{"rpps": DELEGANT, "name": "Dr Claire Exemple", "acts": 7, "cents": 10_500}])
+        json!([{"rpps": DELEGANT, "name": "Dr Claire Exemple", "acts": 7, "deducted_acts": 0, "cents": 10_500}])
     );
     assert_eq!(may.late_entries.count, 0);
     assert!(may.previous_closure.is_none());
@@ -452,8 +455,23 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     assert_eq!(june.late_entries.cents, 2500);
     assert_eq!(june.remuneration.month_cents, 2500);
     assert_eq!(june.remuneration.late_cents, 2500);
-    assert_eq!(june.remuneration.total_cents, 5000);
-    assert_eq!(june.remuneration.delegues[0].acts, 2);
+    // A1, paid by May's report and voided in June, is taken back from the
+    // same délégué and délégant: June pays 2 acts less 1.
+    assert_eq!(june.remuneration.deducted_cents, 2500);
+    assert_eq!(june.remuneration.total_cents, 2500);
+    let lines = |ls: &[report::month::PayLine]| {
+        ls.iter()
+            .map(|l| (l.rpps.clone(), l.acts, l.deducted_acts, l.cents))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        lines(&june.remuneration.delegues),
+        [(DELEGUE.to_string(), 2, 1, 1000)]
+    );
+    assert_eq!(
+        lines(&june.remuneration.delegants),
+        [(DELEGANT.to_string(), 2, 1, 1500)]
+    );
     let late: Vec<(&str, &str, u64)> = june
         .late_followups
         .iter()
@@ -469,6 +487,55 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     assert_eq!(prev.month, "2026-05");
     assert_eq!(prev.head_hash, may.closure.head_hash);
     assert_eq!(june.closure.first_seq, prev.seq + 1);
+
+    // July: no act, only the void of A4 (DELEGUE_2's one act, paid in May).
+    // Her line goes negative: money the CPTS recovers, in every output.
+    followup(
+        &mut f.ledger,
+        &f.a4,
+        "2026-07-05T10:00:00Z",
+        FollowupEvent::Void {
+            reason: "doublon".into(),
+        },
+    );
+    let july = report::generate(
+        &mut f.ledger,
+        &f.protocol,
+        month("2026-07"),
+        t("2026-08-01T08:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(july.indicators.screenings, 0);
+    assert_eq!(
+        (
+            july.remuneration.total_cents,
+            july.remuneration.deducted_cents
+        ),
+        (-2500, 2500)
+    );
+    assert_eq!(
+        lines(&july.remuneration.delegues),
+        [(DELEGUE_2.to_string(), 0, 1, -1000)]
+    );
+    assert_eq!(
+        lines(&july.remuneration.delegants),
+        [(DELEGANT.to_string(), 0, 1, -1500)]
+    );
+    let csv = report::render(&july, report::Format::Csv).unwrap();
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(
+        text.contains(&format!(
+            "2026-07;délégué;{DELEGUE_2};Luc Bernard;0;1;-10,00;\r\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("2026-07;total;;;0;1;-25,00;\r\n"), "{text}");
+    // Over May, June and July, A1 and A4 end up unpaid: 7 - 2 + 2 acts.
+    let paid: i64 = [&may, &june, &july]
+        .iter()
+        .map(|r| r.remuneration.total_cents)
+        .sum();
+    assert_eq!(paid, 7 * 2500);
 }
 
 #[test]
@@ -491,7 +558,7 @@ fn refus_mois_en_cours_ou_mois_sautes() {
         t("2026-07-02T10:00:00Z"),
     )
     .unwrap_err();
-    assert_eq!(e.exit_code(), 2);
+    assert_eq!(e.exit_code(), 3);
     assert!(e.to_string().contains("2026-05"), "{e}");
     assert!(f.ledger.closures().unwrap().is_empty());
 }
@@ -521,11 +588,13 @@ fn json_aller_retour_et_empreinte() {
         report::json::parse_checked(altered.as_bytes()),
         Err(report::json::Problem::Hash { .. })
     ));
-    let newer = String::from_utf8(bytes)
-        .unwrap()
-        .replace("\"schema_version\": 1", "\"schema_version\": 2");
+    let next = report::SCHEMA_VERSION + 1;
+    let newer = String::from_utf8(bytes).unwrap().replace(
+        &format!("\"schema_version\": {}", report::SCHEMA_VERSION),
+        &format!("\"schema_version\": {next}"),
+    );
     assert!(matches!(
         report::json::parse_checked(newer.as_bytes()),
-        Err(report::json::Problem::Schema { found: Some(2) })
+        Err(report::json::Problem::Schema { found: Some(v) }) if v == u64::from(next)
     ));
 }

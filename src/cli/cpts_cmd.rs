@@ -102,7 +102,7 @@ pub fn run(_cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode>
                         c.month,
                         c.devices.len(),
                         fr::int(c.indicators.prises_en_charge),
-                        fr::money(c.remuneration.total_cents as i64),
+                        fr::money(c.remuneration.total_cents),
                         c.anomalies.len(),
                         path.display()
                     )

@@ -43,7 +43,7 @@ pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode
         fr::int(r.indicators.screenings),
         fr::int(r.indicators.prises_en_charge),
         r.late_entries.count,
-        fr::money(r.remuneration.total_cents as i64),
+        fr::money(r.remuneration.total_cents),
         r.closure.first_seq,
         r.closure.last_seq,
         r.closure.head_hash,

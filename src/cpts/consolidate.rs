@@ -27,7 +27,8 @@ pub struct DeviceLine {
     pub screenings: u64,
     pub prises_en_charge: u64,
     pub late_entries: u64,
-    pub remuneration_cents: u64,
+    /// Net of deductions, as the device's `remuneration.total_cents`.
+    pub remuneration_cents: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,8 +49,10 @@ pub struct PaymentLine {
     pub rpps: String,
     pub name: String,
     pub acts: u64,
-    pub cents: u64,
-    /// Devices this professional was paid on.
+    pub deducted_acts: u64,
+    /// Net of deductions: negative when money is to be recovered.
+    pub cents: i64,
+    /// Devices this professional was paid (or deducted) on.
     pub devices: u64,
 }
 
@@ -213,6 +216,7 @@ fn payment_lines(
             rpps: l.rpps.clone(),
             name: l.name.clone(),
             acts: l.acts,
+            deducted_acts: l.deducted_acts,
             cents: l.cents,
             devices: devices_of
                 .get(&(role, l.rpps.clone()))

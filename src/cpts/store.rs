@@ -2,7 +2,7 @@
 //! name professionals and carry pay; the imported reports exactly as
 //! received; a few settings.
 
-use std::fs::{self, OpenOptions};
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -96,15 +96,7 @@ impl CptsDb {
 /// does, so that they are never readable by others, even for a moment.
 fn create_private(dir: &Path) -> Result<()> {
     if !dir.exists() {
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir)
-            .map_err(|e| Error::io("impossible de créer le dossier de la CPTS", dir, e))?;
+        crate::files::create_private_dir(dir, "impossible de créer le dossier de la CPTS")?;
     }
     let db = dir.join(DB_FILE);
     let mut opts = OpenOptions::new();

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::act::ActRecord;
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Refusal, Result};
 use crate::files::{Access, write_atomic};
 use crate::ids::Rpps;
 use crate::ledger::{ActStatus, ActView, FollowupEvent, Ledger};
@@ -92,7 +92,7 @@ pub fn issue(
     now: DateTime<Utc>,
 ) -> Result<Issued> {
     let number = ledger.act(act)?.act.number;
-    create_private_dir(out_dir)?;
+    crate::files::create_private_dir(out_dir, "impossible de créer le dossier")?;
     let (p, a) = default_paths(out_dir, &number);
     issue_to(ledger, protocol, roster, act, Paper::A4, &p, Some(&a), now)
 }
@@ -175,20 +175,6 @@ pub fn issue_to(
         verification_code: verification_code(&view.hash),
         reprint,
     })
-}
-
-/// The documents folder holds patients' names: owner-only (0700).
-fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
-        .map_err(|e| Error::io("impossible de créer le dossier", dir, e))
 }
 
 /// `prescription` on A4, `prescription-a5` on A5: different bytes, so

@@ -5,7 +5,7 @@
 //! stored exactly as hashed (canonical JSON bytes); any later change to any
 //! entry breaks every hash after it.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use super::index;
@@ -66,8 +66,8 @@ pub fn entry_hash(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> [u8
 }
 
 /// The last entry's seq and hash; `(0, zeros)` for an empty log.
-pub(super) fn head(tx: &Transaction) -> Result<(u64, [u8; 32])> {
-    let row: Option<(i64, Vec<u8>)> = tx
+pub(super) fn head(conn: &Connection) -> Result<(u64, [u8; 32])> {
+    let row: Option<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;

@@ -47,13 +47,37 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Closes a month that is over. Months close in order; a month closed
-    /// once stays closed (later acts for it are reported as late entries).
-    pub fn close_month(
-        &mut self,
-        month: Month,
-        now: DateTime<Utc>,
-    ) -> Result<(Recorded, ClosureRecord)> {
+    /// The earliest month after the last closure and before `month` that
+    /// has acts: the next one to close and report.
+    pub fn open_month_with_acts_before(&self, month: Month) -> Result<Option<Month>> {
+        let after = self
+            .closures()?
+            .pop()
+            .map_or(String::new(), |(_, c)| c.month);
+        self.month_with_acts_between(&after, month)?
+            .map(|m| m.parse())
+            .transpose()
+    }
+
+    fn month_with_acts_between(&self, after: &str, before: Month) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT month FROM acts WHERE month > ?1 AND month < ?2 ORDER BY month LIMIT 1",
+            )?
+            .query_map(params![after, before.to_string()], |r| r.get(0))?
+            .next()
+            .transpose()?)
+    }
+
+    /// Whether [`Self::close_month`] would accept `month` now; writes
+    /// nothing (the kiosk offers the closure only when it would succeed).
+    pub fn can_close(&self, month: Month, now: DateTime<Utc>) -> Result<()> {
+        self.closable(month, now).map(|_| ())
+    }
+
+    /// The last closure, once every rule for closing `month` is checked.
+    fn closable(&self, month: Month, now: DateTime<Utc>) -> Result<Option<(u64, ClosureRecord)>> {
         if now.with_timezone(&Paris).date_naive() < month.next().first_day() {
             return Err(Refusal::MonthNotOver(month.to_string()).into());
         }
@@ -73,6 +97,30 @@ impl Ledger {
                 .into(),
             );
         }
+        // A skipped month with acts would never get a report of its own:
+        // its acts would only ever appear as late entries.
+        let after = last
+            .as_ref()
+            .map_or(String::new(), |(_, c)| c.month.clone());
+        if let Some(earlier) = self.month_with_acts_between(&after, month)? {
+            return Err(Refusal::EarlierMonthOpen {
+                earlier,
+                month: month.to_string(),
+            }
+            .into());
+        }
+        Ok(last)
+    }
+
+    /// Closes a month that is over. Months close in order, none with acts
+    /// skipped; a month closed once stays closed (later acts for it are
+    /// reported as late entries).
+    pub fn close_month(
+        &mut self,
+        month: Month,
+        now: DateTime<Utc>,
+    ) -> Result<(Recorded, ClosureRecord)> {
+        let last = self.closable(month, now)?;
         let first_seq = last.map_or(1, |(seq, _)| seq + 1);
         let dir = self.dir.clone();
         let (recorded, closure) = self.write(|tx| {

@@ -19,23 +19,42 @@ pub(super) fn index_entry(tx: &Transaction, seq: u64, kind: Kind, payload: &[u8]
             let n = number_within_year(seq, &a.number)?;
             tx.prepare_cached(
                 "INSERT INTO acts (seq, id, number, year, n, month, occurred_at, recorded_at, delegue_rpps, \
-                 delegant_rpps, taken_in_charge, training, void_seq) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
+                 delegant_rpps, taken_in_charge, training, void_seq, delegue_name, delegue_profession, \
+                 delegant_name, structure_name, structure_postal_code, structure_finess, \
+                 patient_postal_code, protocol_id, protocol_version, protocol_sha256, orientation, \
+                 urgency, reasons, delegue_cents, delegant_cents) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, ?15, ?16, \
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
             )?
             .execute(params![
-                    seq as i64,
-                    a.id,
-                    a.number,
-                    month.year,
-                    n,
-                    month.to_string(),
-                    a.occurred_at.to_rfc3339(),
-                    a.recorded_at.to_rfc3339(),
-                    a.delegue.rpps,
-                    a.delegant.rpps,
-                    a.taken_in_charge(),
-                    a.training,
-                ])?;
+                seq as i64,
+                a.id,
+                a.number,
+                month.year,
+                n,
+                month.to_string(),
+                a.occurred_at.to_rfc3339(),
+                a.recorded_at.to_rfc3339(),
+                a.delegue.rpps,
+                a.delegant.rpps,
+                a.taken_in_charge(),
+                a.training,
+                a.delegue.name,
+                a.delegue.profession,
+                a.delegant.name,
+                a.structure.name,
+                a.structure.postal_code,
+                a.structure.finess,
+                a.patient.postal_code,
+                a.protocol.id,
+                a.protocol.version,
+                a.protocol.sha256,
+                a.outcome.orientation,
+                a.outcome.urgency,
+                serde_json::to_string(&a.outcome.reasons).expect("strings serialize"),
+                a.payment.delegue_cents,
+                a.payment.delegant_cents,
+            ])?;
         }
         Kind::Followup => {
             let f: FollowupRecord = decode(seq, payload)?;

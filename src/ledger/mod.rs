@@ -6,22 +6,27 @@
 //! - [`chain`]: the append-only, hash-chained entry log;
 //! - [`index`]: query tables derived from the log;
 //! - [`registry`], [`acts`], [`followups`], [`closure`]: what is appended;
+//! - [`facts`] and [`report_rows`]: what monthly reports read;
 //! - [`verify`] and [`anchors`]: proving nothing was changed or removed.
 
 mod acts;
 pub mod anchors;
 pub mod chain;
 mod closure;
+pub mod facts;
 mod followups;
 mod index;
 mod registry;
+mod report_rows;
 pub mod schema;
 mod store;
 pub mod verify;
 
 pub use acts::{ActStatus, ActSummary, ActView};
 pub use closure::ClosureRecord;
+pub use facts::ActFacts;
 pub use followups::{AdverseNature, FollowupEvent, FollowupRecord, Severity};
+pub use report_rows::{ActRow, FollowupRow};
 
 use std::path::{Path, PathBuf};
 
@@ -187,6 +192,12 @@ impl Ledger {
 
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
+    }
+
+    /// The last entry's seq and hash (hex); `(0, zeros)` for an empty log.
+    pub fn head(&self) -> Result<(u64, String)> {
+        let (seq, hash) = chain::head(&self.conn)?;
+        Ok((seq, hex::encode(hash)))
     }
 
     /// The raw connection, for benchmarks and tamper tests only.

@@ -7,13 +7,19 @@
 //! - v3: a partial index of the closure entries, so that reports find the
 //!   month closures without scanning the whole log (acts and follow-ups
 //!   are not in it, so appending them costs nothing more).
+//! - v4: the `acts` table carries everything a monthly report reads
+//!   (names, structure, protocol, outcome, payment), so a report never
+//!   decodes act payloads. The derived tables are dropped and rebuilt.
+//!
+//! The derived tables are only ever built from the log by the latest
+//! migration that reshapes them (v4), so older steps create them empty.
 
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::index;
 use crate::error::{Error, Result};
 
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 const V1: &str = "
 CREATE TABLE entries (
@@ -66,6 +72,49 @@ CREATE INDEX followups_act ON followups(act_id);
 
 const V3: &str = "CREATE INDEX entries_closures ON entries(seq) WHERE kind = 'closure';";
 
+const V4: &str = "
+DROP TABLE followups;
+DROP TABLE acts;
+CREATE TABLE acts (
+    seq                   INTEGER PRIMARY KEY REFERENCES entries(seq),
+    id                    TEXT    NOT NULL UNIQUE,
+    number                TEXT    NOT NULL,
+    year                  INTEGER NOT NULL,
+    n                     INTEGER NOT NULL,
+    month                 TEXT    NOT NULL,
+    occurred_at           TEXT    NOT NULL,
+    recorded_at           TEXT    NOT NULL,
+    delegue_rpps          TEXT    NOT NULL,
+    delegant_rpps         TEXT    NOT NULL,
+    taken_in_charge       INTEGER NOT NULL,
+    training              INTEGER NOT NULL,
+    void_seq              INTEGER REFERENCES entries(seq),
+    delegue_name          TEXT    NOT NULL,
+    delegue_profession    TEXT,
+    delegant_name         TEXT    NOT NULL,
+    structure_name        TEXT    NOT NULL,
+    structure_postal_code TEXT    NOT NULL,
+    structure_finess      TEXT,
+    patient_postal_code   TEXT    NOT NULL,
+    protocol_id           TEXT    NOT NULL,
+    protocol_version      TEXT    NOT NULL,
+    protocol_sha256       TEXT    NOT NULL,
+    orientation           TEXT,
+    urgency               TEXT,
+    reasons               TEXT    NOT NULL,
+    delegue_cents         INTEGER NOT NULL,
+    delegant_cents        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX acts_month ON acts(month);
+CREATE UNIQUE INDEX acts_year_n ON acts(year, n);
+CREATE TABLE followups (
+    seq    INTEGER PRIMARY KEY REFERENCES entries(seq),
+    act_id TEXT NOT NULL REFERENCES acts(id),
+    type   TEXT NOT NULL
+) STRICT;
+CREATE INDEX followups_act ON followups(act_id);
+";
+
 /// Brings the database to [`LATEST`], one version at a time.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     loop {
@@ -84,11 +133,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if current == version {
             match version {
                 0 => tx.execute_batch(V1)?,
-                1 => {
-                    tx.execute_batch(V2)?;
+                1 => tx.execute_batch(V2)?,
+                2 => tx.execute_batch(V3)?,
+                3 => {
+                    tx.execute_batch(V4)?;
                     index::rebuild(&tx)?;
                 }
-                2 => tx.execute_batch(V3)?,
                 _ => unreachable!("versions below LATEST all have a migration"),
             }
             tx.pragma_update(None, "user_version", version + 1)?;
@@ -102,5 +152,28 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 pub fn create_v1(conn: &Connection) -> Result<()> {
     conn.execute_batch(V1)?;
     conn.pragma_update(None, "user_version", 1)?;
+    Ok(())
+}
+
+/// Brings a v1 database to v3 with its derived tables filled as v3 left
+/// them (only for the v3 → v4 migration test).
+#[doc(hidden)]
+pub fn upgrade_v1_to_v3_for_tests(conn: &Connection) -> Result<()> {
+    conn.execute_batch(V2)?;
+    conn.execute_batch(V3)?;
+    conn.execute_batch(
+        "INSERT INTO acts SELECT seq, json_extract(payload, '$.id'), json_extract(payload, '$.number'),
+            CAST(substr(json_extract(payload, '$.number'), 1, 4) AS INTEGER),
+            CAST(substr(json_extract(payload, '$.number'), 6) AS INTEGER),
+            substr(json_extract(payload, '$.occurred_at'), 1, 7),
+            json_extract(payload, '$.occurred_at'), json_extract(payload, '$.recorded_at'),
+            json_extract(payload, '$.delegue.rpps'), json_extract(payload, '$.delegant.rpps'),
+            json_extract(payload, '$.outcome.taken_in_charge'), json_extract(payload, '$.training'),
+            NULL
+          FROM entries WHERE kind = 'act';
+         INSERT INTO followups SELECT seq, json_extract(payload, '$.act_id'),
+            json_extract(payload, '$.event.type') FROM entries WHERE kind = 'followup';",
+    )?;
+    conn.pragma_update(None, "user_version", 3)?;
     Ok(())
 }

@@ -58,15 +58,7 @@ fn tighten(db: &Path) {
 /// Creates the data folder (0700) and the database file (0600) if needed.
 pub(super) fn create_private(dir: &Path, db: &Path) -> Result<()> {
     if !dir.exists() {
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir)
-            .map_err(|e| Error::io("impossible de créer le dossier de données", dir, e))?;
+        crate::files::create_private_dir(dir, "impossible de créer le dossier de données")?;
     }
     if db.exists() {
         tighten(db);

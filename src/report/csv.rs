@@ -8,22 +8,27 @@ use crate::error::{Error, Result};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-pub const HEADER: [&str; 7] = [
+pub const HEADER: [&str; 8] = [
     "Mois",
     "Rôle",
     "RPPS",
     "Nom",
     "Actes payés",
+    "Actes déduits",
     "Montant (€)",
     "Appareils",
 ];
 
-/// Cents as `1250,50`: comma decimal, no thousands separator.
-pub fn amount(cents: u64) -> String {
-    format!("{},{:02}", cents / 100, cents % 100)
+/// Cents as `1250,50` or `-25,00`: comma decimal, no thousands separator.
+pub fn amount(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}{},{:02}", c / 100, c % 100)
 }
 
-/// One line per délégué and per délégant, then the total. `devices`, for
+/// One line per délégué and per délégant, then the total. Amounts are net
+/// of deductions (acts voided after an earlier report paid them), so a
+/// line may be negative: money the CPTS recovers. `devices`, for
 /// the CPTS's consolidated list, says on how many devices each RPPS was
 /// paid; a device's own list leaves the column empty.
 pub fn payments(
@@ -45,6 +50,7 @@ pub fn payments(
             &l.rpps,
             &l.name,
             &l.acts.to_string(),
+            &l.deducted_acts.to_string(),
             &amount(l.cents),
             &n,
         ])
@@ -56,16 +62,32 @@ pub fn payments(
         line("délégant", l).map_err(err)?;
     }
     let acts: u64 = pay.delegues.iter().map(|l| l.acts).sum();
+    let deducted: u64 = pay.delegues.iter().map(|l| l.deducted_acts).sum();
     w.write_record([
         month,
         "total",
         "",
         "",
         &acts.to_string(),
+        &deducted.to_string(),
         &amount(pay.total_cents),
         "",
     ])
     .map_err(err)?;
     w.into_inner()
         .map_err(|e| Error::Storage(format!("écriture du CSV : {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amount;
+
+    #[test]
+    fn amounts_in_french_excel_form() {
+        assert_eq!(amount(0), "0,00");
+        assert_eq!(amount(1000), "10,00");
+        assert_eq!(amount(123_456), "1234,56");
+        assert_eq!(amount(-2500), "-25,00");
+        assert_eq!(amount(-5), "-0,05");
+    }
 }

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 
 use crate::calendar::Month;
 use crate::error::{Error, Refusal, Result};
-use crate::ledger::Ledger;
+use crate::ledger::{ClosureRecord, Ledger};
 use crate::protocol::Protocol;
 
 /// Output formats of `report` and `cpts report`.
@@ -54,48 +54,130 @@ pub fn generate(
     month: Month,
     now: DateTime<Utc>,
 ) -> Result<MonthReport> {
-    let mut closures = ledger.closures()?;
-    let index = match closures
+    let closures = ledger.closures()?;
+    if !closures.iter().any(|(_, c)| c.month == month.to_string()) {
+        if let Some((_, later)) = closures.last().filter(|(_, c)| c.month > month.to_string()) {
+            return Err(Refusal::MonthAlreadyClosed(format!(
+                "{month} ne peut plus avoir de rapport : le mois {} est déjà clôturé ; ses actes figurent dans les rapports suivants comme saisies tardives",
+                later.month
+            ))
+            .into());
+        }
+        ledger.close_month(month, now)?;
+    }
+    final_report(ledger, protocol, month)
+}
+
+/// The report of a month already closed: it only reads entries up to its
+/// closure, so it is the same, byte for byte, every time.
+pub fn final_report(ledger: &Ledger, protocol: &Protocol, month: Month) -> Result<MonthReport> {
+    let closures = ledger.closures()?;
+    let index = closures
         .iter()
         .position(|(_, c)| c.month == month.to_string())
-    {
-        Some(i) => i,
-        None => {
-            if let Some((_, later)) = closures.last().filter(|(_, c)| c.month > month.to_string()) {
-                return Err(Refusal::MonthAlreadyClosed(format!(
-                    "{month} ne peut plus avoir de rapport : le mois {} est déjà clôturé ; ses actes figurent dans les rapports suivants comme saisies tardives",
-                    later.month
-                ))
-                .into());
-            }
-            if let Some(earlier) = source::unreported_month_before(ledger, &closures, month)? {
-                return Err(Error::input(
-                    "--month",
-                    format!(
-                        "le mois {earlier} compte des actes et n'a pas encore de rapport : produisez d'abord celui de {earlier} (protocoop report --month {earlier} …)"
-                    ),
-                ));
-            }
-            ledger.close_month(month, now)?;
-            closures = ledger.closures()?;
-            closures.len() - 1
-        }
-    };
-    let territory = month::TerritoryRef {
-        protocol_id: protocol.identity.id.clone(),
-        protocol_version: protocol.identity.version.clone(),
-        sample: protocol.territory.sample,
-    };
+        .ok_or_else(|| {
+            Error::input(
+                "mois",
+                format!("{month} n'est pas clôturé : son rapport n'est pas encore définitif"),
+            )
+        })?;
     let input = source::read_month(
         ledger,
         &closures,
         index,
-        territory,
+        territory_of(protocol),
         protocol.territory.postal_codes.clone(),
     )?;
     let mut report = month::compute(&input, &software());
     json::seal(&mut report);
     Ok(report)
+}
+
+/// Where a month stands in the ledger, for the kiosk's report screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonthStatus {
+    /// Closed: its report is final and can be sent to the CPTS.
+    Closed,
+    /// After the last closure: its figures are provisional.
+    Open,
+    /// Before the last closure but never closed itself (it had no act
+    /// then): its later acts are late entries of `later`'s report onwards.
+    Passed { later: String },
+}
+
+pub fn status(ledger: &Ledger, month: Month) -> Result<MonthStatus> {
+    let m = month.to_string();
+    let closures = ledger.closures()?;
+    Ok(if closures.iter().any(|(_, c)| c.month == m) {
+        MonthStatus::Closed
+    } else {
+        match closures.iter().find(|(_, c)| c.month > m) {
+            Some((_, c)) => MonthStatus::Passed {
+                later: c.month.clone(),
+            },
+            None => MonthStatus::Open,
+        }
+    })
+}
+
+/// The figures of a month after the last closure as its report would give
+/// them if it were closed now: provisional, unsealed (`content_sha256` is
+/// empty) and nothing is written to the ledger.
+pub fn preview(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<MonthReport> {
+    if status(ledger, month)? != MonthStatus::Open {
+        return Err(Refusal::MonthAlreadyClosed(month.to_string()).into());
+    }
+    let mut closures = ledger.closures()?;
+    let (head_seq, head_hash) = ledger.head()?;
+    let first_seq = closures.last().map_or(1, |(seq, _)| seq + 1);
+    let would_be = ClosureRecord {
+        v: 1,
+        month: month.to_string(),
+        first_seq,
+        last_seq: head_seq,
+        head_hash,
+        count: ledger.acts(Some(month))?.len() as u64,
+        screenings: 0,
+        prises_en_charge: 0,
+        remuneration_cents: 0,
+        closed_at: now,
+    };
+    closures.push((head_seq + 1, would_be));
+    let input = source::read_month(
+        ledger,
+        &closures,
+        closures.len() - 1,
+        territory_of(protocol),
+        protocol.territory.postal_codes.clone(),
+    )?;
+    Ok(month::compute(&input, &software()))
+}
+
+fn territory_of(protocol: &Protocol) -> month::TerritoryRef {
+    month::TerritoryRef {
+        protocol_id: protocol.identity.id.clone(),
+        protocol_version: protocol.identity.version.clone(),
+        sample: protocol.territory.sample,
+    }
+}
+
+/// The file a report is exported to: month and device in the name, so
+/// that the CPTS can put every device's files in one folder.
+pub fn file_name(report: &MonthReport, format: Format) -> String {
+    let ext = match format {
+        Format::Pdf => "pdf",
+        Format::Csv => "csv",
+        Format::Json => "json",
+    };
+    format!(
+        "protocoop-rapport-{}-{}.{ext}",
+        report.month, report.device_id
+    )
 }
 
 /// The program that wrote a report.

@@ -10,75 +10,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::act::Payment;
 use crate::calendar::{EveTable, Month, Region};
+pub use crate::ledger::facts::{
+    ActFacts, OutcomeKey, PatientKey, PersonKey, ProtocolKey, StructureKey,
+};
 use crate::ledger::{AdverseNature, FollowupEvent, Severity};
 
 /// Version of the JSON schema (docs/REPORT-FORMAT.md); bumped on any change
 /// a reader could notice.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// What the report reads of a stored act: a subset of `ActRecord`'s stored
-/// JSON (decoding only these fields keeps a large month fast). The patient's
-/// name is deliberately not among them.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ActFacts {
-    pub id: String,
-    pub number: String,
-    pub occurred_at: DateTime<Utc>,
-    pub training: bool,
-    pub protocol: ProtocolKey,
-    pub structure: StructureKey,
-    pub delegue: PersonKey,
-    pub delegant: PersonKey,
-    pub patient: PatientKey,
-    pub outcome: OutcomeKey,
-    pub payment: Payment,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct ProtocolKey {
-    pub id: String,
-    pub version: String,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct StructureKey {
-    pub name: String,
-    pub postal_code: String,
-    pub finess: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PersonKey {
-    pub rpps: String,
-    pub name: String,
-    pub profession: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PatientKey {
-    pub postal_code: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct OutcomeKey {
-    pub taken_in_charge: bool,
-    pub orientation: Option<String>,
-    pub urgency: Option<String>,
-    pub reasons: Vec<String>,
-}
-
-impl ActFacts {
-    /// Paid only when taken in charge, valid and not training, whatever the
-    /// record says (the report does not trust a single field for money).
-    pub fn payable(&self, void: bool) -> Option<Payment> {
-        (self.outcome.taken_in_charge && !self.training && !void).then_some(self.payment)
-    }
-
-    pub fn month(&self) -> Month {
-        Month::of_instant(self.occurred_at)
-    }
-}
+/// v2: pay lines are net of the deductions for acts voided after their
+/// report (`cents` may be negative), with `deducted_acts`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// An act as the report sees it: its ledger position and whether it was
 /// void when the report's closure was written.
@@ -270,17 +211,24 @@ pub struct ProtocolLine {
 pub struct PayLine {
     pub rpps: String,
     pub name: String,
+    /// Acts paid by this report (the month's and its late entries).
     pub acts: u64,
-    pub cents: u64,
+    /// Acts paid by an earlier report and voided since: taken back.
+    pub deducted_acts: u64,
+    /// What to pay, net of the deductions: negative when the CPTS has to
+    /// recover money already paid.
+    pub cents: i64,
 }
 
 /// What this report asks the CPTS to pay: the month's prises en charge and
-/// the late entries it carries.
+/// the late entries it carries, less what earlier reports paid for acts
+/// voided since (`total = month + late - deducted`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remuneration {
-    pub total_cents: u64,
+    pub total_cents: i64,
     pub month_cents: u64,
     pub late_cents: u64,
+    pub deducted_cents: u64,
     pub delegues: Vec<PayLine>,
     pub delegants: Vec<PayLine>,
 }
@@ -563,17 +511,29 @@ impl Indicators {
 impl Remuneration {
     /// Adds one paid act to the délégué's and the délégant's lines.
     fn pay(&mut self, act: &ActFacts, payment: Payment) {
-        let delegue = u64::from(payment.delegue_cents);
-        let delegant = u64::from(payment.delegant_cents);
+        let delegue = i64::from(payment.delegue_cents);
+        let delegant = i64::from(payment.delegant_cents);
         add_pay(&mut self.delegues, &act.delegue, delegue);
         add_pay(&mut self.delegants, &act.delegant, delegant);
         self.total_cents += delegue + delegant;
+    }
+
+    /// Takes back what an earlier report paid for an act voided since, from
+    /// the same two professionals.
+    fn deduct(&mut self, act: &ActFacts, payment: Payment) {
+        let delegue = i64::from(payment.delegue_cents);
+        let delegant = i64::from(payment.delegant_cents);
+        add_pay(&mut self.delegues, &act.delegue, -delegue);
+        add_pay(&mut self.delegants, &act.delegant, -delegant);
+        self.total_cents -= delegue + delegant;
+        self.deducted_cents += (delegue + delegant).unsigned_abs();
     }
 
     pub fn merge(&mut self, o: &Remuneration) {
         self.total_cents += o.total_cents;
         self.month_cents += o.month_cents;
         self.late_cents += o.late_cents;
+        self.deducted_cents += o.deducted_cents;
         for (mine, theirs) in [
             (&mut self.delegues, &o.delegues),
             (&mut self.delegants, &o.delegants),
@@ -582,6 +542,7 @@ impl Remuneration {
                 match mine.iter_mut().find(|x| x.rpps == l.rpps) {
                     Some(x) => {
                         x.acts += l.acts;
+                        x.deducted_acts += l.deducted_acts;
                         x.cents += l.cents;
                     }
                     None => mine.push(l.clone()),
@@ -596,19 +557,29 @@ impl Remuneration {
     }
 }
 
-fn add_pay(lines: &mut Vec<PayLine>, who: &PersonKey, cents: u64) {
-    match lines.iter_mut().find(|l| l.rpps == who.rpps) {
-        Some(l) => {
-            l.acts += 1;
-            l.cents += cents;
+/// Adds one act to `who`'s line: paid when `cents` is positive, deducted
+/// when negative.
+fn add_pay(lines: &mut Vec<PayLine>, who: &PersonKey, cents: i64) {
+    let i = match lines.iter().position(|l| l.rpps == who.rpps) {
+        Some(i) => i,
+        None => {
+            lines.push(PayLine {
+                rpps: who.rpps.clone(),
+                name: who.name.clone(),
+                acts: 0,
+                deducted_acts: 0,
+                cents: 0,
+            });
+            lines.len() - 1
         }
-        None => lines.push(PayLine {
-            rpps: who.rpps.clone(),
-            name: who.name.clone(),
-            acts: 1,
-            cents,
-        }),
+    };
+    let l = &mut lines[i];
+    if cents >= 0 {
+        l.acts += 1;
+    } else {
+        l.deducted_acts += 1;
     }
+    l.cents += cents;
 }
 
 fn add_map(a: &mut BTreeMap<String, u64>, b: &BTreeMap<String, u64>) {
@@ -735,7 +706,8 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
             }
         }
     }
-    pay.month_cents = pay.total_cents;
+    // Only payments so far, no deduction: the total is the month's.
+    pay.month_cents = pay.total_cents.unsigned_abs();
 
     // Follow-ups of counted acts: an act taken over twice is one reprise.
     let mut reprised: BTreeSet<&str> = BTreeSet::new();
@@ -821,6 +793,11 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
         });
     }
     pay.late_cents = late.cents;
+    for f in &input.late_followups {
+        if let (FollowupEvent::Void { .. }, Some(p)) = (&f.event, f.act.payable(false)) {
+            pay.deduct(&f.act, p);
+        }
+    }
     pay.finish();
 
     let late_followups = input

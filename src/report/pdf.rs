@@ -8,25 +8,23 @@ use crate::documents::layout::{Doc, Ink, Paper, Style};
 use crate::error::Result;
 use crate::fr;
 
-use super::month::{Indicators, MonthReport};
+use super::month::{Indicators, MonthReport, Remuneration};
 
 const H1: Style = Style::new(16.0).bold();
 const H2: Style = Style::new(12.0).bold().ink(Ink::Blue);
 const BODY: Style = Style::new(9.5);
 const SMALL: Style = Style::new(8.0).ink(Ink::Grey);
 
-/// A payment row: role, RPPS, name, acts, cents, devices (CPTS only).
+/// A payment row: role, RPPS, name, acts paid and deducted, net cents,
+/// devices (CPTS only).
 struct PayRow {
     role: &'static str,
     rpps: String,
     name: String,
     acts: u64,
-    cents: u64,
+    deducted: u64,
+    cents: i64,
     devices: Option<u64>,
-}
-
-fn percent(x: f64) -> String {
-    format!("{:.1}{}%", x * 100.0, fr::NBSP).replace('.', ",")
 }
 
 fn month_title(month: &str) -> String {
@@ -71,22 +69,12 @@ pub fn device(r: &MonthReport) -> Result<Vec<u8>> {
             rpps: l.rpps.clone(),
             name: l.name.clone(),
             acts: l.acts,
+            deducted: l.deducted_acts,
             cents: l.cents,
             devices: None,
         })
         .collect::<Vec<_>>();
-    payments(&mut doc, &rows, r.remuneration.total_cents);
-    if r.remuneration.late_cents > 0 {
-        line(
-            &mut doc,
-            &format!(
-                "dont saisies tardives : {} ; mois : {}",
-                fr::money(r.remuneration.late_cents as i64),
-                fr::money(r.remuneration.month_cents as i64)
-            ),
-            SMALL,
-        );
-    }
+    payments(&mut doc, &rows, &r.remuneration);
     section(&mut doc, "Saisies tardives");
     if r.late_entries.acts.is_empty() {
         line(&mut doc, "Aucune.", BODY);
@@ -170,7 +158,7 @@ pub fn consolidated(c: &Consolidated) -> Result<Vec<u8>> {
     let share = c
         .pharmacies
         .share
-        .map_or("nombre de pharmacies non renseigné".into(), percent);
+        .map_or("nombre de pharmacies non renseigné".into(), fr::percent);
     heading(
         &mut doc,
         &format!("Mois consolidé — {}", month_title(&c.month)),
@@ -205,11 +193,12 @@ pub fn consolidated(c: &Consolidated) -> Result<Vec<u8>> {
             rpps: p.rpps.clone(),
             name: p.name.clone(),
             acts: p.acts,
+            deducted: p.deducted_acts,
             cents: p.cents,
             devices: Some(p.devices),
         })
         .collect::<Vec<_>>();
-    payments(&mut doc, &rows, c.remuneration.total_cents);
+    payments(&mut doc, &rows, &c.remuneration);
     section(&mut doc, "Appareils");
     for d in &c.devices {
         line(
@@ -220,7 +209,7 @@ pub fn consolidated(c: &Consolidated) -> Result<Vec<u8>> {
                 d.structures.join(", "),
                 d.prises_en_charge,
                 d.late_entries,
-                fr::money(d.remuneration_cents as i64)
+                fr::money(d.remuneration_cents)
             ),
             SMALL,
         );
@@ -274,7 +263,7 @@ fn indicators(doc: &mut Doc, i: &Indicators) {
         "Prises en charge un vendredi, un samedi ou une veille de férié",
         &format!(
             "{} ({})",
-            percent(i.share_friday_saturday_holiday_eve),
+            fr::percent(i.share_friday_saturday_holiday_eve),
             n(i.friday_saturday_holiday_eve)
         ),
     );
@@ -286,7 +275,7 @@ fn indicators(doc: &mut Doc, i: &Indicators) {
     figure(
         doc,
         "Reprises par le délégant (taux)",
-        &format!("{} ({})", n(i.reprises.count), percent(i.reprises.rate)),
+        &format!("{} ({})", n(i.reprises.count), fr::percent(i.reprises.rate)),
     );
     figure(
         doc,
@@ -294,7 +283,7 @@ fn indicators(doc: &mut Doc, i: &Indicators) {
         &format!(
             "{} ({})",
             n(i.adverse_events.count),
-            percent(i.adverse_events.rate)
+            fr::percent(i.adverse_events.rate)
         ),
     );
     let sat = |s: &super::month::Satisfaction| {
@@ -464,7 +453,12 @@ fn urgency_chart(doc: &mut Doc, i: &Indicators) {
         let w = width * *v as f32 / total as f32;
         let ink = if k == 0 { Ink::Red } else { Ink::Blue };
         doc.rect(x, top, w, 8.0, ink, true);
-        let text = format!("{} : {} ({})", label, v, percent(*v as f64 / total as f64));
+        let text = format!(
+            "{} : {} ({})",
+            label,
+            v,
+            fr::percent(*v as f64 / total as f64)
+        );
         if w > 30.0 {
             doc.put_at(x + 2.0, top + 5.5, &text, SMALL.ink(Ink::White));
         } else {
@@ -475,11 +469,13 @@ fn urgency_chart(doc: &mut Doc, i: &Indicators) {
     doc.y = top + 14.0;
 }
 
-fn payments(doc: &mut Doc, rows: &[PayRow], total_cents: u64) {
+/// The payment table; amounts are net of deductions, so the breakdown of
+/// the total follows it when there are late entries or deductions.
+fn payments(doc: &mut Doc, rows: &[PayRow], pay: &Remuneration) {
     section(doc, "Rémunérations (à verser par la CPTS)");
     let m = doc.margin;
-    let cols = [m, m + 22.0, m + 50.0, m + 118.0, m + 150.0];
-    let header = ["Rôle", "RPPS", "Nom", "Actes", "Montant"];
+    let cols = [m, m + 22.0, m + 50.0, m + 104.0, m + 124.0, m + 150.0];
+    let header = ["Rôle", "RPPS", "Nom", "Actes", "Déduits", "Montant"];
     let with_devices = rows.iter().any(|r| r.devices.is_some());
     doc.ensure(BODY.line_mm() * 2.0);
     for (x, h) in cols.iter().zip(header) {
@@ -496,7 +492,9 @@ fn payments(doc: &mut Doc, rows: &[PayRow], total_cents: u64) {
         doc.put(cols[1], &r.rpps, BODY);
         doc.put(cols[2], &r.name, BODY);
         doc.put_right(cols[3] + 12.0, &fr::int(r.acts), BODY);
-        doc.put_right(cols[4] + 8.0, &fr::money(r.cents as i64), BODY);
+        doc.put_right(cols[4] + 14.0, &fr::int(r.deducted), BODY);
+        let ink = if r.cents < 0 { Ink::Red } else { Ink::Black };
+        doc.put_right(cols[5] + 8.0, &fr::money(r.cents), BODY.ink(ink));
         if let Some(d) = r.devices {
             doc.put_right(m + 175.0, &d.to_string(), BODY);
         }
@@ -504,6 +502,18 @@ fn payments(doc: &mut Doc, rows: &[PayRow], total_cents: u64) {
     }
     doc.rule(Ink::Grey);
     doc.put(cols[0], "Total", BODY.bold());
-    doc.put_right(cols[4] + 8.0, &fr::money(total_cents as i64), BODY.bold());
+    doc.put_right(cols[5] + 8.0, &fr::money(pay.total_cents), BODY.bold());
     doc.space(BODY.line_mm());
+    if pay.late_cents > 0 || pay.deducted_cents > 0 {
+        line(
+            doc,
+            &format!(
+                "Total = mois {} + saisies tardives {} − déductions {} (actes annulés après avoir été payés)",
+                fr::money(pay.month_cents as i64),
+                fr::money(pay.late_cents as i64),
+                fr::money(pay.deducted_cents as i64)
+            ),
+            SMALL,
+        );
+    }
 }
