@@ -6,20 +6,24 @@
 mod common;
 mod kiosk_support;
 
+use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotResults};
 use kiosk_support::*;
 use protocoop::kiosk::FixedClock;
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
+use serde_json::json;
 
-fn wgpu_harness(dir: &std::path::Path, clock: &FixedClock) -> Harness<'static, KioskApp> {
+fn wgpu_harness(
+    dir: &std::path::Path,
+    clock: &FixedClock,
+    protocol: Protocol,
+) -> Harness<'static, KioskApp> {
     let services = services(dir, clock);
     let mut h = Harness::builder()
         .with_size(eframe::egui::Vec2::new(1280.0, 800.0))
         .wgpu()
-        .build_eframe(move |cc| {
-            KioskApp::new(&cc.egui_ctx, Protocol::bundled(), services).unwrap()
-        });
+        .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
     h.run();
     h
 }
@@ -30,7 +34,7 @@ fn main_screens_at_1280x800() {
     drop(common::setup_ledger(dir.path(), now()));
     let clock = FixedClock::new(now());
     let mut results = SnapshotResults::new();
-    let mut h = wgpu_harness(dir.path(), &clock);
+    let mut h = wgpu_harness(dir.path(), &clock, Protocol::bundled());
     results.add(h.try_snapshot("kiosk_accueil"));
 
     let mut taps = Taps::default();
@@ -61,4 +65,54 @@ fn main_screens_at_1280x800() {
     h.remove_cursor();
     h.run();
     results.add(h.try_snapshot("kiosk_resultat_urgence"));
+}
+
+/// « Rapport du mois » once October is closed: tallies, the weekday chart,
+/// the payment lines and the export buttons.
+#[test]
+fn report_screen_at_1280x800() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = common::validated_protocol();
+    {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let mut l = common::setup_ledger(dir.path(), at("2026-09-01T08:00:00Z"));
+        for (day, extra) in [
+            ("2026-10-02T08:00:00Z", json!({})),
+            (
+                "2026-10-03T08:00:00Z",
+                json!({"delegue_rpps": common::DELEGUE_2}),
+            ),
+            (
+                "2026-10-06T08:00:00Z",
+                json!({"patient": {"postal_code": "75011"}}),
+            ),
+            ("2026-10-09T08:00:00Z", json!({})),
+            (
+                "2026-10-14T08:00:00Z",
+                json!({"facts": {"excl.haemorrhage": true}, "lines": []}),
+            ),
+        ] {
+            let mut extra = extra;
+            extra["occurred_at"] = json!(day);
+            common::record(&mut l, &p, &common::abscess_input(extra), at(day)).unwrap();
+        }
+    }
+    let clock = FixedClock::new(now());
+    let mut h = wgpu_harness(dir.path(), &clock, p);
+    tap(&mut h, "Rapport du mois");
+    tap(&mut h, "Marie Durand");
+    type_keys(&mut h, "1234");
+    tap(&mut h, "Valider");
+    tap(&mut h, "Clôturer le mois et produire le rapport");
+    tap(&mut h, "Confirmer la clôture");
+    // A fixed folder, so that the picture does not show a temporary path.
+    h.get_by_label("Dossier ou clé USB").focus();
+    h.run();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    h.run();
+    h.get_by_label("Dossier ou clé USB")
+        .type_text("/media/pharmacie/CLE-CPTS");
+    h.remove_cursor();
+    h.run();
+    h.snapshot("kiosk_rapport");
 }

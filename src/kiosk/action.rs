@@ -1,11 +1,15 @@
 //! Everything a user can do on the kiosk. Screens return these; only
 //! [`super::reduce()`] applies them.
 
+use std::path::PathBuf;
+
 use crate::act::Sex;
+use crate::calendar::Month;
 use crate::ids::Rpps;
 use crate::ledger::{AdverseNature, Severity};
 use crate::protocol::{FactId, MedicineId};
 use crate::registry::Profession;
+use crate::report::Format;
 
 use super::state::Period;
 
@@ -32,6 +36,7 @@ pub enum Field {
     DelegantRpps,
     VoidReason,
     VoidPin,
+    ExportDir,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +52,7 @@ pub enum Action {
     // Accueil
     NewAct,
     OpenHistory,
+    OpenReport,
     OpenSettings,
     Lock,
     Home,
@@ -95,6 +101,14 @@ pub enum Action {
     StartVoid,
     CancelVoid,
     ConfirmVoid,
+
+    // Rapport du mois
+    ShowMonth(Month),
+    StartCloseMonth,
+    CancelCloseMonth,
+    ConfirmCloseMonth,
+    ChooseExportDir(PathBuf),
+    Export(Format),
 
     // Réglages and first start
     SetProfession(Profession),

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod forms;
+pub mod rapport;
 pub mod reduce;
 pub mod services;
 pub mod settings;

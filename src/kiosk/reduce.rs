@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::{Action, Field};
 use super::forms::{self, paris_day};
+use super::rapport;
 use super::services::Services;
 use super::settings::{KioskSettings, MAX_IDLE_MINUTES};
 use super::state::*;
@@ -93,7 +94,7 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
 
 /// The French sentence for an error, without the CLI's « refusé : » prefix
 /// doubling what the screen already says.
-fn message_of(e: &Error) -> String {
+pub(super) fn message_of(e: &Error) -> String {
     match e {
         Error::Refused(r) => capitalise(&r.to_string()),
         other => capitalise(&other.to_string()),
@@ -136,6 +137,9 @@ fn apply(
         }
         Action::OpenHistory => require_session(state, After::Historique, |s| {
             open_history(s, services, Period::Today)
+        }),
+        Action::OpenReport => require_session(state, After::Rapport, |s| {
+            rapport::open(s, services, None, now)
         }),
         Action::OpenSettings => require_session(state, After::Reglages, |s| {
             open_settings(s);
@@ -263,6 +267,30 @@ fn apply(
             Ok(())
         }
         Action::ConfirmVoid => confirm_void(state, services, now),
+        Action::ShowMonth(m) => rapport::open(state, services, Some(m), now),
+        Action::StartCloseMonth => {
+            if let Screen::Rapport(f) = &mut state.screen {
+                f.confirm_close = f.close_refusal.is_none();
+            }
+            Ok(())
+        }
+        Action::CancelCloseMonth => {
+            if let Screen::Rapport(f) = &mut state.screen {
+                f.confirm_close = false;
+            }
+            Ok(())
+        }
+        Action::ConfirmCloseMonth => match &state.screen {
+            Screen::Rapport(f) if f.confirm_close => rapport::close(state, services, now),
+            _ => Ok(()),
+        },
+        Action::ChooseExportDir(dir) => {
+            if let Screen::Rapport(f) = &mut state.screen {
+                f.export_dir = dir.display().to_string();
+            }
+            Ok(())
+        }
+        Action::Export(format) => rapport::export(state, format),
         Action::SetProfession(p) => {
             match &mut state.screen {
                 Screen::Setup(f) => f.delegue.profession = p,
@@ -375,6 +403,7 @@ fn edit(state: &mut KioskState, field: Field, value: String) {
         (Screen::Question(q), Field::Fact(id)) => Some(q.numbers.entry(id).or_default()),
         (Screen::Historique(h), Field::VoidReason) => h.void.as_mut().map(|v| &mut v.reason),
         (Screen::Historique(h), Field::VoidPin) => h.void.as_mut().map(|v| &mut v.pin),
+        (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
         (
             Screen::Setup(SetupForm {
                 structure,
@@ -449,6 +478,7 @@ fn lock(state: &mut KioskState, by_idle: bool) {
             | Screen::Resultat
             | Screen::Ordonnance(_)
             | Screen::Historique(_)
+            | Screen::Rapport(_)
             | Screen::Reglages(_)
     );
     if resumable {
@@ -495,6 +525,7 @@ fn submit_pin(state: &mut KioskState, services: &mut Services, now: DateTime<Utc
     match then {
         After::NewAct => begin_act(state)?,
         After::Historique => open_history(state, services, Period::Today)?,
+        After::Rapport => rapport::open(state, services, None, now)?,
         After::Reglages => open_settings(state),
         After::Resume(screen, owner) if owner == rpps => state.screen = *screen,
         After::Resume(..) => {
@@ -764,6 +795,7 @@ fn back(state: &mut KioskState) -> Result<()> {
         | Screen::Identification(_)
         | Screen::Termine(_)
         | Screen::Historique(_)
+        | Screen::Rapport(_)
         | Screen::Reglages(_) => {
             state.act = None;
             state.screen = Screen::Accueil;

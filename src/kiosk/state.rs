@@ -8,11 +8,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::act::{Patient, Sex};
+use crate::calendar::Month;
 use crate::documents::Roster;
 use crate::ids::Rpps;
 use crate::ledger::{ActSummary, ActView, Severity};
 use crate::protocol::{FactId, MedicineId, Protocol};
 use crate::registry::{Profession, Registry};
+use crate::report::{MonthReport, MonthStatus};
 use crate::triage::{Facts, Outcome};
 
 use super::settings::KioskSettings;
@@ -72,6 +74,7 @@ pub enum Screen {
     Ordonnance(OrdonnanceForm),
     Termine(Done),
     Historique(HistoryForm),
+    Rapport(ReportForm),
     Reglages(SettingsForm),
 }
 
@@ -88,6 +91,7 @@ impl Screen {
             Screen::Ordonnance(_) => "Ordonnance",
             Screen::Termine(_) => "Terminé",
             Screen::Historique(_) => "Historique",
+            Screen::Rapport(_) => "Rapport du mois",
             Screen::Reglages(_) => "Réglages",
         }
     }
@@ -98,6 +102,7 @@ impl Screen {
 pub enum After {
     NewAct,
     Historique,
+    Rapport,
     Reglages,
     /// Back to the screen the idle lock interrupted (same délégué only).
     Resume(Box<Screen>, Rpps),
@@ -168,6 +173,25 @@ pub struct HistoryForm {
     /// Chosen before the nature of an adverse event: the ledger keeps it
     /// for good, so it is never guessed.
     pub adverse_severity: Option<Severity>,
+}
+
+/// « Rapport du mois »: one month's figures and where to export them.
+#[derive(Debug, Clone)]
+pub struct ReportForm {
+    pub month: Month,
+    pub status: MonthStatus,
+    /// Final when the month is closed, provisional when open, absent when
+    /// the month was passed over.
+    pub report: Option<Box<MonthReport>>,
+    /// Why the month cannot be closed now (not over, an earlier month
+    /// still open…); `None` when « Clôturer » is offered.
+    pub close_refusal: Option<String>,
+    /// « Clôturer » was touched once: closing is for good, so it asks again.
+    pub confirm_close: bool,
+    /// The export folder as typed or chosen.
+    pub export_dir: String,
+    /// Removable drives found when the screen opened (USB keys).
+    pub drives: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Accueil: the structure, one big « Nouvelle prise en charge ».
+//! Accueil: the structure, one big « Nouvelle prise en charge »; then
+//! Historique, Rapport du mois, Réglages and the lock.
 
 use eframe::egui;
 use egui::{RichText, Ui};
@@ -6,6 +7,21 @@ use egui::{RichText, Ui};
 use super::theme::*;
 use super::widgets::*;
 use crate::kiosk::{Action, KioskState};
+
+/// Width of a row of [`secondary`] buttons, to centre it.
+fn row_width(ui: &Ui, labels: &[&str]) -> f32 {
+    let padding = ui.spacing().button_padding.x * 2.0;
+    let gaps = ui.spacing().item_spacing.x * (labels.len().saturating_sub(1)) as f32;
+    labels
+        .iter()
+        .map(|t| {
+            let text = egui::WidgetText::from(RichText::new(*t).size(BODY));
+            let galley = text.into_galley(ui, None, f32::INFINITY, egui::TextStyle::Button);
+            (galley.size().x + padding).max(TARGET * 2.0)
+        })
+        .sum::<f32>()
+        + gaps
+}
 
 pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
     let mut out = Vec::new();
@@ -27,11 +43,17 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         }
         ui.add_space(40.0);
         ui.horizontal(|ui| {
-            let n = if state.session.is_some() { 3.0 } else { 2.0 };
-            let w = n * 150.0;
+            let mut labels = vec!["Historique", "Rapport du mois", "Réglages"];
+            if state.session.is_some() {
+                labels.push("Verrouiller");
+            }
+            let w = row_width(ui, &labels);
             ui.add_space(((ui.available_width() - w) / 2.0).max(0.0));
             if secondary(ui, "Historique") {
                 out.push(Action::OpenHistory);
+            }
+            if secondary(ui, "Rapport du mois") {
+                out.push(Action::OpenReport);
             }
             if secondary(ui, "Réglages") {
                 out.push(Action::OpenSettings);
@@ -40,11 +62,6 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                 out.push(Action::Lock);
             }
         });
-        ui.add_space(24.0);
-        muted(
-            ui,
-            "Rapport du mois : protocoop report --month AAAA-MM (depuis le bureau de la CPTS)",
-        );
     });
     out
 }

@@ -11,8 +11,8 @@ use egui::{Key, RichText, Ui};
 use super::theme::*;
 use super::widgets::block;
 use super::{
-    accueil, historique, identification, ordonnance, patient, question, reglages, resultat, setup,
-    termine,
+    accueil, historique, identification, ordonnance, patient, question, rapport, reglages,
+    resultat, setup, termine,
 };
 use crate::documents::Roster;
 use crate::error::{Error, Result};
@@ -178,6 +178,7 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
             Screen::Termine(d) => termine::show(ui, state, d),
             Screen::Historique(f) => historique::show(ui, state, f),
+            Screen::Rapport(f) => rapport::show(ui, state, f),
             Screen::Reglages(f) => reglages::show(ui, state, f),
         });
     });

@@ -9,6 +9,7 @@ mod identification;
 mod ordonnance;
 mod patient;
 mod question;
+mod rapport;
 mod reglages;
 mod resultat;
 mod setup;

@@ -1,0 +1,179 @@
+//! « Rapport du mois » on the kiosk: a month's figures (final once the
+//! month is closed, provisional before), closing a finished month, and
+//! exporting the report to a folder or a USB key. The figures come from
+//! [`crate::report`], exactly as `protocoop report` computes them.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::services::Services;
+use super::state::{KioskState, Message, ReportForm, Screen};
+use crate::calendar::Month;
+use crate::error::{Error, Result};
+use crate::files::{self, Access};
+use crate::report::{self, Format, MonthStatus};
+
+/// Opens the screen on `month`, or by default on the month a pharmacist
+/// most likely has to report: the earliest finished month still open with
+/// acts, else the previous month.
+pub fn open(
+    state: &mut KioskState,
+    services: &Services,
+    month: Option<Month>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let month = match month {
+        Some(m) => m,
+        None => default_month(services, now)?,
+    };
+    let (export_dir, drives) = match &state.screen {
+        Screen::Rapport(f) => (f.export_dir.clone(), f.drives.clone()),
+        _ => {
+            let drives = removable_drives();
+            let dir = drives
+                .first()
+                .cloned()
+                .unwrap_or_else(|| state.data_dir.join("rapports"));
+            (dir.display().to_string(), drives)
+        }
+    };
+    let status = report::status(&services.ledger, month)?;
+    let (report, close_refusal) = match &status {
+        MonthStatus::Closed => {
+            let r = report::final_report(&services.ledger, &state.protocol, month)?;
+            (Some(Box::new(r)), None)
+        }
+        MonthStatus::Open => {
+            let r = report::preview(&services.ledger, &state.protocol, month, now)?;
+            let refusal = services
+                .ledger
+                .can_close(month, now)
+                .err()
+                .map(|e| super::reduce::message_of(&e));
+            (Some(Box::new(r)), refusal)
+        }
+        MonthStatus::Passed { .. } => (None, None),
+    };
+    state.screen = Screen::Rapport(ReportForm {
+        month,
+        status,
+        report,
+        close_refusal,
+        confirm_close: false,
+        export_dir,
+        drives,
+    });
+    Ok(())
+}
+
+fn default_month(services: &Services, now: DateTime<Utc>) -> Result<Month> {
+    let current = Month::of_instant(now);
+    Ok(services
+        .ledger
+        .open_month_with_acts_before(current)?
+        .unwrap_or(current.previous()))
+}
+
+/// Closes the month on screen (after the confirmation) and shows its final
+/// report.
+pub fn close(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>) -> Result<()> {
+    let Screen::Rapport(f) = &state.screen else {
+        return Ok(());
+    };
+    let month = f.month;
+    report::generate(&mut services.ledger, &state.protocol, month, now)?;
+    open(state, services, Some(month), now)?;
+    state.message = Some(Message::Info(format!(
+        "{} est clôturé : son rapport est définitif. Exportez-le pour la CPTS.",
+        capitalised(&month.name_fr())
+    )));
+    Ok(())
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Writes the report of a closed month into the chosen folder.
+pub fn export(state: &mut KioskState, format: Format) -> Result<()> {
+    let Screen::Rapport(f) = &state.screen else {
+        return Ok(());
+    };
+    let Some(r) = f
+        .report
+        .as_deref()
+        .filter(|_| f.status == MonthStatus::Closed)
+    else {
+        return Err(Error::input(
+            "rapport",
+            "seul le rapport d'un mois clôturé peut être exporté pour la CPTS : clôturez d'abord le mois",
+        ));
+    };
+    let dir = PathBuf::from(f.export_dir.trim());
+    if f.export_dir.trim().is_empty() {
+        return Err(Error::input(
+            "dossier",
+            "choisissez le dossier ou la clé USB où enregistrer le rapport",
+        ));
+    }
+    ensure_folder(&dir)?;
+    let path = dir.join(report::file_name(r, format));
+    let bytes = report::render(r, format)?;
+    // Professionals' names and pay: owner-only where the disk allows it.
+    files::write_atomic(&path, &bytes, Access::Private)?;
+    state.message = Some(Message::Info(format!(
+        "Rapport enregistré dans « {} ».",
+        path.display()
+    )));
+    Ok(())
+}
+
+/// The export folder must exist; only our own default folder is created
+/// (a typo must not create a stray folder, nor a missing USB key a folder
+/// on the disk in its place).
+fn ensure_folder(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if dir.file_name().is_some_and(|n| n == "rapports")
+        && dir
+            .parent()
+            .is_some_and(|p| p.join("ledger.sqlite").exists())
+    {
+        return files::create_private_dir(dir, "impossible de créer le dossier des rapports");
+    }
+    Err(Error::input(
+        "dossier",
+        format!(
+            "le dossier « {} » n'existe pas : branchez la clé USB ou choisissez un autre dossier",
+            dir.display()
+        ),
+    ))
+}
+
+/// Mounted removable drives, as desktop Linux mounts them
+/// (`/media/<user>/<label>`, `/run/media/<user>/<label>`).
+pub fn removable_drives() -> Vec<PathBuf> {
+    let user = std::env::var("USER").unwrap_or_default();
+    let mut out = Vec::new();
+    for root in [
+        PathBuf::from("/media").join(&user),
+        PathBuf::from("/run/media").join(&user),
+    ] {
+        if user.is_empty() {
+            break;
+        }
+        if let Ok(entries) = std::fs::read_dir(&root) {
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect();
+            found.sort();
+            out.extend(found);
+        }
+    }
+    out
+}
