@@ -275,7 +275,8 @@ fn triage_exclusion_json() {
     assert_eq!(j["urgency"], Value::Null);
     assert_eq!(
         j["reasons"],
-        serde_json::json!(["excl.facial_trauma", "age_years", "no_symptom"])
+        // Symptoms were not given: not a reason (the red flag decided).
+        serde_json::json!(["excl.facial_trauma", "age_years"])
     );
     assert_eq!(j["prescription"], serde_json::json!([]));
 }

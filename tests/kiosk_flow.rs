@@ -108,7 +108,9 @@ fn b_red_flag_stops_the_questions_and_records_a_screening() {
     let view = l.act("2026-0001").unwrap();
     assert!(!view.act.outcome.taken_in_charge);
     assert_eq!(view.act.outcome.orientation.as_deref(), Some("urgence"));
-    assert_eq!(view.act.outcome.reasons[0], "excl.eye_swelling");
+    // Only the red flag: symptoms were never asked, so « no_symptom » is not
+    // a reason (in the ledger nor in the monthly report).
+    assert_eq!(view.act.outcome.reasons, ["excl.eye_swelling"]);
     assert!(view.act.prescription.is_empty());
     assert!(
         !view.act.facts.contains_key("pain_score"),

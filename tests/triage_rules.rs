@@ -173,6 +173,7 @@ fn douleur_7_reste_dans_le_protocole() {
     );
 }
 
+/// Every answered exclusion is a reason (symptoms, not given, are not).
 #[test]
 fn urgence_avant_avis_24h_et_tous_les_motifs_rapportes() {
     assert_eq!(
@@ -190,10 +191,27 @@ fn urgence_avant_avis_24h_et_tous_les_motifs_rapportes() {
                 "temperature_c",
                 "excl.anticoagulant",
                 "pain_score",
-                "age_years",
-                "no_symptom"
+                "age_years"
             ]
         )
+    );
+}
+
+#[test]
+fn urgence_motifs_des_seules_questions_posees() {
+    // The questions stop at the red flag: symptoms were never asked, so
+    // « no_symptom » is not a reason, though they read « non » for the rules.
+    assert_eq!(
+        decision(&[("age_years", json!(40)), ("excl.haemorrhage", json!(true))]),
+        orient("urgence", &["excl.haemorrhage"])
+    );
+    // What was answered is reported, whichever rule it belongs to.
+    assert_eq!(
+        decision(&adult(&[
+            ("excl.haemorrhage", json!(true)),
+            ("excl.anticoagulant", json!(true))
+        ])),
+        orient("urgence", &["excl.haemorrhage", "excl.anticoagulant"])
     );
 }
 

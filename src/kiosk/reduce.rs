@@ -1153,22 +1153,3 @@ fn submit_setup(state: &mut KioskState, services: &mut Services, now: DateTime<U
     );
     Ok(())
 }
-
-/// The reasons worth showing: those whose facts were all answered. After an
-/// early stop, questions never asked read as « non » in the engine's
-/// complete view, which would add reasons nobody checked (« aucun
-/// symptôme » for a patient whose symptoms were never asked).
-pub fn answered_reasons(p: &Protocol, facts: &Facts, outcome: &triage::Outcome) -> Vec<String> {
-    outcome
-        .reasons
-        .iter()
-        .filter(|r| {
-            p.rules.iter().flat_map(|rule| &rule.items).any(|item| {
-                let mut used = Vec::new();
-                item.condition.expr.facts(&mut used);
-                &item.reason == *r && used.iter().all(|f| facts.get(*f) != Slot::Unset)
-            })
-        })
-        .cloned()
-        .collect()
-}

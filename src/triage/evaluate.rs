@@ -56,7 +56,7 @@ pub fn evaluate(protocol: &Protocol, facts: &Facts) -> Result<Outcome> {
         lines: Vec::new(),
     };
     match decision {
-        Decision::Orient(_) => out.reasons = reasons(protocol, &env),
+        Decision::Orient(_) => out.reasons = reasons(protocol, rule, &env, &facts.partial()),
         Decision::TakeInCharge(_) => out.lines = propose(protocol, facts, &env)?,
     }
     Ok(out)
@@ -100,14 +100,31 @@ fn missing(protocol: &Protocol, env: &impl Env, mut facts: Vec<FactId>) -> Error
     Error::MissingFacts(facts.iter().map(|f| protocol.fact(*f).id.clone()).collect())
 }
 
-fn reasons(protocol: &Protocol, env: &impl Env) -> Vec<String> {
+/// Why the patient is not taken in charge, in rule order: the items of the
+/// deciding rule that hold, and those of the other orientation rules that
+/// hold on the answers actually given. A fact nobody was asked (the
+/// questions stop at the first red flag) is never a reason: it would read
+/// « aucun symptôme » for a patient whose symptoms were never asked, in
+/// the ledger and in the monthly report's exclusions by reason.
+fn reasons(
+    protocol: &Protocol,
+    decided: RuleId,
+    complete: &impl Env,
+    answered: &impl Env,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for rule in &protocol.rules {
+    for (i, rule) in protocol.rules.iter().enumerate() {
         if !matches!(rule.decides, Decision::Orient(_)) {
             continue;
         }
+        let deciding = RuleId(i as u16) == decided;
         for item in &rule.items {
-            if item.condition.expr.eval(env) == Tri::True && !out.contains(&item.reason) {
+            let holds = if deciding {
+                item.condition.expr.eval(complete)
+            } else {
+                item.condition.expr.eval(answered)
+            };
+            if holds == Tri::True && !out.contains(&item.reason) {
                 out.push(item.reason.clone());
             }
         }

@@ -8,7 +8,6 @@ use super::theme::*;
 use super::widgets::*;
 use crate::fr;
 use crate::kiosk::forms::paris_day;
-use crate::kiosk::reduce::answered_reasons;
 use crate::kiosk::{Action, KioskState};
 use crate::protocol::Decision;
 use crate::triage::describe;
@@ -40,7 +39,7 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             ui.label(RichText::new(&o.text).size(BODY + 2.0));
             ui.add_space(8.0);
             ui.label(RichText::new("Motifs :").size(BODY).strong());
-            for r in &answered_reasons(p, &act.facts, outcome) {
+            for r in &outcome.reasons {
                 ui.label(
                     RichText::new(format!("- {}", describe::reason(p, &act.facts, r))).size(BODY),
                 );
