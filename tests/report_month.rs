@@ -231,7 +231,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     let v = serde_json::to_value(&may).unwrap();
     let i = &may.indicators;
 
-    assert_eq!(may.schema_version, 1);
+    assert_eq!(may.schema_version, 2);
     assert_eq!(may.month, "2026-05");
     assert_eq!(may.device_id, f.ledger.device_id());
     // 11 acts of May (A10 deferred included, A11 is June's).
@@ -530,6 +530,23 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
         "{text}"
     );
     assert!(text.contains("2026-07;total;;;0;1;-25,00;\r\n"), "{text}");
+    // The board's PDF shows the negative lines and the breakdown.
+    let pdf = f._dir.path().join("juillet.pdf");
+    std::fs::write(&pdf, report::render(&july, report::Format::Pdf).unwrap()).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) installé");
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "Déduits",
+        "-10,00",
+        "-25,00",
+        "(2026-05) : annulation — à déduire : 25,00",
+        "Total = mois 0,00 € + saisies tardives 0,00 € - déductions 25,00 €",
+    ] {
+        assert!(text.contains(expected), "« {expected} » absent :\n{text}");
+    }
     // Over May, June and July, A1 and A4 end up unpaid: 7 - 2 + 2 acts.
     let paid: i64 = [&may, &june, &july]
         .iter()

@@ -27,6 +27,18 @@ struct PayRow {
     devices: Option<u64>,
 }
 
+/// A late follow-up's type as the board reads it.
+fn followup_name(kind: &str) -> &str {
+    match kind {
+        "reprise" => "reprise par le délégant",
+        "adverse_event" => "événement indésirable",
+        "patient_satisfaction" => "satisfaction du patient",
+        "professional_satisfaction" => "satisfaction du professionnel",
+        "void" => "annulation",
+        other => other,
+    }
+}
+
 fn month_title(month: &str) -> String {
     month
         .parse::<crate::calendar::Month>()
@@ -108,7 +120,7 @@ pub fn device(r: &MonthReport) -> Result<Vec<u8>> {
                 "Suivi tardif sur l'acte {} ({}) : {}{}{}",
                 f.act_number,
                 f.act_month,
-                f.kind,
+                followup_name(&f.kind),
                 f.nature
                     .as_deref()
                     .map_or(String::new(), |n| format!(", {n}")),
@@ -508,7 +520,7 @@ fn payments(doc: &mut Doc, rows: &[PayRow], pay: &Remuneration) {
         line(
             doc,
             &format!(
-                "Total = mois {} + saisies tardives {} − déductions {} (actes annulés après avoir été payés)",
+                "Total = mois {} + saisies tardives {} - déductions {} (actes annulés après avoir été payés)",
                 fr::money(pay.month_cents as i64),
                 fr::money(pay.late_cents as i64),
                 fr::money(pay.deducted_cents as i64)
