@@ -110,18 +110,18 @@ fn month_report_1m(bencher: Bencher) {
 
 #[divan::bench(sample_count = 20)]
 fn render_csv(bencher: Bencher) {
-    let r = &*REPORT;
-    bencher.bench_local(|| report::render(black_box(r), Format::Csv).unwrap());
+    let (r, p) = (&*REPORT, Protocol::bundled());
+    bencher.bench_local(|| report::render(black_box(r), Format::Csv, &p).unwrap());
 }
 
 #[divan::bench(sample_count = 20)]
 fn render_json(bencher: Bencher) {
-    let r = &*REPORT;
-    bencher.bench_local(|| report::render(black_box(r), Format::Json).unwrap());
+    let (r, p) = (&*REPORT, Protocol::bundled());
+    bencher.bench_local(|| report::render(black_box(r), Format::Json, &p).unwrap());
 }
 
 #[divan::bench(sample_count = 20)]
 fn render_pdf(bencher: Bencher) {
-    let r = &*REPORT;
-    bencher.bench_local(|| report::render(black_box(r), Format::Pdf).unwrap());
+    let (r, p) = (&*REPORT, Protocol::bundled());
+    bencher.bench_local(|| report::render(black_box(r), Format::Pdf, &p).unwrap());
 }

@@ -55,7 +55,7 @@ fn report_file(
     let m: Month = month.parse().unwrap();
     let r = report::generate(&mut d.ledger, p, m, t(now)).unwrap();
     let path = out.join(name);
-    std::fs::write(&path, report::render(&r, report::Format::Json).unwrap()).unwrap();
+    std::fs::write(&path, report::render(&r, report::Format::Json, p).unwrap()).unwrap();
     path
 }
 

@@ -233,6 +233,14 @@ fn f_void_from_historique_with_reason_and_pin() {
     tap(&mut h, "Valider");
     h.get_by_label_contains("2026-0001 ·").click();
     h.run();
+    // The outcome and the follow-ups in words, not ids.
+    assert!(shows(
+        &h,
+        "Prise en charge : Rendez-vous dentaire sous 24 heures"
+    ));
+    tap(&mut h, "Réimprimer");
+    assert!(shows(&h, "— ordonnance imprimée"));
+    assert!(shows(&h, "— fiche-conseil imprimée"));
     tap(&mut h, "Annuler l'acte");
     tap(&mut h, "Confirmer l'annulation");
     assert!(

@@ -220,7 +220,10 @@ fn pdf_du_bureau_graphiques_et_paiements() {
         "Actes par jour de la semaine",
         "vendredi",
         "Répartition par urgence",
-        "24h : 2 (100,0",
+        "RDV sous 24 h : 2 (100,0",
+        // Orientations and reasons in the protocol's words, not ids.
+        "Hors protocole : avis sous 24 heures : 1",
+        "Motif « Traitement anticoagulant ou antiagrégant ? » : 1",
         "Rémunérations",
         "Marie Durand",
         "Dr Claire Exemple",
@@ -235,6 +238,7 @@ fn pdf_du_bureau_graphiques_et_paiements() {
     for secret in ["Martin", "Paul"] {
         assert!(!text.contains(secret));
     }
+    assert!(!text.contains("excl.anticoagulant"), "{text}");
     if let Ok(dir) = std::env::var("PROTOCOOP_KEEP_PDF") {
         std::fs::copy(
             env.path("mai.pdf"),

@@ -400,7 +400,8 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     assert_eq!(closures[0].1.prises_en_charge, i.prises_en_charge);
     assert_eq!(closures[0].1.remuneration_cents, 17_500);
     // No patient identity anywhere.
-    let text = String::from_utf8(report::render(&may, report::Format::Json).unwrap()).unwrap();
+    let text = String::from_utf8(report::render(&may, report::Format::Json, &f.protocol).unwrap())
+        .unwrap();
     for secret in ["Martin", "Paul", "1986-03-02"] {
         assert!(!text.contains(secret), "{secret} dans le rapport");
     }
@@ -521,7 +522,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
         lines(&july.remuneration.delegants),
         [(DELEGANT.to_string(), 0, 1, -1500)]
     );
-    let csv = report::render(&july, report::Format::Csv).unwrap();
+    let csv = report::render(&july, report::Format::Csv, &f.protocol).unwrap();
     let text = String::from_utf8(csv[3..].to_vec()).unwrap();
     assert!(
         text.contains(&format!(
@@ -532,7 +533,11 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     assert!(text.contains("2026-07;total;;;0;1;-25,00;\r\n"), "{text}");
     // The board's PDF shows the negative lines and the breakdown.
     let pdf = f._dir.path().join("juillet.pdf");
-    std::fs::write(&pdf, report::render(&july, report::Format::Pdf).unwrap()).unwrap();
+    std::fs::write(
+        &pdf,
+        report::render(&july, report::Format::Pdf, &f.protocol).unwrap(),
+    )
+    .unwrap();
     let out = std::process::Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
         .output()
@@ -590,7 +595,7 @@ fn json_aller_retour_et_empreinte() {
         t("2026-06-02T08:00:00Z"),
     )
     .unwrap();
-    let bytes = report::render(&may, report::Format::Json).unwrap();
+    let bytes = report::render(&may, report::Format::Json, &f.protocol).unwrap();
     let back = report::json::parse_checked(&bytes).unwrap();
     assert_eq!(back, may);
     // Re-indenting does not change the content hash; changing a figure does.

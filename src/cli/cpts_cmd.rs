@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::{Cli, now, stdout_error};
+use super::{Cli, load_protocol, now, stdout_error};
 use crate::calendar::Month;
 use crate::cpts::{self, CptsDb};
 use crate::error::{Error, Result};
@@ -62,7 +62,7 @@ fn open(args: &CptsArgs) -> Result<CptsDb> {
     CptsDb::open(&dir)
 }
 
-pub fn run(_cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut db = open(args)?;
     match &args.command {
         CptsCommand::Import { files } => import(&mut db, files, out),
@@ -91,7 +91,8 @@ pub fn run(_cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode>
                     };
                     report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
                 }
-                Format::Pdf => report::pdf::consolidated(&c)?,
+                // The territory's protocol words orientations and reasons.
+                Format::Pdf => report::pdf::consolidated(&c, &load_protocol(cli)?)?,
             };
             match file {
                 Some(path) => {

@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     let cx = Context::new(cli)?;
     let mut ledger = cx.existing_ledger()?;
     let r = report::generate(&mut ledger, &protocol, month, cx.now)?;
-    let bytes = report::render(&r, format)?;
+    let bytes = report::render(&r, format, &protocol)?;
     // Professionals' names and pay: owner-only, like the ledger.
     write_atomic(&args.out, &bytes, Access::Private)?;
     writeln!(

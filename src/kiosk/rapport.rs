@@ -121,7 +121,7 @@ pub fn export(state: &mut KioskState, format: Format) -> Result<()> {
     }
     ensure_folder(&dir)?;
     let path = dir.join(report::file_name(r, format));
-    let bytes = report::render(r, format)?;
+    let bytes = report::render(r, format, &state.protocol)?;
     // Professionals' names and pay: owner-only where the disk allows it.
     files::write_atomic(&path, &bytes, Access::Private)?;
     state.message = Some(Message::Info(format!(

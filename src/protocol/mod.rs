@@ -374,6 +374,23 @@ impl Protocol {
         &self.urgencies[usize::from(id.0)]
     }
 
+    /// The title of an orientation recorded by its id (« Urgence : appelez
+    /// le 15 »); `None` for an id this version does not have.
+    pub fn orientation_title(&self, id: &str) -> Option<&str> {
+        self.orientations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.title.as_str())
+    }
+
+    /// The title of an urgency recorded by its id.
+    pub fn urgency_title(&self, id: &str) -> Option<&str> {
+        self.urgencies
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.title.as_str())
+    }
+
     pub fn medicine(&self, id: MedicineId) -> &Medicine {
         &self.medicines[usize::from(id.0)]
     }

@@ -185,11 +185,12 @@ pub fn software() -> String {
     format!("protocoop {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The report in the requested format.
-pub fn render(report: &MonthReport, format: Format) -> Result<Vec<u8>> {
+/// The report in the requested format; `protocol` words the PDF's
+/// orientations and reasons.
+pub fn render(report: &MonthReport, format: Format, protocol: &Protocol) -> Result<Vec<u8>> {
     match format {
         Format::Json => Ok(json::to_bytes(report)),
         Format::Csv => csv::payments(&report.month, &report.remuneration, None),
-        Format::Pdf => pdf::device(report),
+        Format::Pdf => pdf::device(report, protocol),
     }
 }

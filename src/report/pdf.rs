@@ -7,6 +7,8 @@ use crate::cpts::Consolidated;
 use crate::documents::layout::{Doc, Ink, Paper, Style};
 use crate::error::Result;
 use crate::fr;
+use crate::protocol::Protocol;
+use crate::triage::describe;
 
 use super::month::{Indicators, MonthReport, Remuneration};
 
@@ -46,7 +48,9 @@ fn month_title(month: &str) -> String {
 }
 
 /// The device's monthly report.
-pub fn device(r: &MonthReport) -> Result<Vec<u8>> {
+/// `protocol` words the orientations, urgencies and reasons; an id it does
+/// not know (another version) is printed as is.
+pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
     let mut doc = Doc::new(
         &format!("Rapport mensuel {}", r.month),
         Paper::A4,
@@ -69,7 +73,7 @@ pub fn device(r: &MonthReport) -> Result<Vec<u8>> {
             "Aucune donnée nominative de patient.".into(),
         ],
     );
-    indicators(&mut doc, &r.indicators);
+    indicators(&mut doc, &r.indicators, protocol);
     let rows = r
         .remuneration
         .delegues
@@ -160,7 +164,7 @@ pub fn device(r: &MonthReport) -> Result<Vec<u8>> {
 }
 
 /// The CPTS's consolidated month.
-pub fn consolidated(c: &Consolidated) -> Result<Vec<u8>> {
+pub fn consolidated(c: &Consolidated, protocol: &Protocol) -> Result<Vec<u8>> {
     let mut doc = Doc::new(
         &format!("Mois consolidé {}", c.month),
         Paper::A4,
@@ -192,7 +196,7 @@ pub fn consolidated(c: &Consolidated) -> Result<Vec<u8>> {
             doc.paragraph(&a.message, BODY.ink(Ink::Red));
         }
     }
-    indicators(&mut doc, &c.indicators);
+    indicators(&mut doc, &c.indicators, protocol);
     let rows = c
         .payments
         .iter()
@@ -260,7 +264,7 @@ fn figure(doc: &mut Doc, label: &str, value: &str) {
     doc.space(BODY.line_mm());
 }
 
-fn indicators(doc: &mut Doc, i: &Indicators) {
+fn indicators(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
     section(doc, "Chiffres clés");
     let n = fr::int;
     figure(
@@ -326,14 +330,16 @@ fn indicators(doc: &mut Doc, i: &Indicators) {
     );
 
     weekday_chart(doc, i);
-    urgency_chart(doc, i);
+    urgency_chart(doc, i, protocol);
 
     section(doc, "Non pris en charge : orientation et motifs");
     for (k, v) in &i.exclusions.by_orientation {
-        line(doc, &format!("Orientation {k} : {v}"), BODY);
+        let title = protocol.orientation_title(k).unwrap_or(k);
+        line(doc, &format!("{title} : {v}"), BODY);
     }
     for (k, v) in &i.exclusions.by_reason {
-        line(doc, &format!("Motif {k} : {v}"), SMALL);
+        let label = describe::reason_label(protocol, k);
+        line(doc, &format!("Motif « {label} » : {v}"), SMALL);
     }
     section(doc, "Par profession, délégué, délégant, structure");
     for (k, c) in &i.by_profession {
@@ -450,7 +456,7 @@ fn weekday_chart(doc: &mut Doc, i: &Indicators) {
 }
 
 /// One horizontal bar split by urgency (24 h in red, 31 days in blue).
-fn urgency_chart(doc: &mut Doc, i: &Indicators) {
+fn urgency_chart(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
     section(doc, "Répartition par urgence (prises en charge)");
     doc.ensure(16.0);
     let total: u64 = i.urgency.values().sum();
@@ -465,9 +471,17 @@ fn urgency_chart(doc: &mut Doc, i: &Indicators) {
         let w = width * *v as f32 / total as f32;
         let ink = if k == 0 { Ink::Red } else { Ink::Blue };
         doc.rect(x, top, w, 8.0, ink, true);
+        let short = protocol
+            .urgencies
+            .iter()
+            .find(|u| u.id == *label)
+            .map_or(label.clone(), |u| match u.within_days {
+                1 => "RDV sous 24 h".to_string(),
+                d => format!("RDV sous {d} jours"),
+            });
         let text = format!(
             "{} : {} ({})",
-            label,
+            short,
             v,
             fr::percent(*v as f64 / total as f64)
         );

@@ -62,6 +62,15 @@ pub fn reason(protocol: &Protocol, facts: &Facts, reason: &str) -> String {
                 None => def.label.clone(),
             }
         }
+        None => reason_label(protocol, reason),
+    }
+}
+
+/// A reason without the patient's values, for counts (monthly reports):
+/// the fact's question, or the wording of a named reason.
+pub fn reason_label(protocol: &Protocol, reason: &str) -> String {
+    match protocol.fact_id(reason) {
+        Some(f) => protocol.fact(f).label.clone(),
         None if reason == "no_symptom" => "aucun des symptômes du protocole".into(),
         None => reason.replace('_', " "),
     }

@@ -70,7 +70,21 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
     out
 }
 
-fn detail(ui: &mut Ui, _state: &KioskState, form: &HistoryForm, view: &ActView) -> Vec<Action> {
+/// The documents' logged names (`prescription`, `advice-a5`…) in French.
+fn document_title(name: &str) -> String {
+    let (kind, a5) = match name.strip_suffix("-a5") {
+        Some(k) => (k, " (A5)"),
+        None => (name, ""),
+    };
+    let title = match kind {
+        "prescription" => "ordonnance",
+        "advice" => "fiche-conseil",
+        other => other,
+    };
+    format!("{title}{a5}")
+}
+
+fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -> Vec<Action> {
     let mut out = Vec::new();
     let a = &view.act;
     ui.label(
@@ -127,9 +141,11 @@ fn detail(ui: &mut Ui, _state: &KioskState, form: &HistoryForm, view: &ActView) 
         });
         return out;
     }
+    // Titles from the protocol in use; an id it no longer has shows as is.
+    let p = &state.protocol;
     let what = match (&a.outcome.orientation, &a.outcome.urgency) {
-        (Some(o), _) => format!("Orientation : {o}"),
-        (None, Some(u)) => format!("Prise en charge, rendez-vous sous {u}"),
+        (Some(o), _) => format!("Orientation : {}", p.orientation_title(o).unwrap_or(o)),
+        (None, Some(u)) => format!("Prise en charge : {}", p.urgency_title(u).unwrap_or(u)),
         _ => String::new(),
     };
     ui.label(RichText::new(what).size(SMALL));
@@ -165,7 +181,8 @@ fn detail(ui: &mut Ui, _state: &KioskState, form: &HistoryForm, view: &ActView) 
                 document, reprint, ..
             } => {
                 format!(
-                    "document {document}{}",
+                    "{} imprimée{}",
+                    document_title(document),
                     if *reprint { " (réimpression)" } else { "" }
                 )
             }

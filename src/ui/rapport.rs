@@ -164,26 +164,17 @@ fn tallies(ui: &mut Ui, state: &KioskState, i: &Indicators, r: &MonthReport) {
     let n = fr::int;
     line(ui, "Dépistages", n(i.screenings));
     line(ui, "Prises en charge", n(i.prises_en_charge));
-    let urgency = |id: &str| {
-        p.urgencies
-            .iter()
-            .find(|u| u.id == id)
-            .map_or(id.to_string(), |u| u.title.clone())
-    };
     for (id, count) in &i.urgency {
+        let title = p.urgency_title(id).unwrap_or(id);
         line(
             ui,
-            &format!("    dont {}", lowercase_first(&urgency(id))),
+            &format!("    dont {}", lowercase_first(title)),
             n(*count),
         );
     }
     line(ui, "Non pris en charge", n(i.exclusions.count));
     for (id, count) in &i.exclusions.by_orientation {
-        let title = p
-            .orientations
-            .iter()
-            .find(|o| o.id == *id)
-            .map_or(id.clone(), |o| o.title.clone());
+        let title = p.orientation_title(id).unwrap_or(id);
         line(ui, &format!("    {title}"), n(*count));
     }
     line(
