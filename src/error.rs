@@ -119,9 +119,7 @@ pub enum Refusal {
         "le mois {0} n'est pas terminé : il ne peut être clôturé qu'à partir du 1er du mois suivant"
     )]
     MonthNotOver(String),
-    #[error(
-        "le mois {earlier} compte des actes et n'est pas encore clôturé : produisez d'abord son rapport (protocoop report --month {earlier} …), puis celui de {month}"
-    )]
+    #[error("{}", earlier_month_open(.earlier, .month))]
     EarlierMonthOpen { earlier: String, month: String },
 }
 
@@ -153,6 +151,21 @@ impl Error {
             Error::Io { .. } | Error::Storage(_) => 4,
         }
     }
+}
+
+/// « octobre 2026 » for `2026-10`, as is when it does not parse.
+fn month_name(m: &str) -> String {
+    m.parse::<crate::calendar::Month>()
+        .map_or(m.to_string(), |m| m.name_fr())
+}
+
+fn earlier_month_open(earlier: &str, month: &str) -> String {
+    format!(
+        "{} compte des actes et n'est pas encore clôturé : clôturez-le d'abord (au kiosque : Rapport du mois, {} ; en ligne de commande : protocoop report --month {earlier} …), puis {}",
+        month_name(earlier),
+        month_name(earlier),
+        month_name(month)
+    )
 }
 
 fn missing_message(facts: &[String]) -> String {

@@ -165,6 +165,11 @@ fn provisional_then_closed_after_confirmation_then_exported() {
         assert_eq!(mode & 0o777, 0o600);
     }
 
+    // A relative path would land wherever the kiosk was started from.
+    k.act(Action::Edit(Field::ExportDir, "rapports".into()));
+    k.act(Action::Export(Format::Csv));
+    assert!(k.error().contains("chemin complet"), "{}", k.error());
+
     // A folder that does not exist (USB key pulled out) is not created.
     let gone = dir.path().join("clé-retirée");
     k.act(Action::Edit(Field::ExportDir, gone.display().to_string()));
@@ -203,7 +208,15 @@ fn an_earlier_open_month_is_reported_first() {
     assert_eq!(k.form().month, month("2026-09"));
     k.act(Action::ShowMonth(month("2026-10")));
     let refusal = k.form().close_refusal.clone().unwrap();
-    assert!(refusal.contains("2026-09"), "{refusal}");
+    // September's act is not counted as one of October's late entries: it
+    // will be in September's own report.
+    let october = k.form().report.as_deref().unwrap();
+    assert_eq!(october.late_entries.count, 0);
+    assert_eq!(october.remuneration.total_cents, 2 * 2500);
+    assert!(
+        refusal.starts_with("Septembre 2026 compte des actes"),
+        "{refusal}"
+    );
     // The default export folder is the data folder's « rapports », created
     // private on first export.
     k.act(Action::ShowMonth(month("2026-09")))
@@ -268,4 +281,31 @@ mod window {
         assert!(files[0].starts_with("protocoop-rapport-2026-10-"));
         assert!(files[0].ends_with(".csv"));
     }
+}
+
+#[test]
+fn a_closure_refused_at_confirmation_shows_why_and_asks_again() {
+    let dir = tempfile::tempdir().unwrap();
+    ledger_with_acts(dir.path());
+    let mut k = Kiosk::new(dir.path());
+    k.signed_in_report();
+    k.act(Action::StartCloseMonth);
+    assert!(k.form().confirm_close);
+    // Meanwhile a deferred act of September is entered (another session).
+    {
+        let mut l = protocoop::ledger::Ledger::open(dir.path(), now()).unwrap();
+        let input = abscess_input(json!({"occurred_at": "2026-09-15T08:00:00Z"}));
+        record(&mut l, &validated_protocol(), &input, now()).unwrap();
+    }
+    k.act(Action::ConfirmCloseMonth);
+    assert!(
+        k.error().starts_with("Septembre 2026 compte des actes"),
+        "{}",
+        k.error()
+    );
+    assert!(k.services.ledger.closures().unwrap().is_empty());
+    let f = k.form();
+    assert_eq!(f.month, month("2026-10"));
+    assert!(!f.confirm_close);
+    assert!(f.close_refusal.is_some());
 }

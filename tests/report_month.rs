@@ -547,7 +547,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
         "Déduits",
         "-10,00",
         "-25,00",
-        "(2026-05) : annulation — à déduire : 25,00",
+        "(2026-05) : annulation — déjà déduit du total : 25,00",
         "Total = mois 0,00 € + saisies tardives 0,00 € - déductions 25,00 €",
     ] {
         assert!(text.contains(expected), "« {expected} » absent :\n{text}");

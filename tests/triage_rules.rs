@@ -231,6 +231,20 @@ fn enfant_9_ans_consultation() {
 }
 
 #[test]
+fn enfant_7_ans_sans_symptomes_demandes_un_seul_motif() {
+    // The age decides before any symptom is asked: « no_symptom » is not a
+    // reason, though the unasked symptoms read « non ».
+    assert_eq!(
+        decision(&[
+            ("age_years", json!(7)),
+            ("weight_kg", json!(22)),
+            ("pain_score", json!(4))
+        ]),
+        orient("consultation", &["age_years"])
+    );
+}
+
+#[test]
 fn enfant_10_ans_inclus() {
     assert_eq!(
         decision(&[

@@ -27,16 +27,17 @@ pub fn open(
         Some(m) => m,
         None => default_month(services, now)?,
     };
-    let (export_dir, drives) = match &state.screen {
-        Screen::Rapport(f) => (f.export_dir.clone(), f.drives.clone()),
-        _ => {
-            let drives = removable_drives();
-            let dir = drives
-                .first()
-                .cloned()
-                .unwrap_or_else(|| state.data_dir.join("rapports"));
-            (dir.display().to_string(), drives)
-        }
+    // Drives are looked for again on every move: a key may just have been
+    // plugged in. The folder typed or chosen is kept.
+    let drives = removable_drives();
+    let export_dir = match &state.screen {
+        Screen::Rapport(f) => f.export_dir.clone(),
+        _ => drives
+            .first()
+            .cloned()
+            .unwrap_or_else(|| state.data_dir.join("rapports"))
+            .display()
+            .to_string(),
     };
     let status = report::status(&services.ledger, month)?;
     let (report, close_refusal) = match &status {
@@ -82,7 +83,12 @@ pub fn close(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>
         return Ok(());
     };
     let month = f.month;
-    report::generate(&mut services.ledger, &state.protocol, month, now)?;
+    if let Err(e) = report::generate(&mut services.ledger, &state.protocol, month, now) {
+        // Show the month as it now stands (another device may have closed
+        // it), without the confirmation still pending.
+        open(state, services, Some(month), now)?;
+        return Err(e);
+    }
     open(state, services, Some(month), now)?;
     state.message = Some(Message::Info(format!(
         "{} est clôturé : son rapport est définitif. Exportez-le pour la CPTS.",
@@ -117,6 +123,15 @@ pub fn export(state: &mut KioskState, format: Format) -> Result<()> {
         return Err(Error::input(
             "dossier",
             "choisissez le dossier ou la clé USB où enregistrer le rapport",
+        ));
+    }
+    if !dir.is_absolute() {
+        return Err(Error::input(
+            "dossier",
+            format!(
+                "« {} » n'est pas un chemin complet : il doit commencer par / (par exemple /media/pharmacie/CLE)",
+                dir.display()
+            ),
         ));
     }
     ensure_folder(&dir)?;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{self, Kind};
@@ -35,81 +35,22 @@ pub struct ClosureRecord {
 impl Ledger {
     /// The closures written so far, oldest first.
     pub fn closures(&self) -> Result<Vec<(u64, ClosureRecord)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, payload FROM entries WHERE kind = 'closure' ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let seq = r.get::<_, i64>(0)? as u64;
-            out.push((seq, decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?));
-        }
-        Ok(out)
+        closures_on(&self.conn)
     }
 
     /// The earliest month after the last closure and before `month` that
     /// has acts: the next one to close and report.
     pub fn open_month_with_acts_before(&self, month: Month) -> Result<Option<Month>> {
-        let after = self
-            .closures()?
-            .pop()
-            .map_or(String::new(), |(_, c)| c.month);
-        self.month_with_acts_between(&after, month)?
+        let after = self.closures()?.pop().map(|(_, c)| c.month);
+        month_with_acts_between(&self.conn, after.as_deref(), month)?
             .map(|m| m.parse())
             .transpose()
-    }
-
-    fn month_with_acts_between(&self, after: &str, before: Month) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT month FROM acts WHERE month > ?1 AND month < ?2 ORDER BY month LIMIT 1",
-            )?
-            .query_map(params![after, before.to_string()], |r| r.get(0))?
-            .next()
-            .transpose()?)
     }
 
     /// Whether [`Self::close_month`] would accept `month` now; writes
     /// nothing (the kiosk offers the closure only when it would succeed).
     pub fn can_close(&self, month: Month, now: DateTime<Utc>) -> Result<()> {
-        self.closable(month, now).map(|_| ())
-    }
-
-    /// The last closure, once every rule for closing `month` is checked.
-    fn closable(&self, month: Month, now: DateTime<Utc>) -> Result<Option<(u64, ClosureRecord)>> {
-        if now.with_timezone(&Paris).date_naive() < month.next().first_day() {
-            return Err(Refusal::MonthNotOver(month.to_string()).into());
-        }
-        let last = self.closures()?.pop();
-        if let Some((_, c)) = &last
-            && c.month.as_str() >= month.to_string().as_str()
-        {
-            return Err(
-                Refusal::MonthAlreadyClosed(if c.month == month.to_string() {
-                    month.to_string()
-                } else {
-                    format!(
-                        "{month} (un mois postérieur, {}, est déjà clôturé)",
-                        c.month
-                    )
-                })
-                .into(),
-            );
-        }
-        // A skipped month with acts would never get a report of its own:
-        // its acts would only ever appear as late entries.
-        let after = last
-            .as_ref()
-            .map_or(String::new(), |(_, c)| c.month.clone());
-        if let Some(earlier) = self.month_with_acts_between(&after, month)? {
-            return Err(Refusal::EarlierMonthOpen {
-                earlier,
-                month: month.to_string(),
-            }
-            .into());
-        }
-        Ok(last)
+        closable(&self.conn, month, now).map(|_| ())
     }
 
     /// Closes a month that is over. Months close in order, none with acts
@@ -120,12 +61,13 @@ impl Ledger {
         month: Month,
         now: DateTime<Utc>,
     ) -> Result<(Recorded, ClosureRecord)> {
-        let last = self.closable(month, now)?;
-        let first_seq = last.map_or(1, |(seq, _)| seq + 1);
         let dir = self.dir.clone();
         let (recorded, closure) = self.write(|tx| {
-            // Counted under the write lock, so that the totals and the head
-            // hash describe the same log.
+            // Checked and counted under the write lock, so that two closures
+            // can never race and the totals and the head hash describe the
+            // same log.
+            let last = closable(tx, month, now)?;
+            let first_seq = last.map_or(1, |(seq, _)| seq + 1);
             let acts = super::acts::act_records_on(tx, Some(month))?;
             let (head_seq, head_hash) = chain::head(tx)?;
             let counted: Vec<&ActRecord> = acts
@@ -166,4 +108,70 @@ impl Ledger {
         anchors::append_closure(&dir, &month.to_string(), recorded.seq, &recorded.hash)?;
         Ok((recorded, closure))
     }
+}
+
+fn closures_on(conn: &Connection) -> Result<Vec<(u64, ClosureRecord)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, payload FROM entries WHERE kind = 'closure' ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let seq = r.get::<_, i64>(0)? as u64;
+        out.push((seq, decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?));
+    }
+    Ok(out)
+}
+
+fn month_with_acts_between(
+    conn: &Connection,
+    after: Option<&str>,
+    before: Month,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT month FROM acts WHERE month > ?1 AND month < ?2 ORDER BY month LIMIT 1",
+        )?
+        .query_map(params![after.unwrap_or(""), before.to_string()], |r| {
+            r.get(0)
+        })?
+        .next()
+        .transpose()?)
+}
+
+/// The last closure, once every rule for closing `month` is checked.
+fn closable(
+    conn: &Connection,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<Option<(u64, ClosureRecord)>> {
+    if now.with_timezone(&Paris).date_naive() < month.next().first_day() {
+        return Err(Refusal::MonthNotOver(month.to_string()).into());
+    }
+    let last = closures_on(conn)?.pop();
+    if let Some((_, c)) = &last
+        && c.month.as_str() >= month.to_string().as_str()
+    {
+        return Err(
+            Refusal::MonthAlreadyClosed(if c.month == month.to_string() {
+                month.to_string()
+            } else {
+                format!(
+                    "{month} (un mois postérieur, {}, est déjà clôturé)",
+                    c.month
+                )
+            })
+            .into(),
+        );
+    }
+    // A skipped month with acts would never get a report of its own: its
+    // acts would only ever appear as late entries.
+    let after = last.as_ref().map(|(_, c)| c.month.as_str());
+    if let Some(earlier) = month_with_acts_between(conn, after, month)? {
+        return Err(Refusal::EarlierMonthOpen {
+            earlier,
+            month: month.to_string(),
+        }
+        .into());
+    }
+    Ok(last)
 }

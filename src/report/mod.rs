@@ -147,14 +147,24 @@ pub fn preview(
         remuneration_cents: 0,
         closed_at: now,
     };
+    let settled = closures.last().map(|(_, c)| c.month.clone());
     closures.push((head_seq + 1, would_be));
-    let input = source::read_month(
+    let mut input = source::read_month(
         ledger,
         &closures,
         closures.len() - 1,
         territory_of(protocol),
         protocol.territory.postal_codes.clone(),
     )?;
+    // An earlier month still open will have its own report (months close
+    // in order): its acts are not this month's late entries.
+    let late = |m: Month| {
+        settled
+            .as_deref()
+            .is_some_and(|s| m.to_string().as_str() <= s)
+    };
+    input.late_acts.retain(|a| late(a.act.month()));
+    input.late_followups.retain(|f| late(f.act.month()));
     Ok(month::compute(&input, &software()))
 }
 

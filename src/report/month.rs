@@ -513,8 +513,8 @@ impl Remuneration {
     fn pay(&mut self, act: &ActFacts, payment: Payment) {
         let delegue = i64::from(payment.delegue_cents);
         let delegant = i64::from(payment.delegant_cents);
-        add_pay(&mut self.delegues, &act.delegue, delegue);
-        add_pay(&mut self.delegants, &act.delegant, delegant);
+        add_pay(&mut self.delegues, &act.delegue, Paid::Paid, delegue);
+        add_pay(&mut self.delegants, &act.delegant, Paid::Paid, delegant);
         self.total_cents += delegue + delegant;
     }
 
@@ -523,8 +523,13 @@ impl Remuneration {
     fn deduct(&mut self, act: &ActFacts, payment: Payment) {
         let delegue = i64::from(payment.delegue_cents);
         let delegant = i64::from(payment.delegant_cents);
-        add_pay(&mut self.delegues, &act.delegue, -delegue);
-        add_pay(&mut self.delegants, &act.delegant, -delegant);
+        add_pay(&mut self.delegues, &act.delegue, Paid::Deducted, -delegue);
+        add_pay(
+            &mut self.delegants,
+            &act.delegant,
+            Paid::Deducted,
+            -delegant,
+        );
         self.total_cents -= delegue + delegant;
         self.deducted_cents += (delegue + delegant).unsigned_abs();
     }
@@ -557,9 +562,16 @@ impl Remuneration {
     }
 }
 
-/// Adds one act to `who`'s line: paid when `cents` is positive, deducted
-/// when negative.
-fn add_pay(lines: &mut Vec<PayLine>, who: &PersonKey, cents: i64) {
+/// Whether an act adds to a pay line or is taken back from it (said, not
+/// read from the sign: a protocol may pay 0 €).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Paid {
+    Paid,
+    Deducted,
+}
+
+/// Adds one act and its (signed) cents to `who`'s line.
+fn add_pay(lines: &mut Vec<PayLine>, who: &PersonKey, paid: Paid, cents: i64) {
     let i = match lines.iter().position(|l| l.rpps == who.rpps) {
         Some(i) => i,
         None => {
@@ -574,10 +586,9 @@ fn add_pay(lines: &mut Vec<PayLine>, who: &PersonKey, cents: i64) {
         }
     };
     let l = &mut lines[i];
-    if cents >= 0 {
-        l.acts += 1;
-    } else {
-        l.deducted_acts += 1;
+    match paid {
+        Paid::Paid => l.acts += 1,
+        Paid::Deducted => l.deducted_acts += 1,
     }
     l.cents += cents;
 }
@@ -858,6 +869,86 @@ fn late_followup(f: &LateFollowupIn) -> Option<LateFollowup> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn act(id: &str, delegant_cents: u32) -> ActFacts {
+        let person = |rpps: &str| PersonKey {
+            rpps: rpps.into(),
+            name: format!("P {rpps}"),
+            profession: Some("pharmacien".into()),
+        };
+        ActFacts {
+            id: id.into(),
+            number: format!("2026-{id}"),
+            occurred_at: "2026-05-04T08:00:00Z".parse().unwrap(),
+            training: false,
+            protocol: ProtocolKey {
+                id: "p".into(),
+                version: "1".into(),
+                sha256: "0".into(),
+            },
+            structure: StructureKey {
+                name: "S".into(),
+                postal_code: "79500".into(),
+                finess: None,
+            },
+            delegue: person("1"),
+            delegant: person("9"),
+            patient: PatientKey {
+                postal_code: "79500".into(),
+            },
+            outcome: OutcomeKey {
+                taken_in_charge: true,
+                orientation: None,
+                urgency: Some("24h".into()),
+                reasons: vec![],
+            },
+            payment: Payment {
+                delegue_cents: 1000,
+                delegant_cents,
+            },
+        }
+    }
+
+    /// A protocol may pay the délégant nothing: taking back such an act is
+    /// still a deduction, not a paid act (the sign of 0 says nothing).
+    #[test]
+    fn a_deduction_of_zero_cents_is_still_a_deduction() {
+        let input = MonthInput {
+            month: "2026-06".parse().unwrap(),
+            device_id: "d".into(),
+            territory: TerritoryRef {
+                protocol_id: "p".into(),
+                protocol_version: "1".into(),
+                sample: false,
+            },
+            territory_postal_codes: BTreeSet::new(),
+            closure: ClosureRef {
+                first_seq: 10,
+                last_seq: 12,
+                count: 0,
+                head_hash: String::new(),
+                seq: 13,
+                closed_at: "2026-07-01T08:00:00Z".parse().unwrap(),
+            },
+            previous_closure: None,
+            acts: vec![],
+            followups: vec![],
+            late_acts: vec![],
+            late_followups: vec![LateFollowupIn {
+                seq: 11,
+                act: act("0001", 0),
+                event: FollowupEvent::Void {
+                    reason: "doublon".into(),
+                },
+            }],
+        };
+        let r = compute(&input, "test");
+        let line = |l: &PayLine| (l.acts, l.deducted_acts, l.cents);
+        assert_eq!(line(&r.remuneration.delegues[0]), (0, 1, -1000));
+        assert_eq!(line(&r.remuneration.delegants[0]), (0, 1, 0));
+        assert_eq!(r.remuneration.total_cents, -1000);
+        assert_eq!(r.remuneration.deducted_cents, 1000);
+    }
 
     #[test]
     fn ratios_round_half_up_and_survive_json() {

@@ -103,10 +103,11 @@ pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
                 a.number,
                 a.month,
                 a.seq,
-                if a.taken_in_charge {
-                    "prise en charge"
-                } else {
-                    "non pris en charge"
+                match (a.void, a.training, a.taken_in_charge) {
+                    (true, ..) => "annulé, non payé",
+                    (_, true, _) => "formation, non payé",
+                    (_, _, true) => "prise en charge",
+                    _ => "non pris en charge",
                 },
                 if a.cents > 0 {
                     format!(", {}", fr::money(a.cents as i64))
@@ -129,7 +130,10 @@ pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
                     .as_deref()
                     .map_or(String::new(), |n| format!(", {n}")),
                 if f.cents_to_deduct > 0 {
-                    format!(" — à déduire : {}", fr::money(f.cents_to_deduct as i64))
+                    format!(
+                        " — déjà déduit du total : {}",
+                        fr::money(f.cents_to_deduct as i64)
+                    )
                 } else {
                     String::new()
                 }

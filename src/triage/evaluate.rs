@@ -101,11 +101,13 @@ fn missing(protocol: &Protocol, env: &impl Env, mut facts: Vec<FactId>) -> Error
 }
 
 /// Why the patient is not taken in charge, in rule order: the items of the
-/// deciding rule that hold, and those of the other orientation rules that
-/// hold on the answers actually given. A fact nobody was asked (the
-/// questions stop at the first red flag) is never a reason: it would read
-/// « aucun symptôme » for a patient whose symptoms were never asked, in
-/// the ledger and in the monthly report's exclusions by reason.
+/// orientation rules that hold on the answers actually given. A fact nobody
+/// was asked (the questions stop once the decision is known) is never a
+/// reason: it would read « aucun symptôme » for a patient whose symptoms
+/// were never asked, in the ledger and in the monthly report. Only when no
+/// item of the deciding rule holds on the answers (a script left its facts
+/// out, which count as « non ») are that rule's items read the way the
+/// decision read them, so that it always says why.
 fn reasons(
     protocol: &Protocol,
     decided: RuleId,
@@ -117,19 +119,26 @@ fn reasons(
         if !matches!(rule.decides, Decision::Orient(_)) {
             continue;
         }
-        let deciding = RuleId(i as u16) == decided;
-        for item in &rule.items {
-            let holds = if deciding {
-                item.condition.expr.eval(complete)
-            } else {
-                item.condition.expr.eval(answered)
-            };
-            if holds == Tri::True && !out.contains(&item.reason) {
-                out.push(item.reason.clone());
+        let mut found = holding(rule, answered);
+        if found.is_empty() && RuleId(i as u16) == decided {
+            found = holding(rule, complete);
+        }
+        for r in found {
+            if !out.contains(&r) {
+                out.push(r);
             }
         }
     }
     out
+}
+
+/// The reasons of the items of `rule` that hold in `env`.
+fn holding(rule: &Rule, env: &impl Env) -> Vec<String> {
+    rule.items
+        .iter()
+        .filter(|item| item.condition.expr.eval(env) == Tri::True)
+        .map(|item| item.reason.clone())
+        .collect()
 }
 
 fn propose(protocol: &Protocol, facts: &Facts, env: &impl Env) -> Result<Vec<ProposedLine>> {

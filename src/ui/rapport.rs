@@ -95,8 +95,9 @@ fn status(ui: &mut Ui, form: &ReportForm) -> Vec<Action> {
         (MonthStatus::Passed { later }, _) => block(ui, TRAINING_BG, |ui| {
             ui.label(
                 RichText::new(format!(
-                    "{} n'a pas de rapport : aucun acte n'y était enregistré quand {later} a été clôturé. Ses actes saisis depuis figurent dans les rapports suivants comme saisies tardives.",
-                    capitalised(&name)
+                    "{} n'a pas de rapport : aucun acte n'y était enregistré quand {} a été clôturé. Ses actes saisis depuis figurent dans les rapports suivants comme saisies tardives.",
+                    capitalised(&name),
+                    later.parse::<Month>().map_or(later.clone(), |m| m.name_fr())
                 ))
                 .size(BODY)
                 .color(TRAINING_FG),
@@ -189,7 +190,7 @@ fn tallies(ui: &mut Ui, state: &KioskState, i: &Indicators, r: &MonthReport) {
     line(ui, "Patients hors territoire", n(i.out_of_territory));
     line(
         ui,
-        "Reprises par le dentiste",
+        "Reprises par le délégant",
         format!("{} ({})", n(i.reprises.count), fr::percent(i.reprises.rate)),
     );
     line(
@@ -251,7 +252,11 @@ fn payments(ui: &mut Ui, r: &MonthReport) {
             ),
         );
     }
-    line(ui, "Total à verser", fr::money(pay.total_cents));
+    if pay.total_cents < 0 {
+        line(ui, "À récupérer", fr::money(-pay.total_cents));
+    } else {
+        line(ui, "Total à verser", fr::money(pay.total_cents));
+    }
 }
 
 /// Prises en charge by weekday, Monday first: bars drawn to scale, the
