@@ -29,6 +29,20 @@ pub fn money(cents: i64) -> String {
     format!("{sign}{},{:02}{NBSP}€", int(abs / 100), abs % 100)
 }
 
+/// The first letter in upper case: « Octobre 2026 », a message's start.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+/// The first letter in lower case: a title inside a sentence.
+pub fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+}
+
 /// A rate in 0–1 as a percentage with one decimal: `12,5 %`.
 pub fn percent(x: f64) -> String {
     format!("{:.1}{NBSP}%", x * 100.0).replace('.', ",")
@@ -64,6 +78,14 @@ pub fn plural(n: u64, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_letters() {
+        assert_eq!(capitalised("octobre 2026"), "Octobre 2026");
+        assert_eq!(capitalised("écran"), "Écran");
+        assert_eq!(lowercase_first("Rendez-vous"), "rendez-vous");
+        assert_eq!(capitalised(""), "");
+    }
 
     #[test]
     fn numbers_and_money() {

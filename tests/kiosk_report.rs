@@ -238,8 +238,7 @@ fn an_earlier_open_month_is_reported_first() {
 
 mod window {
     use super::*;
-    use egui_kittest::kittest::Queryable;
-    use kiosk_support::{harness, shows, tap, type_keys};
+    use kiosk_support::{harness, replace_text, shows, tap, type_keys};
 
     #[test]
     fn from_accueil_to_an_exported_csv() {
@@ -264,13 +263,7 @@ mod window {
         tap(&mut h, "Confirmer la clôture");
         assert!(shows(&h, "Rapport définitif"));
         // Replace the default folder by the key's.
-        h.get_by_label("Dossier ou clé USB").focus();
-        h.run();
-        h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
-        h.run();
-        h.get_by_label("Dossier ou clé USB")
-            .type_text(&usb.display().to_string());
-        h.run();
+        replace_text(&mut h, "Dossier ou clé USB", &usb.display().to_string());
         tap(&mut h, "Exporter CSV");
         assert!(shows(&h, "Rapport enregistré"));
         let files: Vec<_> = std::fs::read_dir(&usb)

@@ -6,7 +6,6 @@
 mod common;
 mod kiosk_support;
 
-use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotResults};
 use kiosk_support::*;
 use protocoop::kiosk::FixedClock;
@@ -106,12 +105,7 @@ fn report_screen_at_1280x800() {
     tap(&mut h, "Clôturer le mois et produire le rapport");
     tap(&mut h, "Confirmer la clôture");
     // A fixed folder, so that the picture does not show a temporary path.
-    h.get_by_label("Dossier ou clé USB").focus();
-    h.run();
-    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
-    h.run();
-    h.get_by_label("Dossier ou clé USB")
-        .type_text("/media/pharmacie/CLE-CPTS");
+    replace_text(&mut h, "Dossier ou clé USB", "/media/pharmacie/CLE-CPTS");
     h.remove_cursor();
     h.run();
     h.snapshot("kiosk_rapport");

@@ -12,7 +12,11 @@ use super::state::{KioskState, Message, ReportForm, Screen};
 use crate::calendar::Month;
 use crate::error::{Error, Result};
 use crate::files::{self, Access};
+use crate::fr;
 use crate::report::{self, Format, MonthStatus};
+
+/// Where reports go when no USB key is found, inside the data folder.
+const DEFAULT_FOLDER: &str = "rapports";
 
 /// Opens the screen on `month`, or by default on the month a pharmacist
 /// most likely has to report: the earliest finished month still open with
@@ -35,7 +39,7 @@ pub fn open(
         _ => drives
             .first()
             .cloned()
-            .unwrap_or_else(|| state.data_dir.join("rapports"))
+            .unwrap_or_else(|| state.data_dir.join(DEFAULT_FOLDER))
             .display()
             .to_string(),
     };
@@ -92,15 +96,9 @@ pub fn close(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>
     open(state, services, Some(month), now)?;
     state.message = Some(Message::Info(format!(
         "{} est clôturé : son rapport est définitif. Exportez-le pour la CPTS.",
-        capitalised(&month.name_fr())
+        fr::capitalised(&month.name_fr())
     )));
     Ok(())
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Writes the report of a closed month into the chosen folder.
@@ -134,7 +132,7 @@ pub fn export(state: &mut KioskState, format: Format) -> Result<()> {
             ),
         ));
     }
-    ensure_folder(&dir)?;
+    ensure_folder(&dir, &state.data_dir.join(DEFAULT_FOLDER))?;
     let path = dir.join(report::file_name(r, format));
     let bytes = report::render(r, format, &state.protocol)?;
     // Professionals' names and pay: owner-only where the disk allows it.
@@ -149,15 +147,11 @@ pub fn export(state: &mut KioskState, format: Format) -> Result<()> {
 /// The export folder must exist; only our own default folder is created
 /// (a typo must not create a stray folder, nor a missing USB key a folder
 /// on the disk in its place).
-fn ensure_folder(dir: &Path) -> Result<()> {
+fn ensure_folder(dir: &Path, default: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    if dir.file_name().is_some_and(|n| n == "rapports")
-        && dir
-            .parent()
-            .is_some_and(|p| p.join("ledger.sqlite").exists())
-    {
+    if dir == default {
         return files::create_private_dir(dir, "impossible de créer le dossier des rapports");
     }
     Err(Error::input(
@@ -173,15 +167,12 @@ fn ensure_folder(dir: &Path) -> Result<()> {
 /// (`/media/<user>/<label>`, `/run/media/<user>/<label>`).
 pub fn removable_drives() -> Vec<PathBuf> {
     let user = std::env::var("USER").unwrap_or_default();
+    if user.is_empty() {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    for root in [
-        PathBuf::from("/media").join(&user),
-        PathBuf::from("/run/media").join(&user),
-    ] {
-        if user.is_empty() {
-            break;
-        }
-        if let Ok(entries) = std::fs::read_dir(&root) {
+    for root in [Path::new("/media"), Path::new("/run/media")] {
+        if let Ok(entries) = std::fs::read_dir(root.join(&user)) {
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_dir())

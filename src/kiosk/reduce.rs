@@ -96,16 +96,8 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
 /// doubling what the screen already says.
 pub(super) fn message_of(e: &Error) -> String {
     match e {
-        Error::Refused(r) => capitalise(&r.to_string()),
-        other => capitalise(&other.to_string()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+        Error::Refused(r) => fr::capitalised(&r.to_string()),
+        other => fr::capitalised(&other.to_string()),
     }
 }
 

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::chain::{self, Kind};
 use super::followups::{FollowupEvent, FollowupRecord};
+use super::index::Typed;
 use super::index::decode;
 use super::{Ledger, Recorded, to_bytes};
 use crate::act::ActRecord;
@@ -69,7 +70,7 @@ impl Ledger {
                 .query_row([year], |r| r.get(0))?;
             act.number = format!("{year}-{:04}", last + 1);
             act.id = act_id(&act.device_id, &act.number);
-            let (seq, hash) = chain::append(tx, Kind::Act, &to_bytes(&act))?;
+            let (seq, hash) = chain::append(tx, Kind::Act, &to_bytes(&act), Typed::Act(&act))?;
             Ok(Recorded {
                 id: act.id,
                 number: act.number,

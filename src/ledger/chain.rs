@@ -80,7 +80,12 @@ pub(super) fn head(conn: &Connection) -> Result<(u64, [u8; 32])> {
 /// Appends one entry and its derived rows. Must run inside a
 /// `BEGIN IMMEDIATE` transaction, so that two writers can never both read
 /// the same head and fork the chain.
-pub(super) fn append(tx: &Transaction, kind: Kind, payload: &[u8]) -> Result<(u64, [u8; 32])> {
+pub(super) fn append(
+    tx: &Transaction,
+    kind: Kind,
+    payload: &[u8],
+    typed: index::Typed,
+) -> Result<(u64, [u8; 32])> {
     let (last, prev) = head(tx)?;
     let seq = last + 1;
     let hash = entry_hash(seq, &prev, kind.as_str(), payload);
@@ -94,6 +99,6 @@ pub(super) fn append(tx: &Transaction, kind: Kind, payload: &[u8]) -> Result<(u6
         &prev[..],
         &hash[..]
     ])?;
-    index::index_entry(tx, seq, kind, payload)?;
+    index::index_entry(tx, seq, kind, payload, typed)?;
     Ok((seq, hash))
 }

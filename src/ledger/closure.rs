@@ -7,6 +7,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{self, Kind};
+use super::index::Typed;
 use super::index::decode;
 use super::{Ledger, Recorded, anchors, to_bytes};
 use crate::act::ActRecord;
@@ -90,7 +91,8 @@ impl Ledger {
                     .sum(),
                 closed_at: now,
             };
-            let (seq, hash) = chain::append(tx, Kind::Closure, &to_bytes(&closure))?;
+            let (seq, hash) =
+                chain::append(tx, Kind::Closure, &to_bytes(&closure), Typed::Unknown)?;
             tx.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_closure', ?1)",
                 params![month.to_string()],

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{self, Kind};
+use super::index::Typed;
 use super::{ActStatus, Ledger, Recorded, to_bytes};
 use crate::error::{Error, Refusal, Result};
 use crate::ids::Rpps;
@@ -182,7 +183,14 @@ impl Ledger {
             recorded_at: now,
             event,
         };
-        let (seq, hash) = self.write(|tx| chain::append(tx, Kind::Followup, &to_bytes(&record)))?;
+        let (seq, hash) = self.write(|tx| {
+            chain::append(
+                tx,
+                Kind::Followup,
+                &to_bytes(&record),
+                Typed::Followup(&record),
+            )
+        })?;
         Ok(Recorded {
             id: view.act.id,
             number: view.act.number,

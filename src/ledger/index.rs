@@ -10,11 +10,34 @@ use crate::act::ActRecord;
 use crate::calendar::Month;
 use crate::error::{Error, Result};
 
+/// The record a payload was serialized from, when the appender has it at
+/// hand: indexing it then costs no second decoding of the JSON (a tenth of
+/// an append). Rebuilding from the log decodes.
+#[derive(Clone, Copy)]
+pub(super) enum Typed<'a> {
+    Act(&'a ActRecord),
+    Followup(&'a FollowupRecord),
+    Unknown,
+}
+
 /// Adds the derived rows of one entry.
-pub(super) fn index_entry(tx: &Transaction, seq: u64, kind: Kind, payload: &[u8]) -> Result<()> {
+pub(super) fn index_entry(
+    tx: &Transaction,
+    seq: u64,
+    kind: Kind,
+    payload: &[u8],
+    typed: Typed,
+) -> Result<()> {
     match kind {
         Kind::Act => {
-            let a: ActRecord = decode(seq, payload)?;
+            let decoded: ActRecord;
+            let a = match typed {
+                Typed::Act(a) => a,
+                _ => {
+                    decoded = decode(seq, payload)?;
+                    &decoded
+                }
+            };
             let month = Month::of_instant(a.occurred_at);
             let n = number_within_year(seq, &a.number)?;
             tx.prepare_cached(
@@ -57,7 +80,14 @@ pub(super) fn index_entry(tx: &Transaction, seq: u64, kind: Kind, payload: &[u8]
             ])?;
         }
         Kind::Followup => {
-            let f: FollowupRecord = decode(seq, payload)?;
+            let decoded: FollowupRecord;
+            let f = match typed {
+                Typed::Followup(f) => f,
+                _ => {
+                    decoded = decode(seq, payload)?;
+                    &decoded
+                }
+            };
             tx.prepare_cached("INSERT INTO followups (seq, act_id, type) VALUES (?1, ?2, ?3)")?
                 .execute(params![seq as i64, f.act_id, f.event.type_name()])?;
             if let FollowupEvent::Void { .. } = f.event {
@@ -94,7 +124,7 @@ pub(super) fn rebuild(tx: &Transaction) -> Result<()> {
         let kind: String = r.get(1)?;
         let payload: Vec<u8> = r.get(2)?;
         if let Some(kind) = Kind::parse(&kind) {
-            index_entry(tx, seq as u64, kind, &payload)?;
+            index_entry(tx, seq as u64, kind, &payload, Typed::Unknown)?;
         }
     }
     Ok(())

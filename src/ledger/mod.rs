@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use chain::Kind;
+use index::Typed;
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "ledger.sqlite";
@@ -148,7 +149,7 @@ impl Ledger {
                 created_at: now,
                 software: format!("protocoop {}", env!("CARGO_PKG_VERSION")),
             };
-            chain::append(tx, Kind::Genesis, &to_bytes(&g))?;
+            chain::append(tx, Kind::Genesis, &to_bytes(&g), Typed::Unknown)?;
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('device_id', ?1)",
                 [&candidate],
@@ -174,7 +175,9 @@ impl Ledger {
 
     /// Appends one entry of `kind` in its own transaction.
     fn append(&mut self, kind: Kind, payload: &[u8]) -> Result<(u64, String)> {
-        self.write(|tx| chain::append(tx, kind, payload).map(|(s, h)| (s, hex::encode(h))))
+        self.write(|tx| {
+            chain::append(tx, kind, payload, Typed::Unknown).map(|(s, h)| (s, hex::encode(h)))
+        })
     }
 
     /// Recomputes the chain and compares it with the external anchors.

@@ -105,6 +105,7 @@ pub enum MonthStatus {
     Passed { later: String },
 }
 
+/// Where `month` stands: closed, open, or passed over.
 pub fn status(ledger: &Ledger, month: Month) -> Result<MonthStatus> {
     let m = month.to_string();
     let closures = ledger.closures()?;

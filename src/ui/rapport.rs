@@ -23,7 +23,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &ReportForm) -> Vec<Action> {
             out.push(Action::ShowMonth(form.month.previous()));
         }
         ui.label(
-            RichText::new(capitalised(&form.month.name_fr()))
+            RichText::new(fr::capitalised(&form.month.name_fr()))
                 .size(HEADING)
                 .strong()
                 .color(PRIMARY),
@@ -64,18 +64,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &ReportForm) -> Vec<Action> {
     out
 }
 
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
-}
-
 /// Final or provisional, and the closure when it can be done.
 fn status(ui: &mut Ui, form: &ReportForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -96,7 +84,7 @@ fn status(ui: &mut Ui, form: &ReportForm) -> Vec<Action> {
             ui.label(
                 RichText::new(format!(
                     "{} n'a pas de rapport : aucun acte n'y était enregistré quand {} a été clôturé. Ses actes saisis depuis figurent dans les rapports suivants comme saisies tardives.",
-                    capitalised(&name),
+                    fr::capitalised(&name),
                     later.parse::<Month>().map_or(later.clone(), |m| m.name_fr())
                 ))
                 .size(BODY)
@@ -169,7 +157,7 @@ fn tallies(ui: &mut Ui, state: &KioskState, i: &Indicators, r: &MonthReport) {
         let title = p.urgency_title(id).unwrap_or(id);
         line(
             ui,
-            &format!("    dont {}", lowercase_first(title)),
+            &format!("    dont {}", fr::lowercase_first(title)),
             n(*count),
         );
     }

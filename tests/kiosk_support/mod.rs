@@ -73,6 +73,16 @@ pub fn type_into(h: &mut Harness<'_, KioskApp>, label: &str, text: &str) {
     h.run();
 }
 
+/// Replaces the whole text of the field labelled `label` (select all, type).
+pub fn replace_text(h: &mut Harness<'_, KioskApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
 /// Types digits on the keyboard (the PIN screen reads them directly).
 pub fn type_keys(h: &mut Harness<'_, KioskApp>, text: &str) {
     h.event(egui::Event::Text(text.to_string()));
