@@ -619,4 +619,18 @@ fn json_aller_retour_et_empreinte() {
         report::json::parse_checked(newer.as_bytes()),
         Err(report::json::Problem::Schema { found: Some(v) }) if v == u64::from(next)
     ));
+    // A report of an older schema says where to act: the device.
+    let older = String::from_utf8(report::render(&may, report::Format::Json, &f.protocol).unwrap())
+        .unwrap()
+        .replace(
+            &format!("\"schema_version\": {}", report::SCHEMA_VERSION),
+            "\"schema_version\": 1",
+        );
+    let problem = report::json::parse_checked(older.as_bytes()).unwrap_err();
+    assert!(
+        problem
+            .to_string()
+            .contains("mettez à jour protocoop sur l'appareil"),
+        "{problem}"
+    );
 }

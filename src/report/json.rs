@@ -28,6 +28,10 @@ impl std::fmt::Display for Problem {
                 f,
                 "pas un rapport mensuel protocoop (clé « kind » ≠ « {REPORT_KIND} »)"
             ),
+            Problem::Schema { found: Some(v) } if *v < u64::from(SCHEMA_VERSION) => write!(
+                f,
+                "rapport au schéma {v}, d'une version plus ancienne de protocoop (attendu : {SCHEMA_VERSION}) : mettez à jour protocoop sur l'appareil et produisez à nouveau ce rapport ; un mois clôturé redonne les mêmes actes"
+            ),
             Problem::Schema { found: Some(v) } => write!(
                 f,
                 "version de schéma {v} non prise en charge (attendue : {SCHEMA_VERSION}) : mettez protocoop à jour"
