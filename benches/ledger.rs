@@ -55,7 +55,9 @@ fn append_act(bencher: Bencher) {
 fn bare_insert_commit(bencher: Bencher) {
     let dir = bench_dir("bare");
     std::fs::create_dir_all(&dir).unwrap();
-    let (_, act) = ledger_with_act(&bench_dir("bare-act"));
+    let act_dir = bench_dir("bare-act");
+    let (_, act) = ledger_with_act(&act_dir);
+    let _ = std::fs::remove_dir_all(&act_dir);
     let payload = serde_json::to_vec(&act).unwrap();
     let c = Connection::open(dir.join("bare.sqlite")).unwrap();
     let _: String = c
@@ -73,9 +75,11 @@ fn bare_insert_commit(bencher: Bencher) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A ledger of 100 000 acts, built once (without fsync, to build quickly).
+/// A ledger of 100 000 acts, built once per run (without fsync, to build
+/// quickly) in a fixed folder, so that each run replaces the last one's.
 static BIG: LazyLock<(PathBuf, Vec<u8>)> = LazyLock::new(|| {
-    let dir = bench_dir("100k");
+    let dir = std::env::temp_dir().join("protocoop-bench-100k");
+    let _ = std::fs::remove_dir_all(&dir);
     let (mut l, act) = ledger_with_act(&dir);
     l.connection()
         .pragma_update(None, "synchronous", "OFF")
