@@ -36,13 +36,6 @@ pub fn capitalised(s: &str) -> String {
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
-/// The first letter in lower case: a title inside a sentence.
-pub fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
-}
-
 /// A rate in 0–1 as a percentage with one decimal: `12,5 %`.
 pub fn percent(x: f64) -> String {
     format!("{:.1}{NBSP}%", x * 100.0).replace('.', ",")
@@ -83,7 +76,6 @@ mod tests {
     fn first_letters() {
         assert_eq!(capitalised("octobre 2026"), "Octobre 2026");
         assert_eq!(capitalised("écran"), "Écran");
-        assert_eq!(lowercase_first("Rendez-vous"), "rendez-vous");
         assert_eq!(capitalised(""), "");
     }
 

@@ -184,16 +184,6 @@ fn json_codes_de_sortie_et_rapport_reproductible() {
     );
 }
 
-/// Text of a PDF through poppler's `pdftotext -layout`.
-pub fn pdf_text(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) installé");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn pdf_du_bureau_graphiques_et_paiements() {
     let env = TestEnv::new();
@@ -229,7 +219,7 @@ fn pdf_du_bureau_graphiques_et_paiements() {
         "Dr Claire Exemple",
         "30,00",
         "50,00",
-        "Prises en charge un vendredi, un samedi ou une veille de férié",
+        "Vendredi, samedi ou veille de férié",
         "50,0",
         "Clôture du registre",
     ] {

@@ -127,6 +127,21 @@ pub enum FollowupEvent {
     },
 }
 
+/// A follow-up's type in French from its stored name (`void` →
+/// « annulation »), for reports that only carry the name; an unknown name
+/// is returned as is.
+pub fn type_label(name: &str) -> &str {
+    match name {
+        "reprise" => "reprise par le délégant",
+        "adverse_event" => "événement indésirable",
+        "patient_satisfaction" => "satisfaction du patient",
+        "professional_satisfaction" => "satisfaction du professionnel",
+        "document" => "document imprimé",
+        "void" => "annulation",
+        other => other,
+    }
+}
+
 impl FollowupEvent {
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -137,6 +152,11 @@ impl FollowupEvent {
             FollowupEvent::Document { .. } => "document",
             FollowupEvent::Void { .. } => "void",
         }
+    }
+
+    /// The type in French (« annulation »): [`type_label`] of the name.
+    pub fn type_label(&self) -> &'static str {
+        type_label(self.type_name())
     }
 
     /// Checks scores and texts.

@@ -25,7 +25,7 @@ pub mod verify;
 pub use acts::{ActStatus, ActSummary, ActView};
 pub use closure::ClosureRecord;
 pub use facts::ActFacts;
-pub use followups::{AdverseNature, FollowupEvent, FollowupRecord, Severity};
+pub use followups::{AdverseNature, FollowupEvent, FollowupRecord, Severity, type_label};
 pub use report_rows::{ActRow, FollowupRow};
 
 use std::path::{Path, PathBuf};

@@ -4,11 +4,13 @@
 //! - [`source`]: which acts and follow-ups belong to a month's report (the
 //!   closure rule, late entries);
 //! - [`month`]: the figures, pure;
+//! - [`figures`]: the key figures in French (PDF and kiosk alike);
 //! - [`json`]: the versioned JSON form and its canonical SHA-256;
 //! - [`csv`]: the treasurer's payment list (French Excel);
 //! - [`pdf`]: the board's document, with charts.
 
 pub mod csv;
+pub mod figures;
 pub mod json;
 pub mod month;
 pub mod pdf;
@@ -107,18 +109,20 @@ pub enum MonthStatus {
 
 /// Where `month` stands: closed, open, or passed over.
 pub fn status(ledger: &Ledger, month: Month) -> Result<MonthStatus> {
+    Ok(status_in(&ledger.closures()?, month))
+}
+
+fn status_in(closures: &source::Closures, month: Month) -> MonthStatus {
     let m = month.to_string();
-    let closures = ledger.closures()?;
-    Ok(if closures.iter().any(|(_, c)| c.month == m) {
-        MonthStatus::Closed
-    } else {
-        match closures.iter().find(|(_, c)| c.month > m) {
-            Some((_, c)) => MonthStatus::Passed {
-                later: c.month.clone(),
-            },
-            None => MonthStatus::Open,
-        }
-    })
+    if closures.iter().any(|(_, c)| c.month == m) {
+        return MonthStatus::Closed;
+    }
+    match closures.iter().find(|(_, c)| c.month > m) {
+        Some((_, c)) => MonthStatus::Passed {
+            later: c.month.clone(),
+        },
+        None => MonthStatus::Open,
+    }
 }
 
 /// The figures of a month after the last closure as its report would give
@@ -130,10 +134,10 @@ pub fn preview(
     month: Month,
     now: DateTime<Utc>,
 ) -> Result<MonthReport> {
-    if status(ledger, month)? != MonthStatus::Open {
+    let mut closures = ledger.closures()?;
+    if status_in(&closures, month) != MonthStatus::Open {
         return Err(Refusal::MonthAlreadyClosed(month.to_string()).into());
     }
-    let mut closures = ledger.closures()?;
     let (head_seq, head_hash) = ledger.head()?;
     let first_seq = closures.last().map_or(1, |(seq, _)| seq + 1);
     let would_be = ClosureRecord {

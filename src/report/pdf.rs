@@ -10,6 +10,7 @@ use crate::fr;
 use crate::protocol::Protocol;
 use crate::triage::describe;
 
+use super::figures;
 use super::month::{Indicators, MonthReport, Remuneration};
 
 const H1: Style = Style::new(16.0).bold();
@@ -27,18 +28,6 @@ struct PayRow {
     deducted: u64,
     cents: i64,
     devices: Option<u64>,
-}
-
-/// A late follow-up's type as the board reads it.
-fn followup_name(kind: &str) -> &str {
-    match kind {
-        "reprise" => "reprise par le délégant",
-        "adverse_event" => "événement indésirable",
-        "patient_satisfaction" => "satisfaction du patient",
-        "professional_satisfaction" => "satisfaction du professionnel",
-        "void" => "annulation",
-        other => other,
-    }
 }
 
 fn month_title(month: &str) -> String {
@@ -125,7 +114,7 @@ pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
                 "Suivi tardif sur l'acte {} ({}) : {}{}{}",
                 f.act_number,
                 f.act_month,
-                followup_name(&f.kind),
+                crate::ledger::type_label(&f.kind),
                 f.nature
                     .as_deref()
                     .map_or(String::new(), |n| format!(", {n}")),
@@ -270,68 +259,9 @@ fn figure(doc: &mut Doc, label: &str, value: &str) {
 
 fn indicators(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
     section(doc, "Chiffres clés");
-    let n = fr::int;
-    figure(
-        doc,
-        "Dépistages (actes valides, hors formation)",
-        &n(i.screenings),
-    );
-    figure(doc, "Prises en charge", &n(i.prises_en_charge));
-    figure(doc, "Non pris en charge (orientés)", &n(i.exclusions.count));
-    figure(
-        doc,
-        "Prises en charge un vendredi, un samedi ou une veille de férié",
-        &format!(
-            "{} ({})",
-            fr::percent(i.share_friday_saturday_holiday_eve),
-            n(i.friday_saturday_holiday_eve)
-        ),
-    );
-    figure(
-        doc,
-        "Patients hors territoire (prises en charge)",
-        &n(i.out_of_territory),
-    );
-    figure(
-        doc,
-        "Reprises par le délégant (taux)",
-        &format!("{} ({})", n(i.reprises.count), fr::percent(i.reprises.rate)),
-    );
-    figure(
-        doc,
-        "Événements indésirables (taux d'actes concernés)",
-        &format!(
-            "{} ({})",
-            n(i.adverse_events.count),
-            fr::percent(i.adverse_events.rate)
-        ),
-    );
-    let sat = |s: &super::month::Satisfaction| {
-        if s.responses == 0 {
-            "aucune réponse".to_string()
-        } else {
-            format!(
-                "{}/5 ({} réponses)",
-                s.mean.to_string().replace('.', ","),
-                s.responses
-            )
-        }
-    };
-    figure(
-        doc,
-        "Satisfaction des patients",
-        &sat(&i.satisfaction.patients),
-    );
-    figure(
-        doc,
-        "Satisfaction des professionnels",
-        &sat(&i.satisfaction.professionals),
-    );
-    figure(
-        doc,
-        "Actes annulés / en formation (non comptés)",
-        &format!("{} / {}", i.void_acts, i.training_acts),
-    );
+    for (label, value) in figures::key_figures(i) {
+        figure(doc, label, &value);
+    }
 
     weekday_chart(doc, i);
     urgency_chart(doc, i, protocol);

@@ -7,6 +7,7 @@ use egui::{Button, RichText, Ui, Vec2};
 
 use super::theme::*;
 use super::widgets::*;
+use crate::documents;
 use crate::fr;
 use crate::kiosk::state::{HistoryForm, Period};
 use crate::kiosk::{Action, Field, KioskState};
@@ -68,20 +69,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
         }
     });
     out
-}
-
-/// The documents' logged names (`prescription`, `advice-a5`…) in French.
-fn document_title(name: &str) -> String {
-    let (kind, a5) = match name.strip_suffix("-a5") {
-        Some(k) => (k, " (A5)"),
-        None => (name, ""),
-    };
-    let title = match kind {
-        "prescription" => "ordonnance",
-        "advice" => "fiche-conseil",
-        other => other,
-    };
-    format!("{title}{a5}")
 }
 
 fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -> Vec<Action> {
@@ -166,27 +153,22 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
         muted(ui, "Aucun suivi.");
     }
     for f in &view.followups {
+        let label = f.event.type_label();
         let what = match &f.event {
-            FollowupEvent::Reprise { .. } => "reprise par le délégant".to_string(),
-            FollowupEvent::AdverseEvent { nature, .. } => {
-                format!("événement indésirable : {}", nature.label())
-            }
-            FollowupEvent::PatientSatisfaction { score, .. } => {
-                format!("satisfaction du patient : {score}/5")
-            }
-            FollowupEvent::ProfessionalSatisfaction { score, .. } => {
-                format!("satisfaction du professionnel : {score}/5")
+            FollowupEvent::AdverseEvent { nature, .. } => format!("{label} : {}", nature.label()),
+            FollowupEvent::PatientSatisfaction { score, .. }
+            | FollowupEvent::ProfessionalSatisfaction { score, .. } => {
+                format!("{label} : {score}/5")
             }
             FollowupEvent::Document {
                 document, reprint, ..
-            } => {
-                format!(
-                    "{} imprimée{}",
-                    document_title(document),
-                    if *reprint { " (réimpression)" } else { "" }
-                )
-            }
-            FollowupEvent::Void { reason } => format!("annulation : {reason}"),
+            } => format!(
+                "{} imprimée{}",
+                documents::document_title(document),
+                if *reprint { " (réimpression)" } else { "" }
+            ),
+            FollowupEvent::Void { reason } => format!("{label} : {reason}"),
+            FollowupEvent::Reprise { .. } => label.to_string(),
         };
         muted(ui, &format!("{} — {what}", fr::datetime(f.recorded_at)));
     }

@@ -12,7 +12,7 @@ use crate::fr;
 use crate::kiosk::state::ReportForm;
 use crate::kiosk::{Action, Field, KioskState};
 use crate::report::month::Indicators;
-use crate::report::{Format, MonthReport, MonthStatus};
+use crate::report::{Format, MonthReport, MonthStatus, figures};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &ReportForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -148,72 +148,23 @@ fn line(ui: &mut Ui, label: &str, value: String) {
     ui.end_row();
 }
 
+/// The key figures shared with the board's PDF, then what the PDF shows
+/// in its own sections: the urgency split, the orientations, late entries.
 fn tallies(ui: &mut Ui, state: &KioskState, i: &Indicators, r: &MonthReport) {
     let p = &state.protocol;
-    let n = fr::int;
-    line(ui, "Dépistages", n(i.screenings));
-    line(ui, "Prises en charge", n(i.prises_en_charge));
+    for (label, value) in figures::key_figures(i) {
+        line(ui, label, value);
+    }
     for (id, count) in &i.urgency {
         let title = p.urgency_title(id).unwrap_or(id);
-        line(
-            ui,
-            &format!("    dont {}", fr::lowercase_first(title)),
-            n(*count),
-        );
+        line(ui, title, fr::int(*count));
     }
-    line(ui, "Non pris en charge", n(i.exclusions.count));
     for (id, count) in &i.exclusions.by_orientation {
         let title = p.orientation_title(id).unwrap_or(id);
-        line(ui, &format!("    {title}"), n(*count));
-    }
-    line(
-        ui,
-        "Vendredi, samedi ou veille de férié",
-        format!(
-            "{} ({})",
-            n(i.friday_saturday_holiday_eve),
-            fr::percent(i.share_friday_saturday_holiday_eve)
-        ),
-    );
-    line(ui, "Patients hors territoire", n(i.out_of_territory));
-    line(
-        ui,
-        "Reprises par le délégant",
-        format!("{} ({})", n(i.reprises.count), fr::percent(i.reprises.rate)),
-    );
-    line(
-        ui,
-        "Événements indésirables",
-        format!(
-            "{} ({})",
-            n(i.adverse_events.count),
-            fr::percent(i.adverse_events.rate)
-        ),
-    );
-    let sat = &i.satisfaction.patients;
-    if sat.responses > 0 {
-        line(
-            ui,
-            "Satisfaction des patients",
-            format!(
-                "{} / 5 ({})",
-                sat.mean.to_string().replace('.', ","),
-                fr::plural(sat.responses, "réponse", "réponses")
-            ),
-        );
+        line(ui, title, fr::int(*count));
     }
     if r.late_entries.count > 0 {
-        line(ui, "Saisies tardives", n(r.late_entries.count));
-    }
-    if i.void_acts + i.training_acts > 0 {
-        line(
-            ui,
-            "Non comptés",
-            format!(
-                "{} annulé(s), {} en formation",
-                i.void_acts, i.training_acts
-            ),
-        );
+        line(ui, "Saisies tardives", fr::int(r.late_entries.count));
     }
 }
 

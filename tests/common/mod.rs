@@ -244,3 +244,13 @@ pub fn validated_protocol() -> Protocol {
     .unwrap();
     Protocol::parse(&text, "validé.toml").unwrap()
 }
+
+/// Text of a PDF file through poppler's `pdftotext -layout`.
+pub fn pdf_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) installé");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
