@@ -16,20 +16,19 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use divan::{Bencher, black_box};
 use eframe::egui;
 use egui_kittest::Harness;
-use protocoop::act::{ActRequest, Sex, prepare};
+use protocoop::act::Sex;
 use protocoop::documents::Roster;
-use protocoop::ids::Rpps;
 use protocoop::kiosk::{Action, Clock, Field, FixedClock, SavedOnly, Screen, Services, reduce};
 use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
-use protocoop::registry::{
-    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord, hash_pin,
-};
 use protocoop::ui::KioskApp;
+use support::{DELEGUE, PIN, rpps};
+
+mod support;
 
 fn main() {
     divan::main();
@@ -53,9 +52,6 @@ const SIZE: egui::Vec2 = egui::Vec2::new(1280.0, 800.0);
 /// Acts recorded today before opening Historique (a busy day).
 const HISTORY_ACTS: usize = 25;
 
-const DELEGUE: &str = "10005173140";
-const DELEGANT: &str = "10000000009";
-
 /// A Monday afternoon in Paris, inside the example duty roster.
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T14:05:00+01:00")
@@ -63,77 +59,11 @@ fn now() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn rpps(s: &str) -> Rpps {
-    Rpps::parse(s).unwrap()
-}
-
-fn delegue(
-    rpps_: &str,
-    name: &str,
-    trained_on: Option<&str>,
-    pin_hash: &str,
-) -> ProfessionalRecord {
-    ProfessionalRecord::Delegue(DelegueRecord {
-        v: 1,
-        rpps: rpps(rpps_),
-        name: name.into(),
-        profession: Profession::Pharmacien,
-        trained_on: trained_on.map(|d| d.parse::<NaiveDate>().unwrap()),
-        pin_hash: pin_hash.into(),
-        active: true,
-        recorded_at: now(),
-    })
-}
-
 /// The ledger of `tests/common::setup_ledger`, plus `acts` adult abscesses.
 fn setup_ledger(dir: &Path, acts: usize) {
-    let mut l = Ledger::open(dir, now()).unwrap();
-    l.set_structure(&StructureRecord {
-        v: 1,
-        name: "Pharmacie du Marché".into(),
-        address: "2 place du Marché, 79500 Melle".into(),
-        postal_code: "79500".into(),
-        finess: None,
-        phone: Some("05 49 00 00 00".into()),
-        recorded_at: now(),
-    })
-    .unwrap();
-    let pin_hash = hash_pin("1234").unwrap();
-    for d in [
-        delegue(DELEGUE, "Marie Durand", Some("2026-01-15"), &pin_hash),
-        delegue("10000000017", "Luc Bernard", Some("2025-09-01"), &pin_hash),
-        delegue("10000000025", "Jean Nouveau", None, &pin_hash),
-    ] {
-        l.add_professional(&d).unwrap();
-    }
-    l.add_professional(&ProfessionalRecord::Delegant(DelegantRecord {
-        v: 1,
-        rpps: rpps(DELEGANT),
-        name: "Dr Claire Exemple".into(),
-        address: Some("1 rue des Dentistes, 79500 Melle".into()),
-        phone: None,
-        active: true,
-        recorded_at: now(),
-    }))
-    .unwrap();
-    let req = ActRequest::from_json(&format!(
-        r#"{{"patient": {{"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
-            "weight_kg": 78, "postal_code": "79500"}},
-            "facts": {{"pain_score": 6, "sympt.abscess": true}},
-            "delegue_rpps": "{DELEGUE}", "delegant_rpps": "{DELEGANT}",
-            "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]}}"#
-    ))
-    .unwrap();
-    let protocol = Protocol::bundled();
+    let mut l = support::registered_ledger(dir, now());
     for _ in 0..acts {
-        let act = prepare(
-            &protocol,
-            &l.registry().unwrap(),
-            l.device_id(),
-            &req,
-            now(),
-        )
-        .unwrap();
+        let act = support::abscess_act(&l, now());
         l.record_act(act).unwrap();
     }
 }
@@ -165,7 +95,7 @@ fn fact(app: &KioskApp, id: &str) -> protocoop::protocol::FactId {
 /// Marie Durand and her PIN, on the Identification screen.
 fn pin(app: &mut KioskApp) {
     act(app, [Action::SelectDelegue(rpps(DELEGUE))]);
-    act(app, "1234".chars().map(Action::PinDigit));
+    act(app, PIN.chars().map(Action::PinDigit));
     act(app, [Action::SubmitPin]);
 }
 

@@ -59,6 +59,24 @@ fn report_file(
     path
 }
 
+/// `protocoop cpts --cpts-dir DIR report --month M --format F [--out FILE]`.
+fn cpts_report(env: &TestEnv, cpts: &str, month: &str, format: &str, out: Option<&Path>) -> Output {
+    let mut args = vec![
+        "cpts",
+        "--cpts-dir",
+        cpts,
+        "report",
+        "--month",
+        month,
+        "--format",
+        format,
+    ];
+    if let Some(path) = out {
+        args.extend(["--out", path.to_str().unwrap()]);
+    }
+    env.run(&args, "")
+}
+
 fn json_of(out: &Output) -> serde_json::Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
 }
@@ -220,19 +238,7 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
     );
     assert_eq!(again.code, 3, "{again:?}");
 
-    let may = env.run(
-        &[
-            "cpts",
-            "--cpts-dir",
-            cpts_s,
-            "report",
-            "--month",
-            "2026-05",
-            "--format",
-            "json",
-        ],
-        "",
-    );
+    let may = cpts_report(&env, cpts_s, "2026-05", "json", None);
     assert_eq!(may.code, 0, "{may:?}");
     let may = json_of(&may);
     assert_eq!(may["devices"].as_array().unwrap().len(), 2);
@@ -255,19 +261,7 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
     assert_eq!(anomalies[0]["kind"], json!("missing"));
     assert_eq!(anomalies[0]["device_id"], json!(c_id));
 
-    let june = env.run(
-        &[
-            "cpts",
-            "--cpts-dir",
-            cpts_s,
-            "report",
-            "--month",
-            "2026-06",
-            "--format",
-            "json",
-        ],
-        "",
-    );
+    let june = cpts_report(&env, cpts_s, "2026-06", "json", None);
     let june = json_of(&june);
     assert_eq!(june["devices"].as_array().unwrap().len(), 2);
     let kinds: Vec<(String, String)> = june["anomalies"]
@@ -298,21 +292,7 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
 
     // The treasurer's consolidated CSV.
     let csv_path = env.path("mai.csv");
-    let out = env.run(
-        &[
-            "cpts",
-            "--cpts-dir",
-            cpts_s,
-            "report",
-            "--month",
-            "2026-05",
-            "--format",
-            "csv",
-            "--out",
-            csv_path.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = cpts_report(&env, cpts_s, "2026-05", "csv", Some(&csv_path));
     assert_eq!(out.code, 0, "{out:?}");
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
@@ -328,30 +308,9 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
 
     // The board's consolidated PDF names the anomaly and the payment list.
     let pdf = env.path("mai.pdf");
-    let out = env.run(
-        &[
-            "cpts",
-            "--cpts-dir",
-            cpts_s,
-            "report",
-            "--month",
-            "2026-05",
-            "--format",
-            "pdf",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = cpts_report(&env, cpts_s, "2026-05", "pdf", Some(&pdf));
     assert_eq!(out.code, 0, "{out:?}");
-    let text = String::from_utf8(
-        std::process::Command::new("pdftotext")
-            .args(["-layout", pdf.to_str().unwrap(), "-"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let text = pdf_text(&pdf);
     for expected in [
         "Mois consolidé — mai 2026",
         "Anomalies",

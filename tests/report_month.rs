@@ -538,11 +538,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
         report::render(&july, report::Format::Pdf, &f.protocol).unwrap(),
     )
     .unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) installé");
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = pdf_text(&pdf);
     for expected in [
         "Déduits",
         "-10,00",
