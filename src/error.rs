@@ -19,7 +19,7 @@ pub enum Error {
     Protocol(#[from] ProtocolErrors),
 
     /// A file or folder that cannot be read or written.
-    #[error("{action} « {} » : {source}", path.display())]
+    #[error("{action} « {} » : {}", path.display(), crate::fr::io_error(source))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -35,6 +35,11 @@ pub enum Error {
     #[error("{}", missing_message(.0))]
     MissingFacts(Vec<String>),
 
+    /// Questions the kiosk would have asked were left without an answer:
+    /// an act is recorded only on explicit answers.
+    #[error("{}", unanswered_message(.0))]
+    Unanswered(Vec<String>),
+
     /// The protocol or the rules of the act forbid it; nothing was recorded.
     #[error("refusé : {0}")]
     Refused(#[from] Refusal),
@@ -43,7 +48,28 @@ pub enum Error {
     #[error("registre des actes : {0}")]
     Storage(String),
 
-    /// The act ledger is damaged (failed integrity check).
+    /// The disk is full: nothing was written.
+    #[error("disque plein : rien n'a été enregistré. Libérez de la place puis recommencez.")]
+    DiskFull,
+
+    /// The data folder cannot be written (read-only disk or rights).
+    #[error("le dossier de données « {} » est en lecture seule : rien n'a été enregistré", .0.display())]
+    ReadOnly(PathBuf),
+
+    /// A data folder that does not exist: only a first setup creates one.
+    #[error("dossier de données introuvable : « {} » (aucun registre protocoop à cet endroit)", .0.display())]
+    NoDataDir(PathBuf),
+
+    /// The database file is not a protocoop ledger, or is damaged beyond
+    /// what protocoop can read: nothing was changed.
+    #[error("registre des actes illisible : {0}")]
+    Damaged(String),
+
+    /// The kiosk's window could not be opened.
+    #[error("impossible d'ouvrir la fenêtre du kiosque : {0}")]
+    Window(String),
+
+    /// The act ledger's content fails a check (an entry unreadable).
     #[error("registre des actes endommagé : {0}")]
     Corrupt(String),
 }
@@ -51,11 +77,9 @@ pub enum Error {
 /// Why an act (or an action on an act) is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("délégué inconnu (RPPS {0}) : enregistrez-le d'abord dans les Réglages")]
+    #[error("délégué inconnu (RPPS {0}) : il n'est pas enregistré sur cet appareil")]
     UnknownDelegue(String),
-    #[error(
-        "délégant inconnu (RPPS {0}) : enregistrez-le d'abord (protocoop professional add --role delegant …)"
-    )]
+    #[error("délégant inconnu (RPPS {0}) : il n'est pas enregistré sur cet appareil")]
     UnknownDelegant(String),
     #[error(
         "{name} n'a pas de formation au protocole enregistrée : seul un délégué formé peut réaliser un acte"
@@ -69,13 +93,11 @@ pub enum Refusal {
         from: String,
         on: String,
     },
-    #[error("code PIN incorrect — encore {remaining} essai(s) avant verrouillage de 5 minutes")]
+    #[error("{}", wrong_pin(*.remaining))]
     WrongPin { remaining: u32 },
     #[error("trop d'essais de code PIN : verrouillé jusqu'à {until}")]
     PinLocked { until: String },
-    #[error(
-        "aucune structure enregistrée : renseignez la pharmacie ou le cabinet (protocoop structure set …)"
-    )]
+    #[error("aucune structure enregistrée : renseignez d'abord la pharmacie ou le cabinet")]
     NoStructure,
     #[error(
         "l'âge calculé d'après la date de naissance ({from_birth} ans) ne correspond pas aux faits ({in_facts} ans)"
@@ -108,7 +130,7 @@ pub enum Refusal {
     #[error("l'acte {0} n'est pas une prise en charge : il n'a ni ordonnance ni fiche conseil")]
     NoPrescription(String),
     #[error(
-        "le document « {document} » de l'acte {number} ne correspond plus à celui imprimé la première fois : rien n'a été réimprimé ; vérifiez le registre (protocoop verify)"
+        "le document « {document} » de l'acte {number} ne correspond plus à celui imprimé la première fois : rien n'a été réimprimé ; le registre doit être vérifié"
     )]
     DocumentMismatch { document: String, number: String },
     #[error("l'acte {0} est annulé : aucune action n'est possible dessus")]
@@ -121,6 +143,10 @@ pub enum Refusal {
     MonthNotOver(String),
     #[error("{}", earlier_month_open(.earlier, .month))]
     EarlierMonthOpen { earlier: String, month: String },
+    #[error(
+        "aucune règle du protocole ne décide pour ce patient : orientez-le vers un chirurgien-dentiste et signalez-le à la CPTS"
+    )]
+    Undecided,
 }
 
 impl Error {
@@ -146,9 +172,17 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Protocol(_) | Error::Corrupt(_) => 1,
-            Error::Input { .. } | Error::MissingFacts(_) => 2,
+            Error::Input { .. }
+            | Error::MissingFacts(_)
+            | Error::Unanswered(_)
+            | Error::NoDataDir(_) => 2,
             Error::Refused(_) => 3,
-            Error::Io { .. } | Error::Storage(_) => 4,
+            Error::Io { .. }
+            | Error::Storage(_)
+            | Error::DiskFull
+            | Error::ReadOnly(_)
+            | Error::Window(_)
+            | Error::Damaged(_) => 4,
         }
     }
 }
@@ -161,11 +195,18 @@ fn month_name(m: &str) -> String {
 
 fn earlier_month_open(earlier: &str, month: &str) -> String {
     format!(
-        "{} compte des actes et n'est pas encore clôturé : clôturez-le d'abord (au kiosque : Rapport du mois, {} ; en ligne de commande : protocoop report --month {earlier} …), puis {}",
-        month_name(earlier),
+        "{} compte des actes et n'est pas encore clôturé : clôturez-le d'abord, puis {}",
         month_name(earlier),
         month_name(month)
     )
+}
+
+fn wrong_pin(remaining: u32) -> String {
+    match remaining {
+        0 => "code PIN incorrect".to_string(),
+        1 => "code PIN incorrect — encore 1 essai avant verrouillage de 5 minutes".to_string(),
+        n => format!("code PIN incorrect — encore {n} essais avant verrouillage de 5 minutes"),
+    }
 }
 
 fn missing_message(facts: &[String]) -> String {
@@ -177,6 +218,14 @@ fn missing_message(facts: &[String]) -> String {
         } else {
             "ce fait"
         }
+    )
+}
+
+fn unanswered_message(facts: &[String]) -> String {
+    format!(
+        "réponse{s} manquante{s} : {} — chaque question posée au comptoir doit avoir une réponse explicite (true ou false ; null pour une mesure non prise) ; rien n'a été enregistré",
+        facts.join(", "),
+        s = if facts.len() > 1 { "s" } else { "" }
     )
 }
 

@@ -31,6 +31,73 @@ pub fn create_private_dir(dir: &Path, action: &'static str) -> Result<()> {
     b.create(dir).map_err(|e| Error::io(action, dir, e))
 }
 
+/// Checks, before anything is recorded, that `path` can be written as a
+/// file: not a folder, in a folder that exists and accepts files. A command
+/// that would record something (a month closure, a document issued) and
+/// then fail to write its output checks this first, so nothing is recorded
+/// for nothing.
+pub fn check_output(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::io(
+            "impossible d'écrire",
+            path,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::io(
+            "dossier introuvable pour écrire",
+            path,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    if path.file_name().is_none() {
+        return Err(Error::input(
+            "fichier",
+            format!("« {} » n'est pas un nom de fichier", path.display()),
+        ));
+    }
+    let probe = dir.join(format!(".protocoop-probe-{}", std::process::id()));
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| Error::io("impossible d'écrire", path, e))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Free space on the disk holding `path`, when the system says.
+pub fn available_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+        let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: `c` is a valid NUL-terminated path and `st` is written by
+        // statvfs before it is read, only when the call succeeds.
+        let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
+        if rc != 0 {
+            return None;
+        }
+        // SAFETY: statvfs returned 0, so it filled `st`.
+        let st = unsafe { st.assume_init() };
+        // The field types vary between systems (u32 or u64).
+        #[allow(clippy::useless_conversion)]
+        let bytes = u64::from(st.f_bavail).saturating_mul(u64::from(st.f_frsize));
+        Some(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// synced, then renamed over the target. A crash leaves the old file or the
 /// new one, never half of one.

@@ -36,6 +36,41 @@ pub fn capitalised(s: &str) -> String {
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
+/// An operating-system error in French (the standard library's wording is
+/// English): what happened, never a raw « os error 2 ».
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => "introuvable",
+        K::PermissionDenied => "accès refusé (droits insuffisants)",
+        K::AlreadyExists => "existe déjà",
+        K::IsADirectory => "c'est un dossier, pas un fichier",
+        K::NotADirectory => "un élément du chemin n'est pas un dossier",
+        K::DirectoryNotEmpty => "le dossier n'est pas vide",
+        K::StorageFull | K::QuotaExceeded => "disque plein",
+        K::ReadOnlyFilesystem => "disque en lecture seule",
+        K::FileTooLarge => "fichier trop volumineux",
+        K::InvalidData => "contenu illisible (ce n'est pas du texte UTF-8 ?)",
+        K::UnexpectedEof => "fichier incomplet",
+        K::BrokenPipe => "la sortie a été fermée",
+        K::Interrupted => "opération interrompue",
+        K::TimedOut | K::WouldBlock => "délai dépassé",
+        K::OutOfMemory => "mémoire insuffisante",
+        K::InvalidFilename => "nom de fichier invalide",
+        K::CrossesDevices => "déplacement impossible d'un disque à l'autre",
+        K::ResourceBusy | K::ExecutableFileBusy => "fichier occupé par un autre programme",
+        K::StaleNetworkFileHandle => "fichier réseau devenu inaccessible",
+        K::Unsupported => "opération non prise en charge par ce système",
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("erreur du système (code {code})"),
+                None => "erreur du système".to_string(),
+            };
+        }
+    };
+    text.to_string()
+}
+
 /// A rate in 0–1 as a percentage with one decimal: `12,5 %`.
 pub fn percent(x: f64) -> String {
     format!("{:.1}{NBSP}%", x * 100.0).replace('.', ",")

@@ -79,10 +79,24 @@ impl Rpps {
     }
 }
 
+impl Rpps {
+    /// Parses an RPPS a user typed; the error names `field` and quotes the
+    /// input harmlessly.
+    pub fn parse_field(field: &str, s: &str) -> crate::Result<Rpps> {
+        let s = s.trim();
+        Rpps::parse(s).map_err(|p| {
+            crate::error::Error::input(
+                field,
+                format!("RPPS « {} » invalide : {p}", crate::text::quote(s)),
+            )
+        })
+    }
+}
+
 impl TryFrom<String> for Rpps {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        Rpps::parse(&s).map_err(|p| format!("RPPS « {s} » invalide : {p}"))
+        Rpps::parse(&s).map_err(|p| format!("RPPS « {} » invalide : {p}", crate::text::quote(&s)))
     }
 }
 

@@ -15,11 +15,13 @@ pub mod error;
 pub mod files;
 pub mod fr;
 pub mod ids;
+pub mod json_input;
 pub mod kiosk;
 pub mod ledger;
 pub mod protocol;
 pub mod registry;
 pub mod report;
+pub mod text;
 pub mod triage;
 pub mod ui;
 

@@ -204,7 +204,7 @@ fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
             abscess_input(json!({})),
             "9999",
             3,
-            "code PIN incorrect — encore 4 essai(s)",
+            "code PIN incorrect — encore 4 essais",
         ),
         (
             abscess_input(json!({"patient": {"sex": "H"}})),
@@ -218,7 +218,12 @@ fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
             2,
             "pain_score : nombre entier attendu",
         ),
-        ("{ pas du json".into(), "1234", 2, "acte : JSON invalide"),
+        (
+            "{ pas du json".into(),
+            "1234",
+            2,
+            "acte : JSON illisible (ligne 1",
+        ),
         (
             abscess_input(json!({})),
             "12",
@@ -479,7 +484,11 @@ fn dossier_de_donnees_par_variable_d_environnement_et_lecture_sans_creation() {
         &[("PROTOCOOP_DATA_DIR", data.to_str().unwrap())],
     );
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("aucun registre dans"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("dossier de données introuvable"),
+        "{}",
+        out.stderr
+    );
     assert!(!data.exists(), "read commands never create a ledger");
     let out = env.run_env(
         &[
@@ -588,7 +597,7 @@ fn enregistrement_des_professionnels_saisies_invalides() {
         (
             vec!["--role", "delegant", "--name", "  ", "--rpps", DELEGANT],
             "",
-            "--name : champ vide",
+            "--name : champ obligatoire",
         ),
     ];
     for (args, stdin, message) in cases {

@@ -329,7 +329,7 @@ fn triage_entrees_invalides_code_2_et_champ_nomme() {
         ),
         (
             r#"{"age_years": "quarante"}"#,
-            "age_years : nombre entier attendu, un texte reçu",
+            "age_years : nombre entier attendu, reçu : un texte",
         ),
         (
             r#"{"sympt.abcess": true}"#,
@@ -343,7 +343,10 @@ fn triage_entrees_invalides_code_2_et_champ_nomme() {
             r#"{"age_years": 40, "sympt.heat": true}"#,
             "information manquante : pain_score",
         ),
-        (r#"[1, 2]"#, "faits : un objet JSON"),
+        (
+            r#"[1, 2]"#,
+            "faits : un objet { \"fait\": valeur, … } attendu, reçu : une liste",
+        ),
         (r#"{"age_years": 40,"#, "JSON illisible (ligne 1"),
     ];
     for (input, message) in cases {

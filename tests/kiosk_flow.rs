@@ -100,8 +100,13 @@ fn b_red_flag_stops_the_questions_and_records_a_screening() {
         !shows(&h, "aucun des symptômes"),
         "a reason from questions never asked is not shown"
     );
-    tap(&mut h, "Enregistrer et terminer");
-    assert!(shows(&h, "Dépistage enregistré"));
+    tap(&mut h, "Enregistrer l'orientation");
+    assert!(
+        shows(&h, "Orientation enregistrée"),
+        "{:?} {:?}",
+        h.state().state.message,
+        h.state().state.screen.title()
+    );
     drop(h);
 
     let l = Ledger::open(dir.path(), now()).unwrap();
@@ -157,7 +162,13 @@ fn d_five_wrong_pins_lock_the_delegue() {
         type_keys(&mut h, "9999");
         tap(&mut h, "Valider");
         assert!(
-            shows(&h, &format!("encore {remaining} essai(s)")),
+            shows(
+                &h,
+                &format!(
+                    "encore {remaining} essai{}",
+                    if remaining > 1 { "s" } else { "" }
+                )
+            ),
             "{:?}",
             h.state().state.message
         );
@@ -231,6 +242,7 @@ fn f_void_from_historique_with_reason_and_pin() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, "1234");
     tap(&mut h, "Valider");
+    read(&mut h);
     h.get_by_label_contains("2026-0001 ·").click();
     h.run();
     // The outcome and the follow-ups in words, not ids.

@@ -214,7 +214,7 @@ fn saisies_invalides_nomment_le_champ() {
         (
             json!({"patient": {"last_name": " "}}),
             "patient.last_name",
-            "vide",
+            "obligatoire",
         ),
         (
             json!({"patient": {"weight_kg": -3}}),
@@ -250,8 +250,11 @@ fn saisies_invalides_nomment_le_champ() {
         assert!(m.contains(part), "{extra}: {m}");
     }
     let (f, m) = input_error(protocoop::act::ActRequest::from_json("{\"patient\": 3}"));
-    assert_eq!(f, "acte");
-    assert!(m.contains("JSON invalide"), "{m}");
+    assert_eq!(f, "patient", "the field is named by its path");
+    assert!(
+        m.contains("un objet { … } attendu, reçu : le nombre 3"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -566,7 +569,10 @@ fn cloture_refusee_si_un_mois_anterieur_avec_actes_est_ouvert() {
             month: "2026-11".into()
         }
     );
-    assert!(refusal.to_string().contains("report --month 2026-10"));
+    assert!(
+        refusal.to_string().contains("octobre 2026"),
+        "the core names the month in words; the shells say what to do"
+    );
     // September had no act: closing October first is fine, then November.
     l.close_month(month(10), dec).unwrap();
     l.close_month(month(11), dec).unwrap();

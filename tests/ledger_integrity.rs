@@ -312,7 +312,7 @@ fn disque_plein_message_clair_et_aucune_entree_partielle() {
         }
     }
     let e = failed.expect("the database must fill up");
-    assert!(matches!(e, Error::Storage(_)), "{e:?}");
+    assert!(matches!(e, Error::DiskFull), "{e:?}");
     assert!(
         e.to_string()
             .contains("disque plein : rien n'a été enregistré"),

@@ -196,6 +196,10 @@ fn l_arret_anticipe_ne_change_jamais_l_issue() {
                                 temp,
                             };
                             let (_, partial) = interview(&p, &pt);
+                            assert!(
+                                sequence::unanswered(&p, &partial).is_empty(),
+                                "the kiosk's own answers are complete: {pt:?}"
+                            );
                             let full = evaluate(&p, &all_facts(&p, &pt));
                             let early = evaluate(&p, &partial);
                             match (full, early) {
@@ -214,4 +218,46 @@ fn l_arret_anticipe_ne_change_jamais_l_issue() {
         }
     }
     assert!(checked > 100_000, "{checked}");
+}
+
+/// Recording needs every answer the counter would have asked for: each fact
+/// of an adult abscess interview, left out in turn, is named as missing;
+/// the answers the kiosk never needed (after a red flag) are not.
+#[test]
+fn chaque_reponse_manquante_est_nommee_pour_l_enregistrement() {
+    let p = Protocol::bundled();
+    let pt = adult(&["sympt.abscess"], 6);
+    let (_, answered) = interview(&p, &pt);
+    assert!(sequence::unanswered(&p, &answered).is_empty());
+    let asked: Vec<_> = p
+        .fact_ids()
+        .filter(|&f| f != p.patient.age && f != p.patient.weight)
+        .filter(|&f| answered.get(f) != protocoop::triage::Slot::Unset)
+        .collect();
+    assert!(asked.len() > 15, "{}", asked.len());
+    for f in asked {
+        let mut without = answered.clone();
+        without.unset(f);
+        assert_eq!(
+            sequence::unanswered(&p, &without),
+            vec![f],
+            "{} left out",
+            p.fact(f).id
+        );
+    }
+    // Nothing answered at all: every red flag and the temperature at least.
+    let none = sequence::unanswered(&p, &start(&p, &pt));
+    for id in [
+        "excl.eye_swelling",
+        "excl.haemorrhage",
+        "temperature_c",
+        "pain_score",
+    ] {
+        assert!(none.contains(&p.fact_id(id).unwrap()), "{id}");
+    }
+    // A red flag answered « oui »: nothing else is needed.
+    let mut flag = start(&p, &pt);
+    flag.set(&p, p.fact_id("excl.nose_wing").unwrap(), Value::Bool(true))
+        .unwrap();
+    assert!(sequence::unanswered(&p, &flag).is_empty());
 }

@@ -577,7 +577,7 @@ fn refus_mois_en_cours_ou_mois_sautes() {
     )
     .unwrap_err();
     assert_eq!(e.exit_code(), 3);
-    assert!(e.to_string().contains("2026-05"), "{e}");
+    assert!(e.to_string().contains("mai 2026"), "{e}");
     assert!(f.ledger.closures().unwrap().is_empty());
 }
 

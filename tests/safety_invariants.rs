@@ -546,8 +546,10 @@ proptest! {
         let p = &*PROTOCOL;
         let ids = Ids::new(p);
         // Three decimals: what the fact type keeps.
-        let weight = weight.map(|w| (w * 1000.0).round() / 1000.0);
-        let temp = temp.map(|t| (t * 1000.0).round() / 1000.0);
+        // The protocol takes weight and temperature to one decimal
+        // (`decimals = 1`): a more precise value is refused, not rounded.
+        let weight = weight.map(|w| (w * 10.0).round() / 10.0);
+        let temp = temp.map(|t| (t * 10.0).round() / 10.0);
         check(p, &ids, &Case { age, weight, pain, temp, pregnant, excl, sympt });
     }
 }

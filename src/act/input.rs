@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
 use crate::ids::{Rpps, postal_code_valid};
+use crate::json_input::{self, Answers, ExactNumber};
 use crate::protocol::{Fixed, parse_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,48 +34,29 @@ impl Patient {
         first_name: &str,
         birth_date: &str,
         sex: &str,
-        weight_kg: Option<f64>,
+        weight_kg: Option<Fixed>,
         postal_code: &str,
     ) -> Result<Patient> {
-        let name = |field: &str, v: &str| -> Result<String> {
-            let v = v.trim();
-            if v.is_empty() {
-                return Err(Error::input(field, "champ vide"));
-            }
-            if v.chars().count() > 80 || v.chars().any(char::is_control) {
-                return Err(Error::input(field, "nom trop long ou caractères invalides"));
-            }
-            // The name goes on a legal prescription: refuse what the
-            // embedded font would print as blanks.
-            let missing = crate::documents::fonts::missing_glyphs(v);
-            if !missing.is_empty() {
-                let chars: String = missing.iter().map(|c| format!("« {c} » ")).collect();
-                return Err(Error::input(
-                    field,
-                    format!(
-                        "caractères impossibles à imprimer sur l'ordonnance : {chars}— saisissez le nom en lettres latines"
-                    ),
-                ));
-            }
-            Ok(v.to_string())
-        };
         let sex = match sex.trim() {
             "F" | "f" => Sex::F,
             "M" | "m" => Sex::M,
             other => {
                 return Err(Error::input(
                     "patient.sex",
-                    format!("« {other} » : F ou M attendu"),
+                    format!("« {} » : F ou M attendu", crate::text::quote(other)),
                 ));
             }
         };
         let weight_kg = match weight_kg {
             None => None,
-            Some(w) if (1.0..=350.0).contains(&w) => Fixed::from_f64(w),
+            Some(w) if (Fixed::from_int(1)..=Fixed::from_int(350)).contains(&w) => Some(w),
             Some(w) => {
                 return Err(Error::input(
                     "patient.weight_kg",
-                    format!("poids {w} kg invraisemblable : entre 1 et 350 kg"),
+                    format!(
+                        "poids {} kg invraisemblable : entre 1 et 350 kg",
+                        crate::fr::decimal(w)
+                    ),
                 ));
             }
         };
@@ -84,13 +65,14 @@ impl Patient {
             return Err(Error::input(
                 "patient.postal_code",
                 format!(
-                    "« {postal_code} » : cinq chiffres attendus (99000 pour un patient résidant à l'étranger)"
+                    "« {} » : cinq chiffres attendus (99000 pour un patient résidant à l'étranger)",
+                    crate::text::quote(&postal_code)
                 ),
             ));
         }
         Ok(Patient {
-            last_name: name("patient.last_name", last_name)?,
-            first_name: name("patient.first_name", first_name)?,
+            last_name: crate::text::name("patient.last_name", last_name)?,
+            first_name: crate::text::name("patient.first_name", first_name)?,
             birth_date: parse_date("patient.birth_date", birth_date)?,
             sex,
             weight_kg,
@@ -104,8 +86,8 @@ impl Patient {
 pub struct ActRequest {
     pub patient: Patient,
     /// The protocol facts as given (without age and weight, which come from
-    /// the patient).
-    pub facts: Map<String, Json>,
+    /// the patient), numbers exactly as written.
+    pub facts: Answers,
     pub delegue: Rpps,
     pub delegant: Rpps,
     pub lines: Vec<String>,
@@ -119,7 +101,7 @@ pub struct ActRequest {
 struct RawInput {
     patient: RawPatient,
     #[serde(default)]
-    facts: Map<String, Json>,
+    facts: Answers,
     delegue_rpps: String,
     delegant_rpps: String,
     #[serde(default)]
@@ -135,29 +117,25 @@ struct RawPatient {
     first_name: String,
     birth_date: String,
     sex: String,
-    weight_kg: Option<f64>,
+    weight_kg: Option<ExactNumber>,
     postal_code: String,
 }
 
 impl ActRequest {
     /// Parses the JSON input of `act record`.
     pub fn from_json(text: &str) -> Result<ActRequest> {
-        let raw: RawInput = serde_json::from_str(text).map_err(|e| {
-            Error::input(
-                "acte",
-                format!(
-                    "JSON invalide (ligne {}, colonne {}) : {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
+        let raw: RawInput = json_input::parse(text, "acte")?;
         let p = raw.patient;
-        let rpps = |field: &str, s: &str| {
-            Rpps::parse(s).map_err(|problem| {
-                Error::input(field, format!("RPPS « {s} » invalide : {problem}"))
-            })
+        let weight_kg = match p.weight_kg {
+            None => None,
+            Some(n) => Some(n.value.ok_or_else(|| {
+                Error::input(
+                    "patient.weight_kg",
+                    format!("« {n} » : poids hors limites ou trop précis"),
+                )
+            })?),
         };
+        let rpps = Rpps::parse_field;
         let occurred_at = match raw.occurred_at {
             None => None,
             Some(s) => Some(
@@ -177,7 +155,7 @@ impl ActRequest {
                 &p.first_name,
                 &p.birth_date,
                 &p.sex,
-                p.weight_kg,
+                weight_kg,
                 &p.postal_code,
             )?,
             facts: raw.facts,

@@ -11,7 +11,7 @@ use crate::protocol::expr::Tri;
 use crate::protocol::{Fixed, Protocol, Value};
 use crate::registry::Registry;
 use crate::triage::json::OutcomeJson;
-use crate::triage::{Facts, Slot, evaluate, selection};
+use crate::triage::{Facts, Slot, evaluate, selection, sequence};
 
 /// An act recorded more than this after it occurred is flagged « deferred ».
 pub const DEFERRED_AFTER_MINUTES: i64 = 15;
@@ -83,6 +83,15 @@ pub fn prepare(
         .ok_or_else(|| Refusal::UnknownDelegant(req.delegant.to_string()))?;
 
     let facts = patient_facts(protocol, &req.patient, &req.facts, day)?;
+    let unanswered = sequence::unanswered(protocol, &facts);
+    if !unanswered.is_empty() {
+        return Err(Error::Unanswered(
+            unanswered
+                .into_iter()
+                .map(|f| protocol.fact(f).id.clone())
+                .collect(),
+        ));
+    }
     let outcome = evaluate(protocol, &facts)?;
     let chosen = selection::choose(protocol, &outcome, &req.lines)?;
 
@@ -186,7 +195,7 @@ pub fn prepare(
 fn patient_facts(
     protocol: &Protocol,
     patient: &Patient,
-    given: &serde_json::Map<String, serde_json::Value>,
+    given: &crate::json_input::Answers,
     day: NaiveDate,
 ) -> Result<Facts> {
     if patient.birth_date > day {
@@ -202,7 +211,7 @@ fn patient_facts(
             format!("âge de {age} ans invraisemblable"),
         ));
     }
-    let mut facts = Facts::from_json(protocol, &serde_json::Value::Object(given.clone()))?;
+    let mut facts = Facts::from_answers(protocol, given)?;
     let (age_id, weight_id) = (protocol.patient.age, protocol.patient.weight);
     if let Some(stated) = facts.number(age_id)
         && stated != Fixed::from_int(age)

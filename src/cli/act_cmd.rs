@@ -84,7 +84,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             };
             let req = ActRequest::from_json(&text)?;
             let protocol = super::load_protocol(cli)?;
-            let mut ledger = cx.ledger()?;
+            let mut ledger = cx.existing_ledger()?;
             ledger.authenticate(&req.delegue, &pin, cx.now)?;
             let registry = ledger.registry()?;
             let act = prepare(&protocol, &registry, ledger.device_id(), &req, cx.now)?;
@@ -167,8 +167,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             reason,
             pin_stdin,
         } => {
-            let by = Rpps::parse(by)
-                .map_err(|p| Error::input("--by", format!("RPPS « {by} » invalide : {p}")))?;
+            let by = Rpps::parse_field("--by", by)?;
             if reason.trim().is_empty() {
                 return Err(Error::input(
                     "--reason",

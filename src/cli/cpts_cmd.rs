@@ -118,7 +118,7 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
                 None => out.write_all(&bytes).map_err(stdout_error)?,
             }
             for a in &c.anomalies {
-                eprintln!("attention : {}", a.message);
+                let _ = writeln!(std::io::stderr(), "attention : {}", a.message);
             }
             Ok(ExitCode::SUCCESS)
         }

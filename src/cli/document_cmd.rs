@@ -71,6 +71,11 @@ pub fn prescription(cli: &Cli, args: &PrescriptionArgs, out: &mut dyn Write) -> 
         ));
     }
     let mut ledger = ctx.existing_ledger()?;
+    // Issuing is logged: make sure the files can be written first.
+    files::check_output(&args.out)?;
+    if let Some(advice) = &args.advice {
+        files::check_output(advice)?;
+    }
     let issued = documents::issue_to(
         &mut ledger,
         &protocol,

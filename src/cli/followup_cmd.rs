@@ -103,13 +103,10 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
             text,
         },
     };
-    let by = a
-        .by
-        .as_deref()
-        .map(|b| {
-            Rpps::parse(b).map_err(|p| Error::input("--by", format!("RPPS « {b} » invalide : {p}")))
-        })
-        .transpose()?;
+    let by =
+        a.by.as_deref()
+            .map(|b| Rpps::parse_field("--by", b))
+            .transpose()?;
     let r = cx
         .existing_ledger()?
         .add_followup(&a.act, by.as_ref(), event, cx.now)?;

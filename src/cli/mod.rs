@@ -8,6 +8,7 @@ mod act_cmd;
 mod cpts_cmd;
 mod document_cmd;
 mod followup_cmd;
+mod french;
 mod ledger_cmd;
 mod protocol_cmd;
 mod registry_cmd;
@@ -30,8 +31,26 @@ use crate::protocol::Protocol;
 ///
 /// Sans sous-commande : ouvre le kiosque.
 #[derive(Debug, Parser)]
-#[command(name = "protocoop", version, about, long_about = None)]
+#[command(
+    name = "protocoop",
+    version,
+    about = "protocoop — urgences dentaires simples en protocole de coopération (CPTS). Sans commande : ouvre le kiosque.",
+    long_about = None,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_value_name = "COMMANDE",
+    subcommand_help_heading = "Commandes"
+)]
 pub struct Cli {
+    /// Afficher l'aide (de protocoop ou de la commande).
+    #[arg(short = 'h', long = "help", global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+
+    /// Afficher la version.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+
     /// Fichier de protocole (TOML) ; par défaut le protocole intégré.
     #[arg(
         long,
@@ -51,7 +70,7 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
 
     /// Kiosque en plein écran, sans bordure de fenêtre (tablette ou poste de comptoir).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub kiosk: bool,
 
     #[command(subcommand)]
@@ -104,20 +123,77 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            use clap::error::ErrorKind;
+            let (text, code) = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    (french::help(&e.render().to_string()), 0)
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    (french::help(&e.render().to_string()), 2)
+                }
+                _ => (french::error(&e), 2),
+            };
+            let written = if code == 0 {
+                std::io::stdout().write_all(text.as_bytes())
+            } else {
+                std::io::stderr().write_all(text.as_bytes())
+            };
+            drop(written);
+            return ExitCode::from(code);
         }
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match dispatch(&cli, &mut out) {
         Ok(code) => code,
+        // The reader went away (`… | head -1`): stop quietly, as Unix tools
+        // do; whatever was recorded stays recorded.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let _ = out.flush();
-            eprintln!("erreur : {e}");
+            let mut text = format!("erreur : {e}\n");
+            if let Some(h) = hint(&e) {
+                text += &format!("  → {h}\n");
+            }
+            // A closed standard error (`… 2>&1 | head`) is no reason to
+            // panic: the exit code still says what happened.
+            let _ = std::io::stderr().write_all(text.as_bytes());
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// What to type next, for the errors a command line can fix. The core's
+/// messages say what is wrong; only this shell names commands and options.
+fn hint(e: &Error) -> Option<String> {
+    use crate::error::Refusal;
+    Some(match e {
+        Error::Refused(Refusal::UnknownDelegue(_)) => {
+            "enregistrez-le : protocoop professional add --role delegue …".into()
+        }
+        Error::Refused(Refusal::UnknownDelegant(_)) => {
+            "enregistrez-le : protocoop professional add --role delegant …".into()
+        }
+        Error::Refused(Refusal::NoStructure) => {
+            "renseignez-la : protocoop structure set --name … --address … --postal-code …".into()
+        }
+        Error::Refused(Refusal::DocumentMismatch { .. }) => {
+            "vérifiez le registre : protocoop verify".into()
+        }
+        Error::Refused(Refusal::EarlierMonthOpen { earlier, .. }) => format!(
+            "clôturez d'abord ce mois : protocoop report --month {earlier} --format json --out rapport-{earlier}.json"
+        ),
+        Error::ReadOnly(_) => {
+            "vérifiez les droits du dossier, ou choisissez-en un autre avec --data-dir".into()
+        }
+        Error::NoDataDir(_) => "vérifiez --data-dir (ou PROTOCOOP_DATA_DIR) ; pour mettre en service un nouvel appareil : protocoop structure set …".into(),
+        Error::Damaged(_) => {
+            "restaurez la dernière sauvegarde du dossier de données, ou indiquez le bon avec --data-dir".into()
+        }
+        _ => return None,
+    })
 }
 
 fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
@@ -162,8 +238,9 @@ impl Context {
         })
     }
 
-    /// Opens the ledger, creating it on first use.
-    fn ledger(&self) -> Result<Ledger> {
+    /// Opens the ledger, creating the data folder and the ledger if needed:
+    /// for the first setup only (`structure set`).
+    fn ledger_for_setup(&self) -> Result<Ledger> {
         Ledger::open(&self.data_dir, self.now)
     }
 

@@ -8,12 +8,9 @@ use serde::Serialize;
 
 use super::{Cli, Context, stdout_error};
 use crate::error::{Error, Result};
-use crate::ids::{Finess, Rpps, postal_code_valid};
 use crate::protocol::parse_date;
-use crate::registry::{
-    DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord, hash_pin,
-    parse_pin,
-};
+use crate::registry::input::{DelegantInput, DelegueInput, StructureInput};
+use crate::registry::{self, Profession, ProfessionalRecord};
 
 #[derive(Debug, Subcommand)]
 pub enum StructureCommand {
@@ -82,23 +79,25 @@ pub struct AddArgs {
     phone: Option<String>,
 }
 
-fn text(field: &str, v: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Err(Error::input(field, "champ vide"));
+/// The core names fields by id (`delegue.name`); here they are options.
+fn as_option(e: Error) -> Error {
+    match e {
+        Error::Input { field, message } => {
+            let option = match field.rsplit_once('.').map_or(field.as_str(), |(_, f)| f) {
+                "name" => "--name",
+                "address" => "--address",
+                "postal_code" => "--postal-code",
+                "finess" => "--finess",
+                "phone" => "--phone",
+                "rpps" => "--rpps",
+                "trained_on" => "--trained-on",
+                "pin" => "PIN",
+                _ => field.as_str(),
+            };
+            Error::input(option, message)
+        }
+        other => other,
     }
-    Ok(v.to_string())
-}
-
-fn opt_text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn rpps(v: &str) -> Result<Rpps> {
-    Rpps::parse(v).map_err(|p| Error::input("--rpps", format!("RPPS « {v} » invalide : {p}")))
 }
 
 pub fn structure(cli: &Cli, cmd: &StructureCommand, out: &mut dyn Write) -> Result<ExitCode> {
@@ -110,33 +109,19 @@ pub fn structure(cli: &Cli, cmd: &StructureCommand, out: &mut dyn Write) -> Resu
         phone,
     } = cmd;
     let cx = Context::new(cli)?;
-    let postal_code = postal_code.trim().to_string();
-    if !postal_code_valid(&postal_code) {
-        return Err(Error::input(
-            "--postal-code",
-            format!("« {postal_code} » : cinq chiffres attendus"),
-        ));
-    }
-    let finess = match finess.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-        None => None,
-        Some(f) => Some(
-            Finess::parse(f)
-                .map_err(|p| Error::input("--finess", format!("FINESS « {f} » invalide : {p}")))?,
-        ),
-    };
-    let record = StructureRecord {
-        v: 1,
-        name: text("--name", name)?,
-        address: text("--address", address)?,
+    let input = StructureInput {
+        name,
+        address,
         postal_code,
-        finess,
-        phone: opt_text(phone),
-        recorded_at: cx.now,
+        finess: finess.as_deref(),
+        phone: phone.as_deref(),
     };
-    let mut ledger = cx.ledger()?;
+    let record = registry::input::structure(&input, cx.now).map_err(as_option)?;
+    let mut ledger = cx.ledger_for_setup()?;
     let r = ledger.set_structure(&record)?;
     if record.finess.as_ref().is_some_and(|f| !f.key_ok) {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "attention : la clé du numéro FINESS ne correspond pas ; vérifiez-le (enregistré tel quel)"
         );
     }
@@ -158,8 +143,6 @@ pub fn professional(cli: &Cli, cmd: &ProfessionalCommand, out: &mut dyn Write) -
 
 fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let cx = Context::new(cli)?;
-    let name = text("--name", &a.name)?;
-    let rpps = rpps(&a.rpps)?;
     let record = match a.role {
         Role::Delegue => {
             let profession = match a.profession {
@@ -188,29 +171,30 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 ));
             }
             let stdin = super::read_stdin()?;
-            let pin = parse_pin("PIN", stdin.lines().next().unwrap_or(""))?;
-            ProfessionalRecord::Delegue(DelegueRecord {
-                v: 1,
-                rpps,
-                name,
+            let input = DelegueInput {
+                name: &a.name,
+                rpps: &a.rpps,
                 profession,
                 trained_on: Some(trained_on),
-                pin_hash: hash_pin(&pin)?,
-                active: true,
-                recorded_at: cx.now,
-            })
+                pin: stdin.lines().next().unwrap_or(""),
+            };
+            ProfessionalRecord::Delegue(
+                registry::input::delegue(&input, cx.now).map_err(as_option)?,
+            )
         }
-        Role::Delegant => ProfessionalRecord::Delegant(DelegantRecord {
-            v: 1,
-            rpps,
-            name,
-            address: opt_text(&a.address),
-            phone: opt_text(&a.phone),
-            active: true,
-            recorded_at: cx.now,
-        }),
+        Role::Delegant => {
+            let input = DelegantInput {
+                name: &a.name,
+                rpps: &a.rpps,
+                address: a.address.as_deref(),
+                phone: a.phone.as_deref(),
+            };
+            ProfessionalRecord::Delegant(
+                registry::input::delegant(&input, cx.now).map_err(as_option)?,
+            )
+        }
     };
-    let mut ledger = cx.ledger()?;
+    let mut ledger = cx.existing_ledger()?;
     let r = ledger.add_professional(&record)?;
     let (role, name) = match &record {
         ProfessionalRecord::Delegue(d) => ("Délégué", &d.name),
@@ -267,46 +251,37 @@ fn list(cli: &Cli, json: bool, out: &mut dyn Write) -> Result<ExitCode> {
         writeln!(out, "{s}").map_err(stdout_error)?;
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(s) = &reg.structure {
-        writeln!(
-            out,
-            "Structure : {} — {}, {}",
-            s.name, s.address, s.postal_code
-        )
-        .map_err(stdout_error)?;
-    } else {
-        writeln!(
+    let shown = crate::text::for_display;
+    match &reg.structure {
+        Some(s) => {
+            let place = if s.address.contains(&s.postal_code) {
+                shown(&s.address)
+            } else {
+                format!("{}, {}", shown(&s.address), s.postal_code)
+            };
+            writeln!(out, "Structure : {} — {place}", shown(&s.name)).map_err(stdout_error)?;
+        }
+        None => writeln!(
             out,
             "Structure : non renseignée (protocoop structure set …)"
         )
-        .map_err(stdout_error)?;
+        .map_err(stdout_error)?,
     }
-    for r in &rows {
-        let detail = match r.role {
-            "delegue" => format!(
-                "{}, formé le {}",
-                r.profession.unwrap_or(""),
-                r.trained_on
-                    .as_deref()
-                    .map_or("— (non formé)".to_string(), |d| {
-                        crate::fr::date(d.parse().expect("stored dates parse"))
-                    })
-            ),
-            _ => "délégant".to_string(),
-        };
+    for d in reg.delegues() {
+        let trained = d.trained_on.map_or("non formé".to_string(), |t| {
+            format!("formé le {}", crate::fr::date(t))
+        });
         writeln!(
             out,
-            "{:<8}  {}  {} — {}",
-            if r.role == "delegue" {
-                "délégué"
-            } else {
-                "délégant"
-            },
-            r.rpps,
-            r.name,
-            detail
+            "délégué   {}  {} — {}, {trained}",
+            d.rpps,
+            shown(&d.name),
+            d.profession.as_str()
         )
         .map_err(stdout_error)?;
+    }
+    for d in reg.delegants() {
+        writeln!(out, "délégant  {}  {}", d.rpps, shown(&d.name)).map_err(stdout_error)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,6 +32,8 @@ pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     let protocol = load_protocol(cli)?;
     let cx = Context::new(cli)?;
     let mut ledger = cx.existing_ledger()?;
+    // Closing is for good: make sure the report can be written first.
+    crate::files::check_output(&args.out)?;
     let r = report::generate(&mut ledger, &protocol, month, cx.now)?;
     let bytes = report::render(&r, format, &protocol)?;
     // Professionals' names and pay: owner-only, like the ledger.

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::{Cli, load_protocol, read_input, stdout_error};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::protocol::{Decision, Protocol};
 use crate::triage::json::OutcomeJson;
-use crate::triage::{Facts, Outcome, describe, evaluate};
+use crate::triage::{Facts, Outcome, describe, evaluate, sequence};
+use serde::Serialize;
 
 #[derive(Debug, Args)]
 pub struct TriageArgs {
@@ -25,26 +26,40 @@ pub struct TriageArgs {
 pub fn run(cli: &Cli, args: &TriageArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let protocol = load_protocol(cli)?;
     let text = read_input(&args.facts)?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Error::input(
-            args.facts.display().to_string(),
-            format!(
-                "JSON illisible (ligne {}, colonne {}) : {e}",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    let facts = Facts::from_json(&protocol, &json)?;
+    let facts = Facts::from_json_text(&protocol, &text)?;
     let outcome = evaluate(&protocol, &facts)?;
+    let assumed: Vec<String> = sequence::unanswered(&protocol, &facts)
+        .into_iter()
+        .map(|f| protocol.fact(f).id.clone())
+        .collect();
     if args.json {
-        let j = OutcomeJson::new(&protocol, &outcome);
+        let j = TriageJson {
+            outcome: OutcomeJson::new(&protocol, &outcome),
+            assumed,
+        };
         let s = serde_json::to_string_pretty(&j).expect("outcome serializes");
         writeln!(out, "{s}").map_err(stdout_error)?;
     } else {
         write!(out, "{}", human(&protocol, &facts, &outcome)).map_err(stdout_error)?;
+        if !assumed.is_empty() {
+            writeln!(
+                out,
+                "Non renseignés, supposés « non » (ou non mesurés) : {} — pour enregistrer l'acte, chacun doit avoir une réponse",
+                assumed.join(", ")
+            )
+            .map_err(stdout_error)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `triage --json`: the public outcome form, plus the facts a script left
+/// out that the kiosk would have asked (read as « non » here).
+#[derive(Serialize)]
+struct TriageJson {
+    #[serde(flatten)]
+    outcome: OutcomeJson,
+    assumed: Vec<String>,
 }
 
 /// The outcome in French, for a person reading a terminal.
@@ -53,7 +68,7 @@ fn human(p: &Protocol, facts: &Facts, outcome: &Outcome) -> String {
         "Protocole : {} version {} (sha256 {}…){}\n",
         p.meta.id,
         p.meta.version,
-        &p.identity.sha256[..12],
+        p.identity.sha256.get(..12).unwrap_or(&p.identity.sha256),
         if p.is_training() {
             " — MODE FORMATION (protocole non validé)"
         } else {

@@ -76,12 +76,19 @@ fn widths(weight: Weight) -> &'static Widths {
 
 /// Width of `text` at `size_pt`, in points.
 pub fn text_width(text: &str, weight: Weight, size_pt: f32) -> f32 {
-    let w = widths(weight);
-    let units: u32 = text
-        .chars()
-        .map(|c| u32::from(w.get(c).unwrap_or(600)))
-        .sum();
-    units as f32 * size_pt / 1000.0
+    text_units(text, weight) as f32 * size_pt / 1000.0
+}
+
+/// Width of `text` in font units (1/1000 of the size); widths add up
+/// character by character (no kerning), which lets layout measure a line
+/// as it grows instead of measuring it again.
+pub fn text_units(text: &str, weight: Weight) -> u64 {
+    text.chars().map(|c| char_units(c, weight)).sum()
+}
+
+/// Width of one character in font units.
+pub fn char_units(c: char, weight: Weight) -> u64 {
+    u64::from(widths(weight).get(c).unwrap_or(600))
 }
 
 /// Characters of `text` the font cannot draw (they would print as blanks).

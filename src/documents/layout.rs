@@ -416,38 +416,53 @@ fn make_deterministic(doc: &mut lopdf::Document) {
 
 /// Splits `text` into lines no wider than `width_mm` (breaking at spaces;
 /// a word longer than a line is cut). Explicit newlines are kept.
+///
+/// Linear in the length of the text: each character is measured once, as
+/// the line grows (widths simply add up).
 pub fn wrap(text: &str, width_mm: f32, style: Style) -> Vec<String> {
     let max_pt = width_mm / MM_PER_PT;
-    let fits = |s: &str| fonts::text_width(s, style.weight, style.size) <= max_pt;
+    // The same comparison as `fonts::text_width(line) <= max_pt`, so that a
+    // document reprinted by this code breaks its lines exactly as before.
+    let fits = |units: u64| units as f32 * style.size / 1000.0 <= max_pt;
+    let space = fonts::char_units(' ', style.weight);
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
+        let mut line_units = 0u64;
         for word in para.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() {
-                word.to_string()
+            let word_units = fonts::text_units(word, style.weight);
+            let joined = if line.is_empty() {
+                word_units
             } else {
-                format!("{line} {word}")
+                line_units + space + word_units
             };
-            if fits(&candidate) {
-                line = candidate;
+            if fits(joined) {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_units = joined;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            let mut rest = word.to_string();
-            while !fits(&rest) {
-                let mut cut = rest.len();
-                while cut > 0 && !fits(&rest[..cut]) {
-                    cut = rest[..cut].char_indices().last().map_or(0, |(i, _)| i);
-                }
-                if cut == 0 {
-                    break;
-                }
-                lines.push(rest[..cut].to_string());
-                rest = rest[cut..].to_string();
+            line_units = 0;
+            if fits(word_units) {
+                line.push_str(word);
+                line_units = word_units;
+                continue;
             }
-            line = rest;
+            // A word longer than a line: cut it, character by character.
+            for c in word.chars() {
+                let w = fonts::char_units(c, style.weight);
+                if !fits(line_units + w) && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_units = 0;
+                }
+                line.push(c);
+                line_units += w;
+            }
         }
         lines.push(line);
     }
@@ -471,6 +486,22 @@ mod tests {
             );
         }
         assert_eq!(lines.join(" "), text);
+    }
+
+    /// A hostile 100 000-character name is laid out, quickly, into lines
+    /// that each fit.
+    #[test]
+    fn un_texte_immense_se_coupe_en_lignes_qui_tiennent() {
+        let style = Style::new(10.0);
+        let text = "M".repeat(100_000) + " " + &"mot ".repeat(20_000);
+        let lines = wrap(&text, 40.0, style);
+        assert!(lines.len() > 1_000);
+        for l in &lines {
+            assert!(
+                fonts::text_width(l, Weight::Regular, 10.0) * MM_PER_PT <= 40.0 + 1e-3,
+                "{l}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,9 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+/// The largest roster file read (a year of duties is a few kilobytes).
+const MAX_BYTES: usize = 1024 * 1024;
+
 /// One on-duty period (inclusive dates).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duty {
@@ -52,12 +55,19 @@ pub const EXAMPLE_TEXT: &str = include_str!("../../protocols/garde-exemple.toml"
 
 impl Roster {
     pub fn parse(text: &str, origin: &str) -> Result<Roster> {
+        if text.len() > MAX_BYTES {
+            return Err(Error::input(
+                "tableau de garde",
+                format!("{origin} : fichier trop volumineux ({} octets)", text.len()),
+            ));
+        }
         let raw: RawRoster = toml::from_str(text).map_err(|e| {
             let at = e
                 .span()
-                .map(|s| {
-                    let line = text[..s.start].matches('\n').count() + 1;
-                    let col = s.start - text[..s.start].rfind('\n').map_or(0, |i| i + 1) + 1;
+                .and_then(|s| text.get(..s.start))
+                .map(|before| {
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
                     format!(":{line}:{col}")
                 })
                 .unwrap_or_default();
@@ -65,7 +75,7 @@ impl Roster {
                 "tableau de garde",
                 format!(
                     "{origin}{at} : {} — corrigez le fichier (voir protocols/garde-exemple.toml)",
-                    e.message()
+                    crate::protocol::toml_message_fr(e.message())
                 ),
             )
         })?;
@@ -81,23 +91,25 @@ impl Roster {
                     ),
                 ));
             }
-            for field in [&d.dentist, &d.address, &d.phone] {
-                if field.trim().is_empty() {
-                    return Err(Error::input(
-                        "tableau de garde",
-                        format!(
-                            "{origin} : garde n° {} : nom, adresse et téléphone sont obligatoires",
-                            i + 1
-                        ),
-                    ));
-                }
-            }
+            let field = |what: &str, v: &str, max: usize| {
+                crate::text::required_line(
+                    &format!("{origin} : garde n° {} : {what}", i + 1),
+                    v,
+                    max,
+                )
+                .map_err(|e| match e {
+                    Error::Input { field, message } => {
+                        Error::input("tableau de garde", format!("{field} : {message}"))
+                    }
+                    other => other,
+                })
+            };
             duties.push(Duty {
                 from: d.from,
                 to: d.to,
-                dentist: d.dentist,
-                address: d.address,
-                phone: d.phone,
+                dentist: field("nom du dentiste", &d.dentist, crate::text::NAME_MAX)?,
+                address: field("adresse", &d.address, crate::text::ADDRESS_MAX)?,
+                phone: field("téléphone", &d.phone, crate::text::PHONE_MAX)?,
             });
         }
         Ok(Roster {

@@ -6,11 +6,10 @@ use chrono_tz::Europe::Paris;
 
 use crate::act::{Patient, age_on};
 use crate::error::{Error, Result};
-use crate::ids::Rpps;
+use crate::json_input::exact_decimal;
 use crate::protocol::Fixed;
-use crate::registry::{
-    DelegantRecord, DelegueRecord, ProfessionalRecord, StructureRecord, hash_pin, parse_pin,
-};
+use crate::registry::input::{DelegantInput, DelegueInput, StructureInput};
+use crate::registry::{self, ProfessionalRecord, StructureRecord};
 
 use super::state::{DelegantForm, DelegueForm, PatientForm, StructureForm};
 
@@ -33,17 +32,21 @@ pub fn parse_date_fr(field: &str, s: &str) -> Result<NaiveDate> {
     })
 }
 
-/// `72`, `72,5` or `72.5`; empty means not given.
-pub fn parse_number(field: &str, s: &str) -> Result<Option<f64>> {
+/// `72`, `72,5` or `72.5`, exactly (never rounded); empty means not given.
+pub fn parse_number(field: &str, s: &str) -> Result<Option<Fixed>> {
     let s = s.trim().replace(',', ".");
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return Err(Error::input(field, format!("« {s} » n'est pas un nombre")));
+    }
+    exact_decimal(&s)
         .map(Some)
-        .ok_or_else(|| Error::input(field, format!("« {s} » n'est pas un nombre")))
+        .ok_or_else(|| Error::input(field, format!("« {s} » : nombre illisible ou trop précis")))
 }
 
 /// The Paris date of an instant (acts are dated in Paris time).
@@ -79,7 +82,7 @@ pub fn patient(form: &PatientForm, now: DateTime<Utc>) -> Result<(Patient, i64)>
     Ok((p, age_on(birth, today)))
 }
 
-/// The core names fields as in the JSON input (`patient.weight_kg`); the
+/// The core names fields by id (`patient.weight_kg`, `delegue.name`); the
 /// kiosk shows the words on screen.
 fn french_field(e: Error) -> Error {
     match e {
@@ -91,6 +94,19 @@ fn french_field(e: Error) -> Error {
                 "patient.sex" => "sexe",
                 "patient.weight_kg" => "poids",
                 "patient.postal_code" => "code postal",
+                "structure.name" => "nom de la structure",
+                "structure.address" => "adresse de la structure",
+                "structure.postal_code" => "code postal de la structure",
+                "structure.phone" => "téléphone de la structure",
+                "structure.finess" => "numéro FINESS",
+                "delegue.name" => "nom du délégué",
+                "delegue.rpps" => "RPPS du délégué",
+                "delegue.trained_on" => "date de formation",
+                "delegue.pin" => "code PIN",
+                "delegant.name" => "nom du délégant",
+                "delegant.rpps" => "RPPS du délégant",
+                "delegant.address" => "adresse du délégant",
+                "delegant.phone" => "téléphone du délégant",
                 other => other,
             };
             Error::input(label, message)
@@ -99,101 +115,52 @@ fn french_field(e: Error) -> Error {
     }
 }
 
-pub fn rpps(field: &str, s: &str) -> Result<Rpps> {
-    Rpps::parse(s.trim()).map_err(|problem| {
-        Error::input(field, format!("RPPS « {} » invalide : {problem}", s.trim()))
-    })
-}
-
 pub fn structure(form: &StructureForm, now: DateTime<Utc>) -> Result<StructureRecord> {
-    let required = |field: &str, v: &str| -> Result<String> {
-        let v = v.trim();
-        if v.is_empty() {
-            return Err(Error::input(field, "champ obligatoire"));
-        }
-        Ok(v.to_string())
-    };
-    let postal_code = required("code postal de la structure", &form.postal_code)?;
-    if !crate::ids::postal_code_valid(&postal_code) {
-        return Err(Error::input(
-            "code postal de la structure",
-            format!("« {postal_code} » : cinq chiffres attendus"),
-        ));
-    }
-    let phone = form.phone.trim();
-    Ok(StructureRecord {
-        v: 1,
-        name: required("nom de la structure", &form.name)?,
-        address: required("adresse de la structure", &form.address)?,
-        postal_code,
+    let input = StructureInput {
+        name: &form.name,
+        address: &form.address,
+        postal_code: &form.postal_code,
         finess: None,
-        phone: (!phone.is_empty()).then(|| phone.to_string()),
-        recorded_at: now,
-    })
+        phone: Some(&form.phone),
+    };
+    registry::input::structure(&input, now).map_err(french_field)
 }
 
-/// A new délégué; the PIN is hashed here and never kept in clear.
+/// A new délégué; the PIN is hashed by the core and never kept in clear.
 pub fn delegue(form: &DelegueForm, now: DateTime<Utc>) -> Result<ProfessionalRecord> {
-    let name = form.name.trim();
-    if name.is_empty() {
-        return Err(Error::input("nom du délégué", "champ obligatoire"));
-    }
-    let rpps = rpps("RPPS du délégué", &form.rpps)?;
     let trained_on = if form.trained_on.trim().is_empty() {
         None
     } else {
-        let d = parse_date_fr("date de formation", &form.trained_on)?;
-        if d > paris_day(now) {
-            return Err(Error::input(
-                "date de formation",
-                "la formation doit avoir eu lieu : date dans le futur",
-            ));
-        }
-        Some(d)
+        Some(parse_date_fr("date de formation", &form.trained_on)?)
     };
-    let pin = parse_pin("code PIN", &form.pin)?;
     if form.pin != form.pin_again {
         return Err(Error::input(
             "code PIN",
             "les deux codes PIN saisis sont différents",
         ));
     }
-    Ok(ProfessionalRecord::Delegue(DelegueRecord {
-        v: 1,
-        rpps,
-        name: name.to_string(),
+    let input = DelegueInput {
+        name: &form.name,
+        rpps: &form.rpps,
         profession: form.profession,
         trained_on,
-        pin_hash: hash_pin(&pin)?,
-        active: true,
-        recorded_at: now,
-    }))
+        pin: &form.pin,
+    };
+    registry::input::delegue(&input, now)
+        .map(ProfessionalRecord::Delegue)
+        .map_err(french_field)
 }
 
 pub fn delegant(form: &DelegantForm, now: DateTime<Utc>) -> Result<ProfessionalRecord> {
-    let name = form.name.trim();
-    if name.is_empty() {
-        return Err(Error::input("nom du délégant", "champ obligatoire"));
-    }
-    Ok(ProfessionalRecord::Delegant(DelegantRecord {
-        v: 1,
-        rpps: rpps("RPPS du délégant", &form.rpps)?,
-        name: name.to_string(),
+    let input = DelegantInput {
+        name: &form.name,
+        rpps: &form.rpps,
         address: None,
         phone: None,
-        active: true,
-        recorded_at: now,
-    }))
-}
-
-/// A number typed on a question screen, as the protocol's fixed point.
-pub fn fixed(field: &str, s: &str) -> Result<Option<Fixed>> {
-    match parse_number(field, s)? {
-        None => Ok(None),
-        Some(x) => Fixed::from_f64(x)
-            .map(Some)
-            .ok_or_else(|| Error::input(field, format!("« {s} » : nombre hors limites"))),
-    }
+    };
+    registry::input::delegant(&input, now)
+        .map(ProfessionalRecord::Delegant)
+        .map_err(french_field)
 }
 
 #[cfg(test)]
@@ -214,7 +181,9 @@ mod tests {
 
     #[test]
     fn numbers_with_a_comma() {
-        assert_eq!(parse_number("poids", "72,5").unwrap(), Some(72.5));
+        assert_eq!(parse_number("poids", "72,5").unwrap(), Some(Fixed(72_500)));
+        assert!(parse_number("poids", "72,5004").is_err());
+        assert!(parse_number("poids", "1e3").is_err());
         assert_eq!(parse_number("poids", " ").unwrap(), None);
         assert!(parse_number("poids", "abc").is_err());
     }

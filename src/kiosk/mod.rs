@@ -10,6 +10,8 @@ pub mod reduce;
 pub mod services;
 pub mod settings;
 pub mod state;
+pub mod tap_guard;
+pub mod words;
 
 pub use action::{Action, Field};
 pub use reduce::{reduce, start};
@@ -17,3 +19,4 @@ pub use services::{
     Clock, FixedClock, PrintOutcome, Printer, SavedOnly, Services, SystemClock, SystemPrinter,
 };
 pub use state::{ActDraft, After, KioskState, Message, Screen, Session};
+pub use tap_guard::{TAP_GUARD_SECONDS, TapGuard};

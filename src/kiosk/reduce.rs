@@ -92,13 +92,9 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
     }
 }
 
-/// The French sentence for an error, without the CLI's « refusé : » prefix
-/// doubling what the screen already says.
+/// The kiosk's sentence for an error (see [`super::words`]).
 pub(super) fn message_of(e: &Error) -> String {
-    match e {
-        Error::Refused(r) => fr::capitalised(&r.to_string()),
-        other => fr::capitalised(&other.to_string()),
-    }
+    super::words::error(e)
 }
 
 fn apply(
@@ -706,7 +702,7 @@ fn answer_checklist(state: &mut KioskState, none: bool) -> Result<()> {
             continue;
         }
         let typed = form.numbers.get(&f).map_or("", String::as_str);
-        match forms::fixed(&def.label, typed)? {
+        match forms::parse_number(&def.label, typed)? {
             Some(v) => facts
                 .set(&p, f, Value::Num(v))
                 .map_err(|_| out_of_range(&p, f, typed))?,
@@ -729,7 +725,7 @@ fn out_of_range(p: &Protocol, f: crate::protocol::FactId, typed: &str) -> Error 
         .map(|u| format!(" {u}"))
         .unwrap_or_default();
     let range = match def.ty {
-        FactType::Integer { min, max } | FactType::Number { min, max } => {
+        FactType::Integer { min, max } | FactType::Number { min, max, .. } => {
             format!(
                 " : entre {} et {}{unit}",
                 fr::decimal(min),
@@ -885,12 +881,12 @@ fn record(
         .as_ref()
         .ok_or_else(|| Error::input("acte", "aucun acte en cours"))?;
     let p = &state.protocol;
-    let mut facts = draft.facts.to_json(p);
-    facts.remove(&p.fact(p.patient.age).id);
-    facts.remove(&p.fact(p.patient.weight).id);
+    let mut facts = draft.facts.clone();
+    facts.unset(p.patient.age);
+    facts.unset(p.patient.weight);
     let request = ActRequest {
+        facts: facts.to_answers(p),
         patient: draft.patient.clone(),
-        facts,
         delegue: session.rpps,
         delegant,
         lines,

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use super::index;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 const DOMAIN: &[u8] = b"protocoop-ledger-v1";
 
@@ -71,10 +71,20 @@ pub(super) fn head(conn: &Connection) -> Result<(u64, [u8; 32])> {
         .prepare_cached("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    Ok(match row {
-        Some((seq, hash)) => (seq as u64, hash.try_into().unwrap_or([0; 32])),
-        None => (0, [0; 32]),
-    })
+    match row {
+        None => Ok((0, [0; 32])),
+        Some((seq, hash)) => {
+            let len = hash.len();
+            let hash: [u8; 32] = hash.try_into().map_err(|_| {
+                Error::Corrupt(format!(
+                    "entrée {seq} : empreinte de {len} octets au lieu de 32 — rien ne peut être ajouté à sa suite ; la vérification du registre la signale"
+                ))
+            })?;
+            let seq = u64::try_from(seq)
+                .map_err(|_| Error::Corrupt(format!("numéro d'entrée {seq} invalide")))?;
+            Ok((seq, hash))
+        }
+    }
 }
 
 /// Appends one entry and its derived rows. Must run inside a

@@ -81,8 +81,15 @@ pub fn default_data_dir() -> Result<PathBuf> {
 
 impl Ledger {
     /// Opens the ledger in `dir`, creating the folder, the database and the
-    /// genesis entry on first use.
+    /// genesis entry on first use: for a first setup only (the kiosk's
+    /// first start, `structure set`); every other use goes through
+    /// [`Ledger::open_existing`], so that a mistyped folder is never
+    /// silently made into a new, empty device.
     pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+        Ledger::open_in(dir, now).map_err(|e| store::refine(dir, e))
+    }
+
+    fn open_in(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
         let db = dir.join(DB_FILE);
         store::create_private(dir, &db)?;
         store::check_writable(dir)?;
@@ -97,16 +104,11 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// Opens an existing ledger; refuses to create one (read-only commands).
+    /// Opens an existing ledger; refuses a missing folder or a folder with
+    /// no ledger, and creates nothing.
     pub fn open_existing(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
-        if !dir.join(DB_FILE).exists() {
-            return Err(Error::input(
-                "--data-dir",
-                format!(
-                    "aucun registre dans « {} » : vérifiez le dossier de données",
-                    dir.display()
-                ),
-            ));
+        if !dir.join(DB_FILE).is_file() {
+            return Err(Error::NoDataDir(dir.to_path_buf()));
         }
         Ledger::open(dir, now)
     }
@@ -161,12 +163,17 @@ impl Ledger {
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction, commits, then refreshes
     /// the head anchor. Either everything `f` wrote is committed or nothing.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        let (seq, hash) = chain::head(&tx)?;
-        tx.commit()?;
+        let dir = self.dir.clone();
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            let (seq, hash) = chain::head(&tx)?;
+            tx.commit()?;
+            Ok((out, seq, hash))
+        })();
+        let (out, seq, hash) = result.map_err(|e| store::refine(&dir, e))?;
         if seq > 0 {
             anchors::write_head(&self.dir, seq, &hex::encode(hash));
         }

@@ -116,35 +116,89 @@ CREATE INDEX followups_act ON followups(act_id);
 ";
 
 /// Brings the database to [`LATEST`], one version at a time.
+///
+/// A file that is not a ledger of a known version (a negative or unknown
+/// version, tables where a new file has none, a schema that does not match
+/// its version) is refused with [`Error::Damaged`] and left untouched: every
+/// step runs in one transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    loop {
+    // Each round raises the version by one, so at most LATEST rounds.
+    for _ in 0..=LATEST {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version >= LATEST {
-            if version > LATEST {
-                return Err(Error::Storage(format!(
-                    "ce registre (schéma v{version}) vient d'une version plus récente de protocoop : mettez protocoop à jour"
-                )));
-            }
-            return Ok(());
+        if version > LATEST {
+            return Err(Error::Storage(format!(
+                "ce registre (schéma v{version}) vient d'une version plus récente de protocoop : mettez protocoop à jour"
+            )));
+        }
+        if version == LATEST {
+            return expect_tables(conn, version);
+        }
+        if version < 0 {
+            return Err(foreign(format!("version de schéma {version} inconnue")));
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Re-read under the write lock: another process may have migrated.
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current == version {
-            match version {
-                0 => tx.execute_batch(V1)?,
-                1 => tx.execute_batch(V2)?,
-                2 => tx.execute_batch(V3)?,
-                3 => {
-                    tx.execute_batch(V4)?;
-                    index::rebuild(&tx)?;
+            let sql = match version {
+                0 => {
+                    let tables: i64 =
+                        tx.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+                    if tables > 0 {
+                        return Err(foreign(
+                            "le fichier contient déjà des tables sans être un registre".into(),
+                        ));
+                    }
+                    V1
                 }
-                _ => unreachable!("versions below LATEST all have a migration"),
+                1 => V2,
+                2 => V3,
+                3 => V4,
+                _ => return Err(foreign(format!("version de schéma {version} inconnue"))),
+            };
+            expect_tables(&tx, version)?;
+            tx.execute_batch(sql).map_err(|_| {
+                foreign(format!(
+                    "ses tables ne correspondent pas à la version {version} qu'il annonce"
+                ))
+            })?;
+            if version == 3 {
+                index::rebuild(&tx)?;
             }
             tx.pragma_update(None, "user_version", version + 1)?;
         }
         tx.commit()?;
     }
+    Err(foreign("migration sans fin".into()))
+}
+
+/// The tables a ledger of `version` has, checked before anything is read
+/// or written (a file whose version was changed by hand is refused).
+fn expect_tables(conn: &Connection, version: i64) -> Result<()> {
+    let expected: &[&str] = match version {
+        0 => &[],
+        1 => &["entries", "meta", "pin_attempts"],
+        _ => &["entries", "meta", "pin_attempts", "acts", "followups"],
+    };
+    for table in expected {
+        let n: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if n != 1 {
+            return Err(foreign(format!(
+                "la table « {table} » de la version {version} manque"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn foreign(why: String) -> Error {
+    Error::Damaged(format!(
+        "ce fichier n'est pas un registre protocoop, ou il a été modifié hors de protocoop ({why}) : rien n'a été modifié"
+    ))
 }
 
 /// Creates a v1 database (only for building the migration test fixture).

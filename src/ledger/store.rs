@@ -11,17 +11,18 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::error::{Error, Result};
 
 impl From<rusqlite::Error> for Error {
+    /// SQLite's messages are English and technical: each is said in French,
+    /// with what to do. A failure that may be a full disk is refined by
+    /// [`refine`], which knows the folder.
     fn from(e: rusqlite::Error) -> Error {
-        let code = match &e {
-            rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
-            _ => None,
+        let (code, extended) = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => (Some(f.code), f.extended_code),
+            _ => (None, 0),
         };
         match code {
-            Some(ErrorCode::DiskFull) => Error::Storage(
-                "disque plein : rien n'a été enregistré. Libérez de la place puis recommencez.".into(),
-            ),
+            Some(ErrorCode::DiskFull) => Error::DiskFull,
             Some(ErrorCode::ReadOnly) => Error::Storage(
-                "le dossier de données est en lecture seule : rien n'a été enregistré. Vérifiez les droits du dossier.".into(),
+                "le registre est en lecture seule : rien n'a été enregistré. Vérifiez les droits du dossier de données.".into(),
             ),
             Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => Error::Storage(
                 "impossible d'ouvrir le registre : vérifiez que le dossier de données existe et est accessible en écriture.".into(),
@@ -29,39 +30,85 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Storage(
                 "le registre est occupé par un autre programme : réessayez dans un instant.".into(),
             ),
-            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-                Error::Corrupt(format!("{e} — restaurez la dernière sauvegarde"))
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Error::Damaged(
+                "ce fichier n'est pas un registre protocoop, ou il est endommagé : rien n'a été modifié ; restaurez la dernière sauvegarde".into(),
+            ),
+            Some(ErrorCode::SystemIoFailure) => Error::Storage(
+                "erreur de lecture ou d'écriture sur le disque : rien n'a été enregistré. Vérifiez le disque, puis recommencez.".into(),
+            ),
+            Some(ErrorCode::ConstraintViolation) => Error::Storage(
+                "écriture refusée par le registre (contrôle d'intégrité) : rien n'a été enregistré".into(),
+            ),
+            Some(ErrorCode::OutOfMemory) => {
+                Error::Storage("mémoire insuffisante : rien n'a été enregistré".into())
             }
-            _ => Error::Storage(e.to_string()),
+            Some(_) => Error::Storage(format!(
+                "erreur inattendue du registre (code SQLite {extended}) : rien n'a été enregistré"
+            )),
+            // A value of the wrong type or shape in a table: stored data
+            // that protocoop did not write.
+            None => Error::Damaged(
+                "une donnée du registre n'a pas la forme attendue : le fichier a été modifié hors de protocoop ; restaurez la dernière sauvegarde".into(),
+            ),
         }
     }
 }
 
-/// A database copied or restored with looser permissions is made
+/// Below this much free space, a failed write is a full disk: SQLite then
+/// reports a generic I/O error rather than « disk full » (its journal and
+/// shared-memory files fail first).
+const NEARLY_FULL_BYTES: u64 = 1024 * 1024;
+
+/// Says « disque plein » for a failed write on a nearly full disk, whatever
+/// SQLite called it.
+pub(super) fn refine(dir: &Path, e: Error) -> Error {
+    match e {
+        Error::Storage(_) | Error::Io { .. }
+            if crate::files::available_bytes(dir).is_some_and(|b| b < NEARLY_FULL_BYTES) =>
+        {
+            Error::DiskFull
+        }
+        other => other,
+    }
+}
+
+/// A file or folder copied or restored with looser permissions is made
 /// owner-only again (best effort: on a read-only disk the open fails later
-/// with its own message). SQLite gives its -wal and -shm files the
-/// database's permissions.
-fn tighten(db: &Path) {
+/// with its own message).
+fn tighten(path: &Path, mode: u32) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = fs::metadata(db)
+        if let Ok(meta) = fs::symlink_metadata(path)
+            && !meta.file_type().is_symlink()
             && meta.permissions().mode() & 0o077 != 0
         {
-            let _ = fs::set_permissions(db, fs::Permissions::from_mode(0o600));
+            let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
         }
     }
     #[cfg(not(unix))]
-    let _ = db;
+    let _ = (path, mode);
 }
 
-/// Creates the data folder (0700) and the database file (0600) if needed.
+/// Creates the data folder (0700) and the database file (0600) if needed;
+/// an existing folder, database or anchor file readable by others is
+/// tightened. SQLite gives its -wal and -shm files the database's
+/// permissions.
 pub(super) fn create_private(dir: &Path, db: &Path) -> Result<()> {
     if !dir.exists() {
         crate::files::create_private_dir(dir, "impossible de créer le dossier de données")?;
     }
+    tighten(dir, 0o700);
+    for anchor in [super::anchors::HEAD_FILE, super::anchors::CLOSURES_FILE] {
+        tighten(&dir.join(anchor), 0o600);
+    }
+    for side in ["-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(side);
+        tighten(Path::new(&name), 0o600);
+    }
     if db.exists() {
-        tighten(db);
+        tighten(db, 0o600);
         return Ok(());
     }
     let mut opts = OpenOptions::new();
@@ -118,10 +165,7 @@ pub(super) fn check_writable(dir: &Path) -> Result<()> {
 }
 
 fn read_only(dir: &Path) -> Error {
-    Error::Storage(format!(
-        "le dossier de données « {} » est en lecture seule : rien n'a été enregistré. Vérifiez les droits du dossier ou choisissez-en un autre (--data-dir).",
-        dir.display()
-    ))
+    Error::ReadOnly(dir.to_path_buf())
 }
 
 /// Opens the database with the settings every connection must have.
@@ -143,9 +187,9 @@ pub(super) fn connect(db: &Path) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if check != "ok" {
-        return Err(Error::Corrupt(format!(
-            "contrôle d'intégrité SQLite en échec ({check}) — restaurez la dernière sauvegarde"
-        )));
+        return Err(Error::Damaged(
+            "le contrôle d'intégrité du fichier a échoué : rien n'a été modifié ; restaurez la dernière sauvegarde".into(),
+        ));
     }
     Ok(conn)
 }

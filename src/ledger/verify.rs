@@ -30,8 +30,8 @@ pub struct Head {
 pub struct Problem {
     /// The first bad entry (or, for a truncation, the first missing one).
     pub seq: u64,
-    /// `gap`, `prev_hash`, `hash_mismatch`, `unknown_kind`, `not_genesis`,
-    /// `truncated` or `anchor_mismatch`.
+    /// `gap`, `prev_hash`, `hash_length`, `hash_mismatch`, `unknown_kind`,
+    /// `not_genesis`, `truncated` or `anchor_mismatch`.
     pub what: &'static str,
     pub message: String,
 }
@@ -71,6 +71,14 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
             fail(
                 "not_genesis",
                 format!("entrée {seq} : « genesis » doit être la première entrée et elle seule"),
+            )
+        } else if hash.len() != 32 {
+            fail(
+                "hash_length",
+                format!(
+                    "entrée {seq} : empreinte stockée de {} octets au lieu de 32",
+                    hash.len()
+                ),
             )
         } else if prev_hash != prev {
             fail(

@@ -58,17 +58,16 @@ fn candidates(f: &FactDef, thresholds: &[Fixed]) -> Vec<Lookup> {
             ];
         }
         FactType::Integer { min, max } => (min, max, Fixed::SCALE),
-        FactType::Number { min, max } => (min, max, 1),
+        FactType::Number {
+            min, max, decimals, ..
+        } => (min, max, 10i64.pow(3 - u32::from(decimals.min(3)))),
     };
     let mut values = vec![min, max];
     for t in thresholds {
         for v in [t.0 - step, t.0, t.0 + step] {
-            // Integer facts only take whole values: round the neighbours.
-            let v = if step == Fixed::SCALE {
-                Fixed(v.div_euclid(Fixed::SCALE) * Fixed::SCALE)
-            } else {
-                Fixed(v)
-            };
+            // A fact only takes values of its precision (whole numbers for
+            // an integer): round the neighbours down to that grid.
+            let v = Fixed(v.div_euclid(step) * step);
             if v >= min && v <= max {
                 values.push(v);
             }
@@ -95,44 +94,68 @@ impl Env for Assign {
     }
 }
 
-/// Depth-first search for an assignment making `pred` true.
+/// How many partial assignments one protocol's proofs may visit. The
+/// bundled protocol needs a few thousand; a file whose conditions would need
+/// more is refused as too complex rather than left to search for hours.
+pub const SEARCH_BUDGET: u64 = 1_000_000;
+
+/// The proofs ran out of [`SEARCH_BUDGET`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooComplex;
+
+/// What one search found.
+type Found = Result<Option<Vec<(FactId, Lookup)>>, TooComplex>;
+
+/// Depth-first search for an assignment making `pred` true, spending
+/// `budget` (shared by every search of one load).
 fn search(
     space: &Space,
     order: &[FactId],
+    budget: &mut u64,
     pred: &dyn Fn(&Assign) -> Tri,
-) -> Option<Vec<(FactId, Lookup)>> {
+) -> Found {
     fn go(
         space: &Space,
         order: &[FactId],
         i: usize,
         env: &mut Assign,
+        budget: &mut u64,
         pred: &dyn Fn(&Assign) -> Tri,
-    ) -> bool {
+    ) -> Result<bool, TooComplex> {
+        *budget = budget.checked_sub(1).ok_or(TooComplex)?;
         match pred(env) {
-            Tri::True => return true,
-            Tri::False => return false,
+            Tri::True => return Ok(true),
+            Tri::False => return Ok(false),
             Tri::Unknown => {}
         }
         let Some(&fact) = order.get(i) else {
-            return false;
+            return Ok(false);
         };
         for &c in &space.candidates[fact.index()] {
             env.0[fact.index()] = c;
-            if go(space, order, i + 1, env, pred) {
-                return true;
+            if go(space, order, i + 1, env, budget, pred)? {
+                return Ok(true);
             }
         }
         env.0[fact.index()] = Lookup::Unknown;
-        false
+        Ok(false)
     }
     let mut env = Assign(vec![Lookup::Unknown; space.candidates.len()]);
-    go(space, order, 0, &mut env, pred).then(|| {
+    let found = go(space, order, 0, &mut env, budget, pred)?;
+    Ok(found.then(|| {
         order
             .iter()
             .filter(|f| env.0[f.index()] != Lookup::Unknown)
             .map(|f| (*f, env.0[f.index()]))
             .collect()
-    })
+    }))
+}
+
+fn too_complex() -> (String, Option<String>) {
+    (
+        "protocole trop complexe pour être vérifié : les conditions combinent trop de faits".into(),
+        Some("simplifiez les conditions (moins de faits par règle, des groupes) ou découpez les règles".into()),
+    )
 }
 
 /// Facts read by these conditions, in order of first appearance.
@@ -212,7 +235,12 @@ pub struct LineProblem {
 }
 
 /// Rules that can never apply, and patients no rule decides.
-pub fn check_rules(space: &Space, facts: &[FactDef], rules: &[Rule]) -> Vec<RuleProblem> {
+pub fn check_rules(
+    space: &Space,
+    facts: &[FactDef],
+    rules: &[Rule],
+    budget: &mut u64,
+) -> Vec<RuleProblem> {
     let order = order_of(
         rules
             .iter()
@@ -221,7 +249,19 @@ pub fn check_rules(space: &Space, facts: &[FactDef], rules: &[Rule]) -> Vec<Rule
     );
     let mut out = Vec::new();
     for i in 0..rules.len() {
-        if search(space, &order, &|env| first(rules, i, env)).is_none() {
+        let found = match search(space, &order, budget, &|env| first(rules, i, env)) {
+            Ok(found) => found,
+            Err(TooComplex) => {
+                let (message, hint) = too_complex();
+                out.push(RuleProblem {
+                    rule: Some(RuleId(i as u16)),
+                    message,
+                    hint,
+                });
+                return out;
+            }
+        };
+        if found.is_none() {
             out.push(RuleProblem {
                 rule: Some(RuleId(i as u16)),
                 message: format!("la règle « {} » ne peut jamais s'appliquer", rules[i].id),
@@ -243,7 +283,19 @@ pub fn check_rules(space: &Space, facts: &[FactDef], rules: &[Rule]) -> Vec<Rule
         }
         t
     };
-    if let Some(example) = search(space, &order, &none_applies) {
+    let example = match search(space, &order, budget, &none_applies) {
+        Ok(example) => example,
+        Err(TooComplex) => {
+            let (message, hint) = too_complex();
+            out.push(RuleProblem {
+                rule: None,
+                message,
+                hint,
+            });
+            return out;
+        }
+    };
+    if let Some(example) = example {
         out.push(RuleProblem {
             rule: rules.len().checked_sub(1).map(|i| RuleId(i as u16)),
             message: format!(
@@ -263,6 +315,7 @@ pub fn check_lines(
     rules: &[Rule],
     medicines: &[Medicine],
     adult_when: &Condition,
+    budget: &mut u64,
 ) -> Vec<LineProblem> {
     let mut out = Vec::new();
     for (i, m) in medicines.iter().enumerate() {
@@ -281,7 +334,19 @@ pub fn check_lines(
             }
             t
         };
-        if search(space, &order, &pred).is_none() {
+        let found = match search(space, &order, budget, &pred) {
+            Ok(found) => found,
+            Err(TooComplex) => {
+                let (message, hint) = too_complex();
+                out.push(LineProblem {
+                    medicine: MedicineId(i as u16),
+                    message,
+                    hint,
+                });
+                return out;
+            }
+        };
+        if found.is_none() {
             out.push(LineProblem {
                 medicine: MedicineId(i as u16),
                 message: format!("la ligne « {} » ne peut jamais être proposée à un patient pris en charge", m.id),

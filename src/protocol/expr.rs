@@ -225,6 +225,7 @@ pub fn parse(text: &str, names: &dyn Names) -> Result<Expr, ExprError> {
         pos: 0,
         names,
         end: text.len(),
+        depth: 0,
     };
     let e = p.or()?;
     if let Some(t) = p.tokens.get(p.pos) {
@@ -255,38 +256,40 @@ struct Token {
 }
 
 fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        if c.is_ascii_whitespace() {
-            i += 1;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
             continue;
         }
-        let tok = if c.is_ascii_alphabetic() || c == b'_' {
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
-            {
-                i += 1;
+        let next = chars.peek().map(|&(_, n)| n);
+        let mut end = start + c.len_utf8();
+        let tok = if c.is_ascii_alphabetic() || c == '_' {
+            while let Some(&(i, n)) = chars.peek() {
+                if !(n.is_ascii_alphanumeric() || n == '_' || n == '.') {
+                    break;
+                }
+                end = i + n.len_utf8();
+                chars.next();
             }
             Tok::Ident
-        } else if c.is_ascii_digit()
-            || (c == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
-        {
-            i += 1;
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-                i += 1;
+        } else if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) {
+            while let Some(&(i, n)) = chars.peek() {
+                if !(n.is_ascii_digit() || n == '.') {
+                    break;
+                }
+                end = i + 1;
+                chars.next();
             }
-            if bytes.get(i) == Some(&b',') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            let mut rest = text.get(end..).unwrap_or("").chars();
+            if rest.next() == Some(',') && rest.next().is_some_and(|n| n.is_ascii_digit()) {
                 return Err(ExprError {
                     offset: start,
                     message: "nombre écrit avec une virgule".into(),
                     hint: Some("écrivez les décimales avec un point : 38.5".into()),
                 });
             }
-            let s = &text[start..i];
+            let s = text.get(start..end).unwrap_or("");
             match parse_decimal(s) {
                 Some(v) => Tok::Number(v),
                 None => {
@@ -298,18 +301,23 @@ fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
                 }
             }
         } else {
-            let two = &text[i..(i + 2).min(text.len())];
-            let (tok, len) = match (c, two) {
-                (_, "<=") => (Tok::Op(CmpOp::Le), 2),
-                (_, ">=") => (Tok::Op(CmpOp::Ge), 2),
-                (_, "==") => (Tok::Op(CmpOp::Eq), 2),
-                (_, "!=") => (Tok::Op(CmpOp::Ne), 2),
-                (b'<', _) => (Tok::Op(CmpOp::Lt), 1),
-                (b'>', _) => (Tok::Op(CmpOp::Gt), 1),
-                (b'(', _) => (Tok::LParen, 1),
-                (b')', _) => (Tok::RParen, 1),
-                (b',', _) => (Tok::Comma, 1),
-                (b'=', _) => {
+            let pair = |second: char| next == Some(second);
+            let tok = match c {
+                '<' if pair('=') => Tok::Op(CmpOp::Le),
+                '>' if pair('=') => Tok::Op(CmpOp::Ge),
+                '=' if pair('=') => Tok::Op(CmpOp::Eq),
+                '!' if pair('=') => Tok::Op(CmpOp::Ne),
+                // What a coordinator types from a French keyboard or a
+                // word processor means the same as the ASCII operators.
+                '≤' => Tok::Op(CmpOp::Le),
+                '≥' => Tok::Op(CmpOp::Ge),
+                '≠' => Tok::Op(CmpOp::Ne),
+                '<' => Tok::Op(CmpOp::Lt),
+                '>' => Tok::Op(CmpOp::Gt),
+                '(' => Tok::LParen,
+                ')' => Tok::RParen,
+                ',' => Tok::Comma,
+                '=' => {
                     return Err(ExprError {
                         offset: start,
                         message: "« = » seul n'est pas une comparaison".into(),
@@ -317,24 +325,30 @@ fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
                     });
                 }
                 _ => {
-                    let ch = text[i..].chars().next().unwrap_or('?');
                     return Err(ExprError {
                         offset: start,
-                        message: format!("caractère « {ch} » inattendu dans la condition"),
+                        message: format!("caractère « {c} » inattendu dans la condition"),
                         hint: Some(
                             "une condition s'écrit avec des identifiants de faits, and, or, not, \
-                             any(…), none(…), known(…) et les comparaisons < <= > >= == !="
+                             any(…), none(…), known(…) et les comparaisons < <= > >= == != \
+                             (ou ≤ ≥ ≠)"
                                 .into(),
                         ),
                     });
                 }
             };
-            i += len;
+            if matches!(tok, Tok::Op(_))
+                && c.is_ascii()
+                && next == Some('=')
+                && let Some((i, n)) = chars.next()
+            {
+                end = i + n.len_utf8();
+            }
             tok
         };
         out.push(Token {
             tok,
-            text: text[start..i].to_string(),
+            text: text.get(start..end).unwrap_or("").to_string(),
             offset: start,
         });
     }
@@ -370,11 +384,17 @@ pub fn parse_decimal(s: &str) -> Option<Fixed> {
     Some(Fixed(if neg { -v } else { v }))
 }
 
+/// How deeply parentheses and `not` may nest. Real conditions use two or
+/// three levels; the limit keeps a hostile file from exhausting the stack
+/// (parsing, evaluating and dropping a condition all recurse).
+pub const MAX_DEPTH: usize = 32;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     names: &'a dyn Names,
     end: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -397,16 +417,30 @@ impl Parser<'_> {
         self.peek().map_or(self.end, |t| t.offset)
     }
 
+    /// Enters one more level of nesting, refusing past [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ExprError {
+                offset: self.here(),
+                message: format!(
+                    "condition trop imbriquée : plus de {MAX_DEPTH} niveaux de parenthèses ou de « not »"
+                ),
+                hint: Some("simplifiez la condition ou découpez-la en groupes".into()),
+            });
+        }
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Expr, ExprError> {
         let mut items = vec![self.and()?];
         while self.peek_word("or") {
             self.pos += 1;
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 {
-            items.pop().expect("one item")
-        } else {
-            Expr::Or(items)
+        Ok(match items.len() {
+            1 => items.remove(0),
+            _ => Expr::Or(items),
         })
     }
 
@@ -416,17 +450,19 @@ impl Parser<'_> {
             self.pos += 1;
             items.push(self.unary()?);
         }
-        Ok(if items.len() == 1 {
-            items.pop().expect("one item")
-        } else {
-            Expr::And(items)
+        Ok(match items.len() {
+            1 => items.remove(0),
+            _ => Expr::And(items),
         })
     }
 
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if self.peek_word("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.descend()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -461,7 +497,9 @@ impl Parser<'_> {
         };
         match t.tok {
             Tok::LParen => {
+                self.descend()?;
                 let e = self.or()?;
+                self.depth -= 1;
                 self.expect(Tok::RParen, "« ) »")?;
                 Ok(e)
             }
@@ -528,6 +566,20 @@ impl Parser<'_> {
             }
             let n_offset = self.here();
             return match self.next() {
+                Some(Token {
+                    tok: Tok::Number(v),
+                    ..
+                }) if !ty.precise_enough(v) => Err(ExprError {
+                    offset: n_offset,
+                    message: format!(
+                        "{v} a plus de décimales que « {name} » n'en accepte ({})",
+                        ty.decimals()
+                    ),
+                    hint: Some(
+                        "comparez avec une valeur que le fait peut prendre, ou augmentez « decimals »"
+                            .into(),
+                    ),
+                }),
                 Some(Token {
                     tok: Tok::Number(v),
                     ..
@@ -676,6 +728,7 @@ mod tests {
         let num = FactType::Number {
             min: Fixed::from_int(0),
             max: Fixed::from_int(300),
+            decimals: 1,
         };
         TestNames {
             facts: vec![
@@ -815,5 +868,56 @@ mod tests {
 
         let err = parse("infection", &names()).unwrap_err();
         assert!(err.hint.unwrap().contains("any(infection)"));
+    }
+
+    #[test]
+    fn french_comparison_signs_are_aliases() {
+        let n = names();
+        assert_eq!(
+            parse("age_years ≥ 15", &n).unwrap(),
+            parse("age_years >= 15", &n).unwrap()
+        );
+        assert_eq!(
+            parse("age_years≤15", &n).unwrap(),
+            parse("age_years <= 15", &n).unwrap()
+        );
+        assert_eq!(
+            parse("age_years ≠ 15", &n).unwrap(),
+            parse("age_years != 15", &n).unwrap()
+        );
+    }
+
+    #[test]
+    fn any_unicode_is_refused_without_panicking() {
+        let n = names();
+        for text in [
+            "âge_years >= 15",
+            "age_years >= 15 ét pregnant",
+            "age_years >= 1é",
+            "pregnant or «",
+            "é",
+            "age_years > 38,",
+            "age_years\u{202e} > 3",
+            "😀",
+        ] {
+            let err = parse(text, &n).unwrap_err();
+            assert!(err.offset <= text.len(), "{text}: {err:?}");
+            assert!(text.is_char_boundary(err.offset), "{text}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_a_clear_error() {
+        let n = names();
+        let ok = format!("{}pregnant{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&ok, &n).is_ok());
+        for deep in [
+            format!("{}pregnant{}", "(".repeat(9_870), ")".repeat(9_870)),
+            format!("{}pregnant", "not ".repeat(100_000)),
+            "(".repeat(200_000),
+        ] {
+            let err = parse(&deep, &n).unwrap_err();
+            assert!(err.message.contains("trop imbriquée"), "{}", err.message);
+        }
     }
 }

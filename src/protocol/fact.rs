@@ -23,8 +23,10 @@ pub struct Fixed(pub i64);
 impl Fixed {
     pub const SCALE: i64 = 1000;
 
+    /// `n` as a fixed-point value, saturating at the extremes; untrusted
+    /// numbers go through [`Fixed::checked_from_int`] instead.
     pub fn from_int(n: i64) -> Fixed {
-        Fixed(n * Self::SCALE)
+        Fixed(n.saturating_mul(Self::SCALE))
     }
 
     /// Converts a finite float, refusing more than three decimals' worth of
@@ -38,6 +40,24 @@ impl Fixed {
 
     pub fn is_integer(self) -> bool {
         self.0 % Self::SCALE == 0
+    }
+
+    /// Whether the value is written with at most `decimals` decimals.
+    pub fn has_at_most_decimals(self, decimals: u8) -> bool {
+        let unit = match decimals {
+            0 => 1000,
+            1 => 100,
+            2 => 10,
+            _ => 1,
+        };
+        self.0 % unit == 0
+    }
+
+    /// `n` as a fixed-point value, or `None` when it is beyond what any
+    /// quantity of the protocol can be (so a huge input is refused, never
+    /// wrapped around).
+    pub fn checked_from_int(n: i64) -> Option<Fixed> {
+        n.checked_mul(Self::SCALE).map(Fixed)
     }
 
     /// Whole part, rounded towards negative infinity.
@@ -83,10 +103,13 @@ pub enum FactType {
         min: Fixed,
         max: Fixed,
     },
-    /// A decimal number within `min..=max`.
+    /// A decimal number within `min..=max`, with at most `decimals`
+    /// decimals (0 to 3): a value given more precisely is refused, never
+    /// rounded, so 38.5004 °C cannot pass for 38.5 °C.
     Number {
         min: Fixed,
         max: Fixed,
+        decimals: u8,
     },
 }
 
@@ -98,7 +121,24 @@ impl FactType {
     pub fn range(&self) -> Option<(Fixed, Fixed)> {
         match *self {
             FactType::Bool => None,
-            FactType::Integer { min, max } | FactType::Number { min, max } => Some((min, max)),
+            FactType::Integer { min, max } | FactType::Number { min, max, .. } => Some((min, max)),
+        }
+    }
+
+    /// Whether `v` has no more decimals than this type allows.
+    pub fn precise_enough(&self, v: Fixed) -> bool {
+        match *self {
+            FactType::Bool => false,
+            FactType::Integer { .. } => v.is_integer(),
+            FactType::Number { decimals, .. } => v.has_at_most_decimals(decimals),
+        }
+    }
+
+    /// How many decimals a value may have.
+    pub fn decimals(&self) -> u8 {
+        match *self {
+            FactType::Number { decimals, .. } => decimals,
+            _ => 0,
         }
     }
 

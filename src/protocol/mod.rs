@@ -12,6 +12,14 @@
 
 pub mod analysis;
 mod build;
+
+/// A TOML reader's message (English) in French, with a hint when there is one.
+pub fn toml_message_fr(msg: &str) -> String {
+    match build::context::translate(msg) {
+        (m, Some(h)) => format!("{m} ({h})"),
+        (m, None) => m,
+    }
+}
 pub mod expr;
 pub mod fact;
 pub mod raw;
@@ -436,10 +444,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Parses a `YYYY-MM-DD` date typed by a user.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::input(
-            field,
-            format!("date « {s} » illisible : écrivez-la AAAA-MM-JJ, par exemple 2026-11-23"),
-        )
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        let shape = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let message = if shape {
+            format!(
+                "le {} n'existe pas dans le calendrier",
+                crate::text::quote(s)
+            )
+        } else {
+            format!(
+                "date « {} » illisible : écrivez-la AAAA-MM-JJ, par exemple 2026-11-23",
+                crate::text::quote(s)
+            )
+        };
+        Error::input(field, message)
     })
 }

@@ -85,6 +85,8 @@ pub struct RawFact {
     pub ty: S<String>,
     pub min: Option<S<RawNum>>,
     pub max: Option<S<RawNum>>,
+    /// Decimals a value may have (number facts only).
+    pub decimals: Option<S<i64>>,
     pub unit: Option<S<String>>,
     #[serde(default)]
     pub required: bool,

@@ -93,8 +93,7 @@ pub fn validated_copy(
             "le nom ne doit contenir ni guillemet, ni barre oblique inverse, ni retour à la ligne",
         ));
     }
-    let rpps = Rpps::parse(rpps)
-        .map_err(|p| Error::input("--rpps", format!("RPPS « {rpps} » invalide : {p}")))?;
+    let rpps = Rpps::parse_field("--rpps", rpps)?;
     if date > today {
         return Err(Error::input(
             "--date",

@@ -4,6 +4,7 @@
 //! Every change is a record appended to the ledger; the current registry is
 //! the fold of those records, the latest one winning. Nothing is overwritten.
 
+pub mod input;
 mod pin;
 mod records;
 

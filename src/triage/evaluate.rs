@@ -1,6 +1,6 @@
 //! `evaluate`: facts → outcome (decision, reasons, proposed prescription).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::protocol::expr::{Env, Lookup, Tri};
 use crate::protocol::{Decision, FactId, MedicineId, Protocol, Rule, RuleId, Unit};
 
@@ -89,8 +89,9 @@ fn decide(protocol: &Protocol, env: &impl Env) -> Result<(RuleId, Decision)> {
             }
         }
     }
-    // `protocol::analysis` proves at load time that some rule always applies.
-    unreachable!("protocol rules are exhaustive by construction")
+    // `protocol::analysis` proves at load time that some rule always
+    // applies; should that proof ever be wrong, refuse rather than guess.
+    Err(Error::Refused(Refusal::Undecided))
 }
 
 fn missing(protocol: &Protocol, env: &impl Env, mut facts: Vec<FactId>) -> Error {

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
+use crate::json_input::{self, Answer, Answers, ExactNumber};
 use crate::protocol::expr::{self, Env, Lookup};
 use crate::protocol::{FactId, FactType, Fixed, Protocol, Value};
 
@@ -41,11 +42,11 @@ impl Facts {
         let field = def.id.as_str();
         match (&def.ty, value) {
             (FactType::Bool, Value::Bool(_)) => {}
-            (FactType::Integer { min, max } | FactType::Number { min, max }, Value::Num(v)) => {
-                if matches!(def.ty, FactType::Integer { .. }) && !v.is_integer() {
+            (FactType::Integer { min, max } | FactType::Number { min, max, .. }, Value::Num(v)) => {
+                if !def.ty.precise_enough(v) {
                     return Err(Error::input(
                         field,
-                        format!("nombre entier attendu, {v} reçu"),
+                        decimals_message(&def.ty, &v.to_string()),
                     ));
                 }
                 if v < *min || v > *max {
@@ -81,22 +82,70 @@ impl Facts {
         Ok(())
     }
 
+    /// Takes `other`'s state of one fact.
+    pub(crate) fn copy_slot(&mut self, other: &Facts, id: FactId) {
+        self.slots[id.index()] = other.get(id);
+    }
+
+    /// What a script's silence means for an unanswered fact: its default
+    /// (« non » for a yes/no fact), or no value at all.
+    pub(crate) fn assume_unanswered(&mut self, protocol: &Protocol, id: FactId) {
+        self.slots[id.index()] = match protocol.fact(id).default {
+            Some(v) => Slot::Set(v),
+            None => Slot::Absent,
+        };
+    }
+
     /// Forgets a fact (the kiosk's « Retour »).
     pub fn unset(&mut self, id: FactId) {
         self.slots[id.index()] = Slot::Unset;
     }
 
-    /// Reads a flat JSON object `{ "fact_id": value, … }`. Unknown ids, wrong
-    /// types and out-of-range values are refused with the field named.
+    /// Reads a flat JSON object `{ "fact_id": value, … }` (stored acts,
+    /// tests). Unknown ids, wrong types, out-of-range or too precise
+    /// values are refused with the field named.
     pub fn from_json(protocol: &Protocol, json: &Json) -> Result<Facts> {
         let Json::Object(map) = json else {
             return Err(Error::input(
                 "faits",
-                "un objet JSON { \"fait\": valeur, … } est attendu",
+                format!(
+                    "un objet JSON {{ \"fait\": valeur, … }} attendu, reçu : {}",
+                    json_kind(json)
+                ),
             ));
         };
+        let answers = map
+            .iter()
+            .map(|(k, v)| {
+                let a = match v {
+                    Json::Null => Answer::Null,
+                    Json::Bool(b) => Answer::Bool(*b),
+                    Json::Number(n) => {
+                        let text = n.to_string();
+                        Answer::Number(ExactNumber {
+                            value: json_input::exact_decimal(&text),
+                            text,
+                        })
+                    }
+                    other => Answer::Other(json_kind(other)),
+                };
+                (k.clone(), a)
+            })
+            .collect();
+        Facts::from_answers(protocol, &Answers(answers))
+    }
+
+    /// Reads the facts of a case as a user or a script wrote them (see
+    /// [`json_input`]): numbers exactly, a key given twice refused.
+    pub fn from_json_text(protocol: &Protocol, text: &str) -> Result<Facts> {
+        let answers: Answers = json_input::parse(text, "faits")?;
+        Facts::from_answers(protocol, &answers)
+    }
+
+    /// The answers given for each fact, checked against the protocol.
+    pub fn from_answers(protocol: &Protocol, answers: &Answers) -> Result<Facts> {
         let mut facts = Facts::new(protocol);
-        for (key, value) in map {
+        for (key, value) in &answers.0 {
             let Some(id) = protocol.fact_id(key) else {
                 let names: Vec<&str> = protocol.facts.iter().map(|f| f.id.as_str()).collect();
                 let hint = expr::closest(key, &names)
@@ -106,27 +155,22 @@ impl Facts {
             };
             let def = protocol.fact(id);
             match value {
-                Json::Null => facts.set_absent(protocol, id)?,
-                Json::Bool(b) => facts.set(protocol, id, Value::Bool(*b))?,
-                Json::Number(n) => {
-                    let v = n
-                        .as_i64()
-                        .map(Fixed::from_int)
-                        .or_else(|| n.as_f64().and_then(Fixed::from_f64));
-                    match v {
-                        Some(v) if !def.ty.is_bool() => facts.set(protocol, id, Value::Num(v))?,
-                        _ => {
-                            return Err(Error::input(
-                                key.as_str(),
-                                format!("{} attendu, {n} reçu", def.ty.name_fr()),
-                            ));
-                        }
-                    }
-                }
-                other => {
+                Answer::Null => facts.set_absent(protocol, id)?,
+                Answer::Bool(b) => facts.set(protocol, id, Value::Bool(*b))?,
+                Answer::Number(_) if def.ty.is_bool() => {
                     return Err(Error::input(
                         key.as_str(),
-                        format!("{} attendu, {} reçu", def.ty.name_fr(), json_kind(other)),
+                        format!("{} attendu, reçu : un nombre", def.ty.name_fr()),
+                    ));
+                }
+                Answer::Number(n) => match n.value {
+                    Some(v) => facts.set(protocol, id, Value::Num(v))?,
+                    None => return Err(imprecise(def, &n.text)),
+                },
+                Answer::Other(kind) => {
+                    return Err(Error::input(
+                        key.as_str(),
+                        format!("{} attendu, reçu : {kind}", def.ty.name_fr()),
                     ));
                 }
             }
@@ -151,6 +195,25 @@ impl Facts {
         map
     }
 
+    /// The facts as answers (the kiosk's act request): unset facts are left
+    /// out, absent ones are `null`, numbers exact.
+    pub fn to_answers(&self, protocol: &Protocol) -> Answers {
+        Answers(
+            protocol
+                .fact_ids()
+                .filter_map(|id| {
+                    let a = match self.get(id) {
+                        Slot::Unset => return None,
+                        Slot::Absent => Answer::Null,
+                        Slot::Set(Value::Bool(b)) => Answer::Bool(b),
+                        Slot::Set(Value::Num(n)) => Answer::Number(ExactNumber::of(n)),
+                    };
+                    Some((protocol.fact(id).id.clone(), a))
+                })
+                .collect(),
+        )
+    }
+
     /// Numeric value of a fact, if set.
     pub fn number(&self, id: FactId) -> Option<Fixed> {
         match self.get(id) {
@@ -172,6 +235,30 @@ impl Facts {
     /// How the kiosk sees the facts mid-way: anything not answered is unknown.
     pub fn partial(&self) -> Partial<'_> {
         Partial(self)
+    }
+}
+
+/// A number that is not on the fact's grid (too many decimals) or beyond
+/// any value it can take: refused, never rounded or wrapped.
+fn imprecise(def: &crate::protocol::FactDef, text: &str) -> Error {
+    let field = def.id.as_str();
+    let looks_decimal = text.contains(['.', 'e', 'E']);
+    match def.ty.range() {
+        Some((min, max)) if !looks_decimal => Error::input(
+            field,
+            format!("valeur {text} hors limites : entre {min} et {max}"),
+        ),
+        _ => Error::input(field, decimals_message(&def.ty, text)),
+    }
+}
+
+fn decimals_message(ty: &FactType, text: &str) -> String {
+    match ty.decimals() {
+        0 => format!("« {text} » : nombre entier attendu"),
+        d => format!(
+            "« {text} » a trop de décimales : au plus {d} décimale{} (la valeur n'est jamais arrondie)",
+            if d > 1 { "s" } else { "" }
+        ),
     }
 }
 

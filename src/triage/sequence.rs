@@ -91,3 +91,45 @@ fn unknown_only(env: &impl Env, mut facts: Vec<FactId>) -> Vec<FactId> {
     facts.retain(|f| env.lookup(*f) == Lookup::Unknown);
     facts
 }
+
+/// Facts the kiosk would have asked for these answers and that were not
+/// answered, in the order it would have asked them.
+///
+/// The kiosk's questions are replayed over `given`: the patient's age and
+/// weight are known from the start, each question asked takes its answers
+/// from `given`, and a fact left unanswered is noted, then read as « non »
+/// (or « not measured ») so that the replay goes on and every missing
+/// answer is named at once. As at the counter, where « Continuer » answers
+/// every item of a screen, all the facts of a question asked are needed,
+/// unless those answered already send the patient elsewhere (a red flag
+/// ticked ends the questions at once). Recording an act needs this list empty: a red flag left
+/// out of a script must never read as « no » at the counter's expense.
+pub fn unanswered(protocol: &Protocol, given: &Facts) -> Vec<FactId> {
+    let mut known = Facts::new(protocol);
+    for id in [protocol.patient.age, protocol.patient.weight] {
+        known.copy_slot(given, id);
+    }
+    let mut missing = Vec::new();
+    // Each round answers at least one question for good, so this ends.
+    for _ in 0..=protocol.questions.len() {
+        let Step::Ask(q) = next(protocol, &known) else {
+            break;
+        };
+        let facts = &protocol.questions[q].facts;
+        for &f in facts {
+            known.copy_slot(given, f);
+        }
+        let excused = next(protocol, &known) == Step::Done
+            && super::evaluate::evaluate(protocol, &known)
+                .is_ok_and(|o| matches!(o.decision, Decision::Orient(_)));
+        for &f in facts {
+            if known.get(f) == Slot::Unset {
+                if !excused {
+                    missing.push(f);
+                }
+                known.assume_unanswered(protocol, f);
+            }
+        }
+    }
+    missing
+}

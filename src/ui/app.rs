@@ -2,14 +2,15 @@
 //! returned actions to `kiosk::reduce`. No decision is taken here.
 
 use eframe::egui;
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use egui::{Key, RichText, Ui};
 
 use super::theme::*;
-use super::widgets::block;
 use super::{
     accueil, historique, identification, ordonnance, patient, question, rapport, reglages,
     resultat, setup, termine,
@@ -17,14 +18,16 @@ use super::{
 use crate::documents::Roster;
 use crate::error::{Error, Result};
 use crate::fr;
-use crate::kiosk::{self, Action, KioskState, Message, Screen, Services};
+use crate::kiosk::{self, Action, KioskState, Message, Screen, Services, TapGuard, tap_guard};
 use crate::ledger::{self, Ledger};
 use crate::protocol::Protocol;
 
-/// The kiosk: its state and the services `reduce` calls.
+/// The kiosk: its state, the services `reduce` calls, and the tap guard
+/// that keeps a touch meant for one screen from acting on the next.
 pub struct KioskApp {
     pub state: KioskState,
     pub services: Services,
+    guard: TapGuard,
 }
 
 impl KioskApp {
@@ -33,7 +36,11 @@ impl KioskApp {
         apply(ctx);
         let now = services.clock.now();
         let state = kiosk::start(Arc::new(protocol), &services, now)?;
-        Ok(KioskApp { state, services })
+        Ok(KioskApp {
+            state,
+            services,
+            guard: TapGuard::default(),
+        })
     }
 
     fn dispatch(&mut self, actions: Vec<Action>) {
@@ -43,8 +50,35 @@ impl KioskApp {
         }
     }
 
-    /// One frame: input, then the screen, then its actions.
+    /// One frame: input, then the screen, then its actions. Whatever a
+    /// touch or Enter would do on a screen shown less than
+    /// [`kiosk::TAP_GUARD_SECONDS`] before the press began is dropped.
     pub fn frame(&mut self, ui: &mut Ui) {
+        let time = ui.input(|i| i.time);
+        self.guard.frame(tap_guard::screen_key(&self.state), time);
+        let (pressed, pointer_button) = ui.input(|i| {
+            let pressed = i.events.iter().any(|e| {
+                matches!(e, egui::Event::PointerButton { pressed: true, .. })
+                    || matches!(
+                        e,
+                        egui::Event::Touch {
+                            phase: egui::TouchPhase::Start,
+                            ..
+                        }
+                    )
+            });
+            let button = i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::PointerButton { .. } | egui::Event::Touch { .. }
+                )
+            });
+            (pressed, button)
+        });
+        if pressed {
+            self.guard.press(time);
+        }
+        let allowed = self.guard.allows_frame(pointer_button, time);
         let (active, escape, enter, digits, erase) = ui.input(|i| {
             let digits: Vec<char> = i
                 .events
@@ -73,6 +107,10 @@ impl KioskApp {
         self.dispatch(before);
 
         let mut actions = draw(ui, &self.state);
+        if !allowed {
+            // Typing goes on; touches and clicks wait for the screen.
+            actions.retain(|a| matches!(a, Action::Edit(..)));
+        }
         if matches!(self.state.screen, Screen::Identification(_)) {
             actions.extend(digits.into_iter().map(Action::PinDigit));
             if erase {
@@ -82,7 +120,10 @@ impl KioskApp {
         if escape {
             actions.push(Action::Escape);
         }
-        if enter && let Some(a) = enter_action(&self.state) {
+        if enter
+            && allowed
+            && let Some(a) = enter_action(&self.state)
+        {
             actions.push(a);
         }
         if !actions.is_empty() {
@@ -133,6 +174,21 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         ui.horizontal(|ui| {
             ui.label(RichText::new(state.structure_name()).size(BODY).strong());
             ui.label(RichText::new(format!("· {}", state.screen.title())).size(BODY).color(MUTED));
+            if state.is_training() {
+                egui::Frame::new()
+                    .fill(TRAINING_BG)
+                    .inner_margin(egui::vec2(10.0, 4.0))
+                    .corner_radius(6.0)
+                    .show(ui, |ui| {
+                        ui.label(
+                            RichText::new("MODE FORMATION — SPÉCIMEN, non rémunéré")
+                                .size(SMALL)
+                                .strong()
+                                .color(TRAINING_FG),
+                        )
+                        .on_hover_text("Protocole non validé par un délégant : documents « SPÉCIMEN », actes non rémunérés");
+                    });
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new(fr::datetime(state.now)).size(SMALL).color(MUTED));
                 if let Some(s) = &state.session {
@@ -146,43 +202,67 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                 }
             });
         });
-        if state.is_training() {
-            block(ui, TRAINING_BG, |ui| {
-                ui.label(
-                    RichText::new("MODE FORMATION — protocole non validé par un délégant : documents « SPÉCIMEN », actes non rémunérés")
-                        .size(SMALL)
-                        .strong()
-                        .color(TRAINING_FG),
-                );
-            });
-        }
-        if let Some(m) = &state.message {
-            let fill = match m {
-                Message::Error(_) => ERROR_BG,
-                Message::Info(_) => INFO_BG,
-            };
-            block(ui, fill, |ui| {
-                ui.label(RichText::new(m.text()).size(BODY));
-            });
-        }
+        message_strip(ui, state.message.as_ref());
         ui.add_space(4.0);
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        out.extend(match &state.screen {
-            Screen::Setup(f) => setup::show(ui, state, f),
-            Screen::Accueil => accueil::show(ui, state),
-            Screen::Identification(f) => identification::show(ui, state, f),
-            Screen::Patient(f) => patient::show(ui, state, f),
-            Screen::Question(f) => question::show(ui, state, f),
-            Screen::Resultat => resultat::show(ui, state),
-            Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
-            Screen::Termine(d) => termine::show(ui, state, d),
-            Screen::Historique(f) => historique::show(ui, state, f),
-            Screen::Rapport(f) => rapport::show(ui, state, f),
-            Screen::Reglages(f) => reglages::show(ui, state, f),
-        });
+        // Whatever the screen size, a long screen scrolls rather than
+        // hiding its buttons below the edge.
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                out.extend(match &state.screen {
+                    Screen::Setup(f) => setup::show(ui, state, f),
+                    Screen::Accueil => accueil::show(ui, state),
+                    Screen::Identification(f) => identification::show(ui, state, f),
+                    Screen::Patient(f) => patient::show(ui, state, f),
+                    Screen::Question(f) => question::show(ui, state, f),
+                    Screen::Resultat => resultat::show(ui, state),
+                    Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
+                    Screen::Termine(d) => termine::show(ui, state, d),
+                    Screen::Historique(f) => historique::show(ui, state, f),
+                    Screen::Rapport(f) => rapport::show(ui, state, f),
+                    Screen::Reglages(f) => reglages::show(ui, state, f),
+                });
+            });
     });
     out
+}
+
+/// Height of the message strip, reserved whether or not a message shows:
+/// a message appearing never moves a button (the next tap would hit
+/// another one). Two lines of text.
+pub const MESSAGE_STRIP: f32 = 2.0 * 24.0 + 10.0;
+
+/// The message place under the top bar: always the same size; a long
+/// message is cut after two lines with « … ».
+fn message_strip(ui: &mut Ui, message: Option<&Message>) {
+    let size = egui::vec2(ui.available_width(), MESSAGE_STRIP);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let Some(m) = message else {
+        return;
+    };
+    let fill = match m {
+        Message::Error(_) => ERROR_BG,
+        Message::Info(_) => INFO_BG,
+    };
+    ui.painter().rect_filled(rect, 6.0, fill);
+    let mut job = egui::text::LayoutJob::single_section(
+        m.text().to_string(),
+        egui::TextFormat::simple(
+            egui::FontId::proportional(SMALL),
+            egui::Color32::from_gray(20),
+        ),
+    );
+    job.wrap = egui::text::TextWrapping {
+        max_width: rect.width() - 24.0,
+        max_rows: 2,
+        break_anywhere: false,
+        overflow_character: Some('…'),
+    };
+    let inner = rect.shrink2(egui::vec2(12.0, 5.0));
+    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(inner));
+    child.add(egui::Label::new(job).selectable(false));
 }
 
 /// How `protocoop` (no subcommand) starts the kiosk.
@@ -200,15 +280,12 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
         Some(d) => d,
         None => ledger::default_data_dir()?,
     };
-    let clock = kiosk::SystemClock;
-    let ledger = Ledger::open(&data_dir, kiosk::Clock::now(&clock))?;
     let roster = Roster::load(&data_dir.join("garde.toml"))?;
-    let services = Services::new(
-        ledger,
-        roster,
-        Box::new(clock),
-        Box::new(kiosk::SystemPrinter),
-    );
+    if !display_available() {
+        return Err(Error::Window(
+            "aucun écran graphique n'est disponible (ni DISPLAY ni WAYLAND_DISPLAY) : lancez le kiosque depuis la session graphique de l'appareil".into(),
+        ));
+    }
     let viewport = egui::ViewportBuilder::default()
         .with_title("protocoop")
         .with_inner_size([1280.0, 800.0])
@@ -220,21 +297,58 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    let mut services = Some((protocol, services));
-    eframe::run_native(
+    // The ledger (and on first start the data folder) is opened only once
+    // the window exists: without a screen, nothing is created.
+    let failure: Rc<RefCell<Option<Error>>> = Rc::default();
+    let stash = Rc::clone(&failure);
+    let mut pending = Some((protocol, roster));
+    let result = eframe::run_native(
         "protocoop",
         options,
         Box::new(move |cc| {
-            let (protocol, services) = services.take().ok_or("kiosque déjà démarré")?;
-            let app = KioskApp::new(&cc.egui_ctx, protocol, services)?;
-            Ok(Box::new(app))
+            let started = (|| {
+                let (protocol, roster) = pending
+                    .take()
+                    .ok_or_else(|| Error::Window("kiosque déjà démarré".into()))?;
+                let clock = kiosk::SystemClock;
+                let ledger = Ledger::open(&data_dir, kiosk::Clock::now(&clock))?;
+                let services = Services::new(
+                    ledger,
+                    roster,
+                    Box::new(clock),
+                    Box::new(kiosk::SystemPrinter),
+                );
+                KioskApp::new(&cc.egui_ctx, protocol, services)
+            })();
+            match started {
+                Ok(app) => Ok(Box::new(app) as Box<dyn eframe::App>),
+                Err(e) => {
+                    let text = e.to_string();
+                    *stash.borrow_mut() = Some(e);
+                    Err(text.into())
+                }
+            }
         }),
-    )
-    .map_err(|e| {
-        Error::io(
-            "impossible d'ouvrir la fenêtre du kiosque",
-            "écran",
-            std::io::Error::other(e.to_string()),
-        )
+    );
+    if let Some(e) = failure.borrow_mut().take() {
+        return Err(e);
+    }
+    result.map_err(|e| {
+        Error::Window(match e {
+            eframe::Error::AppCreation(_) => "le kiosque n'a pas pu démarrer".into(),
+            _ => "l'affichage graphique a refusé de créer la fenêtre (pilote graphique ou OpenGL indisponible)".into(),
+        })
     })
+}
+
+/// Whether a graphical session can be reached (Linux and BSD need an X11
+/// or Wayland display; other systems always have one).
+fn display_available() -> bool {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    } else {
+        true
+    }
 }

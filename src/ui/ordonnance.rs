@@ -67,7 +67,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
         let mut right = column(&mut cols[1]);
         let ui = &mut right;
         block(ui, egui::Color32::from_gray(245), |ui| {
-            ui.label(RichText::new("Ce qui sera imprimé").size(BODY).strong());
+            ui.label(RichText::new("Ce qui sera enregistré et imprimé").size(BODY).strong());
             if state.is_training() {
                 ui.label(
                     RichText::new("SPÉCIMEN — protocole non validé")
@@ -127,10 +127,15 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
             if let Decision::TakeInCharge(u) = outcome.decision {
                 ui.label(RichText::new(&p.urgency(u).text).size(SMALL).strong());
             }
+            // The last step says exactly what it records.
+            let n = chosen.len();
             ui.label(
-                RichText::new("Avec la fiche conseil du patient.")
-                    .size(SMALL)
-                    .color(MUTED),
+                RichText::new(format!(
+                    "Enregistré au registre : prise en charge, {n} ligne{} ; imprimé avec la fiche conseil du patient.",
+                    if n > 1 { "s" } else { "" }
+                ))
+                .size(SMALL)
+                .color(MUTED),
             );
         });
         ui.add_space(12.0);

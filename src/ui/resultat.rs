@@ -45,12 +45,17 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                 );
             }
             ui.add_space(8.0);
-            muted(
-                ui,
-                "Patient non pris en charge dans le protocole : l'orientation est enregistrée comme un dépistage, sans ordonnance.",
+            // The last step says exactly what it records.
+            ui.label(
+                RichText::new(format!(
+                    "« Enregistrer l'orientation » inscrit au registre : {} — patient non pris en charge, sans ordonnance.",
+                    o.title
+                ))
+                .size(SMALL)
+                .color(MUTED),
             );
             ui.horizontal(|ui| {
-                if primary(ui, "Enregistrer et terminer") {
+                if primary(ui, "Enregistrer l'orientation") {
                     out.push(Action::RecordScreening);
                 }
                 if secondary(ui, "Retour") {

@@ -18,7 +18,7 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
             if done.taken_in_charge {
                 "Prise en charge enregistrée"
             } else {
-                "Dépistage enregistré"
+                "Orientation enregistrée"
             },
         );
         ui.label(

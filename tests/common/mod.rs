@@ -184,12 +184,51 @@ pub fn setup_ledger(dir: &Path, now: DateTime<Utc>) -> Ledger {
     l
 }
 
-/// An adult abscess, as `act record` takes it; `extra` overrides fields.
+/// Every question of the bundled protocol answered « non » (temperature
+/// not measured): an act is recorded only on explicit answers.
+pub fn all_no() -> serde_json::Value {
+    let mut facts = serde_json::Map::new();
+    for id in [
+        "excl.eye_swelling",
+        "excl.floor_of_mouth",
+        "excl.dysphagia_trismus",
+        "excl.nose_wing",
+        "excl.facial_trauma",
+        "excl.haemorrhage",
+        "excl.immunosuppression",
+        "excl.antibiotic_allergy",
+        "excl.endocarditis_risk",
+        "excl.face_radiotherapy",
+        "excl.anticoagulant",
+        "excl.severe_renal_failure",
+        "pregnant",
+        "sympt.cold_brushing",
+        "sympt.cold_sugar_meals",
+        "sympt.heat",
+        "sympt.long_tooth_pressure",
+        "sympt.abscess",
+        "sympt.wisdom_tooth",
+        "sympt.mobile_teeth",
+        "sympt.cellulitis",
+    ] {
+        facts.insert(id.into(), serde_json::Value::Bool(false));
+    }
+    facts.insert("temperature_c".into(), serde_json::Value::Null);
+    serde_json::Value::Object(facts)
+}
+
+/// An adult abscess, as `act record` takes it, every question answered;
+/// `extra` overrides fields.
 pub fn abscess_input(extra: serde_json::Value) -> String {
+    let mut facts = all_no();
+    merge(
+        &mut facts,
+        serde_json::json!({"pain_score": 6, "sympt.abscess": true}),
+    );
     let mut v = serde_json::json!({
         "patient": {"last_name": "Martin", "first_name": "Paul", "birth_date": "1986-03-02", "sex": "M",
                     "weight_kg": 78, "postal_code": "79500"},
-        "facts": {"pain_score": 6, "sympt.abscess": true},
+        "facts": facts,
         "delegue_rpps": DELEGUE,
         "delegant_rpps": DELEGANT,
         "lines": ["paracetamol", "chlorhexidine", "amoxicilline"]

@@ -57,7 +57,24 @@ impl Taps {
     }
 }
 
+/// A person reads the screen before touching it: lets the tap guard's
+/// delay pass (each harness step is a quarter of a second).
+pub fn read(h: &mut Harness<'_, KioskApp>) {
+    let steps = (protocoop::kiosk::TAP_GUARD_SECONDS / 0.25).ceil() as usize + 1;
+    for _ in 0..steps {
+        h.step();
+    }
+}
+
+/// Taps the button (or toggle) whose label is exactly `label`, as a person
+/// who has read the screen first.
 pub fn tap(h: &mut Harness<'_, KioskApp>, label: &str) {
+    read(h);
+    tap_now(h, label);
+}
+
+/// Taps at once, without reading: a double tap's second touch.
+pub fn tap_now(h: &mut Harness<'_, KioskApp>, label: &str) {
     match h.query_by_role_and_label(Role::Button, label) {
         Some(node) => node.click(),
         None => h.get_by_label(label).click(),

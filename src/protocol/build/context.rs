@@ -10,11 +10,16 @@ pub(super) struct Cx<'t> {
 
 impl Cx<'_> {
     pub(super) fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
+        // An offset computed inside a string with escapes may fall inside
+        // a character: step back to the character it belongs to.
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = self.text.get(..offset).unwrap_or("");
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
         Position { line, column }
     }
 
@@ -38,7 +43,9 @@ impl Cx<'_> {
         self.err(span, message, hint);
     }
 
-    /// A text that must not be blank.
+    /// A text that must not be blank, nor longer than
+    /// [`crate::text::PROTOCOL_TEXT_MAX`], nor hold characters that change
+    /// how other text reads (it is shown at the counter and printed).
     pub(super) fn text(&mut self, s: &S<String>, what: &str) -> String {
         let v = s.get_ref().trim();
         if v.is_empty() {
@@ -46,6 +53,20 @@ impl Cx<'_> {
                 s.span(),
                 format!("{what} est vide"),
                 Some("écrivez un texte entre les guillemets".into()),
+            );
+        }
+        if let Err(crate::error::Error::Input { message, .. }) =
+            crate::text::note(what, v, crate::text::PROTOCOL_TEXT_MAX)
+        {
+            self.err(s.span(), format!("{what} : {message}"), None);
+        }
+        let missing = crate::documents::fonts::missing_glyphs(v);
+        if !missing.is_empty() {
+            let chars: String = missing.iter().map(|c| format!("« {c} » ")).collect();
+            self.err(
+                s.span(),
+                format!("{what} : caractères que les documents ne peuvent pas imprimer : {chars}"),
+                Some("remplacez-les par des lettres, chiffres ou signes courants".into()),
             );
         }
         v.to_string()
@@ -187,7 +208,7 @@ impl Cx<'_> {
 }
 
 /// Turns serde/toml's English messages into French ones with a hint.
-pub(super) fn translate(msg: &str) -> (String, Option<String>) {
+pub(crate) fn translate(msg: &str) -> (String, Option<String>) {
     let msg = msg.trim();
     let ticked = |s: &str| -> Vec<String> {
         s.split('`')

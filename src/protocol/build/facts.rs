@@ -39,11 +39,39 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
     if raw.facts.is_empty() {
         missing(cx, "[facts]", "[[facts]] id = \"age_years\" …");
     }
+    if raw.facts.len() > MAX_FACTS {
+        cx.err(
+            raw.facts[MAX_FACTS].span(),
+            format!(
+                "trop de faits ({}) : un protocole en déclare au plus {MAX_FACTS}",
+                raw.facts.len()
+            ),
+            None,
+        );
+        return Scope {
+            facts: Vec::new(),
+            index: BTreeMap::new(),
+            groups: BTreeMap::new(),
+        };
+    }
     for f in &raw.facts {
         let f = f.get_ref();
         let unique = cx.unique(&mut seen, &f.id, "fait");
+        let no_decimals = |cx: &mut Cx, what: &str| {
+            if let Some(d) = &f.decimals {
+                cx.err(
+                    d.span(),
+                    format!(
+                        "« decimals » n'a pas de sens pour le fait {what} « {} »",
+                        f.id.get_ref()
+                    ),
+                    Some("supprimez « decimals » ou choisissez le type number".into()),
+                );
+            }
+        };
         let ty = match f.ty.get_ref().as_str() {
             "bool" => {
+                no_decimals(cx, "oui/non");
                 for (v, name) in [(&f.min, "min"), (&f.max, "max")] {
                     if let Some(v) = v {
                         cx.err(
@@ -86,6 +114,7 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
                     );
                 }
                 if t == "integer" {
+                    no_decimals(cx, "entier");
                     if !min.is_integer() || !max.is_integer() {
                         cx.err(
                             f.id.span(),
@@ -98,7 +127,45 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
                     }
                     FactType::Integer { min, max }
                 } else {
-                    FactType::Number { min, max }
+                    let decimals = match &f.decimals {
+                        Some(d) if (0..=3).contains(d.get_ref()) => *d.get_ref() as u8,
+                        Some(d) => {
+                            cx.err(
+                                d.span(),
+                                format!("decimals = {} : entre 0 et 3 décimales", d.get_ref()),
+                                None,
+                            );
+                            3
+                        }
+                        None => {
+                            cx.err(
+                                f.id.span(),
+                                format!(
+                                    "le fait numérique « {} » ne dit pas sa précision (« decimals »)",
+                                    f.id.get_ref()
+                                ),
+                                Some(
+                                    "ajoutez par exemple « decimals = 1 » : une valeur plus précise sera refusée, jamais arrondie"
+                                        .into(),
+                                ),
+                            );
+                            3
+                        }
+                    };
+                    for (v, name) in [(min, "min"), (max, "max")] {
+                        if !v.has_at_most_decimals(decimals) {
+                            cx.err(
+                                f.id.span(),
+                                format!(
+                                    "{name} = {v} a plus de {decimals} décimale{} pour « {} »",
+                                    if decimals > 1 { "s" } else { "" },
+                                    f.id.get_ref()
+                                ),
+                                None,
+                            );
+                        }
+                    }
+                    FactType::Number { min, max, decimals }
                 }
             }
             other => {

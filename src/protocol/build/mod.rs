@@ -4,7 +4,7 @@
 //! One file per group of sections; [`build`] runs them all, then, if the
 //! file is otherwise sound, the proofs of [`super::analysis`].
 
-mod context;
+pub(crate) mod context;
 mod decision;
 mod facts;
 mod medicines;
@@ -43,7 +43,29 @@ use crate::ids::{Rpps, postal_code_valid};
 /// The file format version this build reads.
 const FORMAT: i64 = 1;
 
+/// The largest protocol file read: the bundled one is about 30 KB. The
+/// limit keeps a wrong or hostile file from costing minutes to check.
+pub const MAX_BYTES: usize = 1024 * 1024;
+
+/// The most facts a protocol may declare (the bundled one has 25): the
+/// load-time proofs recurse once per fact.
+pub const MAX_FACTS: usize = 256;
+
 pub(super) fn build(text: &str, origin: &str) -> Result<Protocol, ProtocolErrors> {
+    if text.len() > MAX_BYTES {
+        return Err(ProtocolErrors {
+            file: origin.to_string(),
+            diagnostics: vec![Diagnostic {
+                position: Position { line: 1, column: 1 },
+                message: format!(
+                    "fichier trop volumineux ({} octets) : un protocole fait au plus {} Kio",
+                    text.len(),
+                    MAX_BYTES / 1024
+                ),
+                hint: Some("vérifiez que c'est bien le fichier du protocole".into()),
+            }],
+        });
+    }
     let mut cx = Cx {
         text,
         diags: Vec::new(),
@@ -216,14 +238,22 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
     );
 
     let facts_ok = analysis::Space::new(&scope.facts, &rules, &medicines, &adult_when);
-    for problem in analysis::check_rules(&facts_ok, &scope.facts, &rules) {
+    let mut budget = analysis::SEARCH_BUDGET;
+    for problem in analysis::check_rules(&facts_ok, &scope.facts, &rules, &mut budget) {
         let span = rule_spans
             .get(problem.rule.map_or(usize::MAX, |r| usize::from(r.0)))
             .cloned()
             .unwrap_or(0..0);
         cx.err(span, problem.message, problem.hint);
     }
-    for problem in analysis::check_lines(&facts_ok, &scope.facts, &rules, &medicines, &adult_when) {
+    for problem in analysis::check_lines(
+        &facts_ok,
+        &scope.facts,
+        &rules,
+        &medicines,
+        &adult_when,
+        &mut budget,
+    ) {
         let span = medicine_spans[usize::from(problem.medicine.0)].clone();
         cx.err(span, problem.message, problem.hint);
     }

@@ -1,0 +1,97 @@
+//! The kiosk's wording of errors: what the person at the counter can do
+//! about them, in the kiosk's own terms (« dans les Réglages »), never a
+//! command line, an option or a file of the data folder.
+
+use crate::error::{Error, Refusal};
+use crate::fr;
+
+/// The sentence shown for an error, without the CLI's « refusé : » prefix
+/// doubling what the screen already says.
+pub fn error(e: &Error) -> String {
+    let text = match e {
+        Error::Refused(r) => refusal(r),
+        Error::Io { action, source, .. } => format!("{action} : {}", fr::io_error(source)),
+        Error::ReadOnly(_) => {
+            "le dossier de données est en lecture seule : rien n'a été enregistré. Prévenez la personne qui s'occupe de l'appareil.".into()
+        }
+        Error::NoDataDir(_) => {
+            "le dossier de données de l'appareil est introuvable : rien n'a été enregistré. Prévenez la personne qui s'occupe de l'appareil.".into()
+        }
+        Error::Protocol(p) => format!(
+            "le protocole ne peut pas être lu ({} erreur{}) : prévenez la coordination de la CPTS",
+            p.diagnostics.len(),
+            if p.diagnostics.len() > 1 { "s" } else { "" }
+        ),
+        other => other.to_string(),
+    };
+    fr::capitalised(&text)
+}
+
+fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::UnknownDelegue(_) => {
+            "ce délégué n'est pas enregistré sur cet appareil : ajoutez-le dans les Réglages".into()
+        }
+        Refusal::UnknownDelegant(_) => {
+            "aucun délégant enregistré sur cet appareil : ajoutez-en un dans les Réglages".into()
+        }
+        Refusal::NoStructure => {
+            "renseignez d'abord la pharmacie ou le cabinet dans les Réglages".into()
+        }
+        Refusal::EarlierMonthOpen { earlier, month } => {
+            let name = |m: &str| {
+                m.parse::<crate::calendar::Month>()
+                    .map_or(m.to_string(), |m| m.name_fr())
+            };
+            format!(
+                "{} compte des actes et n'est pas encore clôturé : ouvrez d'abord {} ici et clôturez-le, puis {}",
+                name(earlier),
+                name(earlier),
+                name(month)
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// Nothing the kiosk says names a command, an option or a file.
+    #[test]
+    fn no_command_line_and_no_file_on_screen() {
+        let errors = [
+            Error::Refused(Refusal::UnknownDelegant("aucun".into())),
+            Error::Refused(Refusal::UnknownDelegue("10005173140".into())),
+            Error::Refused(Refusal::NoStructure),
+            Error::Refused(Refusal::DocumentMismatch {
+                document: "ordonnance".into(),
+                number: "2026-0001".into(),
+            }),
+            Error::Refused(Refusal::EarlierMonthOpen {
+                earlier: "2026-10".into(),
+                month: "2026-11".into(),
+            }),
+            Error::ReadOnly(PathBuf::from("/var/lib/protocoop")),
+            Error::NoDataDir(PathBuf::from("/var/lib/protocoop")),
+            Error::io(
+                "impossible d'écrire",
+                "/var/lib/protocoop/documents/ordonnance-2026-0001.pdf",
+                std::io::Error::from(std::io::ErrorKind::StorageFull),
+            ),
+            Error::DiskFull,
+        ];
+        for e in errors {
+            let text = error(&e);
+            for forbidden in ["protocoop ", "--", ".pdf", ".toml", ".sqlite", "/var/"] {
+                assert!(!text.contains(forbidden), "{text}");
+            }
+            assert!(
+                text.chars().next().is_some_and(char::is_uppercase),
+                "{text}"
+            );
+        }
+    }
+}
