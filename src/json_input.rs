@@ -21,10 +21,26 @@ use crate::protocol::Fixed;
 /// « faits »); a failing field is named by its path (`patient.weight_kg`).
 pub fn parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    let start = text.trim_start();
+    if start.is_empty() {
         return Err(Error::input(
             what,
             "document vide : un objet JSON { … } est attendu",
+        ));
+    }
+    // Every document read here is an object; serde would take a list as
+    // the object's fields in order.
+    if !start.starts_with('{') {
+        let first = start.split([',', ' ', '\n', ']']).next().unwrap_or(start);
+        let got = match classify(first) {
+            Answer::Other(kind) => kind,
+            Answer::Null => "null",
+            Answer::Bool(_) => "un booléen",
+            Answer::Number(_) => "un nombre",
+        };
+        return Err(Error::input(
+            what,
+            format!("un objet {{ … }} attendu, reçu : {got}"),
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);

@@ -122,6 +122,14 @@ pub fn for_display(value: &str) -> String {
         .collect()
 }
 
+/// The first `n` characters of `s` (a hash shown short): never slices
+/// inside a character, never panics on a short or damaged value.
+pub fn prefix(s: &str, n: usize) -> &str {
+    s.char_indices()
+        .nth(n)
+        .map_or(s, |(i, _)| s.get(..i).unwrap_or(s))
+}
+
 /// Input echoed in a message: harmless (see [`for_display`]) and short, so
 /// that a 100 000-character mistake does not flood the screen.
 pub fn quote(value: &str) -> String {

@@ -345,7 +345,7 @@ fn triage_entrees_invalides_code_2_et_champ_nomme() {
         ),
         (
             r#"[1, 2]"#,
-            "faits : un objet { \"fait\": valeur, … } attendu, reçu : une liste",
+            "faits : un objet { … } attendu, reçu : une liste",
         ),
         (r#"{"age_years": 40,"#, "JSON illisible (ligne 1"),
     ];

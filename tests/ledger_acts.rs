@@ -433,7 +433,7 @@ fn suivis_et_annulation() {
             now,
         )
     }));
-    assert_eq!(f, "--score");
+    assert_eq!(f, "followup.score");
     let (f, m) = input_error(nothing_written(&mut l, |l| {
         l.add_followup(
             "2026-0999",
@@ -455,7 +455,7 @@ fn suivis_et_annulation() {
             now,
         )
     }));
-    assert_eq!(f, "--reason");
+    assert_eq!(f, "followup.reason");
     l.add_followup(
         &r.number,
         Some(&rpps(DELEGUE)),

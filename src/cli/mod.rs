@@ -153,6 +153,7 @@ where
         }
         Err(e) => {
             let _ = out.flush();
+            let e = as_option(e);
             let mut text = format!("erreur : {e}\n");
             if let Some(h) = hint(&e) {
                 text += &format!("  → {h}\n");
@@ -162,6 +163,26 @@ where
             let _ = std::io::stderr().write_all(text.as_bytes());
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// The core names the fields of registry records and follow-ups by id
+/// (`delegue.name`, `followup.reason`); here they are the options typed.
+fn as_option(e: Error) -> Error {
+    match e {
+        Error::Input { field, message } => {
+            let option = match field.split_once('.') {
+                Some(("structure" | "delegue" | "delegant" | "followup", name)) => match name {
+                    "pin" => "PIN".to_string(),
+                    "name" | "address" | "phone" | "rpps" | "finess" | "reason" | "text"
+                    | "score" => format!("--{name}"),
+                    other => format!("--{}", other.replace('_', "-")),
+                },
+                _ => field,
+            };
+            Error::input(option, message)
+        }
+        other => other,
     }
 }
 

@@ -79,27 +79,6 @@ pub struct AddArgs {
     phone: Option<String>,
 }
 
-/// The core names fields by id (`delegue.name`); here they are options.
-fn as_option(e: Error) -> Error {
-    match e {
-        Error::Input { field, message } => {
-            let option = match field.rsplit_once('.').map_or(field.as_str(), |(_, f)| f) {
-                "name" => "--name",
-                "address" => "--address",
-                "postal_code" => "--postal-code",
-                "finess" => "--finess",
-                "phone" => "--phone",
-                "rpps" => "--rpps",
-                "trained_on" => "--trained-on",
-                "pin" => "PIN",
-                _ => field.as_str(),
-            };
-            Error::input(option, message)
-        }
-        other => other,
-    }
-}
-
 pub fn structure(cli: &Cli, cmd: &StructureCommand, out: &mut dyn Write) -> Result<ExitCode> {
     let StructureCommand::Set {
         name,
@@ -116,7 +95,7 @@ pub fn structure(cli: &Cli, cmd: &StructureCommand, out: &mut dyn Write) -> Resu
         finess: finess.as_deref(),
         phone: phone.as_deref(),
     };
-    let record = registry::input::structure(&input, cx.now).map_err(as_option)?;
+    let record = registry::input::structure(&input, cx.now)?;
     let mut ledger = cx.ledger_for_setup()?;
     let r = ledger.set_structure(&record)?;
     if record.finess.as_ref().is_some_and(|f| !f.key_ok) {
@@ -178,9 +157,7 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 trained_on: Some(trained_on),
                 pin: stdin.lines().next().unwrap_or(""),
             };
-            ProfessionalRecord::Delegue(
-                registry::input::delegue(&input, cx.now).map_err(as_option)?,
-            )
+            ProfessionalRecord::Delegue(registry::input::delegue(&input, cx.now)?)
         }
         Role::Delegant => {
             let input = DelegantInput {
@@ -189,9 +166,7 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 address: a.address.as_deref(),
                 phone: a.phone.as_deref(),
             };
-            ProfessionalRecord::Delegant(
-                registry::input::delegant(&input, cx.now).map_err(as_option)?,
-            )
+            ProfessionalRecord::Delegant(registry::input::delegant(&input, cx.now)?)
         }
     };
     let mut ledger = cx.existing_ledger()?;

@@ -40,7 +40,7 @@ pub fn render(
                 act.number,
                 act.protocol.name,
                 act.protocol.version,
-                &act.protocol.sha256[..12]
+                crate::text::prefix(&act.protocol.sha256, 12)
             ),
         ));
     }

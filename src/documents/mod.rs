@@ -51,7 +51,9 @@ pub struct Issued {
 /// a paper to its act by eye.
 pub fn verification_code(hash: &str) -> String {
     let h = hash.to_uppercase();
-    format!("{}-{}", &h[..4], &h[4..8])
+    let first = crate::text::prefix(&h, 8);
+    let (a, b) = first.split_at(crate::text::prefix(first, 4).len());
+    format!("{a}-{b}")
 }
 
 fn footer(act: &ActRecord, code: &str) -> String {

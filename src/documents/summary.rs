@@ -19,7 +19,12 @@ pub fn render(protocol: &Protocol, paper: Paper) -> Vec<u8> {
     let m = &protocol.meta;
     let id = &protocol.identity;
     let draft = !matches!(protocol.validation, ValidationStatus::Validated(_));
-    let footer = format!("{} v{} · SHA-256 {}", id.id, id.version, &id.sha256[..16]);
+    let footer = format!(
+        "{} v{} · SHA-256 {}",
+        id.id,
+        id.version,
+        crate::text::prefix(&id.sha256, 16)
+    );
     let mut doc = Doc::new(
         &format!("Protocole {} v{}", m.name, m.version),
         paper,

@@ -77,42 +77,8 @@ pub fn patient(form: &PatientForm, now: DateTime<Utc>) -> Result<(Patient, i64)>
         sex,
         weight,
         &form.postal_code,
-    )
-    .map_err(french_field)?;
+    )?;
     Ok((p, age_on(birth, today)))
-}
-
-/// The core names fields by id (`patient.weight_kg`, `delegue.name`); the
-/// kiosk shows the words on screen.
-fn french_field(e: Error) -> Error {
-    match e {
-        Error::Input { field, message } => {
-            let label = match field.as_str() {
-                "patient.last_name" => "nom",
-                "patient.first_name" => "prénom",
-                "patient.birth_date" => "date de naissance",
-                "patient.sex" => "sexe",
-                "patient.weight_kg" => "poids",
-                "patient.postal_code" => "code postal",
-                "structure.name" => "nom de la structure",
-                "structure.address" => "adresse de la structure",
-                "structure.postal_code" => "code postal de la structure",
-                "structure.phone" => "téléphone de la structure",
-                "structure.finess" => "numéro FINESS",
-                "delegue.name" => "nom du délégué",
-                "delegue.rpps" => "RPPS du délégué",
-                "delegue.trained_on" => "date de formation",
-                "delegue.pin" => "code PIN",
-                "delegant.name" => "nom du délégant",
-                "delegant.rpps" => "RPPS du délégant",
-                "delegant.address" => "adresse du délégant",
-                "delegant.phone" => "téléphone du délégant",
-                other => other,
-            };
-            Error::input(label, message)
-        }
-        other => other,
-    }
 }
 
 pub fn structure(form: &StructureForm, now: DateTime<Utc>) -> Result<StructureRecord> {
@@ -123,7 +89,7 @@ pub fn structure(form: &StructureForm, now: DateTime<Utc>) -> Result<StructureRe
         finess: None,
         phone: Some(&form.phone),
     };
-    registry::input::structure(&input, now).map_err(french_field)
+    registry::input::structure(&input, now)
 }
 
 /// A new délégué; the PIN is hashed by the core and never kept in clear.
@@ -146,9 +112,7 @@ pub fn delegue(form: &DelegueForm, now: DateTime<Utc>) -> Result<ProfessionalRec
         trained_on,
         pin: &form.pin,
     };
-    registry::input::delegue(&input, now)
-        .map(ProfessionalRecord::Delegue)
-        .map_err(french_field)
+    registry::input::delegue(&input, now).map(ProfessionalRecord::Delegue)
 }
 
 pub fn delegant(form: &DelegantForm, now: DateTime<Utc>) -> Result<ProfessionalRecord> {
@@ -158,9 +122,7 @@ pub fn delegant(form: &DelegantForm, now: DateTime<Utc>) -> Result<ProfessionalR
         address: None,
         phone: None,
     };
-    registry::input::delegant(&input, now)
-        .map(ProfessionalRecord::Delegant)
-        .map_err(french_field)
+    registry::input::delegant(&input, now).map(ProfessionalRecord::Delegant)
 }
 
 #[cfg(test)]

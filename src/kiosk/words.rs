@@ -17,6 +17,7 @@ pub fn error(e: &Error) -> String {
         Error::NoDataDir(_) => {
             "le dossier de données de l'appareil est introuvable : rien n'a été enregistré. Prévenez la personne qui s'occupe de l'appareil.".into()
         }
+        Error::Input { field, message } => format!("{} : {message}", label(field)),
         Error::Protocol(p) => format!(
             "le protocole ne peut pas être lu ({} erreur{}) : prévenez la coordination de la CPTS",
             p.diagnostics.len(),
@@ -25,6 +26,36 @@ pub fn error(e: &Error) -> String {
         other => other.to_string(),
     };
     fr::capitalised(&text)
+}
+
+/// The core names fields by id (`patient.weight_kg`, `delegue.name`); the
+/// kiosk says the words on screen.
+fn label(field: &str) -> &str {
+    match field {
+        "patient.last_name" => "nom",
+        "patient.first_name" => "prénom",
+        "patient.birth_date" => "date de naissance",
+        "patient.sex" => "sexe",
+        "patient.weight_kg" | "weight_kg" => "poids",
+        "patient.postal_code" => "code postal",
+        "structure.name" => "nom de la structure",
+        "structure.address" => "adresse de la structure",
+        "structure.postal_code" => "code postal de la structure",
+        "structure.phone" => "téléphone de la structure",
+        "structure.finess" => "numéro FINESS",
+        "delegue.name" => "nom du délégué",
+        "delegue.rpps" => "RPPS du délégué",
+        "delegue.trained_on" => "date de formation",
+        "delegue.pin" => "code PIN",
+        "delegant.name" => "nom du délégant",
+        "delegant.rpps" => "RPPS du délégant",
+        "delegant.address" => "adresse du délégant",
+        "delegant.phone" => "téléphone du délégant",
+        "followup.reason" => "motif",
+        "followup.text" => "texte",
+        "followup.score" => "note",
+        other => other,
+    }
 }
 
 fn refusal(r: &Refusal) -> String {
@@ -82,6 +113,7 @@ mod tests {
                 std::io::Error::from(std::io::ErrorKind::StorageFull),
             ),
             Error::DiskFull,
+            Error::input("followup.reason", "le motif d'annulation est obligatoire"),
         ];
         for e in errors {
             let text = error(&e);

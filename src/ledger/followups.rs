@@ -159,20 +159,36 @@ impl FollowupEvent {
         type_label(self.type_name())
     }
 
-    /// Checks scores and texts.
+    /// Checks scores and texts (length, characters: see [`crate::text`]).
     pub fn validate(&self) -> Result<()> {
+        let text = match self {
+            FollowupEvent::Reprise { text }
+            | FollowupEvent::AdverseEvent { text, .. }
+            | FollowupEvent::PatientSatisfaction { text, .. }
+            | FollowupEvent::ProfessionalSatisfaction { text, .. } => text.as_deref(),
+            FollowupEvent::Void { reason } => Some(reason.as_str()),
+            FollowupEvent::Document { .. } => None,
+        };
+        if let Some(t) = text {
+            let field = if matches!(self, FollowupEvent::Void { .. }) {
+                "followup.reason"
+            } else {
+                "followup.text"
+            };
+            crate::text::note(field, t, crate::text::NOTE_MAX)?;
+        }
         match self {
             FollowupEvent::PatientSatisfaction { score, .. }
             | FollowupEvent::ProfessionalSatisfaction { score, .. }
                 if !(1..=5).contains(score) =>
             {
                 Err(Error::input(
-                    "--score",
+                    "followup.score",
                     format!("note {score} : entre 1 et 5"),
                 ))
             }
             FollowupEvent::Void { reason } if reason.trim().is_empty() => Err(Error::input(
-                "--reason",
+                "followup.reason",
                 "le motif d'annulation est obligatoire",
             )),
             _ => Ok(()),

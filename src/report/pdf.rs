@@ -47,7 +47,7 @@ pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
             "protocoop — rapport {} — appareil {} — empreinte {}",
             r.month,
             &r.device_id,
-            &r.content_sha256[..16.min(r.content_sha256.len())]
+            crate::text::prefix(&r.content_sha256, 16)
         ),
         None,
     );
@@ -330,7 +330,7 @@ fn indicators(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
                 "{} {} ({}…) : {} acte(s), dont {} en formation",
                 p.id,
                 p.version,
-                &p.sha256[..12.min(p.sha256.len())],
+                crate::text::prefix(&p.sha256, 12),
                 p.acts,
                 p.training_acts
             ),

@@ -42,7 +42,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
                     RichText::new(format!(
                         "Fichier : {} — empreinte {}",
                         p.origin,
-                        &p.identity.sha256[..16]
+                        crate::text::prefix(&p.identity.sha256, 16)
                     ))
                     .size(SMALL),
                 );

@@ -58,10 +58,11 @@ impl Taps {
 }
 
 /// A person reads the screen before touching it: lets the tap guard's
-/// delay pass (each harness step is a quarter of a second).
+/// delay pass, whatever the harness's time step.
 pub fn read(h: &mut Harness<'_, KioskApp>) {
-    let steps = (protocoop::kiosk::TAP_GUARD_SECONDS / 0.25).ceil() as usize + 1;
-    for _ in 0..steps {
+    let time = |h: &Harness<'_, KioskApp>| h.ctx.input(|i| i.time);
+    let start = time(h);
+    while time(h) - start <= protocoop::kiosk::TAP_GUARD_SECONDS {
         h.step();
     }
 }

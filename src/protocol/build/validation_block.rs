@@ -50,7 +50,7 @@ pub(super) fn build_validation(cx: &mut Cx, raw: &RawProtocol) -> ValidationStat
             Some("utilisez « protocoop protocol validate » pour l'écrire".into()),
         ),
         Some(start) => {
-            let after = &cx.text[start..];
+            let after = cx.text.get(start..).unwrap_or("");
             if after
                 .lines()
                 .skip(1)
