@@ -71,6 +71,19 @@ pub fn check_output(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Reads a whole file of at most `max` bytes; a larger one is refused
+/// (`FileTooLarge`) without being read into memory.
+pub fn read_limited(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::from(std::io::ErrorKind::FileTooLarge));
+    }
+    Ok(bytes)
+}
+
 /// Free space on the disk holding `path`, when the system says.
 pub fn available_bytes(path: &Path) -> Option<u64> {
     #[cfg(unix)]

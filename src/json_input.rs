@@ -53,6 +53,12 @@ pub fn parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     Ok(value)
 }
 
+/// A serde_json error in French (for documents read without
+/// [`parse`], such as a stored or imported report).
+pub fn describe(e: &serde_json::Error) -> String {
+    translate("document", ".", e).to_string()
+}
+
 /// A serde_json error in French, with the field it concerns.
 fn translate(what: &str, path: &str, e: &serde_json::Error) -> Error {
     let field = if path == "." || path == "?" || path.is_empty() {
@@ -347,9 +353,10 @@ impl<'de> Deserialize<'de> for Answers {
                 mut map: A,
             ) -> std::result::Result<Answers, A::Error> {
                 let mut out: Vec<(String, Answer)> = Vec::new();
+                let mut seen = std::collections::BTreeSet::new();
                 while let Some(key) = map.next_key::<String>()? {
                     let raw: Box<RawValue> = map.next_value()?;
-                    if out.iter().any(|(k, _)| *k == key) {
+                    if !seen.insert(key.clone()) {
                         return Err(de::Error::custom(format!("« {key} » est donné deux fois")));
                     }
                     out.push((key, classify(raw.get())));

@@ -798,3 +798,63 @@ rm -f "$err"
     }
     assert!(full >= 3, "the small fill levels must fail: {text}");
 }
+
+/// Someone with a shell edits the database or the anchor files: every
+/// command still answers in French, and nothing panics or hangs.
+#[test]
+fn un_registre_modifie_a_la_main_ne_fait_jamais_planter() {
+    let (env, data) = device();
+    let db = Path::new(&data).join("ledger.sqlite");
+    let record = |env: &TestEnv, pin: &str| {
+        cli(
+            env,
+            &data,
+            &["act", "record", "--input", "-", "--pin-stdin"],
+            &format!("{pin}\n{}", abscess_input(json!({}))),
+        )
+    };
+    // A failure count edited below zero: a wrong PIN is still a refusal.
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute(
+            "INSERT OR REPLACE INTO pin_attempts (rpps, failures, locked_until) VALUES (?1, -1, NULL)",
+            [DELEGUE],
+        )
+        .unwrap();
+    }
+    let out = record(&env, "9999");
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("verrouillé"),
+        "an impossible count locks: {}",
+        out.stderr
+    );
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute("DELETE FROM pin_attempts", []).unwrap();
+    }
+    // An act number pushed to the end of the integers: refused, not wrapped.
+    let out = record(&env, PIN);
+    assert_eq!(out.code, 0, "{out:?}");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute("UPDATE acts SET n = 9223372036854775807", [])
+            .unwrap();
+    }
+    let out = record(&env, PIN);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("numéro d'acte"), "{}", out.stderr);
+    // A closure journal with a line that is not a closure: verify says so.
+    std::fs::write(
+        Path::new(&data).join("closures.log"),
+        "2026-10 n'importe quoi\n",
+    )
+    .unwrap();
+    let out = cli(&env, &data, &["verify"], "");
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        format!("{}{}", out.stdout, out.stderr)
+            .contains("journal des clôtures a une ligne 1 illisible"),
+        "{out:?}"
+    );
+}

@@ -138,7 +138,9 @@ fn import(db: &mut CptsDb, files: &[PathBuf], out: &mut dyn Write) -> Result<Exi
     let mut worst = 0u8;
     for path in files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io("impossible de lire", path, e))?;
+        // A monthly report is a few kilobytes; 16 Mio is far beyond any.
+        let bytes = crate::files::read_limited(path, 16 * 1024 * 1024)
+            .map_err(|e| Error::io("impossible de lire", path, e))?;
         match cpts::import(db, &bytes, &name, now)? {
             Ok(imported) => {
                 let mut line = format!(

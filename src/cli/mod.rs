@@ -290,12 +290,38 @@ fn load_protocol(cli: &Cli) -> Result<Protocol> {
     Protocol::load(cli.protocol.as_deref())
 }
 
+/// The most a command reads from a file or standard input (an act, a
+/// case, a report): far above any real one, and a bound on what a wrong
+/// file costs.
+const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads at most [`MAX_INPUT_BYTES`] as UTF-8 text.
+fn read_bounded(r: impl std::io::Read, path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    r.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("impossible de lire", path, e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::input(
+            path.display().to_string(),
+            format!(
+                "fichier trop volumineux : plus de {} Mio",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Error::input(
+            path.display().to_string(),
+            "le contenu n'est pas du texte UTF-8 : enregistrez-le en UTF-8",
+        )
+    })
+}
+
 /// All of standard input.
 fn read_stdin() -> Result<String> {
-    let mut s = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-        .map_err(|e| Error::io("impossible de lire l'entrée standard", "-", e))?;
-    Ok(s)
+    read_bounded(std::io::stdin(), Path::new("-"))
 }
 
 /// Reads a file, or standard input for `-`.
@@ -303,7 +329,8 @@ fn read_input(path: &Path) -> Result<String> {
     if path.as_os_str() == "-" {
         read_stdin()
     } else {
-        std::fs::read_to_string(path).map_err(|e| Error::io("impossible de lire", path, e))
+        let f = std::fs::File::open(path).map_err(|e| Error::io("impossible de lire", path, e))?;
+        read_bounded(f, path)
     }
 }
 

@@ -262,12 +262,12 @@ impl CptsDb {
                 p.month, p.closure_seq, p.last_seq, prev.seq, prev.last_seq
             ));
         }
-        if r.closure.first_seq != prev.seq + 1 {
+        if r.closure.first_seq != prev.seq.saturating_add(1) {
             diffs.push(format!(
                 "le rapport de {} commence à l'entrée {} au lieu de {}",
                 r.month,
                 r.closure.first_seq,
-                prev.seq + 1
+                prev.seq.saturating_add(1)
             ));
         }
         Ok(if diffs.is_empty() {

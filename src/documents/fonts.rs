@@ -91,6 +91,28 @@ pub fn char_units(c: char, weight: Weight) -> u64 {
     u64::from(widths(weight).get(c).unwrap_or(600))
 }
 
+/// `text` with every character the font cannot draw replaced by « ? ».
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let drawable = |c: char| {
+        c.is_control()
+            || (widths(Weight::Regular).get(c).is_some() && widths(Weight::Bold).get(c).is_some())
+    };
+    if text.chars().all(drawable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if drawable(c) && !c.is_control() {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Characters of `text` the font cannot draw (they would print as blanks).
 pub fn missing_glyphs(text: &str) -> Vec<char> {
     let mut missing: Vec<char> = text

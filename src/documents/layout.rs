@@ -226,11 +226,11 @@ impl Doc {
         if text.is_empty() {
             return;
         }
-        debug_assert!(
-            fonts::missing_glyphs(text).is_empty(),
-            "the embedded font cannot draw {:?} in « {text} »",
-            fonts::missing_glyphs(text)
-        );
+        // Input is checked for printable characters where it is typed;
+        // anything else (an old ledger, an imported report) prints a visible
+        // « ? » rather than a blank.
+        let text = fonts::printable(text);
+        let text = text.as_ref();
         let h = self.height();
         self.ops.push(Op::StartTextSection);
         self.ops.push(set_font(style));

@@ -123,7 +123,9 @@ impl Roster {
     /// no on-duty dentist to print (`Ok(None)`); an unreadable or malformed
     /// one is.
     pub fn load(path: &Path) -> Result<Option<Roster>> {
-        match std::fs::read_to_string(path) {
+        match crate::files::read_limited(path, MAX_BYTES as u64)
+            .and_then(|b| String::from_utf8(b).map_err(|_| std::io::ErrorKind::InvalidData.into()))
+        {
             Ok(text) => Roster::parse(&text, &path.display().to_string()).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io("impossible de lire le tableau de garde", path, e)),

@@ -16,12 +16,24 @@ const TENS: [&str; 7] = [
     "soixante",
 ];
 
-/// `n` in French words, for 0 ≤ n < 1 000 000 000.
+/// `n` in French words, for every `u64` (amounts on a prescription are
+/// small, but a stored or edited value is printed, never a panic).
 pub fn in_words(n: u64) -> String {
-    assert!(
-        n < 1_000_000_000,
-        "in_words covers amounts below one billion"
-    );
+    if n >= 1_000_000_000 {
+        let milliards = n / 1_000_000_000;
+        let rest = n % 1_000_000_000;
+        let word = if milliards == 1 {
+            "milliard"
+        } else {
+            "milliards"
+        };
+        let head = format!("{} {word}", in_words(milliards));
+        return if rest == 0 {
+            head
+        } else {
+            format!("{head} {}", in_words(rest))
+        };
+    }
     if n == 0 {
         return UNITS[0].to_string();
     }
@@ -144,5 +156,12 @@ mod tests {
             assert!(!w.contains("zéro") || n == 0, "{n}: {w}");
             assert!(seen.insert(w.clone()), "{n}: {w} en double");
         }
+    }
+
+    #[test]
+    fn tres_grands_nombres_sans_panique() {
+        assert_eq!(in_words(1_000_000_000), "un milliard");
+        assert_eq!(in_words(2_000_000_003), "deux milliards trois");
+        assert!(in_words(u64::MAX).contains("milliards"));
     }
 }

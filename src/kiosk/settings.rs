@@ -31,8 +31,9 @@ impl KioskSettings {
     /// Reads the settings; a missing or unreadable file gives the defaults
     /// (the kiosk must start whatever happened to this file).
     pub fn load(dir: &Path) -> KioskSettings {
-        std::fs::read_to_string(dir.join(FILE))
+        crate::files::read_limited(&dir.join(FILE), 64 * 1024)
             .ok()
+            .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| toml::from_str::<KioskSettings>(&t).ok())
             .map(|s| KioskSettings {
                 idle_lock_minutes: s.idle_lock_minutes.clamp(1, MAX_IDLE_MINUTES),

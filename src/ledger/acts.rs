@@ -68,7 +68,10 @@ impl Ledger {
             let last: i64 = tx
                 .prepare_cached("SELECT COALESCE(MAX(n), 0) FROM acts WHERE year = ?1")?
                 .query_row([year], |r| r.get(0))?;
-            act.number = format!("{year}-{:04}", last + 1);
+            let next = last.checked_add(1).filter(|n| *n > 0).ok_or_else(|| {
+                Error::Corrupt(format!("numéro d'acte {last} invalide pour {year}"))
+            })?;
+            act.number = format!("{year}-{next:04}");
             act.id = act_id(&act.device_id, &act.number);
             let (seq, hash) = chain::append(tx, Kind::Act, &to_bytes(&act), Typed::Act(&act))?;
             Ok(Recorded {

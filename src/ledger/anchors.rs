@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 pub const HEAD_FILE: &str = "ledger.head";
 pub const CLOSURES_FILE: &str = "closures.log";
 
+/// An anchor file holds one line per month closure (about 90 bytes): a
+/// century of closures fits well under this.
+const MAX_ANCHOR_BYTES: u64 = 1024 * 1024;
+
 /// A seq and hash recorded outside the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchor {
@@ -82,13 +86,34 @@ fn parse_line(line: &str) -> Option<Anchor> {
 
 /// The head file, if present and readable.
 pub(super) fn read_head(dir: &Path) -> Option<Anchor> {
-    let text = fs::read_to_string(dir.join(HEAD_FILE)).ok()?;
+    let bytes = crate::files::read_limited(&dir.join(HEAD_FILE), MAX_ANCHOR_BYTES).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     text.lines().next().and_then(parse_line)
 }
 
-/// Every closure recorded outside the database.
-pub(super) fn read_closures(dir: &Path) -> Vec<Anchor> {
-    fs::read_to_string(dir.join(CLOSURES_FILE))
-        .map(|t| t.lines().filter_map(parse_line).collect())
-        .unwrap_or_default()
+/// Every closure recorded outside the database. A file that exists but
+/// cannot be read whole, or holds a line that is not a closure, is an
+/// error: hiding an anchor must not pass for having none.
+pub(super) fn read_closures(dir: &Path) -> std::result::Result<Vec<Anchor>, String> {
+    let path = dir.join(CLOSURES_FILE);
+    let bytes = match crate::files::read_limited(&path, MAX_ANCHOR_BYTES) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(format!(
+                "le journal des clôtures est illisible ({})",
+                crate::fr::io_error(&e)
+            ));
+        }
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| "le journal des clôtures n'est pas du texte".to_string())?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            parse_line(l)
+                .ok_or_else(|| format!("le journal des clôtures a une ligne {} illisible", i + 1))
+        })
+        .collect()
 }

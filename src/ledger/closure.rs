@@ -68,7 +68,7 @@ impl Ledger {
             // can never race and the totals and the head hash describe the
             // same log.
             let last = closable(tx, month, now)?;
-            let first_seq = last.map_or(1, |(seq, _)| seq + 1);
+            let first_seq = last.map_or(1, |(seq, _)| seq.saturating_add(1));
             let acts = super::acts::act_records_on(tx, Some(month))?;
             let (head_seq, head_hash) = chain::head(tx)?;
             let counted: Vec<&ActRecord> = acts
@@ -87,7 +87,9 @@ impl Ledger {
                 prises_en_charge: counted.iter().filter(|a| a.taken_in_charge()).count() as u64,
                 remuneration_cents: counted
                     .iter()
-                    .map(|a| u64::from(a.payment.delegue_cents + a.payment.delegant_cents))
+                    .map(|a| {
+                        u64::from(a.payment.delegue_cents) + u64::from(a.payment.delegant_cents)
+                    })
                     .sum(),
                 closed_at: now,
             };

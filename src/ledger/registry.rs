@@ -98,7 +98,10 @@ impl Ledger {
             tx.commit()?;
             return Ok(delegue);
         }
-        let failures = failures as u32 + 1;
+        // A count edited below zero or past the limit locks, never panics.
+        let failures = u32::try_from(failures)
+            .unwrap_or(PIN_MAX_FAILURES)
+            .saturating_add(1);
         let refusal = if failures >= PIN_MAX_FAILURES {
             let until = now + Duration::minutes(PIN_LOCK_MINUTES);
             tx.execute(

@@ -1,6 +1,7 @@
 //! `verify`: recompute the whole chain and compare it with the anchors kept
 //! outside the database; name the first entry that breaks.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rusqlite::Connection;
@@ -31,7 +32,7 @@ pub struct Problem {
     /// The first bad entry (or, for a truncation, the first missing one).
     pub seq: u64,
     /// `gap`, `prev_hash`, `hash_length`, `hash_mismatch`, `unknown_kind`,
-    /// `not_genesis`, `truncated` or `anchor_mismatch`.
+    /// `not_genesis`, `truncated`, `anchor_mismatch` or `anchor_unreadable`.
     pub what: &'static str,
     pub message: String,
 }
@@ -44,11 +45,27 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
     let mut prev = [0u8; 32];
     let mut count = 0u64;
     let mut problem = None;
-    let mut hashes_at_anchors: Vec<(u64, [u8; 32])> = Vec::new();
+    let mut hashes_at_anchors: BTreeMap<u64, [u8; 32]> = BTreeMap::new();
+    let closures = match anchors::read_closures(dir) {
+        Ok(c) => c,
+        Err(message) => {
+            return Ok(Report {
+                ok: false,
+                entries: 0,
+                head: None,
+                problem: Some(Problem {
+                    seq: 0,
+                    what: "anchor_unreadable",
+                    message,
+                }),
+            });
+        }
+    };
     let anchors: Vec<Anchor> = anchors::read_head(dir)
         .into_iter()
-        .chain(anchors::read_closures(dir))
+        .chain(closures)
         .collect();
+    let anchored: BTreeSet<u64> = anchors.iter().map(|a| a.seq).collect();
     while let Some(r) = rows.next()? {
         let seq = r.get::<_, i64>(0)? as u64;
         let kind = r.get_ref(1)?.as_str().unwrap_or("");
@@ -105,8 +122,8 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
         if problem.is_some() {
             break;
         }
-        if anchors.iter().any(|a| a.seq == seq) {
-            hashes_at_anchors.push((seq, prev));
+        if anchored.contains(&seq) {
+            hashes_at_anchors.insert(seq, prev);
         }
         count += 1;
         expected += 1;
@@ -125,7 +142,7 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
     })
 }
 
-fn check_anchors(anchors: &[Anchor], seen: &[(u64, [u8; 32])], last: u64) -> Option<Problem> {
+fn check_anchors(anchors: &[Anchor], seen: &BTreeMap<u64, [u8; 32]>, last: u64) -> Option<Problem> {
     for a in anchors {
         if a.seq > last {
             return Some(Problem {
@@ -143,9 +160,7 @@ fn check_anchors(anchors: &[Anchor], seen: &[(u64, [u8; 32])], last: u64) -> Opt
                 ),
             });
         }
-        let matches = seen
-            .iter()
-            .any(|(s, h)| *s == a.seq && hex::encode(h) == a.hash);
+        let matches = seen.get(&a.seq).is_some_and(|h| hex::encode(h) == a.hash);
         if !matches {
             return Some(Problem {
                 seq: a.seq,

@@ -94,10 +94,34 @@ impl Env for Assign {
     }
 }
 
-/// How many partial assignments one protocol's proofs may visit. The
-/// bundled protocol needs a few thousand; a file whose conditions would need
-/// more is refused as too complex rather than left to search for hours.
-pub const SEARCH_BUDGET: u64 = 1_000_000;
+/// How much work one protocol's proofs may do, counted in rule evaluations
+/// (each partial assignment visited costs the rules it evaluates). The
+/// bundled protocol needs about 19 000; a file whose
+/// conditions would need more than this is refused as too complex rather
+/// than left to search for hours.
+pub const SEARCH_BUDGET: u64 = 5_000_000;
+
+/// What the proofs may still spend, and what one visited assignment costs
+/// (the rules its predicate evaluates).
+pub struct Budget {
+    pub left: u64,
+    per_node: u64,
+}
+
+impl Budget {
+    pub fn new() -> Budget {
+        Budget {
+            left: SEARCH_BUDGET,
+            per_node: 1,
+        }
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new()
+    }
+}
 
 /// The proofs ran out of [`SEARCH_BUDGET`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +135,7 @@ type Found = Result<Option<Vec<(FactId, Lookup)>>, TooComplex>;
 fn search(
     space: &Space,
     order: &[FactId],
-    budget: &mut u64,
+    budget: &mut Budget,
     pred: &dyn Fn(&Assign) -> Tri,
 ) -> Found {
     fn go(
@@ -119,10 +143,10 @@ fn search(
         order: &[FactId],
         i: usize,
         env: &mut Assign,
-        budget: &mut u64,
+        budget: &mut Budget,
         pred: &dyn Fn(&Assign) -> Tri,
     ) -> Result<bool, TooComplex> {
-        *budget = budget.checked_sub(1).ok_or(TooComplex)?;
+        budget.left = budget.left.checked_sub(budget.per_node).ok_or(TooComplex)?;
         match pred(env) {
             Tri::True => return Ok(true),
             Tri::False => return Ok(false),
@@ -239,8 +263,10 @@ pub fn check_rules(
     space: &Space,
     facts: &[FactDef],
     rules: &[Rule],
-    budget: &mut u64,
+    budget: &mut Budget,
 ) -> Vec<RuleProblem> {
+    // `first(rules, i)` evaluates up to every rule.
+    budget.per_node = rules.len().max(1) as u64;
     let order = order_of(
         rules
             .iter()
@@ -315,8 +341,11 @@ pub fn check_lines(
     rules: &[Rule],
     medicines: &[Medicine],
     adult_when: &Condition,
-    budget: &mut u64,
+    budget: &mut Budget,
 ) -> Vec<LineProblem> {
+    // `included` evaluates each inclusion rule after all earlier ones.
+    let r = rules.len().max(1) as u64;
+    budget.per_node = r.saturating_mul(r);
     let mut out = Vec::new();
     for (i, m) in medicines.iter().enumerate() {
         let needs_adult = m.by_weight.is_none() && !m.weight_independent;

@@ -669,16 +669,22 @@ impl Parser<'_> {
         };
         Err(ExprError {
             offset,
-            message: format!("fait inconnu « {name} »"),
+            message: format!("fait inconnu « {} »", crate::text::quote(name)),
             hint,
         })
     }
 }
 
 /// The candidate closest to `word` by edit distance, if reasonably close.
+/// Long words get no suggestion (the distance costs their product).
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return None;
+    }
     candidates
         .iter()
+        .filter(|c| c.len() <= LONGEST)
         .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, c)| *d <= 3.max(c.len() / 4))
         .min_by_key(|(d, _)| *d)

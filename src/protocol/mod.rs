@@ -347,8 +347,16 @@ impl Protocol {
         match path {
             None => Ok(Protocol::bundled()),
             Some(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| Error::io("impossible de lire le protocole", path, e))?;
+                let bytes = match crate::files::read_limited(path, build::MAX_BYTES as u64) {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                        return Err(Error::Protocol(build::too_large(
+                            &path.display().to_string(),
+                            std::fs::metadata(path).map_or(0, |m| m.len()),
+                        )));
+                    }
+                    Err(e) => return Err(Error::io("impossible de lire le protocole", path, e)),
+                };
                 let text = String::from_utf8(bytes).map_err(|_| {
                     Error::input(
                         path.display().to_string(),

@@ -34,8 +34,24 @@ pub fn hash_pin(pin: &str) -> Result<String> {
         })
 }
 
-/// True when `pin` matches the stored hash.
+/// True when `pin` matches the stored hash. The hash's own cost
+/// parameters are checked first: a stored hash edited to ask for
+/// billions of passes or gigabytes of memory must not hang or exhaust the
+/// device at the next sign-in; it simply never matches.
 pub fn verify_pin(pin: &str, hash: &str) -> bool {
+    let Ok(parsed) = argon2::PasswordHash::new(hash) else {
+        return false;
+    };
+    let Ok(params) = argon2::Params::try_from(&parsed) else {
+        return false;
+    };
+    let d = argon2::Params::DEFAULT;
+    if params.m_cost() > 4 * d.m_cost()
+        || params.t_cost() > 4 * d.t_cost()
+        || params.p_cost() > 4 * d.p_cost()
+    {
+        return false;
+    }
     Argon2::default()
         .verify_password(pin.as_bytes(), hash)
         .is_ok()
@@ -62,5 +78,15 @@ mod tests {
         assert!(parse_pin("--pin", "123").is_err());
         assert!(parse_pin("--pin", "123456789").is_err());
         assert!(parse_pin("--pin", "12a4").is_err());
+    }
+
+    #[test]
+    fn une_empreinte_aux_parametres_demesures_ne_correspond_jamais() {
+        let h = hash_pin("1234").unwrap();
+        assert!(verify_pin("1234", &h));
+        let costly = h.replacen("t=2", "t=4294967295", 1);
+        assert_ne!(costly, h);
+        assert!(!verify_pin("1234", &costly), "refused without running");
+        assert!(!verify_pin("1234", "pas une empreinte"));
     }
 }

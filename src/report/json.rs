@@ -15,9 +15,16 @@ use super::month::{MonthReport, REPORT_KIND, SCHEMA_VERSION};
 pub enum Problem {
     NotJson(String),
     NotAReport,
-    Schema { found: Option<u64> },
-    Hash { stated: String, computed: String },
+    Schema {
+        found: Option<u64>,
+    },
+    Hash {
+        stated: String,
+        computed: String,
+    },
     Shape(String),
+    /// A count, an amount or a list far beyond any real month's.
+    Implausible(String),
 }
 
 impl std::fmt::Display for Problem {
@@ -42,6 +49,7 @@ impl std::fmt::Display for Problem {
                 "contenu modifié après sa production : empreinte annoncée {stated}, empreinte du contenu {computed}"
             ),
             Problem::Shape(e) => write!(f, "rapport incomplet ou mal formé : {e}"),
+            Problem::Implausible(what) => write!(f, "chiffres invraisemblables : {what}"),
         }
     }
 }
@@ -109,8 +117,8 @@ pub fn to_bytes(report: &MonthReport) -> Vec<u8> {
 /// report, of a schema this version reads, and unaltered.
 pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| Problem::NotJson(e.to_string()))?;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| Problem::NotJson(crate::json_input::describe(&e)))?;
     if value.get("kind").and_then(Value::as_str) != Some(REPORT_KIND) {
         return Err(Problem::NotAReport);
     }
@@ -127,5 +135,52 @@ pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
     if stated != computed {
         return Err(Problem::Hash { stated, computed });
     }
-    serde_json::from_value(value).map_err(|e| Problem::Shape(e.to_string()))
+    plausible(&value, "rapport")?;
+    serde_json::from_value(value).map_err(|e| Problem::Shape(crate::json_input::describe(&e)))
+}
+
+/// The largest number a report may hold (cents of a month of a whole
+/// region are far below), and the longest list: the CPTS adds reports up,
+/// so a forged huge value must be refused before it overflows a sum or
+/// makes a merge quadratic.
+const MAX_NUMBER: u64 = 1_000_000_000_000;
+const MAX_LIST: usize = 10_000;
+
+fn plausible(v: &Value, at: &str) -> Result<(), Problem> {
+    match v {
+        Value::Number(n) => {
+            let big = n
+                .as_u64()
+                .map(|x| x > MAX_NUMBER)
+                .or_else(|| n.as_i64().map(|x| x.unsigned_abs() > MAX_NUMBER))
+                .unwrap_or_else(|| {
+                    n.as_f64()
+                        .is_none_or(|x| !x.is_finite() || x.abs() > MAX_NUMBER as f64)
+                });
+            if big {
+                return Err(Problem::Implausible(format!("{at} = {n}")));
+            }
+        }
+        Value::Array(items) => {
+            if items.len() > MAX_LIST {
+                return Err(Problem::Implausible(format!(
+                    "{at} : {} éléments",
+                    items.len()
+                )));
+            }
+            for (i, item) in items.iter().enumerate() {
+                plausible(item, &format!("{at}[{i}]"))?;
+            }
+        }
+        Value::Object(map) => {
+            if map.len() > MAX_LIST {
+                return Err(Problem::Implausible(format!("{at} : {} champs", map.len())));
+            }
+            for (k, item) in map {
+                plausible(item, &format!("{at}.{}", crate::text::quote(k)))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -139,7 +139,7 @@ pub fn preview(
         return Err(Refusal::MonthAlreadyClosed(month.to_string()).into());
     }
     let (head_seq, head_hash) = ledger.head()?;
-    let first_seq = closures.last().map_or(1, |(seq, _)| seq + 1);
+    let first_seq = closures.last().map_or(1, |(seq, _)| seq.saturating_add(1));
     let would_be = ClosureRecord {
         v: 1,
         month: month.to_string(),

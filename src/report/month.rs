@@ -786,7 +786,9 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     for ra in &input.late_acts {
         let a = &ra.act;
         let payment = a.payable(ra.void);
-        let cents = payment.map_or(0, |p| u64::from(p.delegue_cents + p.delegant_cents));
+        let cents = payment.map_or(0, |p| {
+            u64::from(p.delegue_cents) + u64::from(p.delegant_cents)
+        });
         if let Some(p) = payment {
             pay.pay(a, p);
         }
@@ -846,9 +848,9 @@ fn late_followup(f: &LateFollowupIn) -> Option<LateFollowup> {
         FollowupEvent::Void { .. } => (
             None,
             None,
-            f.act
-                .payable(false)
-                .map_or(0, |p| u64::from(p.delegue_cents + p.delegant_cents)),
+            f.act.payable(false).map_or(0, |p| {
+                u64::from(p.delegue_cents) + u64::from(p.delegant_cents)
+            }),
         ),
         FollowupEvent::Reprise { .. }
         | FollowupEvent::PatientSatisfaction { .. }

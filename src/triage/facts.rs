@@ -151,7 +151,10 @@ impl Facts {
                 let hint = expr::closest(key, &names)
                     .map(|b| format!(" — vouliez-vous dire « {b} » ?"))
                     .unwrap_or_default();
-                return Err(Error::input(key.as_str(), format!("fait inconnu{hint}")));
+                return Err(Error::input(
+                    crate::text::quote(key),
+                    format!("fait inconnu{hint}"),
+                ));
             };
             let def = protocol.fact(id);
             match value {

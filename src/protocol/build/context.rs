@@ -2,13 +2,36 @@
 
 use super::*;
 
+/// The longest identifier (fact, rule, line…).
+pub(super) const MAX_ID_LEN: usize = 64;
+
+/// The most diagnostics kept for one file: enough to fix a file, and a
+/// bound on the work a hostile one can cause.
+pub(super) const MAX_DIAGNOSTICS: usize = 200;
+
 /// Collects diagnostics and turns byte offsets into positions.
 pub(super) struct Cx<'t> {
     pub(super) text: &'t str,
     pub(super) diags: Vec<Diagnostic>,
+    /// Diagnostics beyond [`MAX_DIAGNOSTICS`], counted only.
+    pub(super) dropped: usize,
+    /// Byte offset of each line's start, for positions in O(log n).
+    line_starts: Vec<usize>,
 }
 
-impl Cx<'_> {
+impl<'t> Cx<'t> {
+    pub(super) fn new(text: &'t str) -> Cx<'t> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Cx {
+            text,
+            diags: Vec::new(),
+            dropped: 0,
+            line_starts,
+        }
+    }
+
     pub(super) fn position(&self, offset: usize) -> Position {
         // An offset computed inside a string with escapes may fall inside
         // a character: step back to the character it belongs to.
@@ -16,10 +39,15 @@ impl Cx<'_> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .unwrap_or("")
+            .chars()
+            .count()
+            + 1;
         Position { line, column }
     }
 
@@ -29,11 +57,25 @@ impl Cx<'_> {
         message: impl Into<String>,
         hint: Option<String>,
     ) {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            self.dropped += 1;
+            return;
+        }
         let position = self.position(span.start);
+        // A message quoting a huge or hostile piece of the file stays short
+        // and harmless.
+        let shorten = |m: String| {
+            let m = crate::text::for_display(&m);
+            if m.chars().count() > 400 {
+                m.chars().take(400).collect::<String>() + "…"
+            } else {
+                m
+            }
+        };
         self.diags.push(Diagnostic {
             position,
-            message: message.into(),
-            hint,
+            message: shorten(message.into()),
+            hint: hint.map(shorten),
         });
     }
 
@@ -186,9 +228,28 @@ impl Cx<'_> {
         if name.chars().any(|c| c.is_whitespace()) {
             self.err(
                 id.span(),
-                format!("l'identifiant de {what} « {name} » contient une espace"),
+                format!(
+                    "l'identifiant de {what} « {} » contient une espace",
+                    crate::text::quote(&name)
+                ),
                 Some("utilisez _ ou . à la place des espaces".into()),
             );
+        } else if name.len() > MAX_ID_LEN
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
+            // Ids are read by scripts and reports, and named in conditions:
+            // plain ASCII, short.
+            self.err(
+                id.span(),
+                format!(
+                    "identifiant de {what} « {} » : lettres sans accent, chiffres, « _ », « . » ou « - », au plus {MAX_ID_LEN} caractères",
+                    crate::text::quote(&name)
+                ),
+                None,
+            );
+            return false;
         }
         if let Some(&first) = seen.get(&name) {
             let line = self.position(first).line;

@@ -106,7 +106,26 @@ pub(super) fn build_rules(
             };
             let Some(condition) = cond else { continue };
             let reason = match reason {
-                Some(reason) if !reason.trim().is_empty() => reason.trim().to_string(),
+                Some(reason) if !reason.trim().is_empty() => {
+                    let reason = reason.trim().to_string();
+                    // A reason is an identifier counted in reports.
+                    if reason.len() > 64
+                        || !reason
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                    {
+                        cx.err(
+                            base..base,
+                            format!(
+                                "motif « {} » : un identifiant (lettres sans accent, chiffres, « _ », « . », « - »)",
+                                crate::text::quote(&reason)
+                            ),
+                            None,
+                        );
+                        continue;
+                    }
+                    reason
+                }
                 _ => {
                     let mut facts = Vec::new();
                     condition.expr.facts(&mut facts);

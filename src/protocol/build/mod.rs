@@ -51,29 +51,46 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 /// load-time proofs recurse once per fact.
 pub const MAX_FACTS: usize = 256;
 
+/// The most entries of each list section (the bundled protocol has at most
+/// a dozen of each): the load-time checks compare entries pairwise, so a
+/// file of 20 000 medicines must be refused, not checked for hours.
+const MAX_ENTRIES: usize = 128;
+
+/// The refusal of a file larger than [`MAX_BYTES`].
+pub(super) fn too_large(origin: &str, len: u64) -> ProtocolErrors {
+    ProtocolErrors {
+        file: origin.to_string(),
+        diagnostics: vec![Diagnostic {
+            position: Position { line: 1, column: 1 },
+            message: format!(
+                "fichier trop volumineux ({len} octets) : un protocole fait au plus {} Kio",
+                MAX_BYTES / 1024
+            ),
+            hint: Some("vérifiez que c'est bien le fichier du protocole".into()),
+        }],
+    }
+}
+
 pub(super) fn build(text: &str, origin: &str) -> Result<Protocol, ProtocolErrors> {
     if text.len() > MAX_BYTES {
-        return Err(ProtocolErrors {
-            file: origin.to_string(),
-            diagnostics: vec![Diagnostic {
-                position: Position { line: 1, column: 1 },
-                message: format!(
-                    "fichier trop volumineux ({} octets) : un protocole fait au plus {} Kio",
-                    text.len(),
-                    MAX_BYTES / 1024
-                ),
-                hint: Some("vérifiez que c'est bien le fichier du protocole".into()),
-            }],
-        });
+        return Err(too_large(origin, text.len() as u64));
     }
-    let mut cx = Cx {
-        text,
-        diags: Vec::new(),
-    };
-    let raw = read_raw(&mut cx);
+    let mut cx = Cx::new(text);
+    let raw = read_raw(&mut cx).filter(|raw| within_limits(&mut cx, raw));
     let protocol = raw.and_then(|raw| typed(&mut cx, raw, origin));
     cx.diags.sort_by_key(|d| d.position);
     cx.diags.dedup();
+    if cx.dropped > 0 {
+        let last = cx
+            .diags
+            .last()
+            .map_or(Position { line: 1, column: 1 }, |d| d.position);
+        cx.diags.push(Diagnostic {
+            position: last,
+            message: format!("… et {} autres problèmes, non détaillés", cx.dropped),
+            hint: Some("corrigez d'abord ceux-ci".into()),
+        });
+    }
     match protocol {
         Some(p) if cx.diags.is_empty() => Ok(p),
         _ => {
@@ -91,6 +108,64 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Protocol, ProtocolErrors
             })
         }
     }
+}
+
+/// Refuses lists longer than [`MAX_ENTRIES`] before any check runs.
+fn within_limits(cx: &mut Cx, raw: &RawProtocol) -> bool {
+    let mut ok = true;
+    let mut check = |cx: &mut Cx, len: usize, first_over: Option<Range<usize>>, what: &str| {
+        if len > MAX_ENTRIES {
+            cx.err(
+                first_over.unwrap_or(0..0),
+                format!("trop de {what} ({len}) : un protocole en compte au plus {MAX_ENTRIES}"),
+                None,
+            );
+            ok = false;
+        }
+    };
+    check(
+        cx,
+        raw.delegants.len(),
+        raw.delegants.get(MAX_ENTRIES).map(|d| d.span()),
+        "délégants",
+    );
+    check(
+        cx,
+        raw.questions.len(),
+        raw.questions.get(MAX_ENTRIES).map(|d| d.span()),
+        "questions",
+    );
+    check(
+        cx,
+        raw.rules.len(),
+        raw.rules.get(MAX_ENTRIES).map(|d| d.span()),
+        "règles",
+    );
+    check(
+        cx,
+        raw.orientations.len(),
+        raw.orientations.get(MAX_ENTRIES).map(|d| d.span()),
+        "orientations",
+    );
+    check(
+        cx,
+        raw.urgencies.len(),
+        raw.urgencies.get(MAX_ENTRIES).map(|d| d.span()),
+        "urgences",
+    );
+    check(
+        cx,
+        raw.substances.len(),
+        raw.substances.get(MAX_ENTRIES).map(|d| d.span()),
+        "substances",
+    );
+    check(
+        cx,
+        raw.medicines.len(),
+        raw.medicines.get(MAX_ENTRIES).map(|d| d.span()),
+        "lignes de prescription",
+    );
+    ok
 }
 
 /// What conditions may name, while building.
@@ -238,7 +313,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
     );
 
     let facts_ok = analysis::Space::new(&scope.facts, &rules, &medicines, &adult_when);
-    let mut budget = analysis::SEARCH_BUDGET;
+    let mut budget = analysis::Budget::new();
     for problem in analysis::check_rules(&facts_ok, &scope.facts, &rules, &mut budget) {
         let span = rule_spans
             .get(problem.rule.map_or(usize::MAX, |r| usize::from(r.0)))
