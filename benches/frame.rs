@@ -11,7 +11,7 @@
 //!
 //! Each screen is reached through `kiosk::reduce` with the actions the
 //! buttons send, on a fresh ledger set up as in `tests/common` (structure,
-//! three délégués with PIN 1234, one délégant) and a fixed clock, as
+//! three délégués with PIN 274915, one délégant) and a fixed clock, as
 //! `tests/kiosk_support` does.
 
 use std::path::Path;

@@ -38,6 +38,9 @@ fn start() -> DateTime<Utc> {
 
 fn build(dir: &std::path::Path) {
     let mut l = support::registered_ledger(dir, start());
+    let by = l
+        .authenticate(&support::rpps(support::DELEGUE), support::PIN, start())
+        .unwrap();
     let act = support::abscess_act(&l, start());
     l.connection()
         .pragma_update(None, "synchronous", "OFF")
@@ -50,19 +53,21 @@ fn build(dir: &std::path::Path) {
         a.recorded_at = a.occurred_at;
         let at = a.occurred_at;
         let r = l.record_act(a).unwrap();
-        let document = FollowupEvent::Document {
-            document: "prescription".into(),
-            sha256: "0".repeat(64),
-            renderer: "documents/1".into(),
-            reprint: false,
-        };
-        l.add_followup(&r.number, None, document, at).unwrap();
+        l.add_document(
+            &r.number,
+            "prescription",
+            &"0".repeat(64),
+            "documents/1",
+            false,
+            at,
+        )
+        .unwrap();
         if i % 20 == 0 {
             let score = FollowupEvent::PatientSatisfaction {
                 score: 4,
                 text: None,
             };
-            l.add_followup(&r.number, None, score, at).unwrap();
+            l.add_followup(&r.number, &by, score, at).unwrap();
         }
     }
     let mut m: Month = "2026-01".parse().unwrap();

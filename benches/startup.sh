@@ -60,7 +60,7 @@ unset WAYLAND_DISPLAY
 data="$work/data"
 "$kiosk" --data-dir "$data" structure set --name "Pharmacie du Marché" \
     --address "2 place du Marché, 79500 Melle" --postal-code 79500 >/dev/null
-printf '1234\n' | "$kiosk" --data-dir "$data" professional add --role delegue \
+printf '274915\n' | "$kiosk" --data-dir "$data" professional add --role delegue \
     --name "Marie Durand" --rpps 10005173140 --profession pharmacien \
     --trained-on 2026-01-15 --pin-stdin >/dev/null
 "$kiosk" --data-dir "$data" professional add --role delegant \

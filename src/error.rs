@@ -95,8 +95,8 @@ pub enum Refusal {
     },
     #[error("{}", wrong_pin(*.remaining))]
     WrongPin { remaining: u32 },
-    #[error("trop d'essais de code PIN : verrouillé jusqu'à {until}")]
-    PinLocked { until: String },
+    #[error("{}", pin_locked(.until, *.remaining))]
+    PinLocked { until: String, remaining: u32 },
     #[error("aucune structure enregistrée : renseignez d'abord la pharmacie ou le cabinet")]
     NoStructure,
     #[error(
@@ -147,6 +147,58 @@ pub enum Refusal {
         "aucune règle du protocole ne décide pour ce patient : orientez-le vers un chirurgien-dentiste et signalez-le à la CPTS"
     )]
     Undecided,
+
+    // --- Keys, bundles and who may do what ---------------------------------
+    #[error("phrase de passe incorrecte : rien n'a été fait")]
+    WrongPassphrase,
+    #[error("une CPTS existe déjà dans ce dossier (clé {fingerprint}) : rien n'a été remplacé")]
+    CptsExists { fingerprint: String },
+    #[error("aucune CPTS dans ce dossier : créez-la d'abord")]
+    NoCpts,
+    #[error(
+        "premier lot de la CPTS : comparez l'empreinte de sa clé, {fingerprint}, avec celle que la CPTS vous a donnée, puis confirmez-la"
+    )]
+    FingerprintRequired { fingerprint: String },
+    #[error(
+        "l'empreinte de la clé de ce lot ({found}) n'est pas celle attendue ({expected}) : ce lot ne vient pas de votre CPTS ; rien n'a été appliqué"
+    )]
+    FingerprintMismatch { expected: String, found: String },
+    #[error(
+        "ce lot est signé par une autre clé que celle de votre CPTS (empreinte {fingerprint}) : rien n'a été appliqué"
+    )]
+    BundleWrongKey { fingerprint: String },
+    #[error(
+        "la signature de ce lot est invalide (fichier modifié ou abîmé) : rien n'a été appliqué"
+    )]
+    BundleBadSignature,
+    #[error(
+        "ce lot (n° {serial}) n'est pas plus récent que le dernier appliqué (n° {applied}) : un lot ancien ou déjà appliqué est refusé"
+    )]
+    BundleNotNewer { serial: u64, applied: u64 },
+    #[error(
+        "cet appareil (empreinte {fingerprint}) ne figure pas dans ce lot : la CPTS doit d'abord l'enregistrer"
+    )]
+    DeviceNotEnrolled { fingerprint: String },
+    #[error(
+        "cet appareil est rattaché à la CPTS : délégués et délégants sont enregistrés par la CPTS (demandez à la CPTS)"
+    )]
+    RegistryFromCpts,
+    #[error("{name} n'a pas encore choisi son code PIN : il faut d'abord son code d'activation")]
+    NotActivated { name: String },
+    #[error("code d'activation incorrect")]
+    WrongActivationCode,
+    #[error(
+        "ce code d'activation a déjà servi sur cet appareil : demandez-en un nouveau à la CPTS"
+    )]
+    ActivationUsed,
+    #[error(
+        "trop d'essais de code PIN pour {name} : compte bloqué jusqu'à ce que la CPTS le réactive"
+    )]
+    PinBlocked { name: String },
+    #[error("{name} n'est plus délégué (retiré par la CPTS)")]
+    Revoked { name: String },
+    #[error("seul le délégué qui a enregistré l'acte {number} peut l'annuler ({recorder})")]
+    VoidByOther { number: String, recorder: String },
 }
 
 impl Error {
@@ -198,6 +250,13 @@ fn earlier_month_open(earlier: &str, month: &str) -> String {
         "{} compte des actes et n'est pas encore clôturé : clôturez-le d'abord, puis {}",
         month_name(earlier),
         month_name(month)
+    )
+}
+
+fn pin_locked(until: &str, remaining: u32) -> String {
+    format!(
+        "trop d'essais de code PIN : verrouillé jusqu'à {until} ; encore {remaining} essai{} avant blocage du compte (réactivation par la CPTS)",
+        if remaining > 1 { "s" } else { "" }
     )
 }
 

@@ -7,9 +7,11 @@
 //! ([`cli`]) only gathers input, calls the core and prints results.
 
 pub mod act;
+pub mod bundle;
 pub mod calendar;
 pub mod cli;
 pub mod cpts;
+pub mod crypto;
 pub mod documents;
 pub mod error;
 pub mod files;

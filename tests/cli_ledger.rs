@@ -56,7 +56,7 @@ fn registered() -> (TestEnv, String) {
             "2026-01-15",
             "--pin-stdin",
         ],
-        "1234\n",
+        "274915\n",
     );
     run(
         &[
@@ -99,7 +99,7 @@ fn enregistrement_lecture_liste_json() {
         &env,
         &data,
         &["act", "record", "--input", "-", "--pin-stdin", "--json"],
-        &format!("1234\n{input}"),
+        &format!("274915\n{input}"),
     );
     assert_eq!(out.code, 0, "{out:?}");
     let r: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -117,7 +117,7 @@ fn enregistrement_lecture_liste_json() {
         &env,
         &data,
         &["act", "record", "--input", "acte.json", "--pin-stdin"],
-        "1234\n",
+        "274915\n",
     );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
@@ -184,19 +184,19 @@ fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
             abscess_input(
                 json!({"lines": ["paracetamol", "ibuprofene", "chlorhexidine", "amoxicilline"]}),
             ),
-            "1234",
+            "274915",
             3,
             "la ligne « ibuprofene » n'est pas proposée",
         ),
         (
             abscess_input(json!({"delegant_rpps": "10000000017"})),
-            "1234",
+            "274915",
             3,
             "délégant inconnu (RPPS 10000000017)",
         ),
         (
             abscess_input(json!({"facts": {"age_years": 39}})),
-            "1234",
+            "274915",
             3,
             "ne correspond pas aux faits (39 ans)",
         ),
@@ -208,19 +208,19 @@ fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
         ),
         (
             abscess_input(json!({"patient": {"sex": "H"}})),
-            "1234",
+            "274915",
             2,
             "patient.sex : « H » : F ou M attendu",
         ),
         (
             abscess_input(json!({"facts": {"pain_score": "six"}})),
-            "1234",
+            "274915",
             2,
             "pain_score : nombre entier attendu",
         ),
         (
             "{ pas du json".into(),
-            "1234",
+            "274915",
             2,
             "acte : JSON illisible (ligne 1",
         ),
@@ -228,7 +228,7 @@ fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
             abscess_input(json!({})),
             "12",
             2,
-            "PIN : le code PIN doit avoir de 4 à 8 chiffres",
+            "PIN : un code PIN a de 4 à 12 chiffres",
         ),
     ];
     for (input, pin, code, message) in cases {
@@ -250,7 +250,15 @@ fn refus_code_3_saisie_invalide_code_2_et_rien_d_ecrit() {
     );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--pin-stdin"), "{}", out.stderr);
-    assert_eq!(entries(&env, &data), before, "nothing written by refusals");
+    // Nothing written by the refusals but the sign-ins' own entries, in
+    // the chained log so that they cannot be erased: the wrong PIN, and
+    // the right PIN after it (the failures stop counting).
+    let wrong_pins = 2;
+    assert_eq!(
+        entries(&env, &data),
+        before + wrong_pins,
+        "nothing else written by refusals"
+    );
 }
 
 #[test]
@@ -282,10 +290,10 @@ fn cinq_pin_faux_verrouillent_puis_deverrouillage_apres_cinq_minutes() {
         "{}",
         out.stderr
     );
-    let out = record("1234", "2026-11-23T10:04:00Z");
+    let out = record("274915", "2026-11-23T10:04:00Z");
     assert_eq!(out.code, 3);
     assert!(out.stderr.contains("verrouillé"), "{}", out.stderr);
-    assert_eq!(record("1234", "2026-11-23T10:05:30Z").code, 0);
+    assert_eq!(record("274915", "2026-11-23T10:05:30Z").code, 0);
 }
 
 #[test]
@@ -297,7 +305,7 @@ fn suivis_annulation_et_cloture() {
             &env,
             &data,
             &["act", "record", "--input", "-", "--pin-stdin"],
-            &format!("1234\n{input}")
+            &format!("274915\n{input}")
         )
         .code,
         0
@@ -311,6 +319,9 @@ fn suivis_annulation_et_cloture() {
         &[
             "followup",
             "add",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
             "--act",
             "2026-0001",
             "--kind",
@@ -318,12 +329,15 @@ fn suivis_annulation_et_cloture() {
             "--text",
             "reprise au cabinet",
         ],
-        "",
+        "274915\n",
     );
     ok(
         &[
             "followup",
             "add",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
             "--act",
             "2026-0001",
             "--kind",
@@ -335,12 +349,15 @@ fn suivis_annulation_et_cloture() {
             "--text",
             "urticaire",
         ],
-        "",
+        "274915\n",
     );
     ok(
         &[
             "followup",
             "add",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
             "--act",
             "2026-0001",
             "--kind",
@@ -348,22 +365,23 @@ fn suivis_annulation_et_cloture() {
             "--score",
             "5",
         ],
-        "",
+        "274915\n",
     );
     ok(
         &[
             "followup",
             "add",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
             "--act",
             "2026-0001",
             "--kind",
             "professional-satisfaction",
             "--score",
             "4",
-            "--by",
-            DELEGUE,
         ],
-        "",
+        "274915\n",
     );
     let bad = [
         (vec!["--kind", "adverse-event"], "--severity"),
@@ -389,9 +407,17 @@ fn suivis_annulation_et_cloture() {
         ),
     ];
     for (args, field) in bad {
-        let mut a = vec!["followup", "add", "--act", "2026-0001"];
+        let mut a = vec![
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
+        ];
         a.extend(args);
-        let out = cli(&env, &data, &a, "");
+        let out = cli(&env, &data, &a, "274915\n");
         assert_eq!(out.code, 2, "{out:?}");
         assert!(out.stderr.contains(field), "{}", out.stderr);
     }
@@ -422,7 +448,7 @@ fn suivis_annulation_et_cloture() {
             "saisie en double",
             "--pin-stdin",
         ],
-        "1234\n",
+        "274915\n",
     );
     assert!(
         out.stdout.contains("Acte 2026-0001 annulé"),
@@ -437,8 +463,18 @@ fn suivis_annulation_et_cloture() {
     let out = cli(
         &env,
         &data,
-        &["followup", "add", "--act", "2026-0001", "--kind", "reprise"],
-        "",
+        &[
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
+            "--kind",
+            "reprise",
+        ],
+        "274915\n",
     );
     assert_eq!(out.code, 3);
     assert!(
@@ -528,7 +564,7 @@ fn enregistrement_des_professionnels_saisies_invalides() {
                 "2026-01-01",
                 "--pin-stdin",
             ],
-            "1234\n",
+            "274915\n",
             "--rpps : RPPS « 10005173141 » invalide",
         ),
         (
@@ -543,7 +579,7 @@ fn enregistrement_des_professionnels_saisies_invalides() {
                 "2026-01-01",
                 "--pin-stdin",
             ],
-            "1234\n",
+            "274915\n",
             "--profession",
         ),
         (
@@ -558,7 +594,7 @@ fn enregistrement_des_professionnels_saisies_invalides() {
                 "infirmier",
                 "--pin-stdin",
             ],
-            "1234\n",
+            "274915\n",
             "--trained-on",
         ),
         (
@@ -592,7 +628,7 @@ fn enregistrement_des_professionnels_saisies_invalides() {
                 "--pin-stdin",
             ],
             "12ab\n",
-            "4 à 8 chiffres",
+            "de 6 à 12 chiffres",
         ),
         (
             vec!["--role", "delegant", "--name", "  ", "--rpps", DELEGANT],

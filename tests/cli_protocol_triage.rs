@@ -103,7 +103,8 @@ fn validation_par_un_delegant_puis_peremption() {
         out.stdout
     );
 
-    // --protocol is global: triage runs on the validated file, not in training.
+    // --protocol is global: triage runs on the validated file — in training
+    // still, for only a protocol received from the CPTS makes acts real.
     let facts = env.write("cas.json", ABSCESS);
     let out = env.run(
         &[
@@ -117,7 +118,18 @@ fn validation_par_un_delegant_puis_peremption() {
         "",
     );
     let j: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(j["training"], false);
+    assert_eq!(j["training"], true);
+    let out = env.run(
+        &[
+            "--protocol",
+            "valide.toml",
+            "triage",
+            "--facts",
+            facts.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.stdout.contains("pas reçu de la CPTS"), "{}", out.stdout);
 
     // Changing the amoxicillin duration makes the validation stale.
     let edited = validated.replacen(

@@ -33,6 +33,7 @@ fn device(structure: &str) -> Device {
             recorded_at: t("2026-04-01T08:00:00Z"),
         })
         .unwrap();
+    attach(&mut ledger, t("2026-04-01T08:00:00Z"));
     Device { _dir: dir, ledger }
 }
 
@@ -126,10 +127,11 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
     let a_first = a.ledger.acts(Some("2026-05".parse().unwrap())).unwrap()[0]
         .number
         .clone();
+    let by = recorder(&mut a.ledger, &a_first, t("2026-06-10T09:00:00Z"));
     a.ledger
         .add_followup(
             &a_first,
-            Some(&rpps(DELEGUE)),
+            &by,
             protocoop::ledger::FollowupEvent::Void {
                 reason: "patient déjà vu".into(),
             },

@@ -77,8 +77,13 @@ fn assert_all(text: &str, expected: &[&str]) {
 }
 
 /// A ledger with the registry and one act recorded from `input`.
+/// A ledger with one act; a device given a protocol from its CPTS is
+/// attached to that CPTS (real acts), else a training device.
 fn ledger_with(dir: &Path, protocol: &Protocol, input: &str) -> (Ledger, String) {
     let mut l = setup_ledger(dir, t(NOW));
+    if !protocol.is_training() {
+        attach(&mut l, t(NOW));
+    }
     let r = record(&mut l, protocol, input, t(NOW)).unwrap();
     (l, r.number)
 }
@@ -339,13 +344,15 @@ fn reimpression_differente_du_premier_document_refusee_sans_fichier() {
     let protocol = validated_protocol();
     let (mut l, number) = ledger_with(dir.path(), &protocol, &abscess_input(json!({})));
     // A first issue whose recorded hash does not match what renders now.
-    let forged = FollowupEvent::Document {
-        document: "prescription".into(),
-        sha256: "0".repeat(64),
-        renderer: documents::RENDERER.into(),
-        reprint: false,
-    };
-    l.add_followup(&number, None, forged, t(NOW)).unwrap();
+    l.add_document(
+        &number,
+        "prescription",
+        &"0".repeat(64),
+        documents::RENDERER,
+        false,
+        t(NOW),
+    )
+    .unwrap();
     let out = dir.path().join("o.pdf");
     let e = documents::issue_to(
         &mut l,
@@ -364,13 +371,15 @@ fn reimpression_differente_du_premier_document_refusee_sans_fichier() {
     );
     assert!(!out.exists());
     // A different renderer version is not compared.
-    let old = FollowupEvent::Document {
-        document: "prescription-a5".into(),
-        sha256: "0".repeat(64),
-        renderer: "protocoop 0.0.1 documents/0".into(),
-        reprint: false,
-    };
-    l.add_followup(&number, None, old, t(NOW)).unwrap();
+    l.add_document(
+        &number,
+        "prescription-a5",
+        &"0".repeat(64),
+        "protocoop 0.0.1 documents/0",
+        false,
+        t(NOW),
+    )
+    .unwrap();
     documents::issue_to(
         &mut l,
         &protocol,
@@ -388,8 +397,8 @@ fn reimpression_differente_du_premier_document_refusee_sans_fichier() {
 #[test]
 fn refus_sans_fichier_acte_introuvable_non_pris_en_charge_tableau_illisible() {
     let dir = tempfile::tempdir().unwrap();
-    let protocol = validated_protocol();
     let mut l = setup_ledger(dir.path(), t(NOW));
+    let protocol = attach(&mut l, t(NOW));
     let red_flag = abscess_input(json!({"facts": {"excl.eye_swelling": true}, "lines": []}));
     let urgent = record(&mut l, &protocol, &red_flag, t(NOW)).unwrap();
     let out = dir.path().join("o.pdf");

@@ -182,12 +182,12 @@ fn d_five_wrong_pins_lock_the_delegue() {
     );
 
     // Even the right PIN is refused while locked; five minutes later it works.
-    type_keys(&mut h, "1234");
+    type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     assert!(h.state().state.session.is_none());
     assert!(shows(&h, "verrouillé jusqu'à"));
     clock.advance(Duration::minutes(5) + Duration::seconds(1));
-    type_keys(&mut h, "1234");
+    type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     assert!(h.state().state.session.is_some());
     assert!(matches!(h.state().state.screen, Screen::Patient(_)));
@@ -215,7 +215,7 @@ fn e_idle_lock_then_the_same_delegue_resumes_the_act() {
     assert!(shows(&h, "Session verrouillée"));
     assert!(!shows(&h, "Martin"), "patient data hidden while locked");
 
-    type_keys(&mut h, "1234");
+    type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     let Screen::Patient(form) = &h.state().state.screen else {
         panic!("back on Patient")
@@ -240,7 +240,7 @@ fn f_void_from_historique_with_reason_and_pin() {
     let mut h = harness(dir.path(), &clock, p);
     tap(&mut h, "Historique");
     tap(&mut h, "Marie Durand");
-    type_keys(&mut h, "1234");
+    type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     read(&mut h);
     h.get_by_label_contains("2026-0001 ·").click();
@@ -261,7 +261,7 @@ fn f_void_from_historique_with_reason_and_pin() {
         h.state().state.message
     );
     type_into(&mut h, "Motif d'annulation", "erreur de patient");
-    type_into(&mut h, "Votre code PIN", "1234");
+    type_into(&mut h, "Votre code PIN", "274915");
     tap(&mut h, "Confirmer l'annulation");
     assert!(
         shows(&h, "Acte 2026-0001 annulé"),
@@ -291,8 +291,8 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
     type_into(&mut h, "Nom du délégué", "Anne Martin");
     type_into(&mut h, "RPPS du délégué", common::DELEGUE);
     type_into(&mut h, "Date de formation", "15/01/2026");
-    type_into(&mut h, "Code PIN (4 à 8 chiffres)", "2468");
-    type_into(&mut h, "Code PIN (confirmation)", "2467");
+    type_into(&mut h, "Code PIN (6 chiffres au moins)", "246813");
+    type_into(&mut h, "Code PIN (confirmation)", "246812");
     type_into(&mut h, "Nom du délégant", "Dr Paul Dent");
     type_into(&mut h, "RPPS du délégant", common::DELEGANT);
     tap(&mut h, "Enregistrer et commencer");
@@ -312,8 +312,8 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
     );
 
     // Both hidden PIN fields are emptied after a mismatch: type them again.
-    type_into(&mut h, "Code PIN (4 à 8 chiffres)", "2468");
-    type_into(&mut h, "Code PIN (confirmation)", "2468");
+    type_into(&mut h, "Code PIN (6 chiffres au moins)", "246813");
+    type_into(&mut h, "Code PIN (confirmation)", "246813");
     tap(&mut h, "Enregistrer et commencer");
     assert!(
         shows(&h, "Mise en service terminée"),
@@ -325,7 +325,7 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
 
     // The new délégué signs in with the PIN chosen here (hashed, not stored).
     tap(&mut h, "Nouvelle prise en charge");
-    type_keys(&mut h, "2468");
+    type_keys(&mut h, "246813");
     tap(&mut h, "Valider");
     assert!(
         matches!(h.state().state.screen, Screen::Patient(_)),
@@ -335,5 +335,5 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
     drop(h);
     let reg = Ledger::open(dir.path(), now()).unwrap().registry().unwrap();
     let d = &reg.delegues()[0];
-    assert!(d.pin_hash.starts_with("$argon2id$") && !d.pin_hash.contains("2468"));
+    assert!(d.pin_hash.starts_with("$argon2id$") && !d.pin_hash.contains("246813"));
 }

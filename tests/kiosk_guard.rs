@@ -228,7 +228,7 @@ fn a_message_appearing_never_moves_a_button() {
 
     // The same on the Patient screen, with an error and then an info.
     wait(&mut h);
-    type_keys(&mut h, "1234");
+    type_keys(&mut h, "274915");
     press_and_release(&mut h, "Valider");
     h.run();
     wait(&mut h);

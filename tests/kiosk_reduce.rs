@@ -59,7 +59,7 @@ impl Kiosk {
     fn adult(&mut self) -> &mut Self {
         self.act(Action::NewAct)
             .act(Action::SelectDelegue(common::rpps(common::DELEGUE)));
-        for c in "1234".chars() {
+        for c in "274915".chars() {
             self.act(Action::PinDigit(c));
         }
         self.act(Action::SubmitPin)
@@ -205,7 +205,7 @@ fn an_untrained_delegue_cannot_start_an_act() {
     let mut k = Kiosk::new(dir.path());
     k.act(Action::NewAct)
         .act(Action::SelectDelegue(common::rpps(common::UNTRAINED)));
-    for c in "1234".chars() {
+    for c in "274915".chars() {
         k.act(Action::PinDigit(c));
     }
     k.act(Action::SubmitPin);
@@ -281,7 +281,7 @@ fn idle_lock_keeps_the_act_for_the_same_delegue_only() {
     assert!(k.state.session.is_none());
     assert!(matches!(k.state.screen, Screen::Identification(_)));
     k.act(Action::SelectDelegue(common::rpps(common::DELEGUE_2)));
-    for c in "1234".chars() {
+    for c in "274915".chars() {
         k.act(Action::PinDigit(c));
     }
     k.act(Action::SubmitPin);
@@ -358,8 +358,8 @@ fn a_signed_in_delegue_cannot_replace_a_colleagues_record() {
         k.act(Action::Edit(Field::DelegueName, name.into()))
             .act(Action::Edit(Field::DelegueRpps, rpps.into()))
             .act(Action::Edit(Field::DelegueTrainedOn, "01/02/2026".into()))
-            .act(Action::Edit(Field::DeleguePin, "9999".into()))
-            .act(Action::Edit(Field::DeleguePinAgain, "9999".into()))
+            .act(Action::Edit(Field::DeleguePin, "830571".into()))
+            .act(Action::Edit(Field::DeleguePinAgain, "830571".into()))
             .act(Action::AddDelegue);
     };
     fill(&mut k, common::DELEGUE_2, "Quelqu'un d'autre");

@@ -30,7 +30,7 @@ fn month(s: &str) -> Month {
 /// exclusion) and one in November, all under the validated protocol.
 fn ledger_with_acts(dir: &Path) {
     let mut l = setup_ledger(dir, t("2026-09-01T08:00:00Z"));
-    let p = validated_protocol();
+    let p = attach(&mut l, t("2026-09-01T08:00:00Z"));
     for (at, extra) in [
         ("2026-10-09T08:00:00Z", json!({})),
         ("2026-10-10T08:00:00Z", json!({})),
@@ -250,7 +250,7 @@ mod window {
         let mut h = harness(dir.path(), &clock, validated_protocol());
         tap(&mut h, "Rapport du mois");
         tap(&mut h, "Marie Durand");
-        type_keys(&mut h, "1234");
+        type_keys(&mut h, "274915");
         tap(&mut h, "Valider");
         assert!(shows(&h, "Chiffres provisoires"));
         assert!(shows(&h, "Octobre 2026"));

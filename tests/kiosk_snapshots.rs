@@ -75,6 +75,7 @@ fn report_screen_at_1280x800() {
     {
         let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
         let mut l = common::setup_ledger(dir.path(), at("2026-09-01T08:00:00Z"));
+        common::attach(&mut l, at("2026-09-01T08:00:00Z"));
         for (day, extra) in [
             ("2026-10-02T08:00:00Z", json!({})),
             (
@@ -100,7 +101,7 @@ fn report_screen_at_1280x800() {
     let mut h = wgpu_harness(dir.path(), &clock, p);
     tap(&mut h, "Rapport du mois");
     tap(&mut h, "Marie Durand");
-    type_keys(&mut h, "1234");
+    type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     tap(&mut h, "Clôturer le mois et produire le rapport");
     tap(&mut h, "Confirmer la clôture");

@@ -79,8 +79,8 @@ fn acte_enregistre_numerote_et_relu() {
 #[test]
 fn remuneration_avec_un_protocole_valide() {
     let dir = tempfile::tempdir().unwrap();
-    let p = validated_protocol();
     let mut l = setup_ledger(dir.path(), t(NOW));
+    let p = attach(&mut l, t(NOW));
     record(&mut l, &p, &abscess_input(json!({})), t(NOW)).unwrap();
     let a = l.act("2026-0001").unwrap().act;
     assert!(!a.training);
@@ -270,7 +270,7 @@ fn code_pin_cinq_erreurs_verrouillent_cinq_minutes_meme_apres_redemarrage() {
         );
     }
     match refused(l.authenticate(&who, "0000", now)) {
-        Refusal::PinLocked { until } => assert_eq!(until, "23/11/2026 à 11:05"),
+        Refusal::PinLocked { until, .. } => assert_eq!(until, "23/11/2026 à 11:05"),
         other => panic!("{other:?}"),
     }
     drop(l);
@@ -287,7 +287,7 @@ fn code_pin_cinq_erreurs_verrouillent_cinq_minutes_meme_apres_redemarrage() {
     // After five minutes, the right PIN works and resets the count.
     let after = now + chrono::Duration::minutes(5) + chrono::Duration::seconds(1);
     assert_eq!(
-        l.authenticate(&who, PIN, after).unwrap().name,
+        l.authenticate(&who, PIN, after).unwrap().delegue().name,
         "Marie Durand"
     );
     assert_eq!(
@@ -382,9 +382,10 @@ fn suivis_et_annulation() {
     let now = t(NOW);
     let mut l = setup_ledger(dir.path(), now);
     let r = record(&mut l, &p, &abscess_input(json!({})), now).unwrap();
+    let by = recorder(&mut l, &r.number, now);
     l.add_followup(
         &r.number,
-        Some(&rpps(DELEGANT)),
+        &by,
         FollowupEvent::Reprise {
             text: Some("douleur persistante".into()),
         },
@@ -393,7 +394,7 @@ fn suivis_et_annulation() {
     .unwrap();
     l.add_followup(
         &r.id,
-        None,
+        &by,
         FollowupEvent::AdverseEvent {
             nature: AdverseNature::Allergie,
             severity: Severity::Moderee,
@@ -404,7 +405,7 @@ fn suivis_et_annulation() {
     .unwrap();
     l.add_followup(
         &r.number,
-        None,
+        &by,
         FollowupEvent::PatientSatisfaction {
             score: 5,
             text: None,
@@ -414,7 +415,7 @@ fn suivis_et_annulation() {
     .unwrap();
     l.add_followup(
         &r.number,
-        Some(&rpps(DELEGUE)),
+        &by,
         FollowupEvent::ProfessionalSatisfaction {
             score: 4,
             text: None,
@@ -425,7 +426,7 @@ fn suivis_et_annulation() {
     let (f, _) = input_error(nothing_written(&mut l, |l| {
         l.add_followup(
             &r.number,
-            None,
+            &by,
             FollowupEvent::PatientSatisfaction {
                 score: 6,
                 text: None,
@@ -435,12 +436,7 @@ fn suivis_et_annulation() {
     }));
     assert_eq!(f, "followup.score");
     let (f, m) = input_error(nothing_written(&mut l, |l| {
-        l.add_followup(
-            "2026-0999",
-            None,
-            FollowupEvent::Reprise { text: None },
-            now,
-        )
+        l.add_followup("2026-0999", &by, FollowupEvent::Reprise { text: None }, now)
     }));
     assert_eq!(f, "acte");
     assert!(m.contains("aucun acte « 2026-0999 »"), "{m}");
@@ -448,7 +444,7 @@ fn suivis_et_annulation() {
     let (f, _) = input_error(nothing_written(&mut l, |l| {
         l.add_followup(
             &r.number,
-            Some(&rpps(DELEGUE)),
+            &by,
             FollowupEvent::Void {
                 reason: "  ".into(),
             },
@@ -458,7 +454,7 @@ fn suivis_et_annulation() {
     assert_eq!(f, "followup.reason");
     l.add_followup(
         &r.number,
-        Some(&rpps(DELEGUE)),
+        &by,
         FollowupEvent::Void {
             reason: "patient enregistré deux fois".into(),
         },
@@ -477,7 +473,7 @@ fn suivis_et_annulation() {
     // The act stays, marked void; nothing more can be added to it.
     assert!(l.acts(None).unwrap()[0].void);
     let refusal = refused(nothing_written(&mut l, |l| {
-        l.add_followup(&r.number, None, FollowupEvent::Reprise { text: None }, now)
+        l.add_followup(&r.number, &by, FollowupEvent::Reprise { text: None }, now)
     }));
     assert_eq!(refusal, Refusal::ActVoid("2026-0001".into()));
     assert!(l.verify().unwrap().ok);
@@ -486,9 +482,9 @@ fn suivis_et_annulation() {
 #[test]
 fn cloture_du_mois_compte_et_totaux() {
     let dir = tempfile::tempdir().unwrap();
-    let p = validated_protocol();
     let nov = t("2026-11-20T10:00:00Z");
     let mut l = setup_ledger(dir.path(), nov);
+    let p = attach(&mut l, nov);
     record(&mut l, &p, &abscess_input(json!({})), nov).unwrap();
     record(&mut l, &p, &abscess_input(json!({})), nov).unwrap();
     record(
@@ -499,9 +495,10 @@ fn cloture_du_mois_compte_et_totaux() {
     )
     .unwrap();
     let voided = record(&mut l, &p, &abscess_input(json!({})), nov).unwrap();
+    let by = recorder(&mut l, &voided.number, nov);
     l.add_followup(
         &voided.number,
-        None,
+        &by,
         FollowupEvent::Void {
             reason: "erreur".into(),
         },
@@ -549,9 +546,9 @@ fn cloture_du_mois_compte_et_totaux() {
 #[test]
 fn cloture_refusee_si_un_mois_anterieur_avec_actes_est_ouvert() {
     let dir = tempfile::tempdir().unwrap();
-    let p = validated_protocol();
     let nov = t("2026-11-20T10:00:00Z");
     let mut l = setup_ledger(dir.path(), nov);
+    let p = attach(&mut l, nov);
     let october = abscess_input(json!({"occurred_at": "2026-10-15T08:00:00Z"}));
     record(&mut l, &p, &october, nov).unwrap();
     let dec = t("2026-12-01T08:00:00Z");

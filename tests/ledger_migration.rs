@@ -36,18 +36,20 @@ fn generer_la_fixture_v1() {
         now,
     )
     .unwrap();
+    let by = recorder(&mut l, &r.number, now);
     l.add_followup(
         &r.number,
-        None,
+        &by,
         FollowupEvent::Void {
             reason: "doublon".into(),
         },
         now,
     )
     .unwrap();
+    let by = recorder(&mut l, "2026-0001", now);
     l.add_followup(
         "2026-0001",
-        None,
+        &by,
         FollowupEvent::PatientSatisfaction {
             score: 4,
             text: None,
@@ -164,7 +166,8 @@ fn migration_v1_vers_v2_sans_perte() {
     let r = record(&mut l, &p, &abscess_input(json!({})), t(NOW)).unwrap();
     assert_eq!(r.number, "2026-0004");
     assert_eq!(r.seq, before.len() as u64 + 1);
-    l.authenticate(&rpps(DELEGUE), PIN, t(NOW)).unwrap();
+    // A 4-digit PIN chosen before the 6-digit rule still signs in.
+    l.authenticate(&rpps(DELEGUE), "1234", t(NOW)).unwrap();
     assert!(l.verify().unwrap().ok);
 }
 

@@ -10,7 +10,7 @@ use serde_json::json;
 fn data_dir(env: &TestEnv) -> String {
     let dir = env.path("data");
     let mut l = setup_ledger(&dir, t("2026-04-01T08:00:00Z"));
-    let p = validated_protocol();
+    let p = attach(&mut l, t("2026-04-01T08:00:00Z"));
     for (at, extra) in [
         ("2026-05-04T08:00:00Z", json!({})),
         ("2026-05-08T08:00:00Z", json!({"delegue_rpps": DELEGUE_2})),

@@ -37,8 +37,8 @@ fn act(
 }
 
 fn followup(l: &mut Ledger, number: &str, at: &str, event: FollowupEvent) {
-    l.add_followup(number, Some(&rpps(DELEGANT)), event, t(at))
-        .unwrap();
+    let by = recorder(l, number, t(at));
+    l.add_followup(number, &by, event, t(at)).unwrap();
 }
 
 /// May 2026 in Paris (UTC+2): Ascension 14 May (eve Wed 13), Whit Monday
@@ -67,7 +67,7 @@ fn may_ledger() -> Fixture {
         recorded_at: t("2026-04-01T08:00:00Z"),
     }))
     .unwrap();
-    let p = validated_protocol();
+    let p = attach(&mut l, t("2026-04-01T08:00:00Z"));
     let one_minute_later = |s: &str| s.replace(":00:00Z", ":01:00Z");
     let put = |l: &mut Ledger, p: &Protocol, occurred: &str, extra| {
         act(l, p, occurred, &one_minute_later(occurred), extra)

@@ -1,5 +1,5 @@
 //! What the benchmarks share with the tests: the ledger of `tests/common`
-//! (a structure, three délégués with PIN 1234, one délégant) and an adult
+//! (a structure, three délégués with PIN 274915, one délégant) and an adult
 //! abscess act prepared for it.
 #![allow(dead_code)]
 

@@ -18,6 +18,17 @@ pub const DEFERRED_AFTER_MINUTES: i64 = 15;
 /// Tolerance for clocks slightly ahead of the device's.
 const FUTURE_TOLERANCE_SECONDS: i64 = 60;
 
+/// Why acts made here would be training (SPÉCIMEN, unpaid), or `None` when
+/// they are real: that needs both a protocol the CPTS attested and a device
+/// attached to the CPTS. A training device never pays, whatever file it is
+/// given. The kiosk shows the same reason.
+pub fn training_reason(protocol: &Protocol, registry: &Registry) -> Option<&'static str> {
+    if !registry.is_attached() {
+        return Some("appareil de formation, non rattaché à une CPTS");
+    }
+    protocol.training_reason()
+}
+
 /// Completed years of age on `day`.
 pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i64 {
     let mut age = i64::from(day.year() - birth.year());
@@ -95,7 +106,7 @@ pub fn prepare(
     let outcome = evaluate(protocol, &facts)?;
     let chosen = selection::choose(protocol, &outcome, &req.lines)?;
 
-    let training = protocol.is_training();
+    let training = training_reason(protocol, registry).is_some();
     let paid = outcome.taken_in_charge() && !training;
     let payment = Payment {
         delegue_cents: if paid {

@@ -178,10 +178,10 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             let mut ledger = cx.existing_ledger()?;
             // Find the act before asking for the PIN, so a typo costs no attempt.
             ledger.act(id)?;
-            ledger.authenticate(&by, &pin, cx.now)?;
+            let author = ledger.authenticate(&by, &pin, cx.now)?;
             let r = ledger.add_followup(
                 id,
-                Some(&by),
+                &author,
                 FollowupEvent::Void {
                     reason: reason.trim().to_string(),
                 },

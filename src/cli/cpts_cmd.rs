@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+use super::cpts_registry_cmd as reg;
 use super::{Cli, load_protocol, now, stdout_error};
 use crate::calendar::Month;
 use crate::cpts::{self, CptsDb};
@@ -52,82 +53,155 @@ pub enum CptsCommand {
         #[arg(long, value_name = "N")]
         pharmacies: u64,
     },
+    /// Créer la CPTS : sa clé de signature, protégée par une phrase de passe.
+    Init {
+        /// Le nom de la CPTS (« CPTS Sud Deux-Sèvres »).
+        #[arg(long, value_name = "NOM")]
+        name: String,
+        /// Lire la phrase de passe (12 caractères au moins) sur la première ligne de l'entrée standard.
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    /// La clé de la CPTS.
+    #[command(subcommand)]
+    Key(reg::KeyCommand),
+    /// Les délégués formés : enregistrer, réactiver, retirer.
+    #[command(subcommand)]
+    Delegue(reg::DelegueCommand),
+    /// Les délégants.
+    #[command(subcommand)]
+    Delegant(reg::DelegantCommand),
+    /// Le protocole validé, transmis aux appareils.
+    #[command(subcommand)]
+    Protocol(reg::ProtocolCommand),
+    /// Le tableau de garde des dentistes, transmis aux appareils.
+    #[command(subcommand)]
+    Roster(reg::RosterCommand),
+    /// Les appareils (tablettes, postes de comptoir) rattachés à la CPTS.
+    #[command(subcommand)]
+    Device(reg::DeviceCommand),
+    /// Tout le registre de la CPTS.
+    List {
+        /// Sortie JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Écrire le lot signé qui met à jour tous les appareils.
+    Bundle {
+        /// Le fichier à écrire (par exemple sur une clé USB).
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// Lire la phrase de passe sur la première ligne de l'entrée standard.
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
 }
 
-fn open(args: &CptsArgs) -> Result<CptsDb> {
-    let dir = match &args.cpts_dir {
-        Some(d) => d.clone(),
-        None => cpts::default_dir()?,
-    };
-    CptsDb::open(&dir)
+fn dir(args: &CptsArgs) -> Result<PathBuf> {
+    match &args.cpts_dir {
+        Some(d) => Ok(d.clone()),
+        None => cpts::default_dir(),
+    }
 }
 
 pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> {
-    let mut db = open(args)?;
+    let dir = dir(args)?;
     match &args.command {
-        CptsCommand::Import { files } => import(&mut db, files, out),
+        CptsCommand::Init {
+            name,
+            passphrase_stdin,
+        } => reg::init(&dir, name, *passphrase_stdin, out),
+        CptsCommand::Key(c) => reg::key(&dir, c, out),
+        CptsCommand::Delegue(c) => reg::delegue(&dir, c, out),
+        CptsCommand::Delegant(c) => reg::delegant(&dir, c, out),
+        CptsCommand::Protocol(c) => reg::protocol(&dir, c, out),
+        CptsCommand::Roster(c) => reg::roster(&dir, c, out),
+        CptsCommand::Device(c) => reg::device(&dir, c, out),
+        CptsCommand::List { json } => reg::list(&dir, *json, out),
+        CptsCommand::Bundle {
+            out: file,
+            passphrase_stdin,
+        } => reg::bundle(&dir, file, *passphrase_stdin, out),
+        CptsCommand::Import { files } => import(&mut CptsDb::open(&dir)?, files, out),
         CptsCommand::Report {
             month,
             format,
             out: file,
-        } => {
-            let month: Month = month.parse()?;
-            let format = Format::parse(format)?;
-            let c = cpts::consolidate(&db, month)?;
-            let bytes = match format {
-                Format::Json => {
-                    let mut b = serde_json::to_vec_pretty(&c).expect("serializes");
-                    b.push(b'\n');
-                    b
-                }
-                Format::Csv => {
-                    let devices = |rpps: &str| {
-                        c.payments
-                            .iter()
-                            .filter(|p| p.rpps == rpps)
-                            .map(|p| p.devices as usize)
-                            .max()
-                            .unwrap_or(0)
-                    };
-                    report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
-                }
-                // The territory's protocol words orientations and reasons.
-                Format::Pdf => report::pdf::consolidated(&c, &load_protocol(cli)?)?,
-            };
-            match file {
-                Some(path) => {
-                    write_atomic(path, &bytes, Access::Private)?;
-                    writeln!(
-                        out,
-                        "Mois consolidé {} : {} appareil(s), {} prises en charge, à payer {}, {} anomalie(s) — écrit dans {}",
-                        c.month,
-                        c.devices.len(),
-                        fr::int(c.indicators.prises_en_charge),
-                        fr::money(c.remuneration.total_cents),
-                        c.anomalies.len(),
-                        path.display()
-                    )
-                    .map_err(stdout_error)?;
-                }
-                None if format == Format::Pdf => {
-                    return Err(Error::input(
-                        "--out",
-                        "un PDF s'écrit dans un fichier : indiquez --out rapport.pdf",
-                    ));
-                }
-                None => out.write_all(&bytes).map_err(stdout_error)?,
-            }
-            for a in &c.anomalies {
-                let _ = writeln!(std::io::stderr(), "attention : {}", a.message);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => report(
+            cli,
+            &CptsDb::open(&dir)?,
+            month,
+            format,
+            file.as_deref(),
+            out,
+        ),
         CptsCommand::Set { pharmacies } => {
-            db.set_pharmacies(*pharmacies)?;
+            CptsDb::open(&dir)?.set_pharmacies(*pharmacies)?;
             writeln!(out, "Pharmacies du territoire : {pharmacies}").map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `cpts report`: the consolidated month, as JSON, CSV or PDF.
+fn report(
+    cli: &Cli,
+    db: &CptsDb,
+    month: &str,
+    format: &str,
+    file: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let month: Month = month.parse()?;
+    let format = Format::parse(format)?;
+    let c = cpts::consolidate(db, month)?;
+    let bytes = match format {
+        Format::Json => {
+            let mut b = serde_json::to_vec_pretty(&c).expect("serializes");
+            b.push(b'\n');
+            b
+        }
+        Format::Csv => {
+            let devices = |rpps: &str| {
+                c.payments
+                    .iter()
+                    .filter(|p| p.rpps == rpps)
+                    .map(|p| p.devices as usize)
+                    .max()
+                    .unwrap_or(0)
+            };
+            report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
+        }
+        // The territory's protocol words orientations and reasons.
+        Format::Pdf => report::pdf::consolidated(&c, &load_protocol(cli)?)?,
+    };
+    match file {
+        Some(path) => {
+            write_atomic(path, &bytes, Access::Private)?;
+            writeln!(
+                out,
+                "Mois consolidé {} : {} appareil(s), {} prises en charge, à payer {}, {} anomalie(s) — écrit dans {}",
+                c.month,
+                c.devices.len(),
+                fr::int(c.indicators.prises_en_charge),
+                fr::money(c.remuneration.total_cents),
+                c.anomalies.len(),
+                path.display()
+            )
+            .map_err(stdout_error)?;
+        }
+        None if format == Format::Pdf => {
+            return Err(Error::input(
+                "--out",
+                "un PDF s'écrit dans un fichier : indiquez --out rapport.pdf",
+            ));
+        }
+        None => out.write_all(&bytes).map_err(stdout_error)?,
+    }
+    for a in &c.anomalies {
+        let _ = writeln!(std::io::stderr(), "attention : {}", a.message);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Imports every file, reporting on each; the exit code is the worst

@@ -47,9 +47,12 @@ pub struct AddArgs {
     /// Texte libre.
     #[arg(long)]
     text: Option<String>,
-    /// RPPS de la personne qui enregistre le suivi.
+    /// RPPS du délégué de cet appareil qui enregistre le suivi (son code PIN sur l'entrée standard).
+    #[arg(long, value_name = "RPPS")]
+    by: String,
+    /// Lire le code PIN du délégué sur la première ligne de l'entrée standard.
     #[arg(long)]
-    by: Option<String>,
+    pin_stdin: bool,
 }
 
 pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<ExitCode> {
@@ -103,13 +106,20 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
             text,
         },
     };
-    let by =
-        a.by.as_deref()
-            .map(|b| Rpps::parse_field("--by", b))
-            .transpose()?;
-    let r = cx
-        .existing_ledger()?
-        .add_followup(&a.act, by.as_ref(), event, cx.now)?;
+    let by = Rpps::parse_field("--by", &a.by)?;
+    if !a.pin_stdin {
+        return Err(Error::input(
+            "--pin-stdin",
+            "un suivi est signé par le code PIN d'un délégué de cet appareil : passez-le sur la première ligne de l'entrée standard",
+        ));
+    }
+    let stdin = super::read_stdin()?;
+    let pin = crate::registry::parse_pin("PIN", stdin.lines().next().unwrap_or(""))?;
+    let mut ledger = cx.existing_ledger()?;
+    // Find the act before asking for the PIN, so a typo costs no attempt.
+    ledger.act(&a.act)?;
+    let author = ledger.authenticate(&by, &pin, cx.now)?;
+    let r = ledger.add_followup(&a.act, &author, event, cx.now)?;
     writeln!(
         out,
         "Suivi ajouté à l'acte {} (entrée {}).",

@@ -6,6 +6,8 @@
 
 mod act_cmd;
 mod cpts_cmd;
+mod cpts_registry_cmd;
+mod device_cmd;
 mod document_cmd;
 mod followup_cmd;
 mod french;
@@ -110,8 +112,14 @@ pub enum Command {
     },
     /// Rapport mensuel pour la CPTS (PDF, CSV ou JSON) ; clôture le mois s'il ne l'est pas.
     Report(report_cmd::ReportArgs),
-    /// Côté CPTS : importer les rapports des appareils et consolider le mois.
+    /// Côté CPTS : la clé, le registre, les lots, les rapports des appareils et le mois consolidé.
     Cpts(cpts_cmd::CptsArgs),
+    /// L'identité de cet appareil (sa clé publique, pour la CPTS).
+    #[command(subcommand)]
+    Device(device_cmd::DeviceCommand),
+    /// Les lots de la CPTS : délégués, délégants, protocole validé, tableau de garde.
+    #[command(subcommand)]
+    Bundle(device_cmd::BundleCommand),
 }
 
 /// Runs the CLI with these arguments; never panics on user error.
@@ -192,7 +200,7 @@ fn hint(e: &Error) -> Option<String> {
     use crate::error::Refusal;
     Some(match e {
         Error::Refused(Refusal::UnknownDelegue(_)) => {
-            "enregistrez-le : protocoop professional add --role delegue …".into()
+            "sur un appareil de formation : protocoop professional add --role delegue … ; sur un appareil rattaché, demandez à la CPTS".into()
         }
         Error::Refused(Refusal::UnknownDelegant(_)) => {
             "enregistrez-le : protocoop professional add --role delegant …".into()
@@ -212,6 +220,18 @@ fn hint(e: &Error) -> Option<String> {
         Error::NoDataDir(_) => "vérifiez --data-dir (ou PROTOCOOP_DATA_DIR) ; pour mettre en service un nouvel appareil : protocoop structure set …".into(),
         Error::Damaged(_) => {
             "restaurez la dernière sauvegarde du dossier de données, ou indiquez le bon avec --data-dir".into()
+        }
+        Error::Refused(Refusal::FingerprintRequired { fingerprint }) => format!(
+            "si c'est bien l'empreinte donnée par la CPTS : protocoop bundle apply FICHIER --expect-fingerprint {fingerprint}"
+        ),
+        Error::Refused(Refusal::NoCpts) => {
+            "protocoop cpts init --name \"CPTS …\" --passphrase-stdin".into()
+        }
+        Error::Refused(Refusal::NotActivated { .. }) => {
+            "protocoop professional activate --rpps RPPS --code CODE --pin-stdin".into()
+        }
+        Error::Refused(Refusal::DeviceNotEnrolled { .. }) => {
+            "donnez la clé publique de l'appareil (protocoop device show) à la CPTS : cpts device add".into()
         }
         _ => return None,
     })
@@ -237,6 +257,8 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Close { month }) => ledger_cmd::close(cli, month, out),
         Some(Command::Report(args)) => report_cmd::run(cli, args, out),
         Some(Command::Cpts(args)) => cpts_cmd::run(cli, args, out),
+        Some(Command::Device(cmd)) => device_cmd::device(cli, cmd, out),
+        Some(Command::Bundle(cmd)) => device_cmd::bundle(cli, cmd, out),
         Some(Command::Prescription(args)) => document_cmd::prescription(cli, args, out),
     }
 }
@@ -285,9 +307,20 @@ fn now() -> Result<DateTime<Utc>> {
     Ok(Utc::now())
 }
 
-/// The protocol selected by `--protocol`, or the bundled one.
+/// The protocol a command works with: the file given by `--protocol` (a
+/// training protocol, even if validated), else the protocol of the CPTS
+/// bundle this device applied, else the bundled draft.
 fn load_protocol(cli: &Cli) -> Result<Protocol> {
-    Protocol::load(cli.protocol.as_deref())
+    if cli.protocol.is_some() {
+        return Protocol::load(cli.protocol.as_deref());
+    }
+    let cx = Context::new(cli)?;
+    if cx.data_dir.join(ledger::DB_FILE).is_file()
+        && let Some(p) = cx.existing_ledger()?.cpts_protocol()?
+    {
+        return Ok(p);
+    }
+    Ok(Protocol::bundled())
 }
 
 /// The most a command reads from a file or standard input (an act, a

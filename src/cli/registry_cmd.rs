@@ -48,8 +48,30 @@ pub enum ProfessionalCommand {
     Add(AddArgs),
     /// Lister les professionnels enregistrés.
     List {
+        /// Sortie JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Choisir son code PIN avec le code d'activation remis par la CPTS (1re ligne de l'entrée standard : le nouveau PIN).
+    Activate {
+        /// Numéro RPPS du délégué.
+        #[arg(long, value_name = "RPPS")]
+        rpps: String,
+        /// Le code d'activation (« K7QP-2MXD-94TA »).
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// Lire le nouveau code PIN sur la première ligne de l'entrée standard.
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+    /// Changer son code PIN (entrée standard : ligne 1 le PIN actuel, ligne 2 le nouveau).
+    Pin {
+        /// Numéro RPPS du délégué.
+        #[arg(long, value_name = "RPPS")]
+        rpps: String,
+        /// Lire les deux codes PIN sur l'entrée standard.
+        #[arg(long)]
+        pin_stdin: bool,
     },
 }
 
@@ -68,7 +90,7 @@ pub struct AddArgs {
     /// Délégué : date de la formation au protocole (AAAA-MM-JJ).
     #[arg(long)]
     trained_on: Option<String>,
-    /// Délégué : lire le code PIN (4 à 8 chiffres) sur la première ligne de l'entrée standard.
+    /// Délégué : lire le code PIN (6 à 12 chiffres, pas une suite ni un motif répété) sur la première ligne de l'entrée standard.
     #[arg(long)]
     pin_stdin: bool,
     /// Délégant : adresse professionnelle.
@@ -117,7 +139,58 @@ pub fn professional(cli: &Cli, cmd: &ProfessionalCommand, out: &mut dyn Write) -
     match cmd {
         ProfessionalCommand::Add(a) => add(cli, a, out),
         ProfessionalCommand::List { json } => list(cli, *json, out),
+        ProfessionalCommand::Activate {
+            rpps,
+            code,
+            pin_stdin,
+        } => {
+            let lines = pin_lines(*pin_stdin, 1)?;
+            let cx = Context::new(cli)?;
+            let rpps = crate::ids::Rpps::parse_field("--rpps", rpps)?;
+            let mut ledger = cx.existing_ledger()?;
+            let r = ledger.activate(&rpps, code, &lines[0], cx.now)?;
+            writeln!(out, "Code PIN choisi pour {rpps} (entrée {}) : il sert désormais à s'identifier sur cet appareil.", r.seq)
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ProfessionalCommand::Pin { rpps, pin_stdin } => {
+            let lines = pin_lines(*pin_stdin, 2)?;
+            let cx = Context::new(cli)?;
+            let rpps = crate::ids::Rpps::parse_field("--rpps", rpps)?;
+            let mut ledger = cx.existing_ledger()?;
+            let r = ledger.change_pin(&rpps, &lines[0], &lines[1], cx.now)?;
+            writeln!(out, "Code PIN changé pour {rpps} (entrée {}).", r.seq)
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The first `n` lines of standard input (PINs), never shown.
+fn pin_lines(pin_stdin: bool, n: usize) -> Result<Vec<String>> {
+    if !pin_stdin {
+        return Err(Error::input(
+            "--pin-stdin",
+            "les codes PIN se passent sur l'entrée standard, jamais en option (--pin-stdin)",
+        ));
+    }
+    let text = super::read_stdin()?;
+    let lines: Vec<String> = text
+        .lines()
+        .take(n)
+        .map(|l| l.trim_end_matches('\r').to_string())
+        .collect();
+    if lines.len() < n {
+        return Err(Error::input(
+            "PIN",
+            if n == 2 {
+                "deux lignes attendues : le code PIN actuel, puis le nouveau"
+            } else {
+                "une ligne attendue : le nouveau code PIN"
+            },
+        ));
+    }
+    Ok(lines)
 }
 
 fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
@@ -163,6 +236,7 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
             let input = DelegantInput {
                 name: &a.name,
                 rpps: &a.rpps,
+                profession: Default::default(),
                 address: a.address.as_deref(),
                 phone: a.phone.as_deref(),
             };

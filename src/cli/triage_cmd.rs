@@ -68,12 +68,10 @@ fn human(p: &Protocol, facts: &Facts, outcome: &Outcome) -> String {
         "Protocole : {} version {} (sha256 {}…){}\n",
         p.meta.id,
         p.meta.version,
-        p.identity.sha256.get(..12).unwrap_or(&p.identity.sha256),
-        if p.is_training() {
-            " — MODE FORMATION (protocole non validé)"
-        } else {
-            ""
-        }
+        crate::text::prefix(&p.identity.sha256, 12),
+        p.training_reason()
+            .map(|why| format!(" — MODE FORMATION ({why})"))
+            .unwrap_or_default()
     );
     match outcome.decision {
         Decision::Orient(o) => {

@@ -4,13 +4,19 @@
 //! - [`store`]: the data folder and SQLite file (owner-only), settings;
 //! - [`import`]: checks a report (hash, schema, chain continuity, duplicate)
 //!   and stores it;
-//! - [`consolidate`]: one month across devices, with its anomalies.
+//! - [`consolidate`]: one month across devices, with its anomalies;
+//! - [`authority`]: the CPTS's key (sealed under a passphrase);
+//! - [`registry`]: délégués, délégants, protocol, roster, devices (append-only);
+//! - [`bundle_out`]: the signed bundle that configures every device.
 //!
 //! Its data folder is not a device's: `--cpts-dir`, else
 //! `PROTOCOOP_CPTS_DIR`, else `cpts/` in the OS's per-user data folder.
 
+pub mod authority;
+pub mod bundle_out;
 pub mod consolidate;
 pub mod import;
+pub mod registry;
 pub mod store;
 
 pub use consolidate::{Anomaly, Consolidated, consolidate};

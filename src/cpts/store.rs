@@ -61,6 +61,7 @@ impl CptsDb {
         let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(super::registry::SCHEMA)?;
         Ok(CptsDb { conn })
     }
 

@@ -23,7 +23,6 @@ use sha2::{Digest, Sha256};
 use crate::act::ActRecord;
 use crate::error::{Refusal, Result};
 use crate::files::{Access, write_atomic};
-use crate::ids::Rpps;
 use crate::ledger::{ActStatus, ActView, FollowupEvent, Ledger};
 use crate::protocol::Protocol;
 pub use layout::Paper;
@@ -153,15 +152,8 @@ pub fn issue_to(
             write_atomic(path, bytes, Access::Private)?;
             written.push(path);
         }
-        let by = Rpps::parse(&view.act.delegue.rpps).ok();
         for ((name, _, _), sha) in docs.iter().zip(&hashes) {
-            let event = FollowupEvent::Document {
-                document: name.clone(),
-                sha256: sha.clone(),
-                renderer: RENDERER.to_string(),
-                reprint,
-            };
-            ledger.add_followup(&view.act.id, by.as_ref(), event, now)?;
+            ledger.add_document(&view.act.id, name, sha, RENDERER, reprint, now)?;
         }
         Ok(())
     })();

@@ -137,6 +137,22 @@ impl Roster {
             .expect("the bundled roster is valid")
     }
 
+    /// The roster a device uses: the one its CPTS bundle carries, else
+    /// `garde.toml` in its data folder, else none.
+    pub fn for_device(
+        data_dir: &Path,
+        registry: &crate::registry::Registry,
+    ) -> Result<Option<Roster>> {
+        if let Some(text) = registry
+            .attachment
+            .as_ref()
+            .and_then(|a| a.roster.as_deref())
+        {
+            return Roster::parse(text, "tableau de garde de la CPTS").map(Some);
+        }
+        Roster::load(&data_dir.join("garde.toml"))
+    }
+
     /// The dentist on duty on `day`, if the roster covers it.
     pub fn on_duty(&self, day: NaiveDate) -> Option<&Duty> {
         self.duties.iter().find(|d| d.from <= day && day <= d.to)

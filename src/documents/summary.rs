@@ -5,7 +5,7 @@
 
 use super::layout::{Doc, Ink, Paper, Style};
 use crate::fr;
-use crate::protocol::{Decision, Protocol, ValidationStatus};
+use crate::protocol::{Decision, Protocol};
 use crate::triage::Dose;
 use crate::triage::describe;
 
@@ -18,7 +18,7 @@ const SMALL: Style = Style::new(8.0).ink(Ink::Grey);
 pub fn render(protocol: &Protocol, paper: Paper) -> Vec<u8> {
     let m = &protocol.meta;
     let id = &protocol.identity;
-    let draft = !matches!(protocol.validation, ValidationStatus::Validated(_));
+    let draft = protocol.is_training();
     let footer = format!(
         "{} v{} · SHA-256 {}",
         id.id,

@@ -119,6 +119,7 @@ pub fn delegant(form: &DelegantForm, now: DateTime<Utc>) -> Result<ProfessionalR
     let input = DelegantInput {
         name: &form.name,
         rpps: &form.rpps,
+        profession: Default::default(),
         address: None,
         phone: None,
     };

@@ -502,12 +502,14 @@ fn submit_pin(state: &mut KioskState, services: &mut Services, now: DateTime<Utc
     if pin.is_empty() {
         return Err(Error::input("code PIN", "tapez votre code PIN"));
     }
-    let delegue = services.ledger.authenticate(&rpps, &pin, now)?;
+    let auth = services.ledger.authenticate(&rpps, &pin, now)?;
     let then = form.then.clone();
+    let delegue = auth.delegue();
     state.session = Some(Session {
         rpps: delegue.rpps.clone(),
         name: delegue.name.clone(),
         profession: delegue.profession,
+        auth: auth.clone(),
     });
     state.last_delegue = Some(rpps.clone());
     match then {
@@ -1050,8 +1052,13 @@ fn add_followup(
     let Some(id) = open_act_id(state) else {
         return Ok(());
     };
-    let by = state.session.as_ref().map(|s| s.rpps.clone());
-    let r = services.ledger.add_followup(&id, by.as_ref(), event, now)?;
+    let session = state
+        .session
+        .clone()
+        .ok_or_else(|| Error::input("délégué", "identifiez-vous d'abord"))?;
+    let r = services
+        .ledger
+        .add_followup(&id, &session.auth, event, now)?;
     open_history(state, services, period(state))?;
     info(state, format!("Suivi ajouté à l'acte {}.", r.number));
     Ok(())
@@ -1079,13 +1086,10 @@ fn confirm_void(state: &mut KioskState, services: &mut Services, now: DateTime<U
         .session
         .clone()
         .ok_or_else(|| Error::input("délégué", "identifiez-vous d'abord"))?;
-    services.ledger.authenticate(&session.rpps, &pin, now)?;
-    let r = services.ledger.add_followup(
-        &id,
-        Some(&session.rpps),
-        FollowupEvent::Void { reason },
-        now,
-    )?;
+    let author = services.ledger.authenticate(&session.rpps, &pin, now)?;
+    let r = services
+        .ledger
+        .add_followup(&id, &author, FollowupEvent::Void { reason }, now)?;
     open_history(state, services, period(state))?;
     info(
         state,

@@ -46,6 +46,8 @@ pub struct Session {
     pub rpps: Rpps,
     pub name: String,
     pub profession: Profession,
+    /// The proof of her PIN, which follow-ups require.
+    pub auth: crate::ledger::Authenticated,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,7 +269,12 @@ pub struct ActDraft {
 
 impl KioskState {
     pub fn is_training(&self) -> bool {
-        self.protocol.is_training()
+        self.training_reason().is_some()
+    }
+
+    /// Why acts here are training (shown in Réglages and on the badge).
+    pub fn training_reason(&self) -> Option<&'static str> {
+        crate::act::training_reason(&self.protocol, &self.registry)
     }
 
     /// The structure's name for the top bar.

@@ -24,17 +24,37 @@ pub enum Kind {
     Followup,
     /// A month closed: count, totals, head hash.
     Closure,
+    /// A CPTS bundle applied (its whole text, serial and SHA-256).
+    Bundle,
+    /// A PIN a délégué set (activation code or change); only its hash.
+    Pin,
+    /// A wrong PIN or activation code.
+    SigninFailed,
+    /// A right PIN after wrong ones: the failures stop counting.
+    SigninOk,
+    /// The device's public key.
+    DeviceKey,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Genesis,
         Kind::Structure,
         Kind::Professional,
         Kind::Act,
         Kind::Followup,
         Kind::Closure,
+        Kind::Bundle,
+        Kind::Pin,
+        Kind::SigninFailed,
+        Kind::SigninOk,
+        Kind::DeviceKey,
     ];
+
+    /// The kinds the registry is folded from, in the form of the partial
+    /// index `entries_registry` (schema v5): queries repeat this exact list
+    /// so that SQLite uses the index.
+    pub const REGISTRY_SQL: &'static str = "kind IN ('structure', 'professional', 'bundle', 'pin', 'signin_failed', 'signin_ok', 'device_key')";
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +64,11 @@ impl Kind {
             Kind::Act => "act",
             Kind::Followup => "followup",
             Kind::Closure => "closure",
+            Kind::Bundle => "bundle",
+            Kind::Pin => "pin",
+            Kind::SigninFailed => "signin_failed",
+            Kind::SigninOk => "signin_ok",
+            Kind::DeviceKey => "device_key",
         }
     }
 

@@ -9,6 +9,7 @@ use super::index::Typed;
 use super::{ActStatus, Ledger, Recorded, to_bytes};
 use crate::error::{Error, Refusal, Result};
 use crate::ids::Rpps;
+use crate::registry::DelegueRecord;
 
 /// Stored payload of a `followup` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,18 +197,88 @@ impl FollowupEvent {
     }
 }
 
+/// Proof that a délégué of this device typed her PIN just now: only
+/// [`Ledger::authenticate`] makes one, and follow-ups and voids require one
+/// (parse, don't validate: nothing downstream checks a PIN again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    delegue: DelegueRecord,
+}
+
+impl Authenticated {
+    pub(super) fn new(delegue: DelegueRecord) -> Authenticated {
+        Authenticated { delegue }
+    }
+
+    pub fn delegue(&self) -> &DelegueRecord {
+        &self.delegue
+    }
+
+    pub fn rpps(&self) -> &Rpps {
+        &self.delegue.rpps
+    }
+}
+
 impl Ledger {
-    /// Appends a follow-up to an act (found by id or number). A void act
-    /// takes no further follow-up.
+    /// Appends a follow-up to an act (found by id or number), authored by
+    /// the délégué who just typed her PIN. A void is only for the délégué
+    /// who recorded the act; a void act takes no further follow-up.
     pub fn add_followup(
         &mut self,
         act: &str,
+        by: &Authenticated,
+        event: FollowupEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        if let FollowupEvent::Document { .. } = event {
+            return Err(Error::input(
+                "suivi",
+                "un document émis est inscrit par l'émission elle-même",
+            ));
+        }
+        event.validate()?;
+        let view = self.act(act)?;
+        if let FollowupEvent::Void { .. } = event
+            && view.act.delegue.rpps != by.rpps().as_str()
+        {
+            return Err(Refusal::VoidByOther {
+                number: view.act.number.clone(),
+                recorder: view.act.delegue.name.clone(),
+            }
+            .into());
+        }
+        self.append_followup(view, Some(by.rpps()), event, now)
+    }
+
+    /// Logs a document rendered for an act (its SHA-256), on behalf of the
+    /// délégué who recorded it.
+    pub fn add_document(
+        &mut self,
+        act: &str,
+        document: &str,
+        sha256: &str,
+        renderer: &str,
+        reprint: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let view = self.act(act)?;
+        let by = Rpps::parse(&view.act.delegue.rpps).ok();
+        let event = FollowupEvent::Document {
+            document: document.to_string(),
+            sha256: sha256.to_string(),
+            renderer: renderer.to_string(),
+            reprint,
+        };
+        self.append_followup(view, by.as_ref(), event, now)
+    }
+
+    fn append_followup(
+        &mut self,
+        view: super::ActView,
         by: Option<&Rpps>,
         event: FollowupEvent,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        event.validate()?;
-        let view = self.act(act)?;
         if let ActStatus::Void { .. } = view.status {
             return Err(Refusal::ActVoid(view.act.number).into());
         }

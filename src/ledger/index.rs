@@ -97,7 +97,15 @@ pub(super) fn index_entry(
                 )?;
             }
         }
-        Kind::Genesis | Kind::Structure | Kind::Professional | Kind::Closure => {}
+        Kind::Genesis
+        | Kind::Structure
+        | Kind::Professional
+        | Kind::Closure
+        | Kind::Bundle
+        | Kind::Pin
+        | Kind::SigninFailed
+        | Kind::SigninOk
+        | Kind::DeviceKey => {}
     }
     Ok(())
 }

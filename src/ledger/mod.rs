@@ -13,6 +13,7 @@ mod acts;
 pub mod anchors;
 pub mod chain;
 mod closure;
+pub mod device_key;
 pub mod facts;
 mod followups;
 mod index;
@@ -25,7 +26,9 @@ pub mod verify;
 pub use acts::{ActStatus, ActSummary, ActView};
 pub use closure::ClosureRecord;
 pub use facts::ActFacts;
-pub use followups::{AdverseNature, FollowupEvent, FollowupRecord, Severity, type_label};
+pub use followups::{
+    AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, type_label,
+};
 pub use report_rows::{ActRow, FollowupRow};
 
 use std::path::{Path, PathBuf};
@@ -101,6 +104,13 @@ impl Ledger {
             device_id: String::new(),
         };
         ledger.device_id = ledger.ensure_genesis(now)?;
+        // A new device gets its key pair at its first setup; the public key
+        // enters the log when first needed (`device show`, `bundle apply`),
+        // as it does for an older ledger.
+        if ledger.len()? == 1 {
+            device_key::create_file(dir)?;
+        }
+        Ledger::tighten_key(dir);
         Ok(ledger)
     }
 
@@ -111,6 +121,23 @@ impl Ledger {
             return Err(Error::NoDataDir(dir.to_path_buf()));
         }
         Ledger::open(dir, now)
+    }
+
+    /// A key file copied with looser permissions is made owner-only again.
+    fn tighten_key(dir: &Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.join(device_key::DEVICE_KEY_FILE);
+            if let Ok(meta) = std::fs::symlink_metadata(&path)
+                && meta.is_file()
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
     }
 
     pub fn device_id(&self) -> &str {

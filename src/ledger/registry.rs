@@ -1,39 +1,180 @@
-//! The registry in the ledger: structure and professionals appended as
-//! entries (latest wins), and PIN authentication with a persisted lockout.
+//! The registry in the ledger: the structure, the professionals entered on
+//! a training device, the CPTS bundles applied, the PINs délégués set, and
+//! sign-ins — all appended to the chained log, so that the lock-out cannot
+//! be undone by deleting a row or moving the clock.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::Connection;
 
-use super::chain::Kind;
-use super::index::decode;
-use super::{Ledger, Recorded, to_bytes};
-use crate::error::{Refusal, Result};
+use super::chain::{self, Kind};
+use super::index::{Typed, decode};
+use super::{Authenticated, Ledger, Recorded, to_bytes};
+use crate::bundle::{Bundle, BundleRecord, DelegueStatus};
+use crate::crypto::codes;
+use crate::error::{Error, Refusal, Result};
 use crate::fr;
 use crate::ids::Rpps;
 use crate::registry::{
-    DelegueRecord, PIN_LOCK_MINUTES, PIN_MAX_FAILURES, ProfessionalRecord, Registry,
-    StructureRecord, verify_pin,
+    ActivationInForce, Attachment, DelegantRecord, DelegueRecord, PIN_BLOCK_FAILURES,
+    PIN_LOCK_MINUTES, PIN_MAX_FAILURES, PinRecord, ProfessionalRecord, Registry, SigninRecord,
+    StructureRecord, hash_pin, parse_new_pin, verify_pin,
 };
 
-impl Ledger {
-    /// The current registry: every structure and professional entry, in order.
-    pub fn registry(&self) -> Result<Registry> {
-        let mut reg = Registry::default();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, kind, payload FROM entries WHERE kind IN ('structure', 'professional') ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let seq = r.get::<_, i64>(0)? as u64;
-            let kind: String = r.get(1)?;
-            let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
-            if kind == Kind::Structure.as_str() {
-                reg.apply_structure(decode(seq, payload)?);
-            } else {
-                reg.apply_professional(decode(seq, payload)?);
+/// The registry folded from these entries, in log order.
+pub(super) fn fold(conn: &Connection) -> Result<Registry> {
+    let mut reg = Registry::default();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT seq, kind, payload FROM entries WHERE {} AND kind IN ('structure', 'professional', 'bundle', 'pin') ORDER BY seq",
+        Kind::REGISTRY_SQL
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq = u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
+        let kind: String = r.get(1)?;
+        let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
+        match Kind::parse(&kind) {
+            Some(Kind::Structure) => reg.apply_structure(decode(seq, payload)?),
+            Some(Kind::Professional) => reg.apply_professional(decode(seq, payload)?),
+            Some(Kind::Pin) => reg.apply_pin(decode(seq, payload)?),
+            Some(Kind::Bundle) => {
+                let record: BundleRecord = decode(seq, payload)?;
+                attach(&mut reg, &record)?;
             }
+            _ => {}
         }
-        Ok(reg)
+    }
+    Ok(reg)
+}
+
+/// Replaces the professionals with a bundle's.
+fn attach(reg: &mut Registry, record: &BundleRecord) -> Result<()> {
+    let bundle = Bundle::reread(&record.text)?;
+    let p = &bundle.payload;
+    let delegues = p
+        .delegues
+        .iter()
+        .map(|d| {
+            let record = DelegueRecord {
+                v: 1,
+                rpps: d.rpps.clone(),
+                name: d.name.clone(),
+                profession: d.profession,
+                trained_on: Some(d.trained_on),
+                pin_hash: String::new(),
+                active: d.status == DelegueStatus::Active,
+                recorded_at: p.created_at,
+            };
+            let activation = d.activation.as_ref().map(|a| ActivationInForce {
+                id: a.id.clone(),
+                code_hash: a.code_hash.clone(),
+            });
+            (record, activation)
+        })
+        .collect();
+    let delegants = p
+        .delegants
+        .iter()
+        .map(|d| DelegantRecord {
+            v: 1,
+            rpps: d.rpps.clone(),
+            name: d.name.clone(),
+            address: d.address.clone(),
+            phone: d.phone.clone(),
+            active: true,
+            recorded_at: p.created_at,
+            profession: d.profession,
+        })
+        .collect();
+    reg.attach(
+        Attachment {
+            serial: p.serial,
+            created_at: p.created_at,
+            applied_at: record.applied_at,
+            cpts_name: p.cpts.name.clone(),
+            cpts_key: p.cpts.public_key,
+            bundle_sha256: record.sha256.clone(),
+            pharmacies: p.pharmacies,
+            roster: p.roster.clone(),
+            text: record.text.clone(),
+        },
+        delegues,
+        delegants,
+    );
+    Ok(())
+}
+
+/// Wrong PINs (or activation codes) in a row for a délégué, and when the
+/// last one was tried. Failures made under an older activation code, or
+/// before the PIN was last set, or before a right PIN, do not count.
+fn failures(
+    conn: &Connection,
+    rpps: &Rpps,
+    activation: Option<&str>,
+) -> Result<(u32, Option<DateTime<Utc>>)> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT seq, kind, payload FROM entries WHERE {} AND kind IN ('professional', 'pin', 'signin_failed', 'signin_ok') ORDER BY seq DESC",
+        Kind::REGISTRY_SQL
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut count = 0u32;
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let seq = u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
+        let kind: String = r.get(1)?;
+        let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
+        match Kind::parse(&kind) {
+            Some(Kind::SigninFailed) => {
+                let s: SigninRecord = decode(seq, payload)?;
+                if s.rpps == *rpps && s.activation_id.as_deref() == activation {
+                    count = count.saturating_add(1);
+                    last = last.or(Some(s.at));
+                }
+            }
+            Some(Kind::SigninOk) => {
+                let s: SigninRecord = decode(seq, payload)?;
+                if s.rpps == *rpps {
+                    break;
+                }
+            }
+            Some(Kind::Pin) => {
+                let p: PinRecord = decode(seq, payload)?;
+                if p.rpps == *rpps {
+                    break;
+                }
+            }
+            Some(Kind::Professional) => {
+                let p: ProfessionalRecord = decode(seq, payload)?;
+                if matches!(&p, ProfessionalRecord::Delegue(d) if d.rpps == *rpps) {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((count, last))
+}
+
+/// What a sign-in attempt found, decided inside the write transaction and
+/// told after it committed (a refusal must not roll back its own record).
+enum Attempt {
+    Accepted(DelegueRecord),
+    Refused(Refusal),
+}
+
+impl Ledger {
+    /// The current registry.
+    pub fn registry(&self) -> Result<Registry> {
+        fold(&self.conn)
+    }
+
+    /// The protocol of the CPTS bundle in force, attested (acts under it are
+    /// real), or `None` on a training device.
+    pub fn cpts_protocol(&self) -> Result<Option<crate::protocol::Protocol>> {
+        let reg = self.registry()?;
+        match &reg.attachment {
+            None => Ok(None),
+            Some(a) => Bundle::reread(&a.text)?.protocol().map(Some),
+        }
     }
 
     pub fn set_structure(&mut self, s: &StructureRecord) -> Result<Recorded> {
@@ -46,7 +187,12 @@ impl Ledger {
         })
     }
 
+    /// Registers a professional on a training device. Once the device is
+    /// attached to a CPTS, professionals come from its bundles only.
     pub fn add_professional(&mut self, p: &ProfessionalRecord) -> Result<Recorded> {
+        if self.registry()?.is_attached() {
+            return Err(Refusal::RegistryFromCpts.into());
+        }
         let rpps = match p {
             ProfessionalRecord::Delegue(d) => d.rpps.to_string(),
             ProfessionalRecord::Delegant(d) => d.rpps.to_string(),
@@ -60,84 +206,274 @@ impl Ledger {
         })
     }
 
-    /// Checks a délégué's PIN. Five wrong PINs in a row lock the délégué for
-    /// five minutes; the count survives restarts. A correct PIN resets it.
+    /// Checks a délégué's PIN. Five wrong ones in a row lock her for five
+    /// minutes (each further one for five more); ten block her until the
+    /// CPTS reactivates her. Every failure is an entry of the chained log:
+    /// neither a restart, nor a clock moved forward, nor a deleted row
+    /// gives the guesses back.
     pub fn authenticate(
         &mut self,
         rpps: &Rpps,
         pin: &str,
         now: DateTime<Utc>,
-    ) -> Result<DelegueRecord> {
-        let reg = self.registry()?;
-        let delegue = reg
-            .delegue(rpps)
-            .cloned()
-            .ok_or_else(|| Refusal::UnknownDelegue(rpps.to_string()))?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let state: Option<(i64, Option<String>)> = tx
-            .query_row(
-                "SELECT failures, locked_until FROM pin_attempts WHERE rpps = ?1",
-                [rpps.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (failures, locked_until) = state.unwrap_or((0, None));
-        if let Some(until) = locked_until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok()) {
-            let until = until.with_timezone(&Utc);
-            if until > now {
-                return Err(Refusal::PinLocked {
-                    until: fr::datetime(until),
+    ) -> Result<Authenticated> {
+        let attempt = self.write(|tx| {
+            let reg = fold(tx)?;
+            let delegue = reg
+                .delegue_any(rpps)
+                .cloned()
+                .ok_or_else(|| Refusal::UnknownDelegue(rpps.to_string()))?;
+            if !delegue.active {
+                return Ok(Attempt::Refused(Refusal::Revoked { name: delegue.name }));
+            }
+            let activation = reg.activation(rpps).map(|a| a.id.clone());
+            let Some(pin_hash) = reg.pin_hash(rpps).map(str::to_string) else {
+                return Ok(Attempt::Refused(Refusal::NotActivated {
+                    name: delegue.name,
+                }));
+            };
+            let (count, last) = failures(tx, rpps, activation.as_deref())?;
+            if let Some(r) = lockout(&delegue, count, last, now) {
+                return Ok(Attempt::Refused(r));
+            }
+            let signin = SigninRecord {
+                v: 1,
+                rpps: rpps.clone(),
+                activation_id: activation,
+                at: now,
+            };
+            if verify_pin(pin, &pin_hash) {
+                if count > 0 {
+                    chain::append(tx, Kind::SigninOk, &to_bytes(&signin), Typed::Unknown)?;
                 }
-                .into());
+                return Ok(Attempt::Accepted(DelegueRecord {
+                    pin_hash,
+                    ..delegue
+                }));
             }
+            chain::append(tx, Kind::SigninFailed, &to_bytes(&signin), Typed::Unknown)?;
+            Ok(Attempt::Refused(after_failure(&delegue, count + 1, now)))
+        })?;
+        match attempt {
+            Attempt::Accepted(d) => Ok(Authenticated::new(d)),
+            Attempt::Refused(r) => Err(r.into()),
         }
-        if verify_pin(pin, &delegue.pin_hash) {
-            tx.execute("DELETE FROM pin_attempts WHERE rpps = ?1", [rpps.as_str()])?;
-            tx.commit()?;
-            return Ok(delegue);
-        }
-        // A count edited below zero or past the limit locks, never panics.
-        let failures = u32::try_from(failures)
-            .unwrap_or(PIN_MAX_FAILURES)
-            .saturating_add(1);
-        let refusal = if failures >= PIN_MAX_FAILURES {
-            let until = now + Duration::minutes(PIN_LOCK_MINUTES);
-            tx.execute(
-                "INSERT OR REPLACE INTO pin_attempts (rpps, failures, locked_until) VALUES (?1, 0, ?2)",
-                params![rpps.as_str(), until.to_rfc3339()],
-            )?;
-            Refusal::PinLocked {
-                until: fr::datetime(until),
-            }
-        } else {
-            tx.execute(
-                "INSERT OR REPLACE INTO pin_attempts (rpps, failures, locked_until) VALUES (?1, ?2, NULL)",
-                params![rpps.as_str(), failures],
-            )?;
-            Refusal::WrongPin {
-                remaining: PIN_MAX_FAILURES - failures,
-            }
-        };
-        tx.commit()?;
-        Err(refusal.into())
     }
 
-    /// Whether this délégué is locked out right now (for the kiosk).
+    /// Whether this délégué is locked out right now, and until when (for
+    /// the kiosk's countdown).
     pub fn locked_until(&self, rpps: &Rpps, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-        let until: Option<Option<String>> = self
-            .conn
-            .query_row(
-                "SELECT locked_until FROM pin_attempts WHERE rpps = ?1",
-                [rpps.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(until
-            .flatten()
-            .and_then(|u| DateTime::parse_from_rfc3339(&u).ok())
-            .map(|u| u.with_timezone(&Utc))
-            .filter(|u| *u > now))
+        let reg = self.registry()?;
+        let activation = reg.activation(rpps).map(|a| a.id.clone());
+        let (count, last) = failures(&self.conn, rpps, activation.as_deref())?;
+        Ok(match last {
+            Some(at) if (PIN_MAX_FAILURES..PIN_BLOCK_FAILURES).contains(&count) => {
+                let until = at + Duration::minutes(PIN_LOCK_MINUTES);
+                (until > now).then_some(until)
+            }
+            _ => None,
+        })
+    }
+
+    /// The délégué sets her PIN with the activation code the CPTS gave her
+    /// (attached devices only). A wrong code counts as a wrong PIN; a code
+    /// already used on this device is refused.
+    pub fn activate(
+        &mut self,
+        rpps: &Rpps,
+        code: &str,
+        new_pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let new_pin = parse_new_pin("PIN", new_pin)?;
+        let pin_hash = hash_pin(&new_pin)?;
+        let outcome = self.write(|tx| {
+            let reg = fold(tx)?;
+            if !reg.is_attached() {
+                return Err(Error::input(
+                    "--code",
+                    "appareil de formation (non rattaché à une CPTS) : le délégué est enregistré avec son code PIN, sans code d'activation",
+                ));
+            }
+            let delegue = reg
+                .delegue_any(rpps)
+                .cloned()
+                .ok_or_else(|| Refusal::UnknownDelegue(rpps.to_string()))?;
+            if !delegue.active {
+                return Ok(Err(Refusal::Revoked { name: delegue.name }));
+            }
+            let Some(activation) = reg.activation(rpps).cloned() else {
+                return Ok(Err(Refusal::WrongActivationCode));
+            };
+            let (count, last) = failures(tx, rpps, Some(&activation.id))?;
+            if let Some(r) = lockout(&delegue, count, last, now) {
+                return Ok(Err(r));
+            }
+            if !codes::code_matches(code, &activation.code_hash) {
+                let signin = SigninRecord {
+                    v: 1,
+                    rpps: rpps.clone(),
+                    activation_id: Some(activation.id.clone()),
+                    at: now,
+                };
+                chain::append(tx, Kind::SigninFailed, &to_bytes(&signin), Typed::Unknown)?;
+                return Ok(Err(match after_failure(&delegue, count + 1, now) {
+                    Refusal::WrongPin { .. } => Refusal::WrongActivationCode,
+                    other => other,
+                }));
+            }
+            if used(tx, rpps, &activation.id)? {
+                return Ok(Err(Refusal::ActivationUsed));
+            }
+            let record = PinRecord {
+                v: 1,
+                rpps: rpps.clone(),
+                pin_hash: pin_hash.clone(),
+                via: "activation".into(),
+                activation_id: Some(activation.id),
+                recorded_at: now,
+            };
+            let (seq, hash) = chain::append(tx, Kind::Pin, &to_bytes(&record), Typed::Unknown)?;
+            Ok(Ok(Recorded {
+                id: rpps.to_string(),
+                number: String::new(),
+                seq,
+                hash: hex::encode(hash),
+            }))
+        })?;
+        outcome.map_err(Error::from)
+    }
+
+    /// The délégué changes her PIN with her current one.
+    pub fn change_pin(
+        &mut self,
+        rpps: &Rpps,
+        current: &str,
+        new_pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let new_pin = parse_new_pin("PIN", new_pin)?;
+        self.authenticate(rpps, current, now)?;
+        let activation = self.registry()?.activation(rpps).map(|a| a.id.clone());
+        let record = PinRecord {
+            v: 1,
+            rpps: rpps.clone(),
+            pin_hash: hash_pin(&new_pin)?,
+            via: "change".into(),
+            activation_id: activation,
+            recorded_at: now,
+        };
+        let (seq, hash) = self.append(Kind::Pin, &to_bytes(&record))?;
+        Ok(Recorded {
+            id: rpps.to_string(),
+            number: String::new(),
+            seq,
+            hash,
+        })
+    }
+
+    /// Applies a CPTS bundle (see [`Bundle::open`] for every check); the
+    /// whole file is appended to the log.
+    pub fn apply_bundle(
+        &mut self,
+        text: &str,
+        expect_fingerprint: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Recorded, Bundle)> {
+        let device = self.device_key(now)?.public();
+        let bundle = self.write(|tx| {
+            let reg = fold(tx)?;
+            let pinned = crate::bundle::Pinned {
+                key: reg.attachment.as_ref().map(|a| &a.cpts_key),
+                serial: reg.attachment.as_ref().map_or(0, |a| a.serial),
+            };
+            let bundle = Bundle::open(text, pinned, expect_fingerprint, &device)?;
+            let record = BundleRecord {
+                v: 1,
+                serial: bundle.payload.serial,
+                sha256: bundle.sha256.clone(),
+                cpts_fingerprint: bundle.payload.cpts.public_key.fingerprint(),
+                applied_at: now,
+                text: text.to_string(),
+            };
+            let (seq, hash) = chain::append(tx, Kind::Bundle, &to_bytes(&record), Typed::Unknown)?;
+            Ok((seq, hash, bundle))
+        })?;
+        let (seq, hash, bundle) = bundle;
+        Ok((
+            Recorded {
+                id: bundle.sha256.clone(),
+                number: bundle.payload.serial.to_string(),
+                seq,
+                hash: hex::encode(hash),
+            },
+            bundle,
+        ))
+    }
+}
+
+/// Whether an activation code already set a PIN on this device.
+fn used(conn: &Connection, rpps: &Rpps, activation: &str) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT seq, payload FROM entries WHERE {} AND kind = 'pin' ORDER BY seq",
+        Kind::REGISTRY_SQL
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq = u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
+        let payload = r.get_ref(1)?.as_blob().unwrap_or(&[]);
+        let p: PinRecord = decode(seq, payload)?;
+        if p.rpps == *rpps
+            && p.via == "activation"
+            && p.activation_id.as_deref() == Some(activation)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The refusal in force before any try, if any.
+fn lockout(
+    d: &DelegueRecord,
+    count: u32,
+    last: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<Refusal> {
+    if count >= PIN_BLOCK_FAILURES {
+        return Some(Refusal::PinBlocked {
+            name: d.name.clone(),
+        });
+    }
+    if count >= PIN_MAX_FAILURES
+        && let Some(at) = last
+    {
+        // A clock set back before the last failure keeps the lock.
+        let until = at + Duration::minutes(PIN_LOCK_MINUTES);
+        if now < until {
+            return Some(Refusal::PinLocked {
+                until: fr::datetime(until),
+                remaining: PIN_BLOCK_FAILURES - count,
+            });
+        }
+    }
+    None
+}
+
+/// The refusal after the `count`-th failure in a row.
+fn after_failure(d: &DelegueRecord, count: u32, now: DateTime<Utc>) -> Refusal {
+    if count >= PIN_BLOCK_FAILURES {
+        Refusal::PinBlocked {
+            name: d.name.clone(),
+        }
+    } else if count >= PIN_MAX_FAILURES {
+        Refusal::PinLocked {
+            until: fr::datetime(now + Duration::minutes(PIN_LOCK_MINUTES)),
+            remaining: PIN_BLOCK_FAILURES - count,
+        }
+    } else {
+        Refusal::WrongPin {
+            remaining: PIN_MAX_FAILURES - count,
+        }
     }
 }

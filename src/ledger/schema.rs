@@ -11,6 +11,10 @@
 //!   (names, structure, protocol, outcome, payment), so a report never
 //!   decodes act payloads. The derived tables are dropped and rebuilt.
 //!
+//! - v5: a partial index of the entries the registry is folded from
+//!   (structure, professionals, bundles, PINs, sign-ins, device key), so
+//!   that signing in never scans the acts.
+//!
 //! The derived tables are only ever built from the log by the latest
 //! migration that reshapes them (v4), so older steps create them empty.
 
@@ -19,7 +23,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::index;
 use crate::error::{Error, Result};
 
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 const V1: &str = "
 CREATE TABLE entries (
@@ -115,6 +119,8 @@ CREATE TABLE followups (
 CREATE INDEX followups_act ON followups(act_id);
 ";
 
+const V5: &str = "CREATE INDEX entries_registry ON entries(seq) WHERE kind IN ('structure', 'professional', 'bundle', 'pin', 'signin_failed', 'signin_ok', 'device_key');";
+
 /// Brings the database to [`LATEST`], one version at a time.
 ///
 /// A file that is not a ledger of a known version (a negative or unknown
@@ -154,6 +160,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
                 1 => V2,
                 2 => V3,
                 3 => V4,
+                4 => V5,
                 _ => return Err(foreign(format!("version de schéma {version} inconnue"))),
             };
             expect_tables(&tx, version)?;

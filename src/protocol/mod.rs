@@ -69,7 +69,21 @@ pub struct Protocol {
     pub medicines: Vec<Medicine>,
     pub advice: Advice,
     pub validation: ValidationStatus,
+    /// Where the protocol came from: only one received in a bundle signed
+    /// by the CPTS makes a validation count.
+    pub source: Source,
     fact_index: BTreeMap<String, FactId>,
+}
+
+/// Where a protocol was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The draft built into protocoop.
+    Bundled,
+    /// A file given on the command line or found on disk.
+    File,
+    /// A bundle signed by the CPTS this device is attached to.
+    Cpts { serial: u64 },
 }
 
 /// What identifies a protocol in every act: id, version and the SHA-256 of
@@ -339,7 +353,10 @@ impl Protocol {
     /// The bundled dental protocol. It is checked by the test suite, so
     /// failing here is a build defect, not a user error.
     pub fn bundled() -> Protocol {
-        Protocol::parse(BUNDLED_TEXT, BUNDLED_ORIGIN).expect("the bundled protocol is valid")
+        let mut p =
+            Protocol::parse(BUNDLED_TEXT, BUNDLED_ORIGIN).expect("the bundled protocol is valid");
+        p.source = Source::Bundled;
+        p
     }
 
     /// Loads a protocol file, or the bundled protocol when `path` is `None`.
@@ -368,10 +385,34 @@ impl Protocol {
         }
     }
 
-    /// True while no valid délégant validation covers this exact content:
-    /// documents carry « SPÉCIMEN » and acts are never paid.
+    /// True unless a délégant's validation covers this exact content *and*
+    /// the protocol arrived in a bundle signed by the CPTS: documents carry
+    /// « SPÉCIMEN » and acts are never paid. A validated file handed to the
+    /// device any other way is training (anyone can write a validation
+    /// block; only the CPTS attests it).
     pub fn is_training(&self) -> bool {
-        !matches!(self.validation, ValidationStatus::Validated(_))
+        self.training_reason().is_some()
+    }
+
+    /// Why this protocol runs in training mode, in words for the screen and
+    /// the terminal; `None` when acts are real.
+    pub fn training_reason(&self) -> Option<&'static str> {
+        match (&self.validation, self.source) {
+            (ValidationStatus::Validated(_), Source::Cpts { .. }) => None,
+            (ValidationStatus::Draft, _) => Some("protocole non validé par un délégant"),
+            (ValidationStatus::Stale(_), _) => {
+                Some("protocole modifié depuis sa validation par le délégant")
+            }
+            (ValidationStatus::Validated(_), _) => Some(
+                "protocole validé, mais pas reçu de la CPTS : seul un protocole transmis par la CPTS rend les actes réels",
+            ),
+        }
+    }
+
+    /// Marks a protocol read from a bundle whose signature by the pinned
+    /// CPTS key was checked.
+    pub(crate) fn attest_from_cpts(&mut self, serial: u64) {
+        self.source = Source::Cpts { serial };
     }
 
     pub fn fact_id(&self, id: &str) -> Option<FactId> {

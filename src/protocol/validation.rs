@@ -120,6 +120,6 @@ pub fn validated_copy(
     );
     // The copy must load as validated; anything else is a defect here.
     let check = Protocol::parse(&out, origin)?;
-    debug_assert!(!check.is_training());
+    debug_assert!(matches!(check.validation, ValidationStatus::Validated(_)));
     Ok(out)
 }

@@ -6,8 +6,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 
-use super::pin::{hash_pin, parse_pin};
-use super::records::{DelegantRecord, DelegueRecord, Profession, StructureRecord};
+use super::pin::{hash_pin, parse_new_pin};
+use super::records::{
+    DelegantProfession, DelegantRecord, DelegueRecord, Profession, StructureRecord,
+};
 use crate::error::{Error, Result};
 use crate::ids::{Finess, Rpps, postal_code_valid};
 use crate::text;
@@ -38,6 +40,7 @@ pub struct DelegueInput<'a> {
 pub struct DelegantInput<'a> {
     pub name: &'a str,
     pub rpps: &'a str,
+    pub profession: DelegantProfession,
     pub address: Option<&'a str>,
     pub phone: Option<&'a str>,
 }
@@ -89,7 +92,7 @@ pub fn delegue(i: &DelegueInput, now: DateTime<Utc>) -> Result<DelegueRecord> {
             "la formation doit avoir eu lieu : date dans le futur",
         ));
     }
-    let pin = parse_pin("delegue.pin", i.pin)?;
+    let pin = parse_new_pin("delegue.pin", i.pin)?;
     Ok(DelegueRecord {
         v: 1,
         rpps,
@@ -111,5 +114,6 @@ pub fn delegant(i: &DelegantInput, now: DateTime<Utc>) -> Result<DelegantRecord>
         phone: text::optional_line("delegant.phone", i.phone, text::PHONE_MAX)?,
         active: true,
         recorded_at: now,
+        profession: i.profession,
     })
 }

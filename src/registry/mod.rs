@@ -8,19 +8,60 @@ pub mod input;
 mod pin;
 mod records;
 
-pub use pin::{PIN_LOCK_MINUTES, PIN_MAX_FAILURES, hash_pin, parse_pin, verify_pin};
-pub use records::{DelegantRecord, DelegueRecord, Profession, ProfessionalRecord, StructureRecord};
+pub use pin::{
+    PIN_BLOCK_FAILURES, PIN_LOCK_MINUTES, PIN_MAX_FAILURES, PIN_MIN_DIGITS, hash_pin,
+    parse_new_pin, parse_pin, verify_pin,
+};
+pub use records::{
+    DelegantProfession, DelegantRecord, DelegueRecord, PinRecord, Profession, ProfessionalRecord,
+    SigninRecord, StructureRecord,
+};
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
+use crate::crypto::PublicKey;
 use crate::ids::Rpps;
 
 /// The current state of the registry.
+///
+/// On a training device (no bundle applied), délégués and délégants are the
+/// records entered on the device. Once a CPTS bundle is applied, they are the
+/// bundle's only: local records no longer count.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     pub structure: Option<StructureRecord>,
     delegues: BTreeMap<Rpps, DelegueRecord>,
     delegants: BTreeMap<Rpps, DelegantRecord>,
+    /// The CPTS bundle in force, once one is applied.
+    pub attachment: Option<Attachment>,
+    /// The activation code in force for each délégué of the bundle.
+    activations: BTreeMap<Rpps, ActivationInForce>,
+    /// The latest PIN each délégué set herself.
+    pins: BTreeMap<Rpps, PinRecord>,
+}
+
+/// What the device keeps of the bundle in force.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub serial: u64,
+    pub created_at: DateTime<Utc>,
+    pub applied_at: DateTime<Utc>,
+    pub cpts_name: String,
+    pub cpts_key: PublicKey,
+    pub bundle_sha256: String,
+    pub pharmacies: Option<u64>,
+    pub roster: Option<String>,
+    /// The bundle file's text: its protocol is the one devices use.
+    pub text: String,
+}
+
+/// An activation code in force: its id and salted hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationInForce {
+    pub id: String,
+    pub code_hash: String,
 }
 
 impl Registry {
@@ -28,15 +69,81 @@ impl Registry {
         self.structure = Some(s);
     }
 
+    /// A record entered on the device; ignored once attached to a CPTS. A
+    /// new record for a délégué replaces the PIN she had.
     pub fn apply_professional(&mut self, p: ProfessionalRecord) {
+        if self.attachment.is_some() {
+            return;
+        }
         match p {
             ProfessionalRecord::Delegue(d) => {
+                self.pins.remove(&d.rpps);
                 self.delegues.insert(d.rpps.clone(), d);
             }
             ProfessionalRecord::Delegant(d) => {
                 self.delegants.insert(d.rpps.clone(), d);
             }
         }
+    }
+
+    /// A bundle applied: its délégués (with their activation codes) and
+    /// délégants replace everything before. PINs set with a code still in
+    /// force keep counting.
+    pub fn attach(
+        &mut self,
+        attachment: Attachment,
+        delegues: Vec<(DelegueRecord, Option<ActivationInForce>)>,
+        delegants: Vec<DelegantRecord>,
+    ) {
+        self.attachment = Some(attachment);
+        self.delegues.clear();
+        self.activations.clear();
+        for (d, a) in delegues {
+            if let Some(a) = a {
+                self.activations.insert(d.rpps.clone(), a);
+            }
+            self.delegues.insert(d.rpps.clone(), d);
+        }
+        self.delegants = delegants.into_iter().map(|d| (d.rpps.clone(), d)).collect();
+    }
+
+    pub fn apply_pin(&mut self, p: PinRecord) {
+        self.pins.insert(p.rpps.clone(), p);
+    }
+
+    /// Whether this device is attached to a CPTS (real acts, paid).
+    pub fn is_attached(&self) -> bool {
+        self.attachment.is_some()
+    }
+
+    /// The activation code in force for a délégué of the bundle.
+    pub fn activation(&self, rpps: &Rpps) -> Option<&ActivationInForce> {
+        self.activations.get(rpps)
+    }
+
+    /// The PIN hash a délégué signs in with, if she has one: on an attached
+    /// device, only a PIN set from the activation code in force.
+    pub fn pin_hash(&self, rpps: &Rpps) -> Option<&str> {
+        let pin = self.pins.get(rpps);
+        if self.is_attached() {
+            let id = self.activations.get(rpps).map(|a| a.id.as_str());
+            return pin
+                .filter(|p| p.activation_id.is_some() && p.activation_id.as_deref() == id)
+                .map(|p| p.pin_hash.as_str());
+        }
+        match pin {
+            Some(p) => Some(p.pin_hash.as_str()),
+            None => self
+                .delegues
+                .get(rpps)
+                .map(|d| d.pin_hash.as_str())
+                .filter(|h| !h.is_empty()),
+        }
+    }
+
+    /// A délégué, active or revoked.
+    pub fn delegue_any(&self, rpps: &Rpps) -> Option<&DelegueRecord> {
+        self.delegues.get(rpps)
     }
 
     /// An active délégué.

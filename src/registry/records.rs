@@ -64,7 +64,27 @@ pub struct DelegueRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// A délégant: the dentist named on every prescription.
+/// What a délégant is: the CPTS Sud Deux-Sèvres trained general
+/// practitioners as délégants as well as dentists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DelegantProfession {
+    #[default]
+    #[serde(rename = "chirurgien-dentiste")]
+    ChirurgienDentiste,
+    #[serde(rename = "medecin")]
+    Medecin,
+}
+
+impl DelegantProfession {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DelegantProfession::ChirurgienDentiste => "chirurgien-dentiste",
+            DelegantProfession::Medecin => "medecin",
+        }
+    }
+}
+
+/// A délégant: the dentist (or doctor) named on every prescription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DelegantRecord {
     pub v: u32,
@@ -74,6 +94,35 @@ pub struct DelegantRecord {
     pub phone: Option<String>,
     pub active: bool,
     pub recorded_at: DateTime<Utc>,
+    /// Absent from records written before délégants had one.
+    #[serde(default)]
+    pub profession: DelegantProfession,
+}
+
+/// A PIN set by a délégué (with her activation code, or by changing the
+/// previous one). Only the hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinRecord {
+    pub v: u32,
+    pub rpps: Rpps,
+    pub pin_hash: String,
+    /// `activation` or `change`.
+    pub via: String,
+    /// The CPTS activation code this PIN descends from (none on a training
+    /// device): a reset by the CPTS issues a new one, and older PINs stop
+    /// counting.
+    pub activation_id: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A failed or a successful sign-in after failures, in the chained log:
+/// removing one is tampering that `verify` names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigninRecord {
+    pub v: u32,
+    pub rpps: Rpps,
+    pub activation_id: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -275,12 +275,17 @@ pub struct LaunchOptions {
 
 /// Opens the window and runs until it is closed.
 pub fn run(opts: LaunchOptions) -> Result<()> {
-    let protocol = Protocol::load(opts.protocol.as_deref())?;
+    // A file given on the command line is read (and refused) before any
+    // window opens; otherwise the device's CPTS protocol, once the ledger
+    // is open.
+    let explicit = match opts.protocol.as_deref() {
+        Some(p) => Some(Protocol::load(Some(p))?),
+        None => None,
+    };
     let data_dir = match opts.data_dir {
         Some(d) => d,
         None => ledger::default_data_dir()?,
     };
-    let roster = Roster::load(&data_dir.join("garde.toml"))?;
     if !display_available() {
         return Err(Error::Window(
             "aucun écran graphique n'est disponible (ni DISPLAY ni WAYLAND_DISPLAY) : lancez le kiosque depuis la session graphique de l'appareil".into(),
@@ -301,17 +306,22 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
     // the window exists: without a screen, nothing is created.
     let failure: Rc<RefCell<Option<Error>>> = Rc::default();
     let stash = Rc::clone(&failure);
-    let mut pending = Some((protocol, roster));
+    let mut pending = Some(explicit);
     let result = eframe::run_native(
         "protocoop",
         options,
         Box::new(move |cc| {
             let started = (|| {
-                let (protocol, roster) = pending
+                let explicit = pending
                     .take()
                     .ok_or_else(|| Error::Window("kiosque déjà démarré".into()))?;
                 let clock = kiosk::SystemClock;
                 let ledger = Ledger::open(&data_dir, kiosk::Clock::now(&clock))?;
+                let protocol = match explicit {
+                    Some(p) => p,
+                    None => ledger.cpts_protocol()?.unwrap_or_else(Protocol::bundled),
+                };
+                let roster = Roster::for_device(&data_dir, &ledger.registry()?)?;
                 let services = Services::new(
                     ledger,
                     roster,

@@ -116,7 +116,7 @@ pub fn delegue_fields(ui: &mut Ui, d: &DelegueForm, title: &str) -> Vec<Action> 
         }
         out.extend(field(
             ui,
-            "Code PIN (4 à 8 chiffres)",
+            "Code PIN (6 chiffres au moins)",
             Field::DeleguePin,
             &d.pin,
             "PIN",

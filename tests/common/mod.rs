@@ -109,7 +109,7 @@ pub const DELEGUE: &str = "10005173140";
 pub const DELEGUE_2: &str = "10000000017";
 pub const UNTRAINED: &str = "10000000025";
 pub const DELEGANT: &str = "10000000009";
-pub const PIN: &str = "1234";
+pub const PIN: &str = "274915";
 
 pub fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -139,7 +139,7 @@ fn delegue(
 }
 
 /// A ledger with a structure, two trained délégués and one untrained (PIN
-/// 1234 for all), and one délégant.
+/// 274915 for all), and one délégant.
 pub fn setup_ledger(dir: &Path, now: DateTime<Utc>) -> Ledger {
     let mut l = Ledger::open(dir, now).unwrap();
     l.set_structure(&StructureRecord {
@@ -179,9 +179,17 @@ pub fn setup_ledger(dir: &Path, now: DateTime<Utc>) -> Ledger {
         phone: None,
         active: true,
         recorded_at: now,
+        profession: Default::default(),
     }))
     .unwrap();
     l
+}
+
+/// The délégué who recorded `act`, signed in with the fixtures' PIN: every
+/// follow-up is authored by a délégué who typed her PIN.
+pub fn recorder(l: &mut Ledger, act: &str, now: DateTime<Utc>) -> protocoop::ledger::Authenticated {
+    let who = l.act(act).unwrap().act.delegue.rpps;
+    l.authenticate(&rpps(&who), PIN, now).unwrap()
 }
 
 /// Every question of the bundled protocol answered « non » (temperature
@@ -270,9 +278,9 @@ pub fn record(
     l.record_act(act)
 }
 
-/// The bundled protocol, validated by the example délégant (not training).
-pub fn validated_protocol() -> Protocol {
-    let text = protocoop::protocol::validation::validated_copy(
+/// The bundled protocol's text, validated by the example délégant.
+pub fn validated_text() -> String {
+    protocoop::protocol::validation::validated_copy(
         protocoop::protocol::BUNDLED_TEXT,
         "test",
         "Dr Claire Exemple",
@@ -280,8 +288,123 @@ pub fn validated_protocol() -> Protocol {
         "2026-01-10".parse().unwrap(),
         "2026-11-23".parse().unwrap(),
     )
+    .unwrap()
+}
+
+/// The validated protocol as a device receives it from its CPTS (attested:
+/// acts under it are real once the device is attached, see [`attach`]).
+pub fn validated_protocol() -> Protocol {
+    let cpts = protocoop::crypto::KeyPair::generate().unwrap();
+    let device = protocoop::crypto::KeyPair::generate().unwrap();
+    let text = signed_bundle(&cpts, 1, &validated_text(), &[], &[], &[device.public()]);
+    let b = protocoop::bundle::Bundle::open(
+        &text,
+        protocoop::bundle::Pinned {
+            key: None,
+            serial: 0,
+        },
+        Some(&cpts.public().fingerprint()),
+        &device.public(),
+    )
     .unwrap();
-    Protocol::parse(&text, "validé.toml").unwrap()
+    b.protocol().unwrap()
+}
+
+/// A bundle signed by `cpts`, as `protocoop cpts bundle` writes it.
+pub fn signed_bundle(
+    cpts: &protocoop::crypto::KeyPair,
+    serial: u64,
+    protocol: &str,
+    delegues: &[protocoop::bundle::BundleDelegue],
+    delegants: &[protocoop::bundle::BundleDelegant],
+    devices: &[protocoop::crypto::PublicKey],
+) -> String {
+    use protocoop::bundle::*;
+    let payload = BundlePayload {
+        schema_version: SCHEMA_VERSION,
+        serial,
+        cpts: CptsIdentity {
+            name: "CPTS des tests".into(),
+            public_key: cpts.public(),
+        },
+        created_at: t("2026-01-20T09:00:00Z"),
+        protocols: vec![BundleProtocol {
+            text: protocol.to_string(),
+            sha256: protocoop::protocol::sha256_hex(protocol.as_bytes()),
+        }],
+        delegants: delegants.to_vec(),
+        delegues: delegues.to_vec(),
+        roster: None,
+        pharmacies: Some(24),
+        devices: devices
+            .iter()
+            .map(|k| BundleDevice {
+                name: "Appareil des tests".into(),
+                public_key: *k,
+                acknowledged_head: None,
+            })
+            .collect(),
+    };
+    let env =
+        protocoop::crypto::Envelope::sign(KIND, serde_json::to_string(&payload).unwrap(), cpts);
+    String::from_utf8(env.to_bytes()).unwrap()
+}
+
+/// Attaches a test ledger to a CPTS: a bundle carrying the validated
+/// protocol, every trained délégué and every délégant registered on it so
+/// far, applied; each délégué then activates with the fixtures' PIN.
+/// Returns the attested protocol: acts recorded from now on are real.
+pub fn attach(l: &mut Ledger, now: DateTime<Utc>) -> Protocol {
+    use protocoop::bundle::*;
+    let reg = l.registry().unwrap();
+    let mut codes = Vec::new();
+    let delegues: Vec<BundleDelegue> = reg
+        .delegues()
+        .into_iter()
+        .filter_map(|d| {
+            let trained_on = d.trained_on?;
+            let code = protocoop::crypto::codes::new_code().unwrap();
+            codes.push((d.rpps.clone(), code.clone()));
+            Some(BundleDelegue {
+                rpps: d.rpps.clone(),
+                name: d.name.clone(),
+                profession: d.profession,
+                trained_on,
+                status: DelegueStatus::Active,
+                activation: Some(Activation {
+                    id: format!("activation-{}", d.rpps),
+                    code_hash: protocoop::crypto::codes::hash_code(&code).unwrap(),
+                }),
+            })
+        })
+        .collect();
+    let delegants: Vec<BundleDelegant> = reg
+        .delegants()
+        .into_iter()
+        .map(|d| BundleDelegant {
+            rpps: d.rpps.clone(),
+            name: d.name.clone(),
+            profession: d.profession,
+            address: d.address.clone(),
+            phone: d.phone.clone(),
+        })
+        .collect();
+    let cpts = protocoop::crypto::KeyPair::generate().unwrap();
+    let device = l.device_key(now).unwrap().public();
+    let text = signed_bundle(
+        &cpts,
+        1,
+        &validated_text(),
+        &delegues,
+        &delegants,
+        &[device],
+    );
+    l.apply_bundle(&text, Some(&cpts.public().fingerprint()), now)
+        .unwrap();
+    for (rpps, code) in codes {
+        l.activate(&rpps, &code, PIN, now).unwrap();
+    }
+    l.cpts_protocol().unwrap().unwrap()
 }
 
 /// Text of a PDF file through poppler's `pdftotext -layout`.

@@ -115,7 +115,7 @@ pub fn shows(h: &Harness<'_, KioskApp>, text: &str) -> bool {
 pub fn sign_in(h: &mut Harness<'_, KioskApp>, taps: &mut Taps) {
     taps.tap(h, "Nouvelle prise en charge");
     taps.tap(h, "Marie Durand");
-    type_keys(h, "1234");
+    type_keys(h, "274915");
     taps.tap(h, "Valider");
 }
 

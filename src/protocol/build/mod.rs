@@ -360,6 +360,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
         medicines,
         advice,
         validation,
+        source: Source::File,
         fact_index: scope.index,
     })
 }

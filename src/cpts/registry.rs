@@ -1,0 +1,440 @@
+//! The CPTS's registry: who is trained, the délégants, the validated
+//! protocol, the duty roster, the enrolled devices. Every change is a row
+//! appended to `registry_log` (triggers refuse UPDATE and DELETE); the
+//! current state is the fold of the rows, the latest winning. Bundles are
+//! written from it (see [`super::bundle_out`]).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::store::CptsDb;
+use crate::bundle::{Activation, DelegueStatus};
+use crate::crypto::{PublicKey, codes};
+use crate::documents::Roster;
+use crate::error::{Error, Result};
+use crate::ids::Rpps;
+use crate::protocol::{Protocol, ValidationStatus};
+use crate::registry::{DelegantProfession, Profession};
+
+pub(super) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS registry_log (
+    seq         INTEGER PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    payload     TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS registry_log_no_update BEFORE UPDATE ON registry_log
+BEGIN SELECT RAISE(ABORT, 'protocoop: the CPTS registry is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS registry_log_no_delete BEFORE DELETE ON registry_log
+BEGIN SELECT RAISE(ABORT, 'protocoop: the CPTS registry is append-only'); END;
+";
+
+/// One change to the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    DelegueAdd {
+        rpps: Rpps,
+        name: String,
+        profession: Profession,
+        trained_on: NaiveDate,
+        activation: Activation,
+    },
+    DelegueReset {
+        rpps: Rpps,
+        activation: Activation,
+    },
+    DelegueRevoke {
+        rpps: Rpps,
+    },
+    DelegantAdd {
+        rpps: Rpps,
+        name: String,
+        profession: DelegantProfession,
+        address: Option<String>,
+        phone: Option<String>,
+    },
+    ProtocolAdd {
+        id: String,
+        version: String,
+        sha256: String,
+        text: String,
+    },
+    RosterSet {
+        text: String,
+    },
+    DeviceAdd {
+        name: String,
+        public_key: PublicKey,
+    },
+    BundleWritten {
+        serial: u64,
+        sha256: String,
+    },
+}
+
+impl Change {
+    fn kind(&self) -> &'static str {
+        match self {
+            Change::DelegueAdd { .. } => "delegue_add",
+            Change::DelegueReset { .. } => "delegue_reset",
+            Change::DelegueRevoke { .. } => "delegue_revoke",
+            Change::DelegantAdd { .. } => "delegant_add",
+            Change::ProtocolAdd { .. } => "protocol_add",
+            Change::RosterSet { .. } => "roster_set",
+            Change::DeviceAdd { .. } => "device_add",
+            Change::BundleWritten { .. } => "bundle_written",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delegue {
+    pub rpps: Rpps,
+    pub name: String,
+    pub profession: Profession,
+    pub trained_on: NaiveDate,
+    pub status: DelegueStatus,
+    #[serde(skip)]
+    pub activation: Activation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delegant {
+    pub rpps: Rpps,
+    pub name: String,
+    pub profession: DelegantProfession,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProtocolEntry {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+    #[serde(skip)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub name: String,
+    pub public_key: PublicKey,
+    pub fingerprint: String,
+}
+
+/// The registry as it stands.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct State {
+    pub delegues: Vec<Delegue>,
+    pub delegants: Vec<Delegant>,
+    pub protocols: Vec<ProtocolEntry>,
+    #[serde(skip)]
+    pub roster: Option<String>,
+    pub devices: Vec<Device>,
+    /// The serial of the last bundle written (0 before the first).
+    pub last_serial: u64,
+}
+
+/// A new activation code (shown once) and what travels in the bundle.
+fn new_activation() -> Result<(String, Activation)> {
+    let code = codes::new_code()?;
+    let id = hex::encode(crate::crypto::random::<8>()?);
+    Ok((
+        code.clone(),
+        Activation {
+            id,
+            code_hash: codes::hash_code(&code)?,
+        },
+    ))
+}
+
+impl CptsDb {
+    fn append(&self, change: &Change, now: DateTime<Utc>) -> Result<u64> {
+        let payload = serde_json::to_string(change).expect("a change serializes");
+        self.conn.execute(
+            "INSERT INTO registry_log (kind, payload, recorded_at) VALUES (?1, ?2, ?3)",
+            params![change.kind(), payload, now.to_rfc3339()],
+        )?;
+        Ok(u64::try_from(self.conn.last_insert_rowid()).unwrap_or(0))
+    }
+
+    /// The registry, folded from its log.
+    pub fn state(&self) -> Result<State> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, payload FROM registry_log ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut delegues: BTreeMap<Rpps, Delegue> = BTreeMap::new();
+        let mut delegants: BTreeMap<Rpps, Delegant> = BTreeMap::new();
+        let mut st = State::default();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let payload: String = r.get(1)?;
+            let change: Change = serde_json::from_str(&payload).map_err(|_| {
+                Error::Corrupt(format!("registre de la CPTS : ligne {seq} illisible"))
+            })?;
+            match change {
+                Change::DelegueAdd {
+                    rpps,
+                    name,
+                    profession,
+                    trained_on,
+                    activation,
+                } => {
+                    delegues.insert(
+                        rpps.clone(),
+                        Delegue {
+                            rpps,
+                            name,
+                            profession,
+                            trained_on,
+                            status: DelegueStatus::Active,
+                            activation,
+                        },
+                    );
+                }
+                Change::DelegueReset { rpps, activation } => {
+                    if let Some(d) = delegues.get_mut(&rpps) {
+                        d.activation = activation;
+                        d.status = DelegueStatus::Active;
+                    }
+                }
+                Change::DelegueRevoke { rpps } => {
+                    if let Some(d) = delegues.get_mut(&rpps) {
+                        d.status = DelegueStatus::Revoked;
+                    }
+                }
+                Change::DelegantAdd {
+                    rpps,
+                    name,
+                    profession,
+                    address,
+                    phone,
+                } => {
+                    delegants.insert(
+                        rpps.clone(),
+                        Delegant {
+                            rpps,
+                            name,
+                            profession,
+                            address,
+                            phone,
+                        },
+                    );
+                }
+                Change::ProtocolAdd {
+                    id,
+                    version,
+                    sha256,
+                    text,
+                } => {
+                    // A new version of a protocol replaces the older one.
+                    st.protocols.retain(|p| p.id != id);
+                    st.protocols.push(ProtocolEntry {
+                        id,
+                        version,
+                        sha256,
+                        text,
+                    });
+                }
+                Change::RosterSet { text } => st.roster = Some(text),
+                Change::DeviceAdd { name, public_key } => st.devices.push(Device {
+                    name,
+                    fingerprint: public_key.fingerprint(),
+                    public_key,
+                }),
+                Change::BundleWritten { serial, .. } => st.last_serial = st.last_serial.max(serial),
+            }
+        }
+        st.delegues = delegues.into_values().collect();
+        st.delegants = delegants.into_values().collect();
+        Ok(st)
+    }
+
+    /// Registers a trained délégué; returns her one-time activation code.
+    pub fn add_delegue(
+        &self,
+        name: &str,
+        rpps: &str,
+        profession: Profession,
+        trained_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(Rpps, String)> {
+        let name = crate::text::name("--name", name)?;
+        let rpps = Rpps::parse_field("--rpps", rpps)?;
+        if trained_on > now.with_timezone(&chrono_tz::Europe::Paris).date_naive() {
+            return Err(Error::input(
+                "--trained-on",
+                "la formation doit avoir eu lieu : date dans le futur",
+            ));
+        }
+        let st = self.state()?;
+        if st.delegues.iter().any(|d| d.rpps == rpps) {
+            return Err(Error::input(
+                "--rpps",
+                format!(
+                    "{rpps} est déjà enregistré : pour un nouveau code d'activation, « cpts delegue reset »"
+                ),
+            ));
+        }
+        if st.delegants.iter().any(|d| d.rpps == rpps) {
+            return Err(Error::input(
+                "--rpps",
+                format!("{rpps} est enregistré comme délégant"),
+            ));
+        }
+        let (code, activation) = new_activation()?;
+        self.append(
+            &Change::DelegueAdd {
+                rpps: rpps.clone(),
+                name,
+                profession,
+                trained_on,
+                activation,
+            },
+            now,
+        )?;
+        Ok((rpps, code))
+    }
+
+    /// A new activation code (forgotten PIN, lock-out); the old one and any
+    /// PIN set from it stop counting once the next bundle is applied.
+    pub fn reset_delegue(&self, rpps: &str, now: DateTime<Utc>) -> Result<(Rpps, String)> {
+        let rpps = Rpps::parse_field("--rpps", rpps)?;
+        self.known_delegue(&rpps)?;
+        let (code, activation) = new_activation()?;
+        self.append(
+            &Change::DelegueReset {
+                rpps: rpps.clone(),
+                activation,
+            },
+            now,
+        )?;
+        Ok((rpps, code))
+    }
+
+    pub fn revoke_delegue(&self, rpps: &str, now: DateTime<Utc>) -> Result<Rpps> {
+        let rpps = Rpps::parse_field("--rpps", rpps)?;
+        self.known_delegue(&rpps)?;
+        self.append(&Change::DelegueRevoke { rpps: rpps.clone() }, now)?;
+        Ok(rpps)
+    }
+
+    fn known_delegue(&self, rpps: &Rpps) -> Result<()> {
+        if self.state()?.delegues.iter().any(|d| d.rpps == *rpps) {
+            Ok(())
+        } else {
+            Err(Error::input(
+                "--rpps",
+                format!("aucun délégué {rpps} dans le registre de la CPTS"),
+            ))
+        }
+    }
+
+    pub fn add_delegant(
+        &self,
+        input: &crate::registry::input::DelegantInput,
+        now: DateTime<Utc>,
+    ) -> Result<Rpps> {
+        let d = crate::registry::input::delegant(input, now)?;
+        if self.state()?.delegues.iter().any(|x| x.rpps == d.rpps) {
+            return Err(Error::input(
+                "--rpps",
+                format!("{} est enregistré comme délégué", d.rpps),
+            ));
+        }
+        self.append(
+            &Change::DelegantAdd {
+                rpps: d.rpps.clone(),
+                name: d.name,
+                profession: d.profession,
+                address: d.address,
+                phone: d.phone,
+            },
+            now,
+        )?;
+        Ok(d.rpps)
+    }
+
+    /// Adds a protocol file as its délégant validated it; a draft or a file
+    /// edited since its validation is refused.
+    pub fn add_protocol(&self, text: &str, origin: &str, now: DateTime<Utc>) -> Result<Protocol> {
+        let p = Protocol::parse(text, origin)?;
+        match &p.validation {
+            ValidationStatus::Validated(_) => {}
+            other => {
+                return Err(Error::input(
+                    origin,
+                    format!(
+                        "{} : seul un protocole validé par un délégant peut être transmis aux appareils (protocoop protocol validate)",
+                        other.describe()
+                    ),
+                ));
+            }
+        }
+        self.append(
+            &Change::ProtocolAdd {
+                id: p.identity.id.clone(),
+                version: p.identity.version.clone(),
+                sha256: p.identity.sha256.clone(),
+                text: text.to_string(),
+            },
+            now,
+        )?;
+        Ok(p)
+    }
+
+    pub fn set_roster(&self, text: &str, origin: &str, now: DateTime<Utc>) -> Result<Roster> {
+        let r = Roster::parse(text, origin)?;
+        self.append(
+            &Change::RosterSet {
+                text: text.to_string(),
+            },
+            now,
+        )?;
+        Ok(r)
+    }
+
+    pub fn add_device(&self, name: &str, key: &str, now: DateTime<Utc>) -> Result<PublicKey> {
+        let name = crate::text::name("--name", name)?;
+        let key = PublicKey::parse("--key", key)?;
+        if let Some(d) = self.state()?.devices.iter().find(|d| d.public_key == key) {
+            return Err(Error::input(
+                "--key",
+                format!(
+                    "cet appareil est déjà enregistré, sous le nom « {} »",
+                    d.name
+                ),
+            ));
+        }
+        self.append(
+            &Change::DeviceAdd {
+                name,
+                public_key: key,
+            },
+            now,
+        )?;
+        Ok(key)
+    }
+
+    pub(super) fn bundle_written(
+        &self,
+        serial: u64,
+        sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.append(
+            &Change::BundleWritten {
+                serial,
+                sha256: sha256.to_string(),
+            },
+            now,
+        )
+        .map(|_| ())
+    }
+}
