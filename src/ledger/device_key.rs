@@ -95,13 +95,16 @@ impl Ledger {
         }
     }
 
-    /// The device's key pair, created (file, then log entry) the first time
-    /// it is needed. A key file that does not match the key in the log is
-    /// refused: the device's identity does not change silently.
-    pub fn device_key(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<KeyPair> {
+    /// The device's key pair without writing to the log, and the record to
+    /// append when the log does not have its public key yet (so that a
+    /// refused operation writes nothing).
+    pub(super) fn device_key_pending(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(KeyPair, Option<DeviceKeyRecord>)> {
         let recorded = self.recorded_device_key()?;
         match (read(&self.dir)?, recorded) {
-            (Some(pair), Some(public)) if pair.public() == public => Ok(pair),
+            (Some(pair), Some(public)) if pair.public() == public => Ok((pair, None)),
             (Some(_), Some(_)) => Err(Error::Damaged(
                 "la clé de l'appareil ne correspond plus à celle inscrite au registre : elle a été remplacée".into(),
             )),
@@ -115,9 +118,19 @@ impl Ledger {
                     public_key: pair.public(),
                     recorded_at: now,
                 };
-                self.append(Kind::DeviceKey, &to_bytes(&record))?;
-                Ok(pair)
+                Ok((pair, Some(record)))
             }
         }
+    }
+
+    /// The device's key pair, created (file, then log entry) the first time
+    /// it is needed. A key file that does not match the key in the log is
+    /// refused: the device's identity does not change silently.
+    pub fn device_key(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<KeyPair> {
+        let (pair, pending) = self.device_key_pending(now)?;
+        if let Some(record) = pending {
+            self.append(Kind::DeviceKey, &to_bytes(&record))?;
+        }
+        Ok(pair)
     }
 }

@@ -380,7 +380,8 @@ impl Ledger {
         expect_fingerprint: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(Recorded, Bundle)> {
-        let device = self.device_key(now)?.public();
+        let (pair, pending_key) = self.device_key_pending(now)?;
+        let device = pair.public();
         let bundle = self.write(|tx| {
             let reg = fold(tx)?;
             let pinned = crate::bundle::Pinned {
@@ -388,6 +389,9 @@ impl Ledger {
                 serial: reg.attachment.as_ref().map_or(0, |a| a.serial),
             };
             let bundle = Bundle::open(text, pinned, expect_fingerprint, &device)?;
+            if let Some(key) = &pending_key {
+                chain::append(tx, Kind::DeviceKey, &to_bytes(key), Typed::Unknown)?;
+            }
             let record = BundleRecord {
                 v: 1,
                 serial: bundle.payload.serial,
