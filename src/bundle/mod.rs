@@ -49,6 +49,16 @@ pub struct Bundle {
     pub text: String,
 }
 
+/// A bundle as shown before it is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peek {
+    pub cpts_name: String,
+    pub fingerprint: String,
+    pub serial: u64,
+    pub created_at: DateTime<Utc>,
+    pub delegues: usize,
+}
+
 /// What the device already trusts when a bundle arrives.
 #[derive(Debug, Clone, Copy)]
 pub struct Pinned<'a> {
@@ -128,6 +138,22 @@ impl Bundle {
         };
         bundle.check_content()?;
         Ok(bundle)
+    }
+
+    /// What a person checks before attaching a device: who signed, the
+    /// key's fingerprint, the serial. The signature is checked against the
+    /// key the bundle names; whether that key is the CPTS's is what the
+    /// person confirms by comparing the fingerprint.
+    pub fn peek(text: &str) -> Result<Peek> {
+        let b = Bundle::reread(text).map_err(|_| Refusal::BundleBadSignature)?;
+        let p = &b.payload;
+        Ok(Peek {
+            cpts_name: p.cpts.name.clone(),
+            fingerprint: p.cpts.public_key.fingerprint(),
+            serial: p.serial,
+            created_at: p.created_at,
+            delegues: p.delegues.len(),
+        })
     }
 
     /// Reads back a bundle already applied (from the ledger): its signature

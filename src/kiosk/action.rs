@@ -37,6 +37,11 @@ pub enum Field {
     VoidReason,
     VoidPin,
     ExportDir,
+    /// The CPTS bundle file to read.
+    BundlePath,
+    ActivationCode,
+    ActivationPin,
+    ActivationPinAgain,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,4 +122,15 @@ pub enum Action {
     AddDelegant,
     SetIdleMinutes(u32),
     SubmitSetup,
+
+    // The CPTS bundle (first start and Réglages)
+    ChooseBundle(PathBuf),
+    /// Reads the bundle file and shows who signed it.
+    ReadBundle,
+    /// The fingerprint shown is the one the CPTS gave: apply the bundle.
+    ConfirmBundle,
+    CancelBundle,
+
+    // First sign-in with the activation code
+    SubmitActivation,
 }

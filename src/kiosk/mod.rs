@@ -4,6 +4,8 @@
 //! whole act flow is testable here without a window.
 
 pub mod action;
+pub mod activation;
+pub mod attach;
 pub mod forms;
 pub mod rapport;
 pub mod reduce;

@@ -52,6 +52,7 @@ pub fn start(
     };
     if needs_setup(&state) {
         let mut form = SetupForm::default();
+        form.bundle.found = super::attach::found_on_drives();
         if let Some(d) = state.protocol.delegants.iter().find(|d| !d.example) {
             form.delegant.name = d.name.clone();
             form.delegant.rpps = d.rpps.to_string();
@@ -62,10 +63,12 @@ pub fn start(
 }
 
 /// Nothing can be done before a structure, a délégué and a délégant exist.
-fn needs_setup(state: &KioskState) -> bool {
+/// (On a device attached to the CPTS, the professionals come from its
+/// bundle: only the structure is asked.)
+pub(super) fn needs_setup(state: &KioskState) -> bool {
     state.registry.structure.is_none()
-        || state.registry.delegues().is_empty()
-        || state.registry.delegants().is_empty()
+        || (!state.registry.is_attached()
+            && (state.registry.delegues().is_empty() || state.registry.delegants().is_empty()))
 }
 
 /// Applies one action. Refusals and errors end up in `state.message`.
@@ -349,6 +352,17 @@ fn apply(
             state.settings.save(&state.data_dir)
         }
         Action::SubmitSetup => submit_setup(state, services, now),
+        Action::ChooseBundle(path) => {
+            super::attach::choose(state, path);
+            Ok(())
+        }
+        Action::ReadBundle => super::attach::read(state),
+        Action::ConfirmBundle => super::attach::confirm(state, services, now),
+        Action::CancelBundle => {
+            super::attach::cancel(state);
+            Ok(())
+        }
+        Action::SubmitActivation => super::activation::submit(state, services, now),
     }
 }
 
@@ -363,7 +377,7 @@ fn clear_pins(screen: &mut Screen) {
     }
 }
 
-fn info(state: &mut KioskState, s: impl Into<String>) {
+pub(super) fn info(state: &mut KioskState, s: impl Into<String>) {
     state.message = Some(Message::Info(s.into()));
 }
 
@@ -375,7 +389,7 @@ fn toggle<T: PartialEq>(v: &mut Vec<T>, x: T) {
     }
 }
 
-fn refresh(state: &mut KioskState, services: &Services) -> Result<()> {
+pub(super) fn refresh(state: &mut KioskState, services: &Services) -> Result<()> {
     state.registry = services.ledger.registry()?;
     Ok(())
 }
@@ -392,11 +406,15 @@ fn edit(state: &mut KioskState, field: Field, value: String) {
         (Screen::Historique(h), Field::VoidReason) => h.void.as_mut().map(|v| &mut v.reason),
         (Screen::Historique(h), Field::VoidPin) => h.void.as_mut().map(|v| &mut v.pin),
         (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
+        (Screen::Identification(f), Field::ActivationCode) => Some(&mut f.activation.code),
+        (Screen::Identification(f), Field::ActivationPin) => Some(&mut f.activation.pin),
+        (Screen::Identification(f), Field::ActivationPinAgain) => Some(&mut f.activation.pin_again),
         (
             Screen::Setup(SetupForm {
                 structure,
                 delegue,
                 delegant,
+                bundle,
             }),
             field,
         )
@@ -405,9 +423,14 @@ fn edit(state: &mut KioskState, field: Field, value: String) {
                 structure,
                 delegue,
                 delegant,
+                bundle,
             }),
             field,
         ) => match field {
+            Field::BundlePath => {
+                bundle.read = None;
+                Some(&mut bundle.path)
+            }
             Field::StructureName => Some(&mut structure.name),
             Field::StructureAddress => Some(&mut structure.address),
             Field::StructurePostalCode => Some(&mut structure.postal_code),
@@ -445,6 +468,7 @@ fn require_session(
     };
     state.screen = Screen::Identification(IdentForm {
         selected,
+        activation: ActivationForm::default(),
         pin: String::new(),
         then,
         locked_by_idle: false,
@@ -472,6 +496,7 @@ fn lock(state: &mut KioskState, by_idle: bool) {
     if resumable {
         state.screen = Screen::Identification(IdentForm {
             selected: Some(session.rpps.clone()),
+            activation: ActivationForm::default(),
             pin: String::new(),
             then: After::Resume(Box::new(current), session.rpps),
             locked_by_idle: by_idle,
@@ -502,8 +527,21 @@ fn submit_pin(state: &mut KioskState, services: &mut Services, now: DateTime<Utc
     if pin.is_empty() {
         return Err(Error::input("code PIN", "tapez votre code PIN"));
     }
-    let auth = services.ledger.authenticate(&rpps, &pin, now)?;
     let then = form.then.clone();
+    let auth = services.ledger.authenticate(&rpps, &pin, now)?;
+    open_session(state, services, auth, then, now)
+}
+
+/// A délégué proved her PIN: the session opens and the kiosk goes where
+/// the sign-in was asked for.
+pub(super) fn open_session(
+    state: &mut KioskState,
+    services: &mut Services,
+    auth: crate::ledger::Authenticated,
+    then: After,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rpps = auth.rpps().clone();
     let delegue = auth.delegue();
     state.session = Some(Session {
         rpps: delegue.rpps.clone(),
@@ -1103,6 +1141,7 @@ fn confirm_void(state: &mut KioskState, services: &mut Services, now: DateTime<U
 
 fn open_settings(state: &mut KioskState) {
     let mut form = SettingsForm::default();
+    form.bundle.found = super::attach::found_on_drives();
     if let Some(s) = &state.registry.structure {
         form.structure = StructureForm {
             name: s.name.clone(),
@@ -1121,6 +1160,16 @@ fn submit_setup(state: &mut KioskState, services: &mut Services, now: DateTime<U
         return Ok(());
     };
     let structure = forms::structure(&form.structure, now)?;
+    if state.registry.is_attached() {
+        services.ledger.set_structure(&structure)?;
+        refresh(state, services)?;
+        state.screen = Screen::Accueil;
+        info(
+            state,
+            "Mise en service terminée : chaque délégué choisit son code PIN à sa première connexion, avec le code d'activation remis par la CPTS.",
+        );
+        return Ok(());
+    }
     let delegue = match forms::delegue(&form.delegue, now) {
         Ok(d) => d,
         Err(e) => {

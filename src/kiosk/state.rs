@@ -113,6 +113,9 @@ pub enum After {
 #[derive(Debug, Clone)]
 pub struct IdentForm {
     pub selected: Option<Rpps>,
+    /// First sign-in on a device attached to the CPTS: the activation code
+    /// and the PIN she chooses.
+    pub activation: ActivationForm,
     /// Digits typed so far (never shown, only counted).
     pub pin: String,
     pub then: After,
@@ -207,6 +210,27 @@ pub struct SettingsForm {
     pub structure: StructureForm,
     pub delegue: DelegueForm,
     pub delegant: DelegantForm,
+    /// « Mettre à jour depuis la CPTS ».
+    pub bundle: BundleForm,
+}
+
+/// Choosing a CPTS bundle file (a USB key), then, for the first one,
+/// comparing the CPTS key's fingerprint before attaching.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BundleForm {
+    pub path: String,
+    /// Bundle files found on removable drives when the screen opened.
+    pub found: Vec<PathBuf>,
+    /// The bundle read, waiting for confirmation.
+    pub read: Option<crate::bundle::Peek>,
+}
+
+/// The first sign-in of a délégué of the CPTS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivationForm {
+    pub code: String,
+    pub pin: String,
+    pub pin_again: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -247,12 +271,15 @@ pub struct DelegantForm {
     pub rpps: String,
 }
 
-/// First start: the structure, the first délégué and a délégant.
+/// First start: the structure, then either the CPTS bundle (an attached
+/// device) or the first délégué and a délégant (a training device).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SetupForm {
     pub structure: StructureForm,
     pub delegue: DelegueForm,
     pub delegant: DelegantForm,
+    /// « Rattacher à la CPTS ».
+    pub bundle: BundleForm,
 }
 
 /// The act being built, screen after screen.

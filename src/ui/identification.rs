@@ -6,7 +6,7 @@ use egui::{Button, RichText, Ui, Vec2};
 use super::theme::*;
 use super::widgets::*;
 use crate::kiosk::state::IdentForm;
-use crate::kiosk::{Action, KioskState};
+use crate::kiosk::{Action, Field, KioskState};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -33,6 +33,14 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
         }
         let mut right = column(&mut cols[1]);
         let ui = &mut right;
+        let activating = form
+            .selected
+            .as_ref()
+            .is_some_and(|r| state.registry.is_attached() && state.registry.pin_hash(r).is_none());
+        if activating {
+            out.extend(activation(ui, form));
+            return;
+        }
         muted(ui, "Code PIN (clavier ou touches ci-dessous) :");
         let dots = "* ".repeat(form.pin.len());
         let shown = if form.pin.is_empty() {
@@ -70,5 +78,53 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
             out.push(Action::Home);
         }
     });
+    out
+}
+
+/// First sign-in: the activation code from the CPTS, then the PIN chosen.
+fn activation(ui: &mut Ui, form: &IdentForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.label(
+        RichText::new("Première connexion sur cet appareil")
+            .size(BODY)
+            .strong(),
+    );
+    muted(
+        ui,
+        "Tapez le code d'activation remis par la CPTS, puis choisissez votre code PIN (6 chiffres au moins, ni suite ni motif répété).",
+    );
+    out.extend(field(
+        ui,
+        "Code d'activation",
+        Field::ActivationCode,
+        &form.activation.code,
+        "XXXX-XXXX-XXXX",
+        300.0,
+        false,
+    ));
+    out.extend(field(
+        ui,
+        "Nouveau code PIN",
+        Field::ActivationPin,
+        &form.activation.pin,
+        "6 chiffres ou plus",
+        220.0,
+        true,
+    ));
+    out.extend(field(
+        ui,
+        "Nouveau code PIN (confirmation)",
+        Field::ActivationPinAgain,
+        &form.activation.pin_again,
+        "le même",
+        220.0,
+        true,
+    ));
+    if primary(ui, "Choisir ce code PIN") {
+        out.push(Action::SubmitActivation);
+    }
+    if secondary(ui, "Annuler") {
+        out.push(Action::Home);
+    }
     out
 }

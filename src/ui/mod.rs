@@ -4,6 +4,7 @@
 
 mod accueil;
 pub mod app;
+mod cpts_bundle;
 mod historique;
 mod identification;
 mod ordonnance;

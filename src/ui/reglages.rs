@@ -21,9 +21,10 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
     });
     egui::ScrollArea::vertical().show(ui, |ui| {
         let p = &state.protocol;
+        let attached = state.registry.attachment.as_ref();
         block(
             ui,
-            if p.is_training() {
+            if state.is_training() {
                 TRAINING_BG
             } else {
                 INFO_BG
@@ -38,16 +39,49 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
                     .strong(),
                 );
                 ui.label(RichText::new(p.validation.describe()).size(SMALL));
+                match state.training_reason() {
+                    Some(why) => ui.label(
+                        RichText::new(format!("Mode formation : {why}."))
+                            .size(SMALL)
+                            .strong(),
+                    ),
+                    None => ui.label(RichText::new("Actes réels, rémunérés.").size(SMALL)),
+                };
                 ui.label(
                     RichText::new(format!(
-                        "Fichier : {} — empreinte {}",
-                        p.origin,
+                        "Empreinte du protocole : {}",
                         crate::text::prefix(&p.identity.sha256, 16)
                     ))
                     .size(SMALL),
                 );
             },
         );
+        ui.label(RichText::new("CPTS").size(BODY).strong());
+        match attached {
+            Some(a) => {
+                muted(
+                    ui,
+                    &format!(
+                        "Rattaché à « {} » — lot n° {} du {}, appliqué le {} — empreinte de la clé {}",
+                        a.cpts_name,
+                        a.serial,
+                        fr::date(crate::kiosk::forms::paris_day(a.created_at)),
+                        fr::datetime(a.applied_at),
+                        a.cpts_key.fingerprint()
+                    ),
+                );
+                ui.label(RichText::new("Mettre à jour depuis la CPTS").size(BODY));
+            }
+            None => {
+                muted(
+                    ui,
+                    "Appareil de formation, non rattaché à une CPTS : rattachez-le avec le lot que la CPTS vous a remis.",
+                );
+                ui.label(RichText::new("Rattacher à la CPTS").size(BODY));
+            }
+        }
+        out.extend(super::cpts_bundle::show(ui, &form.bundle, attached.is_none()));
+        ui.separator();
         ui.label(RichText::new("Professionnels").size(BODY).strong());
         for d in state.registry.delegues() {
             let trained = d
@@ -68,17 +102,21 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
         for d in state.registry.delegants() {
             muted(ui, &format!("Délégant : {} (RPPS {})", d.name, d.rpps));
         }
-        out.extend(delegue_fields(
-            ui,
-            &form.delegue,
-            "Ajouter un délégué, ou mettre à jour sa date de formation (même RPPS)",
-        ));
-        if secondary(ui, "Enregistrer le délégué") {
-            out.push(Action::AddDelegue);
-        }
-        out.extend(delegant_fields(ui, &form.delegant));
-        if secondary(ui, "Enregistrer le délégant") {
-            out.push(Action::AddDelegant);
+        if attached.is_some() {
+            muted(ui, "Délégués et délégants sont enregistrés par la CPTS et arrivent avec ses lots.");
+        } else {
+            out.extend(delegue_fields(
+                ui,
+                &form.delegue,
+                "Ajouter un délégué, ou mettre à jour sa date de formation (même RPPS)",
+            ));
+            if secondary(ui, "Enregistrer le délégué") {
+                out.push(Action::AddDelegue);
+            }
+            out.extend(delegant_fields(ui, &form.delegant));
+            if secondary(ui, "Enregistrer le délégant") {
+                out.push(Action::AddDelegant);
+            }
         }
         ui.separator();
         out.extend(structure_fields(ui, &form.structure));

@@ -9,20 +9,33 @@ use crate::kiosk::state::{DelegantForm, DelegueForm, SetupForm, StructureForm};
 use crate::kiosk::{Action, Field, KioskState};
 use crate::registry::Profession;
 
-pub fn show(ui: &mut Ui, _state: &KioskState, form: &SetupForm) -> Vec<Action> {
+pub fn show(ui: &mut Ui, state: &KioskState, form: &SetupForm) -> Vec<Action> {
     let mut out = Vec::new();
     heading(ui, "Première mise en service");
-    muted(
-        ui,
-        "Trois renseignements avant la première prise en charge. Tout reste modifiable dans les Réglages.",
-    );
-    egui::ScrollArea::vertical()
-        .max_height(ui.available_height() - 80.0)
-        .show(ui, |ui| {
-            out.extend(structure_fields(ui, &form.structure));
-            out.extend(delegue_fields(ui, &form.delegue, "Premier délégué (vous)"));
-            out.extend(delegant_fields(ui, &form.delegant));
-        });
+    let attached = state.registry.is_attached();
+    if attached {
+        muted(
+            ui,
+            "Appareil rattaché à la CPTS : il reste à renseigner la structure. Délégués et délégants viennent du lot de la CPTS.",
+        );
+    } else {
+        ui.label(egui::RichText::new("Rattacher à la CPTS").strong());
+        muted(
+            ui,
+            "Votre CPTS vous a remis un lot (clé USB) : choisissez-le. Sans lot, l'appareil sert à la formation : documents « SPÉCIMEN », actes non payés.",
+        );
+        out.extend(super::cpts_bundle::show(ui, &form.bundle, true));
+        ui.separator();
+    }
+    out.extend(structure_fields(ui, &form.structure));
+    if !attached {
+        muted(
+            ui,
+            "Appareil de formation : le premier délégué et un délégant (modifiables dans les Réglages).",
+        );
+        out.extend(delegue_fields(ui, &form.delegue, "Premier délégué (vous)"));
+        out.extend(delegant_fields(ui, &form.delegant));
+    }
     if primary(ui, "Enregistrer et commencer") {
         out.push(Action::SubmitSetup);
     }

@@ -74,8 +74,24 @@ pub fn tap(h: &mut Harness<'_, KioskApp>, label: &str) {
     tap_now(h, label);
 }
 
-/// Taps at once, without reading: a double tap's second touch.
+/// Taps at once, without reading: a double tap's second touch. A button
+/// below the edge of a long screen is scrolled into view first, as a
+/// person would.
 pub fn tap_now(h: &mut Harness<'_, KioskApp>, label: &str) {
+    let visible = |h: &Harness<'_, KioskApp>| {
+        let node = h
+            .query_by_role_and_label(Role::Button, label)
+            .unwrap_or_else(|| h.get_by_label(label));
+        let r = node.rect();
+        r.max.y <= h.ctx.content_rect().max.y
+    };
+    if !visible(h) {
+        match h.query_by_role_and_label(Role::Button, label) {
+            Some(node) => node.scroll_to_me(),
+            None => h.get_by_label(label).scroll_to_me(),
+        }
+        h.run();
+    }
     match h.query_by_role_and_label(Role::Button, label) {
         Some(node) => node.click(),
         None => h.get_by_label(label).click(),

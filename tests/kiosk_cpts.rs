@@ -1,0 +1,181 @@
+//! The kiosk attached to its CPTS, driven by labels (egui_kittest): « Rattacher
+//! à la CPTS » from an empty data folder, comparing the key's fingerprint,
+//! then a délégué's first sign-in with her activation code.
+
+mod common;
+mod kiosk_support;
+
+use kiosk_support::*;
+use protocoop::bundle::{Activation, BundleDelegant, BundleDelegue, DelegueStatus};
+use protocoop::crypto::{KeyPair, codes};
+use protocoop::kiosk::{FixedClock, Screen};
+use protocoop::ledger::Ledger;
+use protocoop::protocol::Protocol;
+use protocoop::registry::{DelegantProfession, Profession};
+
+/// A bundle for the device in `dir` (its key created as at first start),
+/// written to a file; returns the file, the CPTS key and Marie's code.
+fn bundle_for(dir: &std::path::Path) -> (String, KeyPair, String) {
+    let device = {
+        let mut l = Ledger::open(dir, now()).unwrap();
+        l.device_key(now()).unwrap().public()
+    };
+    let cpts = KeyPair::generate().unwrap();
+    let code = codes::new_code().unwrap();
+    let delegues = [BundleDelegue {
+        rpps: common::rpps(common::DELEGUE),
+        name: "Marie Durand".into(),
+        profession: Profession::Pharmacien,
+        trained_on: "2026-01-15".parse().unwrap(),
+        status: DelegueStatus::Active,
+        activation: Some(Activation {
+            id: "a1".into(),
+            code_hash: codes::hash_code(&code).unwrap(),
+        }),
+    }];
+    let delegants = [BundleDelegant {
+        rpps: common::rpps(common::DELEGANT),
+        name: "Dr Claire Exemple".into(),
+        profession: DelegantProfession::ChirurgienDentiste,
+        address: None,
+        phone: None,
+    }];
+    let text = common::signed_bundle(
+        &cpts,
+        1,
+        &common::validated_text(),
+        &delegues,
+        &delegants,
+        &[device],
+    );
+    let path = dir.parent().unwrap().join("lot.json");
+    std::fs::write(&path, text).unwrap();
+    (path.display().to_string(), cpts, code)
+}
+
+#[test]
+fn rattacher_a_la_cpts_puis_premiere_connexion_avec_le_code_d_activation() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let (file, cpts, code) = bundle_for(&dir);
+    let clock = FixedClock::new(now());
+    let mut h = harness(&dir, &clock, Protocol::bundled());
+    assert!(shows(&h, "Première mise en service"));
+    assert!(shows(&h, "Rattacher à la CPTS"));
+
+    type_into(&mut h, "Fichier du lot de la CPTS", &file);
+    tap(&mut h, "Lire le lot");
+    let fingerprint = cpts.public().fingerprint();
+    assert!(
+        shows(&h, &fingerprint),
+        "the fingerprint to compare is shown"
+    );
+    assert!(shows(&h, "CPTS des tests"));
+    assert!(
+        Ledger::open(&dir, now())
+            .unwrap()
+            .registry()
+            .unwrap()
+            .attachment
+            .is_none(),
+        "nothing applied before the person confirms"
+    );
+    tap(&mut h, "C'est la même empreinte : rattacher");
+    assert!(
+        shows(&h, "Rattaché à « CPTS des tests »"),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(
+        !shows(&h, "Nom du délégué"),
+        "professionals come from the bundle"
+    );
+    type_into(&mut h, "Nom de la structure", "Pharmacie de la Poste");
+    type_into(&mut h, "Adresse", "1 rue de la Poste, 79500 Melle");
+    type_into(&mut h, "Code postal", "79500");
+    tap(&mut h, "Enregistrer et commencer");
+    assert!(
+        matches!(h.state().state.screen, Screen::Accueil),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(
+        !h.state().state.is_training(),
+        "attached, validated protocol: real acts"
+    );
+    assert!(!shows(&h, "MODE FORMATION"));
+
+    // Marie's first sign-in: her code, then the PIN she chooses.
+    tap(&mut h, "Nouvelle prise en charge");
+    tap(&mut h, "Marie Durand");
+    assert!(shows(&h, "Première connexion sur cet appareil"));
+    type_into(&mut h, "Code d'activation", &code.to_lowercase());
+    type_into(&mut h, "Nouveau code PIN", "123456");
+    type_into(&mut h, "Nouveau code PIN (confirmation)", "123456");
+    tap(&mut h, "Choisir ce code PIN");
+    assert!(
+        shows(&h, "trop facile à deviner"),
+        "{:?}",
+        h.state().state.message
+    );
+    type_into(&mut h, "Nouveau code PIN", "830571");
+    type_into(&mut h, "Nouveau code PIN (confirmation)", "830571");
+    tap(&mut h, "Choisir ce code PIN");
+    assert!(
+        matches!(h.state().state.screen, Screen::Patient(_)),
+        "{:?}",
+        h.state().state.message
+    );
+    drop(h);
+
+    let l = Ledger::open(&dir, now()).unwrap();
+    let reg = l.registry().unwrap();
+    assert_eq!(reg.attachment.as_ref().unwrap().serial, 1);
+    assert!(reg.pin_hash(&common::rpps(common::DELEGUE)).is_some());
+    assert!(l.verify().unwrap().ok);
+
+    // Next time, she signs in with her PIN on the keypad.
+    let mut h = harness(&dir, &clock, l.cpts_protocol().unwrap().unwrap());
+    drop(l);
+    tap(&mut h, "Nouvelle prise en charge");
+    tap(&mut h, "Marie Durand");
+    assert!(!shows(&h, "Première connexion"));
+    type_keys(&mut h, "830571");
+    tap(&mut h, "Valider");
+    assert!(
+        matches!(h.state().state.screen, Screen::Patient(_)),
+        "{:?}",
+        h.state().state.message
+    );
+}
+
+#[test]
+fn une_empreinte_qui_differe_se_voit_et_rien_n_est_applique_sans_confirmation() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let (file, _, _) = bundle_for(&dir);
+    // The file edited after signing: it cannot even be read as a bundle.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("Marie Durand", "Mallory");
+    std::fs::write(&file, text).unwrap();
+    let clock = FixedClock::new(now());
+    let mut h = harness(&dir, &clock, Protocol::bundled());
+    type_into(&mut h, "Fichier du lot de la CPTS", &file);
+    tap(&mut h, "Lire le lot");
+    assert!(
+        shows(&h, "signature de ce lot est invalide"),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(!shows(&h, "C'est la même empreinte"));
+    drop(h);
+    assert!(
+        Ledger::open(&dir, now())
+            .unwrap()
+            .registry()
+            .unwrap()
+            .attachment
+            .is_none()
+    );
+}
