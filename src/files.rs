@@ -75,6 +75,10 @@ pub fn check_output(path: &Path) -> Result<()> {
 /// (`FileTooLarge`) without being read into memory.
 pub fn read_limited(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    // A pipe or a device would block the reader (the kiosk) for ever.
+    if !fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+    }
     let f = fs::File::open(path)?;
     let mut bytes = Vec::new();
     f.take(max + 1).read_to_end(&mut bytes)?;

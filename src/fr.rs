@@ -61,6 +61,7 @@ pub fn io_error(e: &std::io::Error) -> String {
         K::ResourceBusy | K::ExecutableFileBusy => "fichier occupé par un autre programme",
         K::StaleNetworkFileHandle => "fichier réseau devenu inaccessible",
         K::Unsupported => "opération non prise en charge par ce système",
+        K::InvalidInput => "ce n'est pas un fichier ordinaire",
         _ => {
             return match e.raw_os_error() {
                 Some(code) => format!("erreur du système (code {code})"),

@@ -890,3 +890,82 @@ fn un_registre_local_ancien_garde_ses_actes_une_fois_rattache() {
     assert_eq!(d.record(NOW, PIN, json!({})).code, 3);
     assert_eq!(d.record(NOW, "830571", json!({})).code, 0);
 }
+
+/// Someone with a shell appends, with a correct hash chain, a copy of an
+/// older genuine bundle (bringing back revoked délégués and old codes): the
+/// registry refuses to follow it, `verify` names its seq, and nothing is
+/// recorded under it.
+#[test]
+fn un_lot_ancien_glisse_a_la_main_dans_le_registre_est_evident() {
+    let a = Device::new("Pharmacie du Marché");
+    let (office, marie, _) = office_with(&[&a]);
+    a.ok(
+        &[
+            "bundle",
+            "apply",
+            &office.bundle("lot-1.json"),
+            "--expect-fingerprint",
+            &office.fingerprint(),
+        ],
+        "",
+    );
+    a.ok(
+        &[
+            "professional",
+            "activate",
+            "--rpps",
+            DELEGUE,
+            "--code",
+            &marie,
+            "--pin-stdin",
+        ],
+        "830571\n",
+    );
+    office.ok(&["delegue", "revoke", "--rpps", DELEGUE], "");
+    // A revoked délégué cannot be brought back by a « forgotten PIN » reset.
+    let out = office.run(&["delegue", "reset", "--rpps", DELEGUE], "");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("a été retiré"), "{}", out.stderr);
+    a.ok(&["bundle", "apply", &office.bundle("lot-2.json")], "");
+    assert_eq!(a.record(NOW, "830571", json!({})).code, 3, "revoked");
+
+    let db = Path::new(&a.data).join("ledger.sqlite");
+    let seq = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let old: Vec<u8> = c
+            .query_row(
+                "SELECT payload FROM entries WHERE kind = 'bundle' ORDER BY seq LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let (last, prev): (i64, Vec<u8>) = c
+            .query_row(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let seq = last as u64 + 1;
+        let hash = protocoop::ledger::chain::entry_hash(seq, &prev, "bundle", &old);
+        c.execute(
+            "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (?1, 'bundle', ?2, ?3, ?4)",
+            rusqlite::params![seq as i64, old, prev, hash.to_vec()],
+        )
+        .unwrap();
+        std::fs::write(
+            Path::new(&a.data).join("ledger.head"),
+            format!("head {seq:020} {}\n", hex::encode(hash)),
+        )
+        .unwrap();
+        seq
+    };
+    let out = a.run(&["verify", "--json"], "");
+    assert_eq!(out.code, 1, "{out:?}");
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["problem"]["seq"], seq, "{v}");
+    assert_eq!(v["problem"]["what"], "bundle", "{v}");
+    let out = a.record(NOW, "830571", json!({}));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("rejoué"), "{}", out.stderr);
+}

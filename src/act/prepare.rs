@@ -23,8 +23,13 @@ const FUTURE_TOLERANCE_SECONDS: i64 = 60;
 /// attached to the CPTS. A training device never pays, whatever file it is
 /// given. The kiosk shows the same reason.
 pub fn training_reason(protocol: &Protocol, registry: &Registry) -> Option<&'static str> {
-    if !registry.is_attached() {
+    let Some(attachment) = &registry.attachment else {
         return Some("appareil de formation, non rattaché à une CPTS");
+    };
+    if let crate::protocol::Source::Cpts { serial } = protocol.source
+        && serial != attachment.serial
+    {
+        return Some("protocole d'un lot de la CPTS remplacé depuis par un plus récent");
     }
     protocol.training_reason()
 }

@@ -49,6 +49,11 @@ pub struct Bundle {
     pub text: String,
 }
 
+#[derive(serde::Deserialize)]
+struct SchemaOnly {
+    schema_version: u32,
+}
+
 /// A bundle as shown before it is applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peek {
@@ -80,6 +85,17 @@ impl Bundle {
         device: &PublicKey,
     ) -> Result<Bundle> {
         let envelope = Envelope::parse(text, KIND, "lot de la CPTS")?;
+        // The version first: a newer format says « update », not « unknown field ».
+        let version: SchemaOnly = crate::json_input::parse(&envelope.payload, "lot de la CPTS")?;
+        if version.schema_version != SCHEMA_VERSION {
+            return Err(Error::input(
+                "lot de la CPTS",
+                format!(
+                    "version de format {} non prise en charge (attendue : {SCHEMA_VERSION}) : mettez protocoop à jour",
+                    version.schema_version
+                ),
+            ));
+        }
         let payload: BundlePayload = crate::json_input::parse(&envelope.payload, "lot de la CPTS")?;
         let key = payload.cpts.public_key;
         match pinned.key {
@@ -108,15 +124,6 @@ impl Bundle {
         }
         if !envelope.signed_by(&key) {
             return Err(Refusal::BundleBadSignature.into());
-        }
-        if payload.schema_version != SCHEMA_VERSION {
-            return Err(Error::input(
-                "lot de la CPTS",
-                format!(
-                    "version de format {} non prise en charge (attendue : {SCHEMA_VERSION}) : mettez protocoop à jour",
-                    payload.schema_version
-                ),
-            ));
         }
         if payload.serial <= pinned.serial {
             return Err(Refusal::BundleNotNewer {

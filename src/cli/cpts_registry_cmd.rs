@@ -386,8 +386,10 @@ pub fn bundle(
     let pass = passphrase(passphrase_stdin)?;
     let now = now()?;
     let written = bundle_out::next_bundle(&db, dir, &pass, now)?;
-    files::write_atomic(file, &written.bytes, Access::Private)?;
+    // The serial is taken before the file exists: a failed write burns a
+    // number (devices accept gaps), never gives two bundles the same one.
     db.bundle_saved(&written, now)?;
+    files::write_atomic(file, &written.bytes, Access::Private)?;
     let p = &written.payload;
     print(
         out,

@@ -221,9 +221,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::Damaged(_) => {
             "restaurez la dernière sauvegarde du dossier de données, ou indiquez le bon avec --data-dir".into()
         }
-        Error::Refused(Refusal::FingerprintRequired { fingerprint }) => format!(
-            "si c'est bien l'empreinte donnée par la CPTS : protocoop bundle apply FICHIER --expect-fingerprint {fingerprint}"
-        ),
+        Error::Refused(Refusal::FingerprintRequired { .. }) => {
+            "passez l'empreinte que la CPTS vous a donnée (protocoop cpts key show, à son bureau) : protocoop bundle apply FICHIER --expect-fingerprint EMPREINTE".into()
+        }
         Error::Refused(Refusal::NoCpts) => {
             "protocoop cpts init --name \"CPTS …\" --passphrase-stdin".into()
         }

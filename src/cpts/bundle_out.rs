@@ -20,8 +20,8 @@ pub struct Written {
     pub payload: BundlePayload,
 }
 
-/// Builds and signs the next bundle (recorded in the registry's log once the
-/// caller has written the file: see [`CptsDb::bundle_saved`]).
+/// Builds and signs the next bundle (its serial is reserved in the
+/// registry's log by [`CptsDb::bundle_saved`] before the file is written).
 pub fn next_bundle(
     db: &CptsDb,
     dir: &std::path::Path,
@@ -105,7 +105,7 @@ pub fn next_bundle(
 }
 
 impl CptsDb {
-    /// Records that a bundle was written: the next one gets a higher serial.
+    /// Records that a bundle is written: the next one gets a higher serial.
     pub fn bundle_saved(&self, w: &Written, now: DateTime<Utc>) -> Result<()> {
         self.bundle_written(w.serial, &w.sha256, now)
     }

@@ -307,6 +307,20 @@ impl CptsDb {
     pub fn reset_delegue(&self, rpps: &str, now: DateTime<Utc>) -> Result<(Rpps, String)> {
         let rpps = Rpps::parse_field("--rpps", rpps)?;
         self.known_delegue(&rpps)?;
+        // A forgotten PIN must not quietly bring back someone withdrawn.
+        if self
+            .state()?
+            .delegues
+            .iter()
+            .any(|d| d.rpps == rpps && d.status == DelegueStatus::Revoked)
+        {
+            return Err(Error::input(
+                "--rpps",
+                format!(
+                    "{rpps} a été retiré : un nouveau code ne le réintègre pas ; enregistrez-le à nouveau s'il reprend"
+                ),
+            ));
+        }
         let (code, activation) = new_activation()?;
         self.append(
             &Change::DelegueReset {

@@ -15,7 +15,8 @@ pub fn submit(state: &mut KioskState, services: &mut Services, now: DateTime<Utc
     let Some(rpps) = form.selected.clone() else {
         return Err(Error::input("délégué", "touchez votre nom dans la liste"));
     };
-    let code = form.activation.code.clone();
+    // Taken from the form whatever happens: a code is not left on screen.
+    let code = std::mem::take(&mut form.activation.code);
     let pin = std::mem::take(&mut form.activation.pin);
     let again = std::mem::take(&mut form.activation.pin_again);
     if pin != again {

@@ -124,6 +124,9 @@ fn apply(
         }
         Action::NewAct => {
             state.act = None;
+            // Between two acts (never during one) a newer CPTS bundle, applied
+            // meanwhile, brings its protocol.
+            refresh(state, services)?;
             require_session(state, After::NewAct, begin_act)
         }
         Action::OpenHistory => require_session(state, After::Historique, |s| {
@@ -389,8 +392,18 @@ fn toggle<T: PartialEq>(v: &mut Vec<T>, x: T) {
     }
 }
 
+/// Reads the registry again; a newer CPTS bundle (applied here or by
+/// another program) brings its protocol with it.
 pub(super) fn refresh(state: &mut KioskState, services: &Services) -> Result<()> {
     state.registry = services.ledger.registry()?;
+    let stale = match (state.protocol.source, &state.registry.attachment) {
+        (crate::protocol::Source::Cpts { serial }, Some(a)) => serial != a.serial,
+        (crate::protocol::Source::Bundled, Some(_)) => true,
+        _ => false,
+    };
+    if stale && let Some(p) = services.ledger.cpts_protocol()? {
+        state.protocol = Arc::new(p);
+    }
     Ok(())
 }
 

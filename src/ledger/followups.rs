@@ -237,6 +237,10 @@ impl Ledger {
             ));
         }
         event.validate()?;
+        // A proof made before the délégué was withdrawn no longer counts.
+        if self.registry()?.delegue(by.rpps()).is_none() {
+            return Err(Refusal::UnknownDelegue(by.rpps().to_string()).into());
+        }
         let view = self.act(act)?;
         if let FollowupEvent::Void { .. } = event
             && view.act.delegue.rpps != by.rpps().as_str()

@@ -214,9 +214,22 @@ impl Ledger {
         })
     }
 
-    /// Recomputes the chain and compares it with the external anchors.
+    /// Recomputes the chain and compares it with the external anchors, then
+    /// checks that every CPTS bundle in the log follows the one before
+    /// (same pinned key, growing serial).
     pub fn verify(&self) -> Result<verify::Report> {
-        verify::verify(&self.conn, &self.dir)
+        let mut report = verify::verify(&self.conn, &self.dir)?;
+        if report.ok
+            && let Err(p) = registry::fold_checked(&self.conn)?
+        {
+            report.ok = false;
+            report.problem = Some(verify::Problem {
+                seq: p.seq,
+                what: "bundle",
+                message: p.message,
+            });
+        }
+        Ok(report)
     }
 
     /// Number of entries in the log.

@@ -20,8 +20,21 @@ use crate::registry::{
     StructureRecord, hash_pin, parse_new_pin, verify_pin,
 };
 
+/// A bundle entry the log should not hold (see [`attach`]).
+pub(super) struct BundleProblem {
+    pub seq: u64,
+    pub message: String,
+}
+
 /// The registry folded from these entries, in log order.
 pub(super) fn fold(conn: &Connection) -> Result<Registry> {
+    fold_checked(conn)?.map_err(|p| Error::Corrupt(p.message))
+}
+
+/// The registry, or the first bundle entry that breaks the CPTS's rules.
+pub(super) fn fold_checked(
+    conn: &Connection,
+) -> Result<std::result::Result<Registry, BundleProblem>> {
     let mut reg = Registry::default();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT seq, kind, payload FROM entries WHERE {} AND kind IN ('structure', 'professional', 'bundle', 'pin') ORDER BY seq",
@@ -38,18 +51,40 @@ pub(super) fn fold(conn: &Connection) -> Result<Registry> {
             Some(Kind::Pin) => reg.apply_pin(decode(seq, payload)?),
             Some(Kind::Bundle) => {
                 let record: BundleRecord = decode(seq, payload)?;
-                attach(&mut reg, &record)?;
+                if let Err(message) = attach(&mut reg, seq, &record) {
+                    return Ok(Err(BundleProblem { seq, message }));
+                }
             }
             _ => {}
         }
     }
-    Ok(reg)
+    Ok(Ok(reg))
 }
 
-/// Replaces the professionals with a bundle's.
-fn attach(reg: &mut Registry, record: &BundleRecord) -> Result<()> {
-    let bundle = Bundle::reread(&record.text)?;
+/// Replaces the professionals with a bundle's — after checking, against the
+/// log itself, what `Bundle::open` checked when it was applied: signed by the
+/// key the first bundle pinned, a serial higher than the one before, and the
+/// record's serial and SHA-256 those of its text. A bundle entry slipped into
+/// the log by hand (another key, an older bundle replayed) is evident here
+/// and refused, not obeyed.
+fn attach(reg: &mut Registry, seq: u64, record: &BundleRecord) -> std::result::Result<(), String> {
+    let tampered = |why: &str| format!("entrée {seq} : lot de la CPTS {why}");
+    let bundle = Bundle::reread(&record.text).map_err(|_| tampered("illisible ou mal signé"))?;
     let p = &bundle.payload;
+    if let Some(pinned) = &reg.attachment {
+        if pinned.cpts_key != p.cpts.public_key {
+            return Err(tampered("signé par une autre clé que celle épinglée"));
+        }
+        if p.serial <= pinned.serial {
+            return Err(tampered("plus ancien que le précédent (rejoué)"));
+        }
+    }
+    if record.serial != p.serial
+        || record.sha256 != bundle.sha256
+        || record.cpts_fingerprint != p.cpts.public_key.fingerprint()
+    {
+        return Err(tampered("dont l'inscription ne correspond pas au contenu"));
+    }
     let delegues = p
         .delegues
         .iter()
@@ -157,8 +192,57 @@ fn failures(
 /// What a sign-in attempt found, decided inside the write transaction and
 /// told after it committed (a refusal must not roll back its own record).
 enum Attempt {
-    Accepted(DelegueRecord),
+    /// The délégué, and the activation code her PIN descends from.
+    Accepted(DelegueRecord, Option<String>),
     Refused(Refusal),
+}
+
+/// One sign-in, inside a write transaction: the lock-out, the PIN, and the
+/// failure (or the end of the failures) appended to the log.
+fn sign_in(
+    tx: &rusqlite::Transaction,
+    rpps: &Rpps,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<Attempt> {
+    let reg = fold(tx)?;
+    let delegue = reg
+        .delegue_any(rpps)
+        .cloned()
+        .ok_or_else(|| Refusal::UnknownDelegue(rpps.to_string()))?;
+    if !delegue.active {
+        return Ok(Attempt::Refused(Refusal::Revoked { name: delegue.name }));
+    }
+    let activation = reg.activation(rpps).map(|a| a.id.clone());
+    let Some(pin_hash) = reg.pin_hash(rpps).map(str::to_string) else {
+        return Ok(Attempt::Refused(Refusal::NotActivated {
+            name: delegue.name,
+        }));
+    };
+    let (count, last) = failures(tx, rpps, activation.as_deref())?;
+    if let Some(r) = lockout(&delegue, count, last, now) {
+        return Ok(Attempt::Refused(r));
+    }
+    let signin = SigninRecord {
+        v: 1,
+        rpps: rpps.clone(),
+        activation_id: activation.clone(),
+        at: now,
+    };
+    if verify_pin(pin, &pin_hash) {
+        if count > 0 {
+            chain::append(tx, Kind::SigninOk, &to_bytes(&signin), Typed::Unknown)?;
+        }
+        return Ok(Attempt::Accepted(
+            DelegueRecord {
+                pin_hash,
+                ..delegue
+            },
+            activation,
+        ));
+    }
+    chain::append(tx, Kind::SigninFailed, &to_bytes(&signin), Typed::Unknown)?;
+    Ok(Attempt::Refused(after_failure(&delegue, count + 1, now)))
 }
 
 impl Ledger {
@@ -217,45 +301,9 @@ impl Ledger {
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<Authenticated> {
-        let attempt = self.write(|tx| {
-            let reg = fold(tx)?;
-            let delegue = reg
-                .delegue_any(rpps)
-                .cloned()
-                .ok_or_else(|| Refusal::UnknownDelegue(rpps.to_string()))?;
-            if !delegue.active {
-                return Ok(Attempt::Refused(Refusal::Revoked { name: delegue.name }));
-            }
-            let activation = reg.activation(rpps).map(|a| a.id.clone());
-            let Some(pin_hash) = reg.pin_hash(rpps).map(str::to_string) else {
-                return Ok(Attempt::Refused(Refusal::NotActivated {
-                    name: delegue.name,
-                }));
-            };
-            let (count, last) = failures(tx, rpps, activation.as_deref())?;
-            if let Some(r) = lockout(&delegue, count, last, now) {
-                return Ok(Attempt::Refused(r));
-            }
-            let signin = SigninRecord {
-                v: 1,
-                rpps: rpps.clone(),
-                activation_id: activation,
-                at: now,
-            };
-            if verify_pin(pin, &pin_hash) {
-                if count > 0 {
-                    chain::append(tx, Kind::SigninOk, &to_bytes(&signin), Typed::Unknown)?;
-                }
-                return Ok(Attempt::Accepted(DelegueRecord {
-                    pin_hash,
-                    ..delegue
-                }));
-            }
-            chain::append(tx, Kind::SigninFailed, &to_bytes(&signin), Typed::Unknown)?;
-            Ok(Attempt::Refused(after_failure(&delegue, count + 1, now)))
-        })?;
+        let attempt = self.write(|tx| sign_in(tx, rpps, pin, now))?;
         match attempt {
-            Attempt::Accepted(d) => Ok(Authenticated::new(d)),
+            Attempt::Accepted(d, _) => Ok(Authenticated::new(d)),
             Attempt::Refused(r) => Err(r.into()),
         }
     }
@@ -344,7 +392,10 @@ impl Ledger {
         outcome.map_err(Error::from)
     }
 
-    /// The délégué changes her PIN with her current one.
+    /// The délégué changes her PIN with her current one — checked and
+    /// replaced in one transaction, under the activation code that current
+    /// PIN was verified against (a reset by the CPTS in between cannot be
+    /// slipped past).
     pub fn change_pin(
         &mut self,
         rpps: &Rpps,
@@ -353,23 +404,28 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
         let new_pin = parse_new_pin("PIN", new_pin)?;
-        self.authenticate(rpps, current, now)?;
-        let activation = self.registry()?.activation(rpps).map(|a| a.id.clone());
-        let record = PinRecord {
-            v: 1,
-            rpps: rpps.clone(),
-            pin_hash: hash_pin(&new_pin)?,
-            via: "change".into(),
-            activation_id: activation,
-            recorded_at: now,
-        };
-        let (seq, hash) = self.append(Kind::Pin, &to_bytes(&record))?;
-        Ok(Recorded {
-            id: rpps.to_string(),
-            number: String::new(),
-            seq,
-            hash,
-        })
+        let pin_hash = hash_pin(&new_pin)?;
+        let outcome = self.write(|tx| match sign_in(tx, rpps, current, now)? {
+            Attempt::Refused(r) => Ok(Err(r)),
+            Attempt::Accepted(_, activation) => {
+                let record = PinRecord {
+                    v: 1,
+                    rpps: rpps.clone(),
+                    pin_hash: pin_hash.clone(),
+                    via: "change".into(),
+                    activation_id: activation,
+                    recorded_at: now,
+                };
+                let (seq, hash) = chain::append(tx, Kind::Pin, &to_bytes(&record), Typed::Unknown)?;
+                Ok(Ok(Recorded {
+                    id: rpps.to_string(),
+                    number: String::new(),
+                    seq,
+                    hash: hex::encode(hash),
+                }))
+            }
+        })?;
+        outcome.map_err(Error::from)
     }
 
     /// Applies a CPTS bundle (see [`Bundle::open`] for every check); the

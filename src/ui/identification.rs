@@ -100,7 +100,7 @@ fn activation(ui: &mut Ui, form: &IdentForm) -> Vec<Action> {
         &form.activation.code,
         "XXXX-XXXX-XXXX",
         300.0,
-        false,
+        true,
     ));
     out.extend(field(
         ui,
