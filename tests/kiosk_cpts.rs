@@ -118,6 +118,14 @@ fn rattacher_a_la_cpts_puis_premiere_connexion_avec_le_code_d_activation() {
         "{:?}",
         h.state().state.message
     );
+    let Screen::Identification(f) = &h.state().state.screen else {
+        panic!("left the sign-in")
+    };
+    assert!(
+        f.activation.code.is_empty(),
+        "the code is not left on screen after a refusal"
+    );
+    type_into(&mut h, "Code d'activation", &code);
     type_into(&mut h, "Nouveau code PIN", "830571");
     type_into(&mut h, "Nouveau code PIN (confirmation)", "830571");
     tap(&mut h, "Choisir ce code PIN");
