@@ -460,7 +460,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     // same délégué and délégant: June pays 2 acts less 1.
     assert_eq!(june.remuneration.deducted_cents, 2500);
     assert_eq!(june.remuneration.total_cents, 2500);
-    let lines = |ls: &[report::month::PayLine]| {
+    let lines = |ls: &[report::model::PayLine]| {
         ls.iter()
             .map(|l| (l.rpps.clone(), l.acts, l.deducted_acts, l.cents))
             .collect::<Vec<_>>()

@@ -12,7 +12,7 @@ use super::store::CptsDb;
 use crate::calendar::Month;
 use crate::error::Result;
 use crate::report::json;
-use crate::report::month::{
+use crate::report::model::{
     ClosureRef, Indicators, LateAct, LateFollowup, PayLine, Remuneration, SCHEMA_VERSION, ratio,
 };
 

@@ -1,9 +1,14 @@
 //! The hash chain: one append-only, gap-free log of entries.
 //!
-//! `hash = SHA-256("protocoop-ledger-v1" ‖ seq ‖ prev_hash ‖ len(kind) ‖
-//! kind ‖ len(payload) ‖ payload)`, integers big-endian. The payload is
-//! stored exactly as hashed (canonical JSON bytes); any later change to any
-//! entry breaks every hash after it.
+//! Since schema v6 (from the seq kept in `meta.chain_v2_from`):
+//! `hash = SHA-256("protocoop-ledger-v2" ‖ seq ‖ prev_hash ‖ len(kind) ‖
+//! kind ‖ SHA-256(payload))`, integers big-endian. The entry commits to its
+//! payload's digest, not to the payload, so that the CPTS can recompute the
+//! chain of a report's window from `(seq, kind, digest, hash)` alone, without
+//! ever seeing a patient (docs/REPORT-FORMAT.md). Entries written before
+//! keep the v1 rule, `… ‖ len(payload) ‖ payload`, and are never re-hashed.
+//! The payload is stored exactly as hashed (canonical JSON bytes); any later
+//! change to any entry breaks every hash after it.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -11,7 +16,8 @@ use sha2::{Digest, Sha256};
 use super::index;
 use crate::error::{Error, Result};
 
-const DOMAIN: &[u8] = b"protocoop-ledger-v1";
+const DOMAIN_V1: &[u8] = b"protocoop-ledger-v1";
+const DOMAIN_V2: &[u8] = b"protocoop-ledger-v2";
 
 /// What an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +40,14 @@ pub enum Kind {
     SigninOk,
     /// The device's public key.
     DeviceKey,
+    /// Something a person must look at: a bundle found this log without
+    /// the head the CPTS acknowledged (restored or rewritten), or the
+    /// CPTS's acknowledgement of it.
+    Alarm,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Genesis,
         Kind::Structure,
         Kind::Professional,
@@ -49,6 +59,7 @@ impl Kind {
         Kind::SigninFailed,
         Kind::SigninOk,
         Kind::DeviceKey,
+        Kind::Alarm,
     ];
 
     /// The kinds the registry is folded from, in the form of the partial
@@ -69,6 +80,7 @@ impl Kind {
             Kind::SigninFailed => "signin_failed",
             Kind::SigninOk => "signin_ok",
             Kind::DeviceKey => "device_key",
+            Kind::Alarm => "alarm",
         }
     }
 
@@ -77,10 +89,32 @@ impl Kind {
     }
 }
 
-/// The hash of one entry.
+/// The hash of one entry under the current (v2) rule.
 pub fn entry_hash(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> [u8; 32] {
+    entry_hash_of_digest(seq, prev_hash, kind, &payload_digest(payload))
+}
+
+/// SHA-256 of a payload: what a v2 entry commits to.
+pub fn payload_digest(payload: &[u8]) -> [u8; 32] {
+    Sha256::digest(payload).into()
+}
+
+/// The v2 hash from the payload's digest: what the CPTS recomputes.
+pub fn entry_hash_of_digest(seq: u64, prev_hash: &[u8], kind: &str, digest: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(DOMAIN);
+    h.update(DOMAIN_V2);
+    h.update(seq.to_be_bytes());
+    h.update(prev_hash);
+    h.update((kind.len() as u32).to_be_bytes());
+    h.update(kind.as_bytes());
+    h.update(digest);
+    h.finalize().into()
+}
+
+/// The hash of an entry written before schema v6.
+pub fn entry_hash_v1(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(DOMAIN_V1);
     h.update(seq.to_be_bytes());
     h.update(prev_hash);
     h.update((kind.len() as u32).to_be_bytes());
@@ -88,6 +122,31 @@ pub fn entry_hash(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> [u8
     h.update((payload.len() as u64).to_be_bytes());
     h.update(payload);
     h.finalize().into()
+}
+
+/// The hash of entry `seq` by the rule in force at that seq.
+pub fn hash_by_rule(
+    v2_from: u64,
+    seq: u64,
+    prev_hash: &[u8],
+    kind: &str,
+    payload: &[u8],
+) -> [u8; 32] {
+    if seq >= v2_from {
+        entry_hash(seq, prev_hash, kind, payload)
+    } else {
+        entry_hash_v1(seq, prev_hash, kind, payload)
+    }
+}
+
+/// The first seq hashed by the v2 rule (set by the v6 migration: 1 for a
+/// ledger created since, the next seq for an older one).
+pub fn v2_from(conn: &Connection) -> Result<u64> {
+    let v: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'chain_v2_from'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(1))
 }
 
 /// The last entry's seq and hash; `(0, zeros)` for an empty log.
@@ -123,7 +182,7 @@ pub(super) fn append(
 ) -> Result<(u64, [u8; 32])> {
     let (last, prev) = head(tx)?;
     let seq = last + 1;
-    let hash = entry_hash(seq, &prev, kind.as_str(), payload);
+    let hash = hash_by_rule(v2_from(tx)?, seq, &prev, kind.as_str(), payload);
     tx.prepare_cached(
         "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?

@@ -12,6 +12,7 @@ use super::index::decode;
 use super::{Ledger, Recorded, anchors, to_bytes};
 use crate::act::ActRecord;
 use crate::calendar::Month;
+use crate::crypto::PublicKey;
 use crate::error::{Refusal, Result};
 
 /// Stored payload of a `closure` entry.
@@ -31,6 +32,35 @@ pub struct ClosureRecord {
     pub prises_en_charge: u64,
     pub remuneration_cents: u64,
     pub closed_at: DateTime<Utc>,
+    /// v2: the device's public key, and its Ed25519 signature (hex) over
+    /// [`signing_input`]; both absent from closures written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_public_key: Option<PublicKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// What a closure's signature covers: a domain, then the record's bytes
+/// without its signature.
+pub fn signing_input(c: &ClosureRecord) -> Vec<u8> {
+    let mut unsigned = c.clone();
+    unsigned.signature = None;
+    let mut out = b"protocoop-closure-v2\n".to_vec();
+    out.extend(to_bytes(&unsigned));
+    out
+}
+
+/// Whether the closure carries a valid signature by the key it names.
+pub fn signature_valid(c: &ClosureRecord) -> bool {
+    let sig = c
+        .signature
+        .as_deref()
+        .and_then(|s| hex::decode(s).ok())
+        .and_then(|b| <[u8; 64]>::try_from(b).ok());
+    match (sig, &c.device_public_key) {
+        (Some(sig), Some(key)) => key.verifies(&signing_input(c), &sig),
+        _ => false,
+    }
 }
 
 impl Ledger {
@@ -63,6 +93,9 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<(Recorded, ClosureRecord)> {
         let dir = self.dir.clone();
+        // The key file, not its log entry: a closure names its key itself,
+        // so closing a month appends nothing but the closure.
+        let (pair, _) = self.device_key_pending(now)?;
         let (recorded, closure) = self.write(|tx| {
             // Checked and counted under the write lock, so that two closures
             // can never race and the totals and the head hash describe the
@@ -76,8 +109,8 @@ impl Ledger {
                 .filter(|(a, void)| !void && !a.training)
                 .map(|(a, _)| a)
                 .collect();
-            let closure = ClosureRecord {
-                v: 1,
+            let mut closure = ClosureRecord {
+                v: 2,
                 month: month.to_string(),
                 first_seq,
                 last_seq: head_seq,
@@ -92,7 +125,10 @@ impl Ledger {
                     })
                     .sum(),
                 closed_at: now,
+                device_public_key: Some(pair.public()),
+                signature: None,
             };
+            closure.signature = Some(hex::encode(pair.sign(&signing_input(&closure))));
             let (seq, hash) =
                 chain::append(tx, Kind::Closure, &to_bytes(&closure), Typed::Unknown)?;
             tx.execute(

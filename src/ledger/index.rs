@@ -2,6 +2,7 @@
 //! maintained in the same transaction as each append and can be rebuilt from
 //! the entries at any time; never the other way round.
 
+use rusqlite::types::Value;
 use rusqlite::{Transaction, params};
 
 use super::chain::Kind;
@@ -38,46 +39,12 @@ pub(super) fn index_entry(
                     &decoded
                 }
             };
-            let month = Month::of_instant(a.occurred_at);
-            let n = number_within_year(seq, &a.number)?;
-            tx.prepare_cached(
-                "INSERT INTO acts (seq, id, number, year, n, month, occurred_at, recorded_at, delegue_rpps, \
-                 delegant_rpps, taken_in_charge, training, void_seq, delegue_name, delegue_profession, \
-                 delegant_name, structure_name, structure_postal_code, structure_finess, \
-                 patient_postal_code, protocol_id, protocol_version, protocol_sha256, orientation, \
-                 urgency, reasons, delegue_cents, delegant_cents) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, ?15, ?16, \
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-            )?
-            .execute(params![
-                seq as i64,
-                a.id,
-                a.number,
-                month.year,
-                n,
-                month.to_string(),
-                a.occurred_at.to_rfc3339(),
-                a.recorded_at.to_rfc3339(),
-                a.delegue.rpps,
-                a.delegant.rpps,
-                a.taken_in_charge(),
-                a.training,
-                a.delegue.name,
-                a.delegue.profession,
-                a.delegant.name,
-                a.structure.name,
-                a.structure.postal_code,
-                a.structure.finess,
-                a.patient.postal_code,
-                a.protocol.id,
-                a.protocol.version,
-                a.protocol.sha256,
-                a.outcome.orientation,
-                a.outcome.urgency,
-                serde_json::to_string(&a.outcome.reasons).expect("strings serialize"),
-                a.payment.delegue_cents,
-                a.payment.delegant_cents,
-            ])?;
+            let values = act_values(seq, a)?;
+            tx.prepare_cached(&format!(
+                "INSERT INTO acts ({ACT_COLUMNS}) VALUES ({})",
+                vec!["?"; ACT_COLUMN_COUNT].join(", ")
+            ))?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
         }
         Kind::Followup => {
             let decoded: FollowupRecord;
@@ -105,9 +72,57 @@ pub(super) fn index_entry(
         | Kind::Pin
         | Kind::SigninFailed
         | Kind::SigninOk
-        | Kind::DeviceKey => {}
+        | Kind::DeviceKey
+        | Kind::Alarm => {}
     }
     Ok(())
+}
+
+/// The columns of `acts` an act entry fills in, in the order of
+/// [`act_values`]; `void_seq` is set by the void follow-up.
+pub(super) const ACT_COLUMNS: &str = "seq, id, number, year, n, month, occurred_at, recorded_at, \
+     delegue_rpps, delegant_rpps, taken_in_charge, training, delegue_name, delegue_profession, \
+     delegant_name, structure_name, structure_postal_code, structure_finess, patient_postal_code, \
+     protocol_id, protocol_version, protocol_sha256, orientation, urgency, reasons, delegue_cents, \
+     delegant_cents";
+pub(super) const ACT_COLUMN_COUNT: usize = 27;
+
+/// The `acts` row an act entry gives: one function for the insert and for
+/// `verify`, which compares every row with it.
+pub(super) fn act_values(seq: u64, a: &ActRecord) -> Result<[Value; ACT_COLUMN_COUNT]> {
+    let month = Month::of_instant(a.occurred_at);
+    let n = number_within_year(seq, &a.number)?;
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, text);
+    Ok([
+        Value::Integer(seq as i64),
+        text(&a.id),
+        text(&a.number),
+        Value::Integer(i64::from(month.year)),
+        Value::Integer(n),
+        text(&month.to_string()),
+        text(&a.occurred_at.to_rfc3339()),
+        text(&a.recorded_at.to_rfc3339()),
+        text(&a.delegue.rpps),
+        text(&a.delegant.rpps),
+        Value::Integer(i64::from(a.taken_in_charge())),
+        Value::Integer(i64::from(a.training)),
+        text(&a.delegue.name),
+        opt(&a.delegue.profession),
+        text(&a.delegant.name),
+        text(&a.structure.name),
+        text(&a.structure.postal_code),
+        opt(&a.structure.finess),
+        text(&a.patient.postal_code),
+        text(&a.protocol.id),
+        text(&a.protocol.version),
+        text(&a.protocol.sha256),
+        opt(&a.outcome.orientation),
+        opt(&a.outcome.urgency),
+        Value::Text(serde_json::to_string(&a.outcome.reasons).unwrap_or_default()),
+        Value::Integer(i64::from(a.payment.delegue_cents)),
+        Value::Integer(i64::from(a.payment.delegant_cents)),
+    ])
 }
 
 /// The running number of an act inside its year: `2026-0042` → 42.

@@ -13,6 +13,7 @@ mod acts;
 pub mod anchors;
 pub mod chain;
 mod closure;
+mod derived;
 pub mod device_key;
 pub mod facts;
 mod followups;

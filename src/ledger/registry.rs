@@ -381,13 +381,7 @@ impl Ledger {
                 activation_id: Some(activation.id),
                 recorded_at: now,
             };
-            let (seq, hash) = chain::append(tx, Kind::Pin, &to_bytes(&record), Typed::Unknown)?;
-            Ok(Ok(Recorded {
-                id: rpps.to_string(),
-                number: String::new(),
-                seq,
-                hash: hex::encode(hash),
-            }))
+            append_pin(tx, &record).map(Ok)
         })?;
         outcome.map_err(Error::from)
     }
@@ -416,13 +410,7 @@ impl Ledger {
                     activation_id: activation,
                     recorded_at: now,
                 };
-                let (seq, hash) = chain::append(tx, Kind::Pin, &to_bytes(&record), Typed::Unknown)?;
-                Ok(Ok(Recorded {
-                    id: rpps.to_string(),
-                    number: String::new(),
-                    seq,
-                    hash: hex::encode(hash),
-                }))
+                append_pin(tx, &record).map(Ok)
             }
         })?;
         outcome.map_err(Error::from)
@@ -470,6 +458,16 @@ impl Ledger {
             bundle,
         ))
     }
+}
+
+fn append_pin(tx: &rusqlite::Transaction, record: &PinRecord) -> Result<Recorded> {
+    let (seq, hash) = chain::append(tx, Kind::Pin, &to_bytes(record), Typed::Unknown)?;
+    Ok(Recorded {
+        id: record.rpps.to_string(),
+        number: String::new(),
+        seq,
+        hash: hex::encode(hash),
+    })
 }
 
 /// Whether an activation code already set a PIN on this device.

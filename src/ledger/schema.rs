@@ -15,6 +15,10 @@
 //!   (structure, professionals, bundles, PINs, sign-ins, device key), so
 //!   that signing in never scans the acts.
 //!
+//! - v6: the chain's v2 rule (entries commit to their payload's digest, see
+//!   [`super::chain`]) from the next seq on, kept in `meta.chain_v2_from`;
+//!   nothing already written is re-hashed.
+//!
 //! The derived tables are only ever built from the log by the latest
 //! migration that reshapes them (v4), so older steps create them empty.
 
@@ -23,7 +27,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::index;
 use crate::error::{Error, Result};
 
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 const V1: &str = "
 CREATE TABLE entries (
@@ -121,6 +125,8 @@ CREATE INDEX followups_act ON followups(act_id);
 
 const V5: &str = "CREATE INDEX entries_registry ON entries(seq) WHERE kind IN ('structure', 'professional', 'bundle', 'pin', 'signin_failed', 'signin_ok', 'device_key');";
 
+const V6: &str = "INSERT INTO meta (key, value) SELECT 'chain_v2_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM entries;";
+
 /// Brings the database to [`LATEST`], one version at a time.
 ///
 /// A file that is not a ledger of a known version (a negative or unknown
@@ -161,6 +167,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
                 2 => V3,
                 3 => V4,
                 4 => V5,
+                5 => V6,
                 _ => return Err(foreign(format!("version de schéma {version} inconnue"))),
             };
             expect_tables(&tx, version)?;

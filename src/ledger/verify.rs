@@ -1,5 +1,6 @@
-//! `verify`: recompute the whole chain and compare it with the anchors kept
-//! outside the database; name the first entry that breaks.
+//! `verify`: recompute the whole chain, check that the derived tables and
+//! the closures say what the entries say, and compare the chain with the
+//! anchors kept outside the database; name the first entry that breaks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -8,7 +9,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::anchors::{self, Anchor};
-use super::chain::{Kind, entry_hash};
+use super::chain::{self, Kind};
+use super::derived::{Derived, Mismatch};
 use crate::error::Result;
 
 /// The result of a verification.
@@ -32,7 +34,9 @@ pub struct Problem {
     /// The first bad entry (or, for a truncation, the first missing one).
     pub seq: u64,
     /// `gap`, `prev_hash`, `hash_length`, `hash_mismatch`, `unknown_kind`,
-    /// `not_genesis`, `truncated`, `anchor_mismatch` or `anchor_unreadable`.
+    /// `not_genesis`, `truncated`, `anchor_mismatch`, `anchor_unreadable`,
+    /// `bundle`, or a derived-table problem (`derived_row`,
+    /// `derived_missing`, `derived_extra`, `closure`, `closure_signature`).
     pub what: &'static str,
     pub message: String,
 }
@@ -41,10 +45,12 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
     let mut stmt =
         conn.prepare("SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq")?;
     let mut rows = stmt.query([])?;
+    let v2_from = chain::v2_from(conn)?;
     let mut expected = 1u64;
     let mut prev = [0u8; 32];
     let mut count = 0u64;
     let mut problem = None;
+    let mut derived = Derived::default();
     let mut hashes_at_anchors: BTreeMap<u64, [u8; 32]> = BTreeMap::new();
     let closures = match anchors::read_closures(dir) {
         Ok(c) => c,
@@ -106,7 +112,7 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
                 ),
             )
         } else {
-            let computed = entry_hash(seq, &prev, kind, payload);
+            let computed = chain::hash_by_rule(v2_from, seq, &prev, kind, payload);
             if hash != computed {
                 fail(
                     "hash_mismatch",
@@ -115,8 +121,10 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
                     ),
                 )
             } else {
+                let parsed = Kind::parse(kind).unwrap_or(Kind::Genesis);
+                let derived_problem = derived.entry(conn, seq, parsed, payload, &prev)?;
                 prev = computed;
-                None
+                derived_problem.map(from_mismatch)
             }
         };
         if problem.is_some() {
@@ -131,6 +139,9 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
     if problem.is_none() {
         problem = check_anchors(&anchors, &hashes_at_anchors, count);
     }
+    if problem.is_none() {
+        problem = derived.finish(conn)?.map(from_mismatch);
+    }
     Ok(Report {
         ok: problem.is_none(),
         entries: count,
@@ -140,6 +151,14 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
         }),
         problem,
     })
+}
+
+fn from_mismatch(m: Mismatch) -> Problem {
+    Problem {
+        seq: m.seq,
+        what: m.what,
+        message: m.message,
+    }
 }
 
 fn check_anchors(anchors: &[Anchor], seen: &BTreeMap<u64, [u8; 32]>, last: u64) -> Option<Problem> {

@@ -3,7 +3,7 @@
 //! with BOM, CRLF line ends, amounts `10,00` (no currency sign, so the
 //! spreadsheet reads them as numbers).
 
-use super::month::{PayLine, Remuneration};
+use super::model::{PayLine, Remuneration};
 use crate::error::{Error, Result};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -1,7 +1,7 @@
 //! The month's key figures in French, as (label, value) lines: the same
 //! wording on the board's PDF and on the kiosk's « Rapport du mois ».
 
-use super::month::{Indicators, Satisfaction};
+use super::model::{Indicators, Satisfaction};
 use crate::fr;
 
 fn count_and_rate(n: u64, rate: f64) -> String {

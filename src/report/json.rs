@@ -8,7 +8,7 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::month::{MonthReport, REPORT_KIND, SCHEMA_VERSION};
+use super::model::{MonthReport, REPORT_KIND, SCHEMA_VERSION};
 
 /// Why a report file was not accepted as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]

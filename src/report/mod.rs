@@ -12,11 +12,12 @@
 pub mod csv;
 pub mod figures;
 pub mod json;
+pub mod model;
 pub mod month;
 pub mod pdf;
 pub mod source;
 
-pub use month::{Indicators, MonthReport, Remuneration, SCHEMA_VERSION};
+pub use model::{Indicators, MonthReport, Remuneration, SCHEMA_VERSION};
 
 use chrono::{DateTime, Utc};
 
@@ -151,6 +152,8 @@ pub fn preview(
         prises_en_charge: 0,
         remuneration_cents: 0,
         closed_at: now,
+        device_public_key: None,
+        signature: None,
     };
     let settled = closures.last().map(|(_, c)| c.month.clone());
     closures.push((head_seq + 1, would_be));
@@ -173,8 +176,8 @@ pub fn preview(
     Ok(month::compute(&input, &software()))
 }
 
-fn territory_of(protocol: &Protocol) -> month::TerritoryRef {
-    month::TerritoryRef {
+fn territory_of(protocol: &Protocol) -> model::TerritoryRef {
+    model::TerritoryRef {
         protocol_id: protocol.identity.id.clone(),
         protocol_version: protocol.identity.version.clone(),
         sample: protocol.territory.sample,

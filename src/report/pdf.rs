@@ -11,7 +11,7 @@ use crate::protocol::Protocol;
 use crate::triage::describe;
 
 use super::figures;
-use super::month::{Indicators, MonthReport, Remuneration};
+use super::model::{Indicators, MonthReport, Remuneration};
 
 const H1: Style = Style::new(16.0).bold();
 const H2: Style = Style::new(12.0).bold().ink(Ink::Blue);

@@ -9,10 +9,8 @@
 
 use std::collections::BTreeSet;
 
-use super::month::{
-    ClosureRef, LateFollowupIn, MonthInput, PreviousClosure, ReportAct, ReportFollowup,
-    TerritoryRef,
-};
+use super::model::{ClosureRef, PreviousClosure, TerritoryRef};
+use super::month::{LateFollowupIn, MonthInput, ReportAct, ReportFollowup};
 use crate::calendar::Month;
 use crate::error::Result;
 use crate::ledger::{ActRow, ClosureRecord, FollowupEvent, Ledger};

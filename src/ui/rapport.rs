@@ -11,7 +11,7 @@ use crate::calendar::Month;
 use crate::fr;
 use crate::kiosk::state::ReportForm;
 use crate::kiosk::{Action, Field, KioskState};
-use crate::report::month::Indicators;
+use crate::report::model::Indicators;
 use crate::report::{Format, MonthReport, MonthStatus, figures};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &ReportForm) -> Vec<Action> {

@@ -112,59 +112,29 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Protocol, ProtocolErrors
 
 /// Refuses lists longer than [`MAX_ENTRIES`] before any check runs.
 fn within_limits(cx: &mut Cx, raw: &RawProtocol) -> bool {
+    fn over<T>(list: &[S<T>]) -> (usize, Option<Range<usize>>) {
+        (list.len(), list.get(MAX_ENTRIES).map(|x| x.span()))
+    }
+    let lists = [
+        (over(&raw.delegants), "délégants"),
+        (over(&raw.questions), "questions"),
+        (over(&raw.rules), "règles"),
+        (over(&raw.orientations), "orientations"),
+        (over(&raw.urgencies), "urgences"),
+        (over(&raw.substances), "substances"),
+        (over(&raw.medicines), "lignes de prescription"),
+    ];
     let mut ok = true;
-    let mut check = |cx: &mut Cx, len: usize, first_over: Option<Range<usize>>, what: &str| {
+    for ((len, span), what) in lists {
         if len > MAX_ENTRIES {
             cx.err(
-                first_over.unwrap_or(0..0),
+                span.unwrap_or(0..0),
                 format!("trop de {what} ({len}) : un protocole en compte au plus {MAX_ENTRIES}"),
                 None,
             );
             ok = false;
         }
-    };
-    check(
-        cx,
-        raw.delegants.len(),
-        raw.delegants.get(MAX_ENTRIES).map(|d| d.span()),
-        "délégants",
-    );
-    check(
-        cx,
-        raw.questions.len(),
-        raw.questions.get(MAX_ENTRIES).map(|d| d.span()),
-        "questions",
-    );
-    check(
-        cx,
-        raw.rules.len(),
-        raw.rules.get(MAX_ENTRIES).map(|d| d.span()),
-        "règles",
-    );
-    check(
-        cx,
-        raw.orientations.len(),
-        raw.orientations.get(MAX_ENTRIES).map(|d| d.span()),
-        "orientations",
-    );
-    check(
-        cx,
-        raw.urgencies.len(),
-        raw.urgencies.get(MAX_ENTRIES).map(|d| d.span()),
-        "urgences",
-    );
-    check(
-        cx,
-        raw.substances.len(),
-        raw.substances.get(MAX_ENTRIES).map(|d| d.span()),
-        "substances",
-    );
-    check(
-        cx,
-        raw.medicines.len(),
-        raw.medicines.get(MAX_ENTRIES).map(|d| d.span()),
-        "lignes de prescription",
-    );
+    }
     ok
 }
 
