@@ -77,6 +77,10 @@ pub enum Error {
 /// Why an act (or an action on an act) is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
+    #[error(
+        "registre restauré ou altéré depuis le dernier rapport : la CPTS a reçu l'entrée {0} de ce registre, qui ne l'a plus — aucun acte réel n'est enregistré tant que la CPTS ne l'a pas examiné (elle enverra un lot qui le reconnaît)"
+    )]
+    LedgerRestored(u64),
     #[error("délégué inconnu (RPPS {0}) : il n'est pas enregistré sur cet appareil")]
     UnknownDelegue(String),
     #[error("délégant inconnu (RPPS {0}) : il n'est pas enregistré sur cet appareil")]

@@ -1,6 +1,7 @@
 //! The CPTS side, through the real binary: three devices over May and June
 //! 2026, one month missing, one duplicate import, one altered report; and a
-//! device whose ledger was restored from an old copy (a fork).
+//! device whose ledger was restored from an old copy (refused: the CPTS
+//! holds a head the restored log does not extend).
 
 mod common;
 
@@ -58,6 +59,40 @@ fn report_file(
     let path = out.join(name);
     std::fs::write(&path, report::render(&r, report::Format::Json, p).unwrap()).unwrap();
     path
+}
+
+/// A CPTS folder that validated the tests' protocol and enrolled `devices`
+/// by their keys: the CPTS only pays from reports its devices signed.
+fn enrolled_cpts(env: &TestEnv, devices: &[&Device]) -> PathBuf {
+    let cpts = env.path("cpts");
+    let dir = cpts.to_str().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut a = vec!["cpts", "--cpts-dir", dir];
+        a.extend_from_slice(args);
+        let out = env.run(&a, stdin);
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+    };
+    run(
+        &["init", "--name", "CPTS des tests", "--passphrase-stdin"],
+        "cheval agrafe pile correcte\n",
+    );
+    let protocol = env.write("valide.toml", &validated_text());
+    run(&["protocol", "add", protocol.to_str().unwrap()], "");
+    for (i, d) in devices.iter().enumerate() {
+        let key = d.ledger.signing_key().unwrap().public().to_string();
+        run(
+            &[
+                "device",
+                "add",
+                "--name",
+                &format!("Appareil {i}"),
+                "--key",
+                &key,
+            ],
+            "",
+        );
+    }
+    cpts
 }
 
 /// `protocoop cpts --cpts-dir DIR report --month M --format F [--out FILE]`.
@@ -172,7 +207,7 @@ fn trois_appareils_deux_mois_un_manque_un_doublon_un_altere() {
     let a5_copy = files.join("a-05-copie.json");
     std::fs::copy(&a5, &a5_copy).unwrap();
 
-    let cpts = env.path("cpts");
+    let cpts = enrolled_cpts(&env, &[&a, &b, &c]);
     let cpts_s = cpts.to_str().unwrap();
     let set = env.run(
         &["cpts", "--cpts-dir", cpts_s, "set", "--pharmacies", "4"],
@@ -385,7 +420,7 @@ fn registre_restaure_bifurcation_signalee() {
         "juin.json",
     );
 
-    let cpts = env.path("cpts");
+    let cpts = enrolled_cpts(&env, &[&restored]);
     let s = |p: &PathBuf| p.to_str().unwrap().to_string();
     let out = env.run(
         &[
@@ -407,10 +442,15 @@ fn registre_restaure_bifurcation_signalee() {
         lines[1]
     );
     assert!(lines[1].contains("pour 2026-05"), "{}", lines[1]);
+    // June continues the restored May, not the May the CPTS holds: refused,
+    // naming the entry where the two part.
     assert!(
-        lines[2].contains("BIFURCATION : le rapport de 2026-06"),
+        lines[2].contains("registre réécrit ou restauré — le rapport de 2026-06"),
         "{}",
         lines[2]
     );
-    assert!(lines[2].contains("tête"), "{}", lines[2]);
+    let held = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&may).unwrap())
+        .unwrap()["closure"]["seq"]
+        .clone();
+    assert!(lines[2].contains(&format!("entrée {held}")), "{}", lines[2]);
 }

@@ -161,7 +161,7 @@ fn json_codes_de_sortie_et_rapport_reproductible() {
     assert_eq!(ok.code, 0, "{ok:?}");
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.path("r.json")).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], json!(2));
+    assert_eq!(v["schema_version"], json!(3));
     assert_eq!(v["screenings"], json!(3));
     assert_eq!(v["prises_en_charge"], json!(2));
     // 8 May 2026 is a Friday.

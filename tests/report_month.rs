@@ -231,7 +231,7 @@ fn chaque_chiffre_de_mai_et_les_saisies_tardives_de_juin() {
     let v = serde_json::to_value(&may).unwrap();
     let i = &may.indicators;
 
-    assert_eq!(may.schema_version, 2);
+    assert_eq!(may.schema_version, 3);
     assert_eq!(may.month, "2026-05");
     assert_eq!(may.device_id, f.ledger.device_id());
     // 11 acts of May (A10 deferred included, A11 is June's).

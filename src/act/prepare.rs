@@ -57,6 +57,11 @@ pub fn prepare(
     if req.consent == Some(false) {
         return Err(Refusal::NoConsent.into());
     }
+    if let Some(r) = &registry.restored
+        && training_reason(protocol, registry).is_none()
+    {
+        return Err(Refusal::LedgerRestored(r.acknowledged_seq).into());
+    }
     let now = now.with_nanosecond_zero();
     let occurred_at = req.occurred_at.map_or(now, |t| t.with_nanosecond_zero());
     if occurred_at > now + Duration::seconds(FUTURE_TOLERANCE_SECONDS) {

@@ -19,8 +19,8 @@ use crate::documents::Roster;
 use crate::error::{Error, Refusal, Result};
 use crate::protocol::{Protocol, ValidationStatus};
 pub use wire::{
-    Activation, BundleDelegant, BundleDelegue, BundleDevice, BundlePayload, BundleProtocol,
-    CptsIdentity, DelegueStatus, SCHEMA_VERSION,
+    AcknowledgedHead, Activation, BundleDelegant, BundleDelegue, BundleDevice, BundlePayload,
+    BundleProtocol, CptsIdentity, DelegueStatus, SCHEMA_VERSION,
 };
 
 /// The envelope kind of a bundle file.

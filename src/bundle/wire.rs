@@ -87,10 +87,15 @@ pub struct Activation {
 pub struct BundleDevice {
     pub name: String,
     pub public_key: PublicKey,
-    /// The last head of this device's log the CPTS acknowledged (room for
-    /// the signed reports; `null` until then).
+    /// The last head of this device's log the CPTS acknowledged: the
+    /// closure entry of its last signed report (`null` before the first).
+    /// A device whose log does not hold it was restored or rewritten.
     #[serde(default)]
     pub acknowledged_head: Option<AcknowledgedHead>,
+    /// The CPTS looked into this device's restored or rewritten log and
+    /// accepts it as it is now (`cpts device acknowledge`).
+    #[serde(default)]
+    pub restore_acknowledged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

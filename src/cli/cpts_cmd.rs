@@ -2,7 +2,7 @@
 //! of the devices' monthly reports, in its own data folder.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -36,6 +36,11 @@ pub enum CptsCommand {
     Import {
         #[arg(required = true, value_name = "FICHIER")]
         files: Vec<PathBuf>,
+    },
+    /// Confirmer un rapport non signé (ancienne version de protocoop) déjà importé : il entre dans la liste de paiement.
+    Confirm {
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
     },
     /// Le mois consolidé, tous appareils confondus.
     Report {
@@ -123,6 +128,7 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
             passphrase_stdin,
         } => reg::bundle(&dir, file, *passphrase_stdin, out),
         CptsCommand::Import { files } => import(&mut CptsDb::open(&dir)?, files, out),
+        CptsCommand::Confirm { file } => confirm(&CptsDb::open(&dir)?, file, out),
         CptsCommand::Report {
             month,
             format,
@@ -202,6 +208,27 @@ fn report(
         let _ = writeln!(std::io::stderr(), "attention : {}", a.message);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Vouches for an unsigned report already imported.
+fn confirm(db: &CptsDb, path: &Path, out: &mut dyn Write) -> Result<ExitCode> {
+    let name = path.display().to_string();
+    let bytes = crate::files::read_limited(path, 16 * 1024 * 1024)
+        .map_err(|e| Error::io("impossible de lire", path, e))?;
+    match db.confirm(&bytes, now()?)? {
+        Ok((device, month)) => {
+            writeln!(
+                out,
+                "{name} : confirmé — le rapport de {month} de l'appareil {device} entre dans la liste de paiement"
+            )
+            .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(why) => {
+            writeln!(out, "{name} : {why}").map_err(stdout_error)?;
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 /// Imports every file, reporting on each; the exit code is the worst

@@ -129,6 +129,12 @@ pub enum DeviceCommand {
         #[arg(long, value_name = "CLÉ")]
         key: String,
     },
+    /// Accepter le registre d'un appareil restauré ou réécrit, une fois la structure entendue : ses rapports suivants sont de nouveau reçus, et le prochain lot lève son blocage.
+    Acknowledge {
+        /// Le nom de l'appareil, tel qu'enregistré.
+        #[arg(long, value_name = "NOM")]
+        name: String,
+    },
 }
 
 /// The first line of standard input: the passphrase.
@@ -304,16 +310,29 @@ pub fn roster(dir: &Path, cmd: &RosterCommand, out: &mut dyn Write) -> Result<Ex
 
 pub fn device(dir: &Path, cmd: &DeviceCommand, out: &mut dyn Write) -> Result<ExitCode> {
     let db = existing(dir)?;
-    let DeviceCommand::Add { name, key } = cmd;
-    let key = db.add_device(name, key, now()?)?;
-    print(
-        out,
-        None,
-        &format!(
-            "Appareil « {name} » enregistré (empreinte {}).",
-            key.fingerprint()
-        ),
-    )
+    match cmd {
+        DeviceCommand::Add { name, key } => {
+            let key = db.add_device(name, key, now()?)?;
+            print(
+                out,
+                None,
+                &format!(
+                    "Appareil « {name} » enregistré (empreinte {}).",
+                    key.fingerprint()
+                ),
+            )
+        }
+        DeviceCommand::Acknowledge { name } => {
+            db.acknowledge_device(name, now()?)?;
+            print(
+                out,
+                None,
+                &format!(
+                    "Registre de l'appareil « {name} » accepté tel qu'il est : son prochain rapport est reçu sans la tête d'avant ; écrivez un lot (cpts bundle) pour lever son blocage."
+                ),
+            )
+        }
+    }
 }
 
 pub fn list(dir: &Path, json: bool, out: &mut dyn Write) -> Result<ExitCode> {

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use super::authority;
 use super::store::CptsDb;
 use crate::bundle::{
-    BundleDelegant, BundleDelegue, BundleDevice, BundlePayload, BundleProtocol, CptsIdentity, KIND,
-    SCHEMA_VERSION,
+    AcknowledgedHead, BundleDelegant, BundleDelegue, BundleDevice, BundlePayload, BundleProtocol,
+    CptsIdentity, KIND, SCHEMA_VERSION,
 };
 use crate::crypto::Envelope;
 use crate::error::{Error, Result};
@@ -41,6 +41,16 @@ pub fn next_bundle(
             "appareils",
             "aucun appareil enregistré : enregistrez d'abord les appareils (cpts device add)",
         ));
+    }
+    let mut devices = Vec::with_capacity(st.devices.len());
+    for d in &st.devices {
+        let head = db.acknowledged_head(&d.public_key, d.acknowledged_at)?;
+        devices.push(BundleDevice {
+            name: d.name.clone(),
+            public_key: d.public_key,
+            restore_acknowledged: d.acknowledged_at.is_some() && head.is_none(),
+            acknowledged_head: head.map(|(seq, hash)| AcknowledgedHead { seq, hash }),
+        });
     }
     let payload = BundlePayload {
         schema_version: SCHEMA_VERSION,
@@ -83,15 +93,7 @@ pub fn next_bundle(
             .collect(),
         roster: st.roster.clone(),
         pharmacies: db.pharmacies()?,
-        devices: st
-            .devices
-            .iter()
-            .map(|d| BundleDevice {
-                name: d.name.clone(),
-                public_key: d.public_key,
-                acknowledged_head: None,
-            })
-            .collect(),
+        devices,
     };
     let text = serde_json::to_string(&payload).expect("a bundle serializes");
     let envelope = Envelope::sign(KIND, text, &key);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::import::Continuity;
+use super::import::{Continuity, Payable};
 use super::store::CptsDb;
 use crate::calendar::Month;
 use crate::error::Result;
@@ -29,6 +29,11 @@ pub struct DeviceLine {
     pub late_entries: u64,
     /// Net of deductions, as the device's `remuneration.total_cents`.
     pub remuneration_cents: i64,
+    /// Signed by the device (schema v3).
+    pub signed: bool,
+    /// In the payment list: signed, or unsigned and confirmed by the
+    /// coordinator.
+    pub paid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,8 +72,9 @@ pub struct DeviceLate<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anomaly {
     pub device_id: String,
-    /// `gap`, `fork`, `missing` (announced by a later report) or
-    /// `not_received` (the device reported earlier months only).
+    /// `gap`, `fork`, `missing` (announced by a later report),
+    /// `not_received` (the device reported earlier months only) or
+    /// `unsigned` (kept out of the payment list until confirmed).
     pub kind: String,
     pub message: String,
 }
@@ -102,19 +108,31 @@ pub fn consolidate(db: &CptsDb, month: Month) -> Result<Consolidated> {
     let mut late_entries = Vec::new();
     let mut late_followups = Vec::new();
     let mut anomalies = Vec::new();
-    for r in &reports {
+    for (r, payable) in &reports {
         indicators.merge(&r.indicators);
-        remuneration.merge(&r.remuneration);
-        for (role, lines) in [
-            ("delegue", &r.remuneration.delegues),
-            ("delegant", &r.remuneration.delegants),
-        ] {
-            for l in lines {
-                devices_of
-                    .entry((role, l.rpps.clone()))
-                    .or_default()
-                    .insert(r.device_id.as_str());
+        let paid = *payable != Payable::Unconfirmed;
+        if paid {
+            remuneration.merge(&r.remuneration);
+            for (role, lines) in [
+                ("delegue", &r.remuneration.delegues),
+                ("delegant", &r.remuneration.delegants),
+            ] {
+                for l in lines {
+                    devices_of
+                        .entry((role, l.rpps.clone()))
+                        .or_default()
+                        .insert(r.device_id.as_str());
+                }
             }
+        } else {
+            anomalies.push(Anomaly {
+                device_id: r.device_id.clone(),
+                kind: "unsigned".into(),
+                message: format!(
+                    "le rapport de {} de l'appareil {} n'est pas signé (ancienne version de protocoop) : hors de la liste de paiement tant que vous ne l'avez pas confirmé (cpts confirm FICHIER)",
+                    r.month, r.device_id
+                ),
+            });
         }
         devices.push(DeviceLine {
             device_id: r.device_id.clone(),
@@ -130,6 +148,8 @@ pub fn consolidate(db: &CptsDb, month: Month) -> Result<Consolidated> {
             prises_en_charge: r.indicators.prises_en_charge,
             late_entries: r.late_entries.count,
             remuneration_cents: r.remuneration.total_cents,
+            signed: *payable == Payable::Signed,
+            paid,
         });
         late_entries.extend(r.late_entries.acts.iter().map(|a| DeviceLate {
             device_id: r.device_id.clone(),
@@ -150,7 +170,7 @@ pub fn consolidate(db: &CptsDb, month: Month) -> Result<Consolidated> {
                 kind: "fork".into(),
                 message: c.to_string(),
             }),
-            Continuity::Continuous | Continuity::First => {}
+            Continuity::Continuous | Continuity::First | Continuity::Unsigned => {}
         }
     }
     indicators.finish();

@@ -1,12 +1,21 @@
-//! Importing a device's monthly report: refused when it is not a report,
-//! of another schema, altered since it was produced, or already imported;
-//! accepted with a flag when its ledger chain does not continue the same
-//! device's previous report (a gap or a fork is reported, never swallowed).
+//! Importing a device's monthly report. A signed report (schema v3) is
+//! refused unless it is signed by the key the CPTS enrolled for the device,
+//! every figure is what its rows give, and its chain extends the head the
+//! CPTS holds for the device (« registre réécrit ou restauré » otherwise).
+//! A report the CPTS cannot check yet (its previous month not received) is
+//! accepted with a gap flag, and checked when the missing one arrives. An
+//! unsigned report (schema v2, older protocoop) is imported « non signé »
+//! and stays out of the payment list until the coordinator confirms it.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
+use std::collections::BTreeMap;
+
+use super::proof::{self, Broken, Held};
+use super::recompute::{self, Disagreement};
 use super::store::CptsDb;
+use crate::crypto::PublicKey;
 use crate::error::Result;
 use crate::report::MonthReport;
 use crate::report::json::{Problem, parse_checked};
@@ -25,12 +34,33 @@ pub enum ImportProblem {
         month: String,
         existing_sha256: String,
     },
+    /// Signed by a key the CPTS never enrolled (exit code 1).
+    UnknownDevice { device_id: String, key: PublicKey },
+    /// Signed by an enrolled key, but not the one this device's earlier
+    /// reports were signed with (exit code 1).
+    WrongKey {
+        device_id: String,
+        key: PublicKey,
+        expected: PublicKey,
+    },
+    /// A stated figure that the rows do not give (exit code 1).
+    Figures(Result<Disagreement, String>),
+    /// The chain does not extend what the CPTS holds (exit code 1).
+    Rewritten {
+        device_id: String,
+        month: String,
+        broken: Broken,
+    },
 }
 
 impl ImportProblem {
     pub fn exit_code(&self) -> u8 {
         match self {
-            ImportProblem::Invalid(_) => 1,
+            ImportProblem::Invalid(_)
+            | ImportProblem::UnknownDevice { .. }
+            | ImportProblem::WrongKey { .. }
+            | ImportProblem::Figures(_)
+            | ImportProblem::Rewritten { .. } => 1,
             ImportProblem::Duplicate { .. } | ImportProblem::Conflict { .. } => 3,
         }
     }
@@ -55,6 +85,38 @@ impl std::fmt::Display for ImportProblem {
                 f,
                 "refusé : un autre rapport de l'appareil {device_id} pour {month} est déjà importé (empreinte {existing_sha256}) ; deux rapports différents pour un même mois signalent un registre modifié ou restauré : demandez des explications à la structure"
             ),
+            ImportProblem::UnknownDevice { device_id, key } => write!(
+                f,
+                "refusé : signé par la clé {} (appareil {device_id}), qu'aucun appareil enregistré à la CPTS ne porte — enregistrez l'appareil (cpts device add) s'il est bien le vôtre",
+                key.fingerprint()
+            ),
+            ImportProblem::WrongKey {
+                device_id,
+                key,
+                expected,
+            } => write!(
+                f,
+                "refusé : l'appareil {device_id} signe ses rapports avec la clé {}, celui-ci l'est avec la clé {} — il ne vient pas de cet appareil",
+                expected.fingerprint(),
+                key.fingerprint()
+            ),
+            ImportProblem::Figures(Ok(d)) => write!(
+                f,
+                "refusé : le chiffre « {} » annonce {}, ses lignes donnent {} — rapport modifié",
+                d.figure, d.stated, d.recomputed
+            ),
+            ImportProblem::Figures(Err(why)) => {
+                write!(f, "refusé : lignes du rapport incohérentes ({why})")
+            }
+            ImportProblem::Rewritten {
+                device_id,
+                month,
+                broken,
+            } => write!(
+                f,
+                "refusé : registre réécrit ou restauré — le rapport de {month} de l'appareil {device_id} ne prolonge pas ce que la CPTS a reçu (entrée {} : {}) ; demandez des explications à la structure avant tout paiement",
+                broken.seq, broken.detail
+            ),
         }
     }
 }
@@ -74,11 +136,16 @@ pub enum Continuity {
         month: String,
         detail: String,
     },
+    /// Schema v2: not signed, out of the payment list until confirmed.
+    Unsigned,
 }
 
 impl Continuity {
     pub fn is_problem(&self) -> bool {
-        matches!(self, Continuity::Gap { .. } | Continuity::Fork { .. })
+        matches!(
+            self,
+            Continuity::Gap { .. } | Continuity::Fork { .. } | Continuity::Unsigned
+        )
     }
 }
 
@@ -87,6 +154,10 @@ impl std::fmt::Display for Continuity {
         match self {
             Continuity::Continuous => write!(f, "chaîne continue avec le mois précédent"),
             Continuity::First => write!(f, "premier rapport de cet appareil"),
+            Continuity::Unsigned => write!(
+                f,
+                "NON SIGNÉ : rapport d'une ancienne version de protocoop, hors de la liste de paiement tant que vous ne l'avez pas confirmé (cpts confirm FICHIER)"
+            ),
             Continuity::Gap { device_id, missing } => write!(
                 f,
                 "TROU : le rapport de {missing} de l'appareil {device_id} n'a pas été reçu — demandez-le à la structure"
@@ -101,6 +172,16 @@ impl std::fmt::Display for Continuity {
             ),
         }
     }
+}
+
+/// Whether the CPTS may pay from a stored report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payable {
+    Signed,
+    /// Unsigned, vouched for by the coordinator (`cpts confirm`).
+    Confirmed,
+    /// Unsigned: out of the payment list.
+    Unconfirmed,
 }
 
 /// What an accepted import says.
@@ -121,6 +202,8 @@ pub(super) struct Stored {
     pub closure_seq: u64,
     pub last_seq: u64,
     pub head_hash: String,
+    /// The closure entry's hash, for a signed report.
+    pub closure_hash: Option<String>,
 }
 
 impl CptsDb {
@@ -128,7 +211,7 @@ impl CptsDb {
         Ok(self
             .conn
             .query_row(
-                "SELECT month, closure_seq, last_seq, head_hash FROM reports \
+                "SELECT month, closure_seq, last_seq, head_hash, closure_hash FROM reports \
                  WHERE device_id = ?1 AND month = ?2",
                 params![device_id, month],
                 |r| {
@@ -137,6 +220,7 @@ impl CptsDb {
                         closure_seq: r.get::<_, i64>(1)? as u64,
                         last_seq: r.get::<_, i64>(2)? as u64,
                         head_hash: r.get(3)?,
+                        closure_hash: r.get(4)?,
                     })
                 },
             )
@@ -152,22 +236,34 @@ impl CptsDb {
         Ok(rows.collect::<Result<Vec<String>, _>>()?)
     }
 
-    /// The stored report bodies of a month, oldest import first.
-    pub(super) fn reports_of_month(&self, month: &str) -> Result<Vec<MonthReport>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT body FROM reports WHERE month = ?1 ORDER BY device_id")?;
-        let rows = stmt.query_map([month], |r| r.get::<_, String>(0))?;
+    /// The stored report bodies of a month, by device, each with whether
+    /// it may be paid from: signed, or unsigned and confirmed.
+    pub(super) fn reports_of_month(&self, month: &str) -> Result<Vec<(MonthReport, Payable)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT body, signed, confirmed_at IS NOT NULL FROM reports WHERE month = ?1 ORDER BY device_id",
+        )?;
+        let rows = stmt.query_map([month], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
-        for body in rows {
-            let body = body?;
+        for row in rows {
+            let (body, signed, confirmed) = row?;
             // Checked on import; a failure now means the database was edited.
             let report = parse_checked(body.as_bytes()).map_err(|p| {
                 crate::error::Error::Corrupt(format!(
                     "base de la CPTS : un rapport de {month} ne se relit plus ({p})"
                 ))
             })?;
-            out.push(report);
+            let payable = match (signed, confirmed) {
+                (true, _) => Payable::Signed,
+                (false, true) => Payable::Confirmed,
+                (false, false) => Payable::Unconfirmed,
+            };
+            out.push((report, payable));
         }
         Ok(out)
     }
@@ -278,6 +374,104 @@ impl CptsDb {
     }
 }
 
+/// The checks only a signed report allows, before anything is stored.
+fn check_signed(db: &CptsDb, r: &MonthReport) -> Result<std::result::Result<(), ImportProblem>> {
+    let Some(key) = r.device_public_key else {
+        return Ok(Ok(()));
+    };
+    let st = db.state()?;
+    let Some(enrolled) = st.devices.iter().find(|d| d.public_key == key) else {
+        return Ok(Err(ImportProblem::UnknownDevice {
+            device_id: r.device_id.clone(),
+            key,
+        }));
+    };
+    if let Some(expected) = db.key_of_device(&r.device_id)?
+        && expected != key
+    {
+        return Ok(Err(ImportProblem::WrongKey {
+            device_id: r.device_id.clone(),
+            key,
+            expected,
+        }));
+    }
+    if let Some(other) = db.device_of_key(&key)?
+        && other != r.device_id
+    {
+        return Ok(Err(ImportProblem::WrongKey {
+            device_id: r.device_id.clone(),
+            key,
+            expected: db.key_of_device(&other)?.unwrap_or(key),
+        }));
+    }
+    if let Err(d) = recompute::check(r) {
+        return Ok(Err(ImportProblem::Figures(d)));
+    }
+    if let Err(why) = recompute::check_amounts(r, &db.amounts()?) {
+        return Ok(Err(ImportProblem::Figures(Err(why))));
+    }
+    let rewritten = |broken| ImportProblem::Rewritten {
+        device_id: r.device_id.clone(),
+        month: r.month.clone(),
+        broken,
+    };
+    let held = match &r.previous_closure {
+        None => None,
+        Some(p) => db.stored(&r.device_id, &p.month)?.and_then(|s| {
+            s.closure_hash.map(|hash| Held {
+                month: s.month,
+                seq: s.closure_seq,
+                hash,
+            })
+        }),
+    };
+    // Rolled back: the report continues an older closure than the last
+    // one the CPTS received from this device (the months between are gone
+    // from its log).
+    let latest = db.latest_before(&r.device_id, &r.month, enrolled.acknowledged_at)?;
+    let continues = r.previous_closure.as_ref().map(|p| p.month.clone());
+    if let Some(latest) = latest
+        && continues.as_ref().is_none_or(|m| *m < latest)
+    {
+        let seq = db
+            .stored(&r.device_id, &latest)?
+            .map_or(0, |s| s.closure_seq);
+        return Ok(Err(rewritten(Broken {
+            seq,
+            detail: format!(
+                "la CPTS a reçu le rapport de {latest} (clôture à l'entrée {seq}), mais celui-ci prolonge {} : le registre est revenu en arrière",
+                continues.map_or("le début du registre".to_string(), |m| format!(
+                    "la clôture de {m}"
+                ))
+            ),
+        })));
+    }
+    if let Err(b) = proof::check_chain(r, held.as_ref()) {
+        return Ok(Err(rewritten(b)));
+    }
+    let earlier = db.links_of(&r.device_id)?;
+    let claimed = db.claimed_of(&r.device_id)?;
+    if let Err(b) = proof::check_rows(r, &earlier, &|seq| claimed.contains(&seq)) {
+        return Ok(Err(rewritten(b)));
+    }
+    // A later report received first: it must start where this one ends.
+    for next in db.successors(&r.device_id, &r.month)? {
+        if let Some(p) = &next.previous_closure
+            && next.signature.is_some()
+            && (p.seq != r.closure.seq || p.hash != r.closure.hash)
+        {
+            return Ok(Err(rewritten(Broken {
+                seq: r.closure.seq,
+                detail: format!(
+                    "le rapport de {} déjà reçu prolonge l'entrée {}, pas cette clôture",
+                    next.month, p.seq
+                ),
+            })));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Checks and stores one report file. `source` names it in messages.
 pub fn import(
     db: &mut CptsDb,
@@ -318,11 +512,19 @@ pub fn import(
             existing_sha256,
         }));
     }
+    if let Err(p) = check_signed(db, &report)? {
+        return Ok(Err(p));
+    }
+    let signed = report.signature.is_some();
     let mut continuity = vec![db.continuity(&report)?];
-    db.conn.execute(
+    if !signed {
+        continuity.push(Continuity::Unsigned);
+    }
+    let tx = db.conn.transaction()?;
+    tx.execute(
         "INSERT INTO reports (device_id, month, content_sha256, closure_seq, first_seq, last_seq, \
-         head_hash, prev_month, body, source, imported_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         head_hash, prev_month, body, source, imported_at, public_key, closure_hash, signed) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             report.device_id,
             report.month,
@@ -335,8 +537,26 @@ pub fn import(
             String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
             source,
             now.to_rfc3339(),
+            report.device_public_key.map(|k| k.to_string()),
+            report.closure.hash,
+            signed,
         ],
     )?;
+    for l in report.chain.iter().flatten() {
+        tx.execute(
+            "INSERT OR IGNORE INTO report_links (device_id, seq, kind, hash) VALUES (?1, ?2, ?3, ?4)",
+            params![report.device_id, l.seq as i64, l.kind, l.hash],
+        )?;
+    }
+    if let Some(rows) = &report.rows {
+        for a in rows.acts.iter().chain(&rows.late_acts) {
+            tx.execute(
+                "INSERT INTO report_acts (device_id, seq, month) VALUES (?1, ?2, ?3)",
+                params![report.device_id, a.seq as i64, report.month],
+            )?;
+        }
+    }
+    tx.commit()?;
     // A later month imported before this one: check it now continues.
     for next in db.successors(&report.device_id, &report.month)? {
         let c = db.continuity(&next)?;
@@ -350,4 +570,131 @@ pub fn import(
         content_sha256: report.content_sha256,
         continuity,
     }))
+}
+
+impl CptsDb {
+    /// The key a device's signed reports were signed with, if any.
+    fn key_of_device(&self, device_id: &str) -> Result<Option<PublicKey>> {
+        let k: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT public_key FROM reports WHERE device_id = ?1 AND public_key IS NOT NULL LIMIT 1",
+                [device_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(k.and_then(|k| PublicKey::parse("public_key", &k).ok()))
+    }
+
+    fn device_of_key(&self, key: &PublicKey) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT device_id FROM reports WHERE public_key = ?1 LIMIT 1",
+                [key.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Kinds of the entries of a device's chains received so far, by seq.
+    fn links_of(&self, device_id: &str) -> Result<BTreeMap<u64, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, kind FROM report_links WHERE device_id = ?1")?;
+        let rows = stmt.query_map([device_id], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Acts already declared by a device's reports.
+    fn claimed_of(&self, device_id: &str) -> Result<std::collections::BTreeSet<u64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq FROM report_acts WHERE device_id = ?1")?;
+        let rows = stmt.query_map([device_id], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The last head the CPTS acknowledged for a device key: the closure
+    /// entry of its latest signed report (imported after `since`, when the
+    /// coordinator accepted a restored log).
+    pub fn acknowledged_head(
+        &self,
+        key: &PublicKey,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Option<(u64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT closure_seq, closure_hash FROM reports WHERE public_key = ?1 \
+                 AND closure_hash IS NOT NULL AND imported_at > ?2 ORDER BY closure_seq DESC LIMIT 1",
+                params![key.to_string(), since.map_or(String::new(), |t| t.to_rfc3339())],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The month of the device's latest signed report before `month`
+    /// (imported after `since`).
+    fn latest_before(
+        &self,
+        device_id: &str,
+        month: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT month FROM reports WHERE device_id = ?1 AND signed = 1 AND month < ?2 \
+                 AND imported_at > ?3 ORDER BY month DESC LIMIT 1",
+                params![
+                    device_id,
+                    month,
+                    since.map_or(String::new(), |t| t.to_rfc3339())
+                ],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The coordinator vouches for an unsigned report: it enters the
+    /// payment list. Returns its device and month.
+    pub fn confirm(
+        &self,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<(String, String), String>> {
+        let report = match parse_checked(bytes) {
+            Ok(r) => r,
+            Err(p) => return Ok(Err(format!("refusé : {p}"))),
+        };
+        let found: Option<(String, String, bool, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT device_id, month, signed, confirmed_at FROM reports WHERE content_sha256 = ?1",
+                [&report.content_sha256],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        Ok(match found {
+            None => {
+                Err("ce rapport n'a pas été importé : importez-le d'abord (cpts import)".into())
+            }
+            Some((_, _, true, _)) => Err(
+                "ce rapport est signé par l'appareil : il n'a pas besoin de confirmation".into(),
+            ),
+            Some((d, m, false, Some(at))) => Err(format!(
+                "le rapport de {m} de l'appareil {d} est déjà confirmé (le {at})"
+            )),
+            Some((d, m, false, None)) => {
+                self.conn.execute(
+                    "UPDATE reports SET confirmed_at = ?1 WHERE content_sha256 = ?2",
+                    params![now.to_rfc3339(), report.content_sha256],
+                )?;
+                Ok((d, m))
+            }
+        })
+    }
 }

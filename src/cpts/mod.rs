@@ -2,8 +2,9 @@
 //! every device (kiosk), checked on import, and the consolidated month.
 //!
 //! - [`store`]: the data folder and SQLite file (owner-only), settings;
-//! - [`import`]: checks a report (hash, schema, chain continuity, duplicate)
-//!   and stores it;
+//! - [`import`]: checks a report (hash, schema, signature, duplicate) and
+//!   stores it; [`recompute`]: its figures from its rows; [`proof`]: its
+//!   chain extends the head the CPTS holds;
 //! - [`consolidate`]: one month across devices, with its anomalies;
 //! - [`authority`]: the CPTS's key (sealed under a passphrase);
 //! - [`registry`]: délégués, délégants, protocol, roster, devices (append-only);
@@ -16,6 +17,8 @@ pub mod authority;
 pub mod bundle_out;
 pub mod consolidate;
 pub mod import;
+pub mod proof;
+pub mod recompute;
 pub mod registry;
 pub mod store;
 

@@ -70,6 +70,12 @@ pub enum Change {
         name: String,
         public_key: PublicKey,
     },
+    /// The coordinator accepts a device's restored or rewritten log as it
+    /// is: its reports are checked again from the next one on.
+    DeviceAcknowledge {
+        public_key: PublicKey,
+        at: DateTime<Utc>,
+    },
     BundleWritten {
         serial: u64,
         sha256: String,
@@ -86,6 +92,7 @@ impl Change {
             Change::ProtocolAdd { .. } => "protocol_add",
             Change::RosterSet { .. } => "roster_set",
             Change::DeviceAdd { .. } => "device_add",
+            Change::DeviceAcknowledge { .. } => "device_acknowledge",
             Change::BundleWritten { .. } => "bundle_written",
         }
     }
@@ -125,6 +132,9 @@ pub struct Device {
     pub name: String,
     pub public_key: PublicKey,
     pub fingerprint: String,
+    /// When the coordinator last accepted its log as restored
+    /// (`cpts device acknowledge`).
+    pub acknowledged_at: Option<DateTime<Utc>>,
 }
 
 /// The registry as it stands.
@@ -247,7 +257,13 @@ impl CptsDb {
                     name,
                     fingerprint: public_key.fingerprint(),
                     public_key,
+                    acknowledged_at: None,
                 }),
+                Change::DeviceAcknowledge { public_key, at } => {
+                    if let Some(d) = st.devices.iter_mut().find(|d| d.public_key == public_key) {
+                        d.acknowledged_at = Some(at);
+                    }
+                }
                 Change::BundleWritten { serial, .. } => st.last_serial = st.last_serial.max(serial),
             }
         }
@@ -434,6 +450,58 @@ impl CptsDb {
             now,
         )?;
         Ok(key)
+    }
+
+    /// What an act pays under every protocol version ever validated here,
+    /// by SHA-256 (a replaced version still pays its late entries).
+    pub fn amounts(&self) -> Result<super::recompute::Amounts> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT payload FROM registry_log WHERE kind = 'protocol_add'")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = super::recompute::Amounts::new();
+        for payload in rows {
+            if let Ok(Change::ProtocolAdd { sha256, text, .. }) = serde_json::from_str(&payload?)
+                && let Ok(p) = crate::protocol::Protocol::parse(&text, "registre de la CPTS")
+            {
+                out.insert(
+                    sha256,
+                    (p.remuneration.delegue_cents, p.remuneration.delegant_cents),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Accepts a device's log as it is now, after its report was refused
+    /// as « registre réécrit ou restauré » and the structure explained it.
+    pub fn acknowledge_device(&self, name: &str, now: DateTime<Utc>) -> Result<Device> {
+        let st = self.state()?;
+        let Some(d) = st.devices.iter().find(|d| d.name == name) else {
+            let names: Vec<&str> = st.devices.iter().map(|d| d.name.as_str()).collect();
+            return Err(Error::input(
+                "--name",
+                format!(
+                    "aucun appareil « {name} » ; appareils enregistrés : {}",
+                    if names.is_empty() {
+                        "aucun".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            ));
+        };
+        self.append(
+            &Change::DeviceAcknowledge {
+                public_key: d.public_key,
+                at: now,
+            },
+            now,
+        )?;
+        Ok(Device {
+            acknowledged_at: Some(now),
+            ..d.clone()
+        })
     }
 
     pub(super) fn bundle_written(

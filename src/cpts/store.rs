@@ -28,6 +28,19 @@ CREATE TABLE IF NOT EXISTS reports (
     imported_at     TEXT    NOT NULL,
     UNIQUE (device_id, month)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS report_links (
+    device_id TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    kind      TEXT    NOT NULL,
+    hash      TEXT    NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) STRICT;
+CREATE TABLE IF NOT EXISTS report_acts (
+    device_id TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    month     TEXT    NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) STRICT;
 CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -61,6 +74,7 @@ impl CptsDb {
         let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        add_report_columns(&conn)?;
         conn.execute_batch(super::registry::SCHEMA)?;
         Ok(CptsDb { conn })
     }
@@ -91,6 +105,26 @@ impl CptsDb {
         )?;
         Ok(())
     }
+}
+
+/// Columns added to `reports` with signed reports (a CPTS folder made by
+/// an earlier version gets them, empty: its reports are unsigned).
+fn add_report_columns(conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('reports')")?;
+    let have: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    for (name, def) in [
+        ("public_key", "TEXT"),
+        ("closure_hash", "TEXT"),
+        ("signed", "INTEGER NOT NULL DEFAULT 0"),
+        ("confirmed_at", "TEXT"),
+    ] {
+        if !have.iter().any(|h| h == name) {
+            conn.execute_batch(&format!("ALTER TABLE reports ADD COLUMN {name} {def}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the folder (0700) and the database file (0600) before SQLite

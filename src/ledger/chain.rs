@@ -196,3 +196,40 @@ pub(super) fn append(
     index::index_entry(tx, seq, kind, payload, typed)?;
     Ok((seq, hash))
 }
+
+/// One entry as a report shows it: its digest (v2 rule; `None` under v1)
+/// and hash, not its payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub seq: u64,
+    pub kind: String,
+    pub payload_sha256: Option<[u8; 32]>,
+    pub hash: [u8; 32],
+}
+
+/// The links of entries `first..=last`, in order.
+pub(super) fn links(conn: &Connection, first: u64, last: u64) -> Result<Vec<Link>> {
+    let v2_from = v2_from(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT seq, kind, payload, hash FROM entries WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query(params![first as i64, last as i64])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let seq = r.get::<_, i64>(0)? as u64;
+        let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
+        let hash: [u8; 32] = r
+            .get_ref(3)?
+            .as_blob()
+            .ok()
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(|| Error::Corrupt(format!("entrée {seq} : empreinte illisible")))?;
+        out.push(Link {
+            seq,
+            kind: r.get(1)?,
+            payload_sha256: (seq >= v2_from).then(|| payload_digest(payload)),
+            hash,
+        });
+    }
+    Ok(out)
+}

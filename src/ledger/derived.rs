@@ -18,7 +18,8 @@ use super::index::{self, ACT_COLUMN_COUNT, ACT_COLUMNS};
 use crate::act::ActRecord;
 use crate::calendar::Month;
 use crate::crypto::PublicKey;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ledger::ActFacts;
 
 /// A derived row or a closure that disagrees with the entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,4 +330,88 @@ fn differing_column(expected: &[Value], found: &[Value]) -> Option<&'static str>
         .zip(expected.iter().zip(found))
         .find(|(_, (e, f))| e != f)
         .map(|(name, _)| name)
+}
+
+impl super::Ledger {
+    /// Before a report is computed from derived rows: every act row it read
+    /// is what its entry gives (void mark included), and no act or
+    /// follow-up entry of its window `first..=last` lacks its row. A report
+    /// is never computed from a row `verify` would reject.
+    pub fn check_report_rows(&self, rows: &[&super::ActRow], first: u64, last: u64) -> Result<()> {
+        let conn = &self.conn;
+        let altered = |seq: u64, what: String| {
+            Error::Corrupt(format!(
+                "entrée {seq} : {what} — aucun rapport n'est produit d'un registre altéré ; lancez la vérification du registre"
+            ))
+        };
+        for row in rows {
+            let seq = row.seq;
+            let rec: Option<ActRecord> = entry_payload(conn, seq, Kind::Act)?;
+            let Some(rec) = rec.filter(|rec| ActFacts::from(rec) == row.facts) else {
+                return Err(altered(
+                    seq,
+                    format!(
+                        "la table des actes ne dit plus ce que dit l'acte {}",
+                        row.facts.number
+                    ),
+                ));
+            };
+            let void_ok = match row.void_seq.filter(|&v| v <= last) {
+                Some(v) => {
+                    entry_payload::<FollowupRecord>(conn, v, Kind::Followup)?.is_some_and(|f| {
+                        f.act_id == rec.id && matches!(f.event, FollowupEvent::Void { .. })
+                    })
+                }
+                None => true,
+            };
+            if !void_ok {
+                return Err(altered(
+                    seq,
+                    format!(
+                        "l'acte {} est marqué annulé sans annulation au registre",
+                        row.facts.number
+                    ),
+                ));
+            }
+        }
+        for (kind, table, what) in [
+            ("act", "acts", "un acte"),
+            ("followup", "followups", "un suivi"),
+        ] {
+            let entries: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM entries WHERE seq BETWEEN ?1 AND ?2 AND kind = ?3",
+                rusqlite::params![first as i64, last as i64, kind],
+                |r| r.get(0),
+            )?;
+            let derived: i64 = conn.query_row(
+                &format!("SELECT COUNT(*) FROM {table} WHERE seq BETWEEN ?1 AND ?2"),
+                rusqlite::params![first as i64, last as i64],
+                |r| r.get(0),
+            )?;
+            if entries != derived {
+                return Err(altered(
+                    first,
+                    format!(
+                        "entre les entrées {first} et {last}, {entries} entrées pour {derived} lignes : {what} a été ôté ou ajouté aux tables du registre"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The decoded payload of entry `seq` if it is of `kind`.
+fn entry_payload<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    seq: u64,
+    kind: Kind,
+) -> Result<Option<T>> {
+    let found: Option<(String, Vec<u8>)> = conn
+        .prepare_cached("SELECT kind, payload FROM entries WHERE seq = ?1")?
+        .query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(found
+        .filter(|(k, _)| k == kind.as_str())
+        .and_then(|(_, p)| serde_json::from_slice(&p).ok()))
 }

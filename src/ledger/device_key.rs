@@ -102,24 +102,33 @@ impl Ledger {
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(KeyPair, Option<DeviceKeyRecord>)> {
+        let (pair, recorded) = self.key_pair()?;
+        let record = (!recorded).then(|| DeviceKeyRecord {
+            v: 1,
+            public_key: pair.public(),
+            recorded_at: now,
+        });
+        Ok((pair, record))
+    }
+
+    /// The key pair that signs this device's closures and reports, without
+    /// writing to the log (created on first use).
+    pub fn signing_key(&self) -> Result<KeyPair> {
+        self.key_pair().map(|(pair, _)| pair)
+    }
+
+    /// The key pair, and whether the log already has its public key.
+    fn key_pair(&self) -> Result<(KeyPair, bool)> {
         let recorded = self.recorded_device_key()?;
         match (read(&self.dir)?, recorded) {
-            (Some(pair), Some(public)) if pair.public() == public => Ok((pair, None)),
+            (Some(pair), Some(public)) if pair.public() == public => Ok((pair, true)),
             (Some(_), Some(_)) => Err(Error::Damaged(
                 "la clé de l'appareil ne correspond plus à celle inscrite au registre : elle a été remplacée".into(),
             )),
             (None, Some(_)) => Err(Error::Damaged(
                 "la clé de l'appareil a disparu du dossier de données : restaurez-la depuis la sauvegarde".into(),
             )),
-            (_, None) => {
-                let pair = create_file(&self.dir)?;
-                let record = DeviceKeyRecord {
-                    v: 1,
-                    public_key: pair.public(),
-                    recorded_at: now,
-                };
-                Ok((pair, Some(record)))
-            }
+            (_, None) => Ok((create_file(&self.dir)?, false)),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::Row;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::act::{ActRecord, Payment};
 use crate::calendar::Month;
@@ -26,14 +26,14 @@ pub struct ActFacts {
     pub payment: Payment,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ProtocolKey {
     pub id: String,
     pub version: String,
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StructureKey {
     pub name: String,
     pub postal_code: String,

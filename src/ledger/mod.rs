@@ -251,6 +251,21 @@ impl Ledger {
         Ok((seq, hex::encode(hash)))
     }
 
+    /// The links of entries `first..=last` (what a report shows of them).
+    pub fn links(&self, first: u64, last: u64) -> Result<Vec<chain::Link>> {
+        chain::links(&self.conn, first, last)
+    }
+
+    /// The hash (hex) of entry `seq`.
+    pub fn hash_at(&self, seq: u64) -> Result<Option<String>> {
+        let h: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")?
+            .query_row([seq as i64], |r| r.get(0))
+            .optional()?;
+        Ok(h.map(hex::encode))
+    }
+
     /// The raw connection, for benchmarks and tamper tests only.
     #[doc(hidden)]
     pub fn connection(&self) -> &Connection {

@@ -4,21 +4,37 @@
 //! be undone by deleting a row or moving the clock.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::chain::{self, Kind};
+use super::device_key::DeviceKeyRecord;
 use super::index::{Typed, decode};
 use super::{Authenticated, Ledger, Recorded, to_bytes};
 use crate::bundle::{Bundle, BundleRecord, DelegueStatus};
+use crate::crypto::PublicKey;
 use crate::crypto::codes;
 use crate::error::{Error, Refusal, Result};
 use crate::fr;
 use crate::ids::Rpps;
 use crate::registry::{
     ActivationInForce, Attachment, DelegantRecord, DelegueRecord, PIN_BLOCK_FAILURES,
-    PIN_LOCK_MINUTES, PIN_MAX_FAILURES, PinRecord, ProfessionalRecord, Registry, SigninRecord,
-    StructureRecord, hash_pin, parse_new_pin, verify_pin,
+    PIN_LOCK_MINUTES, PIN_MAX_FAILURES, PinRecord, ProfessionalRecord, Registry, Restored,
+    SigninRecord, StructureRecord, hash_pin, parse_new_pin, verify_pin,
 };
+
+/// Stored payload of an `alarm` entry: what a bundle found (`restored`:
+/// the log lacks the head the CPTS acknowledged) or cleared
+/// (`acknowledged`). The state itself is folded from the bundles; this
+/// entry says it in the log where a person reading it will see it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct AlarmRecord {
+    pub v: u32,
+    pub what: String,
+    pub bundle_serial: u64,
+    pub acknowledged_seq: Option<u64>,
+    pub acknowledged_hash: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
 
 /// A bundle entry the log should not hold (see [`attach`]).
 pub(super) struct BundleProblem {
@@ -36,8 +52,9 @@ pub(super) fn fold_checked(
     conn: &Connection,
 ) -> Result<std::result::Result<Registry, BundleProblem>> {
     let mut reg = Registry::default();
+    let mut device_key: Option<PublicKey> = None;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT seq, kind, payload FROM entries WHERE {} AND kind IN ('structure', 'professional', 'bundle', 'pin') ORDER BY seq",
+        "SELECT seq, kind, payload FROM entries WHERE {} AND kind IN ('structure', 'professional', 'bundle', 'pin', 'device_key') ORDER BY seq",
         Kind::REGISTRY_SQL
     ))?;
     let mut rows = stmt.query([])?;
@@ -49,10 +66,15 @@ pub(super) fn fold_checked(
             Some(Kind::Structure) => reg.apply_structure(decode(seq, payload)?),
             Some(Kind::Professional) => reg.apply_professional(decode(seq, payload)?),
             Some(Kind::Pin) => reg.apply_pin(decode(seq, payload)?),
+            Some(Kind::DeviceKey) => {
+                let k: DeviceKeyRecord = decode(seq, payload)?;
+                device_key = Some(k.public_key);
+            }
             Some(Kind::Bundle) => {
                 let record: BundleRecord = decode(seq, payload)?;
-                if let Err(message) = attach(&mut reg, seq, &record) {
-                    return Ok(Err(BundleProblem { seq, message }));
+                match attach(&mut reg, seq, &record) {
+                    Err(message) => return Ok(Err(BundleProblem { seq, message })),
+                    Ok(bundle) => check_head(conn, &mut reg, seq, &bundle, device_key.as_ref())?,
                 }
             }
             _ => {}
@@ -67,7 +89,11 @@ pub(super) fn fold_checked(
 /// record's serial and SHA-256 those of its text. A bundle entry slipped into
 /// the log by hand (another key, an older bundle replayed) is evident here
 /// and refused, not obeyed.
-fn attach(reg: &mut Registry, seq: u64, record: &BundleRecord) -> std::result::Result<(), String> {
+fn attach(
+    reg: &mut Registry,
+    seq: u64,
+    record: &BundleRecord,
+) -> std::result::Result<Bundle, String> {
     let tampered = |why: &str| format!("entrée {seq} : lot de la CPTS {why}");
     let bundle = Bundle::reread(&record.text).map_err(|_| tampered("illisible ou mal signé"))?;
     let p = &bundle.payload;
@@ -135,6 +161,44 @@ fn attach(reg: &mut Registry, seq: u64, record: &BundleRecord) -> std::result::R
         delegues,
         delegants,
     );
+    Ok(bundle)
+}
+
+/// Whether this log still holds the head the CPTS acknowledged for this
+/// device when bundle `seq` was written: an entry before the bundle with
+/// that seq and hash. The log is append-only, so the answer is the same
+/// every time the log is folded: a restore, once found, stays found until
+/// a later bundle acknowledges it.
+fn check_head(
+    conn: &Connection,
+    reg: &mut Registry,
+    seq: u64,
+    bundle: &Bundle,
+    device_key: Option<&PublicKey>,
+) -> Result<()> {
+    let Some(me) =
+        device_key.and_then(|k| bundle.payload.devices.iter().find(|d| d.public_key == *k))
+    else {
+        return Ok(());
+    };
+    if me.restore_acknowledged {
+        reg.restored = None;
+        return Ok(());
+    }
+    if let Some(h) = &me.acknowledged_head {
+        let held: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")?
+            .query_row([h.seq as i64], |r| r.get(0))
+            .optional()?;
+        let holds = h.seq < seq && held.is_some_and(|x| hex::encode(x) == h.hash);
+        if !holds && reg.restored.is_none() {
+            reg.restored = Some(Restored {
+                bundle_seq: seq,
+                acknowledged_seq: h.seq,
+                acknowledged_hash: h.hash.clone(),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -444,7 +508,25 @@ impl Ledger {
                 applied_at: now,
                 text: text.to_string(),
             };
-            let (seq, hash) = chain::append(tx, Kind::Bundle, &to_bytes(&record), Typed::Unknown)?;
+            let before = reg.restored.clone();
+            let (mut seq, mut hash) =
+                chain::append(tx, Kind::Bundle, &to_bytes(&record), Typed::Unknown)?;
+            let after = fold(tx)?.restored;
+            if before != after {
+                let alarm = AlarmRecord {
+                    v: 1,
+                    what: if after.is_some() {
+                        "restored".into()
+                    } else {
+                        "acknowledged".into()
+                    },
+                    bundle_serial: bundle.payload.serial,
+                    acknowledged_seq: after.as_ref().map(|r| r.acknowledged_seq),
+                    acknowledged_hash: after.as_ref().map(|r| r.acknowledged_hash.clone()),
+                    recorded_at: now,
+                };
+                (seq, hash) = chain::append(tx, Kind::Alarm, &to_bytes(&alarm), Typed::Unknown)?;
+            }
             Ok((seq, hash, bundle))
         })?;
         let (seq, hash, bundle) = bundle;

@@ -40,6 +40,19 @@ pub struct Registry {
     activations: BTreeMap<Rpps, ActivationInForce>,
     /// The latest PIN each délégué set herself.
     pins: BTreeMap<Rpps, PinRecord>,
+    /// A bundle found this log without the head the CPTS acknowledged:
+    /// restored from an old copy or rewritten since the last report. Real
+    /// acts are refused until a bundle acknowledges it.
+    pub restored: Option<Restored>,
+}
+
+/// The head the CPTS acknowledged that this log does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The bundle entry that found it.
+    pub bundle_seq: u64,
+    pub acknowledged_seq: u64,
+    pub acknowledged_hash: String,
 }
 
 /// What the device keeps of the bundle in force.

@@ -1,14 +1,23 @@
-//! The JSON form of a report (docs/REPORT-FORMAT.md) and its content hash.
+//! The JSON form of a report (docs/REPORT-FORMAT.md), its content hash and
+//! its signature.
 //!
 //! The hash covers the *canonical content*: the document without its
-//! `content_sha256` key, object keys sorted, no whitespace, numbers as
-//! serde_json prints them. It depends on the values only, not on how the
-//! file was indented, so the CPTS recomputes it from what it parsed.
+//! `content_sha256` and `signature` keys, object keys sorted, no whitespace,
+//! numbers as serde_json prints them. It depends on the values only, not on
+//! how the file was indented, so the CPTS recomputes it from what it
+//! parsed. The signature (schema v3) covers the domain
+//! [`SIGNING_DOMAIN`] then the canonical document without `signature`
+//! (so with `content_sha256`).
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::model::{MonthReport, REPORT_KIND, SCHEMA_VERSION};
+use super::model::{MonthReport, REPORT_KIND, SCHEMA_VERSION, UNSIGNED_SCHEMA_VERSION};
+use crate::crypto::{KeyPair, PublicKey};
+
+/// Prefixed to what a report's signature covers, so that it can never be
+/// taken for the signature of anything else the device signs.
+pub const SIGNING_DOMAIN: &[u8] = b"protocoop-month-report-v3\n";
 
 /// Why a report file was not accepted as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +34,8 @@ pub enum Problem {
     Shape(String),
     /// A count, an amount or a list far beyond any real month's.
     Implausible(String),
+    /// Schema v3 without a valid signature by the key it states.
+    Signature(String),
 }
 
 impl std::fmt::Display for Problem {
@@ -35,10 +46,12 @@ impl std::fmt::Display for Problem {
                 f,
                 "pas un rapport mensuel protocoop (clé « kind » ≠ « {REPORT_KIND} »)"
             ),
-            Problem::Schema { found: Some(v) } if *v < u64::from(SCHEMA_VERSION) => write!(
-                f,
-                "rapport au schéma {v}, d'une version plus ancienne de protocoop (attendu : {SCHEMA_VERSION}) : mettez à jour protocoop sur l'appareil et produisez à nouveau ce rapport ; un mois clôturé redonne les mêmes actes"
-            ),
+            Problem::Schema { found: Some(v) } if *v < u64::from(UNSIGNED_SCHEMA_VERSION) => {
+                write!(
+                    f,
+                    "rapport au schéma {v}, d'une version plus ancienne de protocoop (attendu : {SCHEMA_VERSION}) : mettez à jour protocoop sur l'appareil et produisez à nouveau ce rapport ; un mois clôturé redonne les mêmes actes"
+                )
+            }
             Problem::Schema { found: Some(v) } => write!(
                 f,
                 "version de schéma {v} non prise en charge (attendue : {SCHEMA_VERSION}) : mettez protocoop à jour"
@@ -50,6 +63,10 @@ impl std::fmt::Display for Problem {
             ),
             Problem::Shape(e) => write!(f, "rapport incomplet ou mal formé : {e}"),
             Problem::Implausible(what) => write!(f, "chiffres invraisemblables : {what}"),
+            Problem::Signature(why) => write!(
+                f,
+                "signature de l'appareil invalide ({why}) : le rapport a été modifié ou ne vient pas de l'appareil qu'il nomme"
+            ),
         }
     }
 }
@@ -96,14 +113,63 @@ pub fn content_sha256(doc: &Value) -> String {
     let mut doc = doc.clone();
     if let Value::Object(map) = &mut doc {
         map.remove("content_sha256");
+        map.remove("signature");
     }
     hex::encode(Sha256::digest(canonical(&doc)))
 }
 
-/// Fills in the report's `content_sha256`.
+/// What the signature covers: the domain, then the canonical document
+/// without its `signature`.
+pub fn signing_input(doc: &Value) -> Vec<u8> {
+    let mut doc = doc.clone();
+    if let Value::Object(map) = &mut doc {
+        map.remove("signature");
+    }
+    let mut out = SIGNING_DOMAIN.to_vec();
+    out.extend(canonical(&doc));
+    out
+}
+
+/// Fills in the report's `content_sha256` (a preview, or a test's report:
+/// nothing is signed).
 pub fn seal(report: &mut MonthReport) {
     let value = serde_json::to_value(&*report).expect("reports serialize");
     report.content_sha256 = content_sha256(&value);
+}
+
+/// Names the device's key, fills in `content_sha256`, and signs.
+pub fn seal_signed(report: &mut MonthReport, key: &KeyPair) {
+    report.device_public_key = Some(key.public());
+    report.signature = None;
+    seal(report);
+    let value = serde_json::to_value(&*report).expect("reports serialize");
+    report.signature = Some(hex::encode(key.sign(&signing_input(&value))));
+}
+
+/// Checks a v3 document's signature against the key it states.
+fn check_signature(doc: &Value) -> Result<PublicKey, Problem> {
+    let key = doc
+        .get("device_public_key")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Problem::Signature("clé « device_public_key » absente".into()))
+        .and_then(|k| {
+            PublicKey::parse("device_public_key", k)
+                .map_err(|_| Problem::Signature("clé « device_public_key » illisible".into()))
+        })?;
+    let sig: [u8; 64] = doc
+        .get("signature")
+        .and_then(Value::as_str)
+        .and_then(|s| hex::decode(s).ok())
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Problem::Signature("clé « signature » absente ou illisible".into()))?;
+    if key.verifies(&signing_input(doc), &sig) {
+        Ok(key)
+    } else {
+        Err(Problem::Signature(format!(
+            "elle ne correspond pas à la clé {}",
+            key.fingerprint()
+        )))
+    }
 }
 
 /// The file: indented for people, final newline.
@@ -114,7 +180,10 @@ pub fn to_bytes(report: &MonthReport) -> Vec<u8> {
 }
 
 /// Parses a report file and checks, in this order, that it is a protocoop
-/// report, of a schema this version reads, and unaltered.
+/// report, of a schema this version reads, unaltered, and (schema v3)
+/// signed by the key it states. Whether that key is the device's is the
+/// CPTS's check (`cpts::import`). A v2 report comes back unsigned
+/// (`signature` is `None`).
 pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(bytes)
@@ -122,10 +191,11 @@ pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
     if value.get("kind").and_then(Value::as_str) != Some(REPORT_KIND) {
         return Err(Problem::NotAReport);
     }
-    match value.get("schema_version").and_then(Value::as_u64) {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+    let signed = match value.get("schema_version").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => true,
+        Some(v) if v == u64::from(UNSIGNED_SCHEMA_VERSION) => false,
         found => return Err(Problem::Schema { found }),
-    }
+    };
     let stated = value
         .get("content_sha256")
         .and_then(Value::as_str)
@@ -135,8 +205,23 @@ pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
     if stated != computed {
         return Err(Problem::Hash { stated, computed });
     }
+    if signed {
+        check_signature(&value)?;
+    } else if value.get("signature").is_some() || value.get("rows").is_some() {
+        return Err(Problem::Shape(
+            "un rapport au schéma 2 ne porte ni signature ni lignes".into(),
+        ));
+    }
     plausible(&value, "rapport")?;
-    serde_json::from_value(value).map_err(|e| Problem::Shape(crate::json_input::describe(&e)))
+    let report: MonthReport = serde_json::from_value(value)
+        .map_err(|e| Problem::Shape(crate::json_input::describe(&e)))?;
+    if signed && (report.rows.is_none() || report.chain.is_none() || report.closure.hash.is_none())
+    {
+        return Err(Problem::Shape(
+            "un rapport au schéma 3 porte ses lignes (« rows »), sa chaîne (« chain ») et l'empreinte de sa clôture".into(),
+        ));
+    }
+    Ok(report)
 }
 
 /// The largest number a report may hold (cents of a month of a whole

@@ -3,9 +3,12 @@
 //!
 //! - [`source`]: which acts and follow-ups belong to a month's report (the
 //!   closure rule, late entries);
-//! - [`month`]: the figures, pure;
+//! - [`month`]: the figures, pure; [`model`]: the report they fill in;
+//! - [`rows`]: the pseudonymous rows the figures are computed from, which
+//!   the CPTS recomputes them from;
 //! - [`figures`]: the key figures in French (PDF and kiosk alike);
-//! - [`json`]: the versioned JSON form and its canonical SHA-256;
+//! - [`json`]: the versioned JSON form, its canonical SHA-256 and the
+//!   device's signature;
 //! - [`csv`]: the treasurer's payment list (French Excel);
 //! - [`pdf`]: the board's document, with charts.
 
@@ -15,6 +18,7 @@ pub mod json;
 pub mod model;
 pub mod month;
 pub mod pdf;
+pub mod rows;
 pub mod source;
 
 pub use model::{Indicators, MonthReport, Remuneration, SCHEMA_VERSION};
@@ -66,6 +70,9 @@ pub fn generate(
             ))
             .into());
         }
+        // Read and checked as the report will be, before anything is
+        // written: a month is never closed over rows `verify` would reject.
+        preview(ledger, protocol, month, now)?;
         ledger.close_month(month, now)?;
     }
     final_report(ledger, protocol, month)
@@ -92,8 +99,20 @@ pub fn final_report(ledger: &Ledger, protocol: &Protocol, month: Month) -> Resul
         protocol.territory.postal_codes.clone(),
     )?;
     let mut report = month::compute(&input, &software());
-    json::seal(&mut report);
+    report.rows = Some(rows::of_input(&input));
+    let links = ledger.links(input.closure.first_seq, input.closure.seq)?;
+    report.chain = Some(links.into_iter().map(link).collect());
+    json::seal_signed(&mut report, &ledger.signing_key()?);
     Ok(report)
+}
+
+fn link(l: crate::ledger::chain::Link) -> model::ChainLink {
+    model::ChainLink {
+        seq: l.seq,
+        kind: l.kind,
+        payload_sha256: l.payload_sha256.map(hex::encode),
+        hash: hex::encode(l.hash),
+    }
 }
 
 /// Where a month stands in the ledger, for the kiosk's report screen.

@@ -7,11 +7,19 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::rows::Rows;
+use crate::crypto::PublicKey;
+
 /// Version of the JSON schema (docs/REPORT-FORMAT.md); bumped on any change
 /// a reader could notice.
 /// v2: pay lines are net of the deductions for acts voided after their
 /// report (`cents` may be negative), with `deducted_acts`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// v3: signed by the device key, with the rows the figures are computed
+/// from and the chain of the report's window.
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The last schema without signature: still imported, « non signé ».
+pub const UNSIGNED_SCHEMA_VERSION: u32 = 2;
 
 /// Which territory list decided « out of territory ».
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +41,9 @@ pub struct ClosureRef {
     /// Seq of the closure entry itself.
     pub seq: u64,
     pub closed_at: DateTime<Utc>,
+    /// v3: the closure entry's hash, the head this report leaves the CPTS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 /// The device's previous closure: the next report's `first_seq` must be
@@ -43,6 +54,23 @@ pub struct PreviousClosure {
     pub seq: u64,
     pub last_seq: u64,
     pub head_hash: String,
+    /// v3: that closure entry's hash, where this report's chain starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+/// One entry of the device's log, as the CPTS sees it: enough to recompute
+/// the chain (the v2 rule commits to the payload's digest), nothing of
+/// what it records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainLink {
+    pub seq: u64,
+    pub kind: String,
+    /// SHA-256 of the payload; `null` for an entry written under the v1
+    /// rule (before schema v6), which only the device can recompute.
+    pub payload_sha256: Option<String>,
+    pub hash: String,
 }
 
 /// A screening / prise en charge pair of counters.
@@ -261,8 +289,22 @@ pub struct MonthReport {
     pub late_followups: Vec<LateFollowup>,
     pub closure: ClosureRef,
     pub previous_closure: Option<PreviousClosure>,
-    /// SHA-256 of the canonical content (everything but this field).
+    /// v3: the device's Ed25519 public key (hex), which the CPTS enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_public_key: Option<PublicKey>,
+    /// v3: the rows every figure above is computed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Rows>,
+    /// v3: every entry from just after the previous closure to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<Vec<ChainLink>>,
+    /// SHA-256 of the canonical content (everything but this field and
+    /// the signature).
     pub content_sha256: String,
+    /// v3: the device key's signature (hex) over the canonical content
+    /// with `content_sha256` (docs/REPORT-FORMAT.md, « Signature »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 pub const REPORT_KIND: &str = "protocoop-month-report";

@@ -40,6 +40,9 @@ pub struct ReportFollowup {
 pub struct LateFollowupIn {
     pub seq: u64,
     pub act: ActFacts,
+    /// The act's entry, and whether it was void at this report's closure.
+    pub act_seq: u64,
+    pub act_void: bool,
     pub event: FollowupEvent,
 }
 
@@ -352,7 +355,11 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
         late_followups,
         closure: input.closure.clone(),
         previous_closure: input.previous_closure.clone(),
+        device_public_key: None,
+        rows: None,
+        chain: None,
         content_sha256: String::new(),
+        signature: None,
     }
 }
 
@@ -451,6 +458,7 @@ mod tests {
                 head_hash: String::new(),
                 seq: 13,
                 closed_at: "2026-07-01T08:00:00Z".parse().unwrap(),
+                hash: None,
             },
             previous_closure: None,
             acts: vec![],
@@ -458,6 +466,8 @@ mod tests {
             late_acts: vec![],
             late_followups: vec![LateFollowupIn {
                 seq: 11,
+                act_seq: 3,
+                act_void: true,
                 act: act("0001", 0),
                 event: FollowupEvent::Void {
                     reason: "doublon".into(),

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use super::model::{ClosureRef, PreviousClosure, TerritoryRef};
 use super::month::{LateFollowupIn, MonthInput, ReportAct, ReportFollowup};
 use crate::calendar::Month;
+use crate::error::Error;
 use crate::error::Result;
 use crate::ledger::{ActRow, ClosureRecord, FollowupEvent, Ledger};
 
@@ -48,20 +49,42 @@ pub fn read_month(
     let previous_month: Option<Month> = previous.map(|(_, p)| p.month.parse()).transpose()?;
     let (first, last) = (c.first_seq, c.last_seq);
 
-    let acts = ledger
-        .month_act_rows(month, last)?
-        .into_iter()
-        .map(|r| report_act(r, last))
-        .collect();
+    let month_rows = ledger.month_act_rows(month, last)?;
     // Late: earlier months recorded inside this closure's window, or months
     // skipped since the previous closure.
-    let late_acts = ledger
-        .late_act_rows(month, previous_month, first, last)?
-        .into_iter()
+    let late_rows = ledger.late_act_rows(month, previous_month, first, last)?;
+    let window_followups = ledger.followups_between(first, last)?;
+    let read: Vec<&ActRow> = month_rows
+        .iter()
+        .chain(&late_rows)
+        .chain(window_followups.iter().map(|f| &f.act))
+        .collect();
+    ledger.check_report_rows(&read, first, last)?;
+    let ids: BTreeSet<&str> = month_rows.iter().map(|r| r.facts.id.as_str()).collect();
+    let acts = month_rows
+        .iter()
+        .cloned()
         .map(|r| report_act(r, last))
         .collect();
-    let followups = ledger
-        .month_followups(month, last)?
+    let late_acts = late_rows.into_iter().map(|r| report_act(r, last)).collect();
+    let month_followups = ledger.month_followups(month, last)?;
+    // The rows joined each follow-up to its act: its entry must say so.
+    let joined_wrongly = month_followups
+        .iter()
+        .find(|(_, f)| !ids.contains(f.act_id.as_str()))
+        .map(|(seq, _)| *seq)
+        .or_else(|| {
+            window_followups
+                .iter()
+                .find(|f| f.record.act_id != f.act.facts.id)
+                .map(|f| f.seq)
+        });
+    if let Some(seq) = joined_wrongly {
+        return Err(Error::Corrupt(format!(
+            "entrée {seq} : la table des suivis ne rattache plus ce suivi à son acte — aucun rapport n'est produit d'un registre altéré ; lancez la vérification du registre"
+        )));
+    }
+    let followups = month_followups
         .into_iter()
         .map(|(seq, f)| ReportFollowup {
             seq,
@@ -73,7 +96,7 @@ pub fn read_month(
     // Follow-ups inside the window on acts reported earlier, and follow-ups
     // of this report's late entries (a void on a late entry only marks it).
     let mut late_followups = Vec::new();
-    for f in ledger.followups_between(first, last)? {
+    for f in window_followups {
         let act_month = f.act.facts.month().to_string();
         let owner = report_of(closures, &act_month, f.act.seq);
         let earlier = owner.is_some_and(|o| o < index);
@@ -85,6 +108,8 @@ pub fn read_month(
         }
         late_followups.push(LateFollowupIn {
             seq: f.seq,
+            act_seq: f.act.seq,
+            act_void: f.act.void_at(last),
             act: f.act.facts,
             event: f.record.event,
         });
@@ -102,13 +127,18 @@ pub fn read_month(
             head_hash: c.head_hash.clone(),
             seq: *closure_seq,
             closed_at: c.closed_at,
+            hash: ledger.hash_at(*closure_seq)?,
         },
-        previous_closure: previous.map(|(seq, p)| PreviousClosure {
-            month: p.month.clone(),
-            seq: *seq,
-            last_seq: p.last_seq,
-            head_hash: p.head_hash.clone(),
-        }),
+        previous_closure: match previous {
+            None => None,
+            Some((seq, p)) => Some(PreviousClosure {
+                month: p.month.clone(),
+                seq: *seq,
+                last_seq: p.last_seq,
+                head_hash: p.head_hash.clone(),
+                hash: ledger.hash_at(*seq)?,
+            }),
+        },
         acts,
         followups,
         late_acts,

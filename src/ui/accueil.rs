@@ -37,6 +37,27 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                 .size(BODY)
                 .color(MUTED),
         );
+        if state.registry.restored.is_some() {
+            ui.add_space(16.0);
+            egui::Frame::new()
+                .fill(ERROR_BG)
+                .inner_margin(egui::vec2(16.0, 10.0))
+                .corner_radius(6.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new("Registre restauré ou altéré depuis le dernier rapport")
+                            .size(BODY)
+                            .strong()
+                            .color(DANGER),
+                    );
+                    ui.label(
+                        RichText::new(
+                            "Aucun acte réel ne peut être enregistré : appelez la coordination de la CPTS.",
+                        )
+                        .size(BODY),
+                    );
+                });
+        }
         ui.add_space(40.0);
         if primary(ui, "Nouvelle prise en charge") {
             out.push(Action::NewAct);

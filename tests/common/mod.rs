@@ -9,6 +9,8 @@ use std::process::{Command, Stdio};
 use protocoop::protocol::{Fixed, Protocol, Value};
 use protocoop::triage::Facts;
 
+pub mod fleet;
+
 /// Facts from `(id, json value)` pairs, through the same parser as the CLI.
 pub fn facts(p: &Protocol, pairs: &[(&str, serde_json::Value)]) -> Facts {
     let map: serde_json::Map<String, serde_json::Value> = pairs
@@ -342,6 +344,7 @@ pub fn signed_bundle(
                 name: "Appareil des tests".into(),
                 public_key: *k,
                 acknowledged_head: None,
+                restore_acknowledged: false,
             })
             .collect(),
     };
