@@ -236,7 +236,7 @@ fn un_rapport_falsifie_est_refuse_meme_resigne() {
     let mut rows = v.clone();
     rows["rows"]["acts"][0]["delegue_cents"] = json!(99_900);
     let mut r: MonthReport = serde_json::from_value(rows).unwrap();
-    let input = protocoop::report::rows::to_input(&r, r.rows.as_ref().unwrap()).unwrap();
+    let input = protocoop::report::rows_input::to_input(&r, r.rows.as_ref().unwrap()).unwrap();
     let again = protocoop::report::month::compute(&input, &r.software);
     r.indicators = again.indicators;
     r.remuneration = again.remuneration;

@@ -179,7 +179,7 @@ fn report(
             report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
         }
         // The territory's protocol words orientations and reasons.
-        Format::Pdf => report::pdf::consolidated(&c, &load_protocol(cli)?)?,
+        Format::Pdf => cpts::pdf::consolidated(&c, &load_protocol(cli)?)?,
     };
     match file {
         Some(path) => {

@@ -5,7 +5,8 @@
 //! - [`import`]: checks a report (hash, schema, signature, duplicate) and
 //!   stores it; [`recompute`]: its figures from its rows; [`proof`]: its
 //!   chain extends the head the CPTS holds;
-//! - [`consolidate`]: one month across devices, with its anomalies;
+//! - [`consolidate`]: one month across devices, with its anomalies, and
+//!   [`pdf`]: the board's document of it;
 //! - [`authority`]: the CPTS's key (sealed under a passphrase);
 //! - [`registry`]: délégués, délégants, protocol, roster, devices (append-only);
 //! - [`bundle_out`]: the signed bundle that configures every device.
@@ -17,6 +18,7 @@ pub mod authority;
 pub mod bundle_out;
 pub mod consolidate;
 pub mod import;
+pub mod pdf;
 pub mod proof;
 pub mod recompute;
 pub mod registry;

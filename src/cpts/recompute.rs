@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::report::MonthReport;
-use crate::report::{month, rows};
+use crate::report::{month, rows_input};
 
 /// Keys that are not figures: the rows and proof the figures are checked
 /// against, and the seal.
@@ -77,7 +77,7 @@ pub fn check(r: &MonthReport) -> Result<(), Result<Disagreement, String>> {
     let Some(rows_of) = &r.rows else {
         return Ok(());
     };
-    let input = rows::to_input(r, rows_of).map_err(Err)?;
+    let input = rows_input::to_input(r, rows_of).map_err(Err)?;
     let recomputed = month::compute(&input, &r.software);
     let strip = |v: Value| match v {
         Value::Object(mut m) => {

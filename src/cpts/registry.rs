@@ -19,19 +19,6 @@ use crate::ids::Rpps;
 use crate::protocol::{Protocol, ValidationStatus};
 use crate::registry::{DelegantProfession, Profession};
 
-pub(super) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS registry_log (
-    seq         INTEGER PRIMARY KEY,
-    kind        TEXT    NOT NULL,
-    payload     TEXT    NOT NULL,
-    recorded_at TEXT    NOT NULL
-) STRICT;
-CREATE TRIGGER IF NOT EXISTS registry_log_no_update BEFORE UPDATE ON registry_log
-BEGIN SELECT RAISE(ABORT, 'protocoop: the CPTS registry is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS registry_log_no_delete BEFORE DELETE ON registry_log
-BEGIN SELECT RAISE(ABORT, 'protocoop: the CPTS registry is append-only'); END;
-";
-
 /// One change to the registry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

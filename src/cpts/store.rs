@@ -47,6 +47,20 @@ CREATE TABLE IF NOT EXISTS settings (
 ) STRICT;
 ";
 
+/// The registry's append-only log (`super::registry` folds it).
+const REGISTRY_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS registry_log (
+    seq         INTEGER PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    payload     TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS registry_log_no_update BEFORE UPDATE ON registry_log
+BEGIN SELECT RAISE(ABORT, 'protocoop: the CPTS registry is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS registry_log_no_delete BEFORE DELETE ON registry_log
+BEGIN SELECT RAISE(ABORT, 'protocoop: the CPTS registry is append-only'); END;
+";
+
 /// The CPTS folder: `--cpts-dir` / `PROTOCOOP_CPTS_DIR` (given by the
 /// caller), else `cpts` in the per-user data folder.
 pub fn default_dir() -> Result<PathBuf> {
@@ -75,7 +89,7 @@ impl CptsDb {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
         add_report_columns(&conn)?;
-        conn.execute_batch(super::registry::SCHEMA)?;
+        conn.execute_batch(REGISTRY_SCHEMA)?;
         Ok(CptsDb { conn })
     }
 

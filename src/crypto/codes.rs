@@ -48,7 +48,7 @@ pub fn normalise(s: &str) -> String {
 pub fn new_code() -> Result<String> {
     let bytes: [u8; 8] = super::random()?;
     let text = base32(&bytes);
-    Ok(super::keys::group(text.get(..12).unwrap_or(&text)))
+    Ok(group(text.get(..12).unwrap_or(&text)))
 }
 
 /// The salted hash that travels in the bundle.
@@ -87,6 +87,15 @@ pub fn cost_is_ours(params: &argon2::Params) -> bool {
     params.m_cost() <= 4 * d.m_cost()
         && params.t_cost() <= 4 * d.t_cost()
         && params.p_cost() <= 4 * d.p_cost()
+}
+
+/// `ABCDEFGH…` → `ABCD-EFGH-…`.
+pub fn group(s: &str) -> String {
+    s.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ impl PublicKey {
     pub fn fingerprint(&self) -> String {
         let digest = Sha256::digest(self.0);
         let text = super::codes::base32(&digest[..10]);
-        group(&text)
+        super::codes::group(&text)
     }
 
     /// Checks `signature` over `message` (strict Ed25519 verification).
@@ -55,15 +55,6 @@ impl PublicKey {
         key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature))
             .is_ok()
     }
-}
-
-/// `ABCDEFGH…` → `ABCD-EFGH-…`.
-pub fn group(s: &str) -> String {
-    s.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// Two fingerprints as a person would compare them: case, spaces and

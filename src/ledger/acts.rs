@@ -6,9 +6,10 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::chain::{self, Kind};
-use super::followups::{FollowupEvent, FollowupRecord};
-use super::index::Typed;
+use super::chain;
+use super::entry::Kind;
+use super::entry::Typed;
+use super::followup_record::{FollowupEvent, FollowupRecord};
 use super::index::decode;
 use super::{Ledger, Recorded, to_bytes};
 use crate::act::ActRecord;

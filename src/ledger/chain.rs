@@ -13,81 +13,13 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
+pub use super::entry::Kind;
+use super::entry::Typed;
 use super::index;
 use crate::error::{Error, Result};
 
 const DOMAIN_V1: &[u8] = b"protocoop-ledger-v1";
 const DOMAIN_V2: &[u8] = b"protocoop-ledger-v2";
-
-/// What an entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// First entry: the device's identity.
-    Genesis,
-    Structure,
-    Professional,
-    Act,
-    Followup,
-    /// A month closed: count, totals, head hash.
-    Closure,
-    /// A CPTS bundle applied (its whole text, serial and SHA-256).
-    Bundle,
-    /// A PIN a délégué set (activation code or change); only its hash.
-    Pin,
-    /// A wrong PIN or activation code.
-    SigninFailed,
-    /// A right PIN after wrong ones: the failures stop counting.
-    SigninOk,
-    /// The device's public key.
-    DeviceKey,
-    /// Something a person must look at: a bundle found this log without
-    /// the head the CPTS acknowledged (restored or rewritten), or the
-    /// CPTS's acknowledgement of it.
-    Alarm,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 12] = [
-        Kind::Genesis,
-        Kind::Structure,
-        Kind::Professional,
-        Kind::Act,
-        Kind::Followup,
-        Kind::Closure,
-        Kind::Bundle,
-        Kind::Pin,
-        Kind::SigninFailed,
-        Kind::SigninOk,
-        Kind::DeviceKey,
-        Kind::Alarm,
-    ];
-
-    /// The kinds the registry is folded from, in the form of the partial
-    /// index `entries_registry` (schema v5): queries repeat this exact list
-    /// so that SQLite uses the index.
-    pub const REGISTRY_SQL: &'static str = "kind IN ('structure', 'professional', 'bundle', 'pin', 'signin_failed', 'signin_ok', 'device_key')";
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Genesis => "genesis",
-            Kind::Structure => "structure",
-            Kind::Professional => "professional",
-            Kind::Act => "act",
-            Kind::Followup => "followup",
-            Kind::Closure => "closure",
-            Kind::Bundle => "bundle",
-            Kind::Pin => "pin",
-            Kind::SigninFailed => "signin_failed",
-            Kind::SigninOk => "signin_ok",
-            Kind::DeviceKey => "device_key",
-            Kind::Alarm => "alarm",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
 
 /// The hash of one entry under the current (v2) rule.
 pub fn entry_hash(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> [u8; 32] {
@@ -178,7 +110,7 @@ pub(super) fn append(
     tx: &Transaction,
     kind: Kind,
     payload: &[u8],
-    typed: index::Typed,
+    typed: Typed,
 ) -> Result<(u64, [u8; 32])> {
     let (last, prev) = head(tx)?;
     let seq = last + 1;

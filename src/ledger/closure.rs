@@ -6,8 +6,9 @@ use chrono_tz::Europe::Paris;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
-use super::chain::{self, Kind};
-use super::index::Typed;
+use super::chain;
+use super::entry::Kind;
+use super::entry::Typed;
 use super::index::decode;
 use super::{Ledger, Recorded, anchors, to_bytes};
 use crate::act::ActRecord;

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::chain::Kind;
 use super::closure::{self, ClosureRecord};
 use super::device_key::DeviceKeyRecord;
-use super::followups::{FollowupEvent, FollowupRecord};
+use super::entry::Kind;
+use super::followup_record::{FollowupEvent, FollowupRecord};
 use super::index::{self, ACT_COLUMN_COUNT, ACT_COLUMNS};
 use crate::act::ActRecord;
 use crate::calendar::Month;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::chain::Kind;
+use super::entry::Kind;
 use super::index::decode;
 use super::{Ledger, to_bytes};
 use crate::crypto::{KeyPair, PublicKey};

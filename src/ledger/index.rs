@@ -5,21 +5,11 @@
 use rusqlite::types::Value;
 use rusqlite::{Transaction, params};
 
-use super::chain::Kind;
-use super::followups::{FollowupEvent, FollowupRecord};
+use super::entry::{Kind, Typed};
+use super::followup_record::{FollowupEvent, FollowupRecord};
 use crate::act::ActRecord;
 use crate::calendar::Month;
 use crate::error::{Error, Result};
-
-/// The record a payload was serialized from, when the appender has it at
-/// hand: indexing it then costs no second decoding of the JSON (a tenth of
-/// an append). Rebuilding from the log decodes.
-#[derive(Clone, Copy)]
-pub(super) enum Typed<'a> {
-    Act(&'a ActRecord),
-    Followup(&'a FollowupRecord),
-    Unknown,
-}
 
 /// Adds the derived rows of one entry.
 pub(super) fn index_entry(

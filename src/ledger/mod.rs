@@ -3,8 +3,10 @@
 //!
 //! - [`store`]: SQLite file, permissions, pragmas, error messages;
 //! - [`schema`]: versions and migrations;
-//! - [`chain`]: the append-only, hash-chained entry log;
-//! - [`index`]: query tables derived from the log;
+//! - [`entry`]: the kinds of entries; [`chain`]: the append-only,
+//!   hash-chained log of them;
+//! - [`index`]: query tables derived from the log, and [`derived`]: the
+//!   check that they say what the entries say;
 //! - [`registry`], [`acts`], [`followups`], [`closure`]: what is appended;
 //! - [`facts`] and [`report_rows`]: what monthly reports read;
 //! - [`verify`] and [`anchors`]: proving nothing was changed or removed.
@@ -15,7 +17,9 @@ pub mod chain;
 mod closure;
 mod derived;
 pub mod device_key;
+pub mod entry;
 pub mod facts;
+mod followup_record;
 mod followups;
 mod index;
 mod registry;
@@ -39,8 +43,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use chain::Kind;
-use index::Typed;
+use entry::{Kind, Typed};
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "ledger.sqlite";

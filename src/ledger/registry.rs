@@ -6,9 +6,11 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::chain::{self, Kind};
+use super::chain;
 use super::device_key::DeviceKeyRecord;
-use super::index::{Typed, decode};
+use super::entry::Kind;
+use super::entry::Typed;
+use super::index::decode;
 use super::{Authenticated, Ledger, Recorded, to_bytes};
 use crate::bundle::{Bundle, BundleRecord, DelegueStatus};
 use crate::crypto::PublicKey;

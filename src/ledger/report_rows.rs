@@ -8,7 +8,7 @@ use rusqlite::{Row, params};
 
 use super::Ledger;
 use super::facts::{self, ActFacts};
-use super::followups::FollowupRecord;
+use super::followup_record::FollowupRecord;
 use super::index::decode;
 use crate::calendar::Month;
 use crate::error::Result;

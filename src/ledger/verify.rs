@@ -9,8 +9,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::anchors::{self, Anchor};
-use super::chain::{self, Kind};
+use super::chain;
 use super::derived::{Derived, Mismatch};
+use super::entry::Kind;
 use crate::error::Result;
 
 /// The result of a verification.

@@ -4,8 +4,9 @@
 //! - [`source`]: which acts and follow-ups belong to a month's report (the
 //!   closure rule, late entries);
 //! - [`month`]: the figures, pure; [`model`]: the report they fill in;
-//! - [`rows`]: the pseudonymous rows the figures are computed from, which
-//!   the CPTS recomputes them from;
+//! - [`rows`]: the pseudonymous rows the figures are computed from, and
+//!   [`rows_input`]: to and from what `month::compute` reads, so that the
+//!   CPTS recomputes every figure;
 //! - [`figures`]: the key figures in French (PDF and kiosk alike);
 //! - [`json`]: the versioned JSON form, its canonical SHA-256 and the
 //!   device's signature;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod month;
 pub mod pdf;
 pub mod rows;
+pub mod rows_input;
 pub mod source;
 
 pub use model::{Indicators, MonthReport, Remuneration, SCHEMA_VERSION};
@@ -99,7 +101,7 @@ pub fn final_report(ledger: &Ledger, protocol: &Protocol, month: Month) -> Resul
         protocol.territory.postal_codes.clone(),
     )?;
     let mut report = month::compute(&input, &software());
-    report.rows = Some(rows::of_input(&input));
+    report.rows = Some(rows_input::of_input(&input));
     let links = ledger.links(input.closure.first_seq, input.closure.seq)?;
     report.chain = Some(links.into_iter().map(link).collect());
     json::seal_signed(&mut report, &ledger.signing_key()?);

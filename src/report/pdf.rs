@@ -1,9 +1,9 @@
-//! The CPTS board's PDF: key figures, two charts (acts by weekday, the
-//! urgency split), the tables behind the indicators and the payment list;
-//! for a device, its closure; for the CPTS, devices and anomalies. Drawn
-//! with the shared page layer of [`crate::documents::layout`].
+//! The device's monthly report as a PDF for the CPTS board: key figures,
+//! two charts (acts by weekday, the urgency split), the tables behind the
+//! indicators, the payment list and the closure. Drawn with the shared page
+//! layer of [`crate::documents::layout`]; its sections are reused by the
+//! CPTS's consolidated month (`crate::cpts::pdf`).
 
-use crate::cpts::Consolidated;
 use crate::documents::layout::{Doc, Ink, Paper, Style};
 use crate::error::Result;
 use crate::fr;
@@ -15,22 +15,22 @@ use super::model::{Indicators, MonthReport, Remuneration};
 
 const H1: Style = Style::new(16.0).bold();
 const H2: Style = Style::new(12.0).bold().ink(Ink::Blue);
-const BODY: Style = Style::new(9.5);
-const SMALL: Style = Style::new(8.0).ink(Ink::Grey);
+pub(crate) const BODY: Style = Style::new(9.5);
+pub(crate) const SMALL: Style = Style::new(8.0).ink(Ink::Grey);
 
 /// A payment row: role, RPPS, name, acts paid and deducted, net cents,
 /// devices (CPTS only).
-struct PayRow {
-    role: &'static str,
-    rpps: String,
-    name: String,
-    acts: u64,
-    deducted: u64,
-    cents: i64,
-    devices: Option<u64>,
+pub(crate) struct PayRow {
+    pub role: &'static str,
+    pub rpps: String,
+    pub name: String,
+    pub acts: u64,
+    pub deducted: u64,
+    pub cents: i64,
+    pub devices: Option<u64>,
 }
 
-fn month_title(month: &str) -> String {
+pub(crate) fn month_title(month: &str) -> String {
     month
         .parse::<crate::calendar::Month>()
         .map_or(month.to_string(), |m| m.name_fr())
@@ -156,77 +156,7 @@ pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
     Ok(doc.finish())
 }
 
-/// The CPTS's consolidated month.
-pub fn consolidated(c: &Consolidated, protocol: &Protocol) -> Result<Vec<u8>> {
-    let mut doc = Doc::new(
-        &format!("Mois consolidé {}", c.month),
-        Paper::A4,
-        &format!("protocoop — CPTS — mois consolidé {}", c.month),
-        None,
-    );
-    let share = c
-        .pharmacies
-        .share
-        .map_or("nombre de pharmacies non renseigné".into(), fr::percent);
-    heading(
-        &mut doc,
-        &format!("Mois consolidé — {}", month_title(&c.month)),
-        &[
-            format!(
-                "{} appareil(s) · aucune donnée nominative de patient",
-                c.devices.len()
-            ),
-            format!(
-                "Pharmacies du territoire impliquées : {} sur {} ({share})",
-                c.pharmacies.involved,
-                c.pharmacies.territory.map_or("?".into(), |t| t.to_string())
-            ),
-        ],
-    );
-    if !c.anomalies.is_empty() {
-        section(&mut doc, "Anomalies à vérifier avant paiement");
-        for a in &c.anomalies {
-            doc.paragraph(&a.message, BODY.ink(Ink::Red));
-        }
-    }
-    indicators(&mut doc, &c.indicators, protocol);
-    let rows = c
-        .payments
-        .iter()
-        .map(|p| PayRow {
-            role: if p.role == "delegue" {
-                "délégué"
-            } else {
-                "délégant"
-            },
-            rpps: p.rpps.clone(),
-            name: p.name.clone(),
-            acts: p.acts,
-            deducted: p.deducted_acts,
-            cents: p.cents,
-            devices: Some(p.devices),
-        })
-        .collect::<Vec<_>>();
-    payments(&mut doc, &rows, &c.remuneration);
-    section(&mut doc, "Appareils");
-    for d in &c.devices {
-        line(
-            &mut doc,
-            &format!(
-                "{} — {} — {} prises en charge, {} saisie(s) tardive(s), {}",
-                d.device_id,
-                d.structures.join(", "),
-                d.prises_en_charge,
-                d.late_entries,
-                fr::money(d.remuneration_cents)
-            ),
-            SMALL,
-        );
-    }
-    Ok(doc.finish())
-}
-
-fn heading(doc: &mut Doc, title: &str, lines: &[String]) {
+pub(crate) fn heading(doc: &mut Doc, title: &str, lines: &[String]) {
     doc.put(doc.margin, title, H1);
     doc.space(H1.line_mm() + 1.0);
     for l in lines {
@@ -236,14 +166,14 @@ fn heading(doc: &mut Doc, title: &str, lines: &[String]) {
     doc.space(2.0);
 }
 
-fn section(doc: &mut Doc, title: &str) {
+pub(crate) fn section(doc: &mut Doc, title: &str) {
     doc.ensure(20.0);
     doc.space(3.0);
     doc.put(doc.margin, title, H2);
     doc.space(H2.line_mm() + 0.5);
 }
 
-fn line(doc: &mut Doc, text: &str, style: Style) {
+pub(crate) fn line(doc: &mut Doc, text: &str, style: Style) {
     doc.ensure(style.line_mm());
     doc.put(doc.margin, text, style);
     doc.space(style.line_mm());
@@ -257,7 +187,7 @@ fn figure(doc: &mut Doc, label: &str, value: &str) {
     doc.space(BODY.line_mm());
 }
 
-fn indicators(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
+pub(crate) fn indicators(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
     section(doc, "Chiffres clés");
     for (label, value) in figures::key_figures(i) {
         figure(doc, label, &value);
@@ -431,7 +361,7 @@ fn urgency_chart(doc: &mut Doc, i: &Indicators, protocol: &Protocol) {
 
 /// The payment table; amounts are net of deductions, so the breakdown of
 /// the total follows it when there are late entries or deductions.
-fn payments(doc: &mut Doc, rows: &[PayRow], pay: &Remuneration) {
+pub(crate) fn payments(doc: &mut Doc, rows: &[PayRow], pay: &Remuneration) {
     section(doc, "Rémunérations (à verser par la CPTS)");
     let m = doc.margin;
     let cols = [m, m + 22.0, m + 50.0, m + 104.0, m + 124.0, m + 150.0];

@@ -1,0 +1,195 @@
+//! What a follow-up records: the stored payload of a `followup` entry and
+//! its events (reprise, adverse event, satisfaction, document, void). Plain
+//! data with its checks, so that the derived tables and the reports can
+//! read it without the code that appends it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Stored payload of a `followup` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowupRecord {
+    pub v: u32,
+    pub act_id: String,
+    pub act_number: String,
+    /// RPPS of who recorded it, when known.
+    pub by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub event: FollowupEvent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Legere,
+    Moderee,
+    Grave,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "legere" | "légère" => Some(Severity::Legere),
+            "moderee" | "modérée" => Some(Severity::Moderee),
+            "grave" => Some(Severity::Grave),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Legere => "légère",
+            Severity::Moderee => "modérée",
+            Severity::Grave => "grave",
+        }
+    }
+}
+
+/// Categories of adverse events, for the CPTS's « nature » indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdverseNature {
+    Allergie,
+    EffetIndesirable,
+    Aggravation,
+    ErreurDeDelivrance,
+    Autre,
+}
+
+impl AdverseNature {
+    pub const ALL: [AdverseNature; 5] = [
+        AdverseNature::Allergie,
+        AdverseNature::EffetIndesirable,
+        AdverseNature::Aggravation,
+        AdverseNature::ErreurDeDelivrance,
+        AdverseNature::Autre,
+    ];
+
+    pub fn parse(s: &str) -> Option<AdverseNature> {
+        AdverseNature::ALL.into_iter().find(|n| n.cli_name() == s)
+    }
+
+    /// The value on the command line (`effet-indesirable`).
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            AdverseNature::Allergie => "allergie",
+            AdverseNature::EffetIndesirable => "effet-indesirable",
+            AdverseNature::Aggravation => "aggravation",
+            AdverseNature::ErreurDeDelivrance => "erreur-de-delivrance",
+            AdverseNature::Autre => "autre",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AdverseNature::Allergie => "réaction allergique",
+            AdverseNature::EffetIndesirable => "effet indésirable d'un médicament",
+            AdverseNature::Aggravation => "aggravation de l'état du patient",
+            AdverseNature::ErreurDeDelivrance => "erreur de prescription ou de délivrance",
+            AdverseNature::Autre => "autre",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FollowupEvent {
+    /// The délégant had to take the patient over.
+    Reprise {
+        text: Option<String>,
+    },
+    AdverseEvent {
+        nature: AdverseNature,
+        severity: Severity,
+        text: Option<String>,
+    },
+    PatientSatisfaction {
+        score: u8,
+        text: Option<String>,
+    },
+    ProfessionalSatisfaction {
+        score: u8,
+        text: Option<String>,
+    },
+    /// A document rendered for the act (first issue or reprint).
+    Document {
+        document: String,
+        sha256: String,
+        renderer: String,
+        reprint: bool,
+    },
+    Void {
+        reason: String,
+    },
+}
+
+/// A follow-up's type in French from its stored name (`void` →
+/// « annulation »), for reports that only carry the name; an unknown name
+/// is returned as is.
+pub fn type_label(name: &str) -> &str {
+    match name {
+        "reprise" => "reprise par le délégant",
+        "adverse_event" => "événement indésirable",
+        "patient_satisfaction" => "satisfaction du patient",
+        "professional_satisfaction" => "satisfaction du professionnel",
+        "document" => "document imprimé",
+        "void" => "annulation",
+        other => other,
+    }
+}
+
+impl FollowupEvent {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            FollowupEvent::Reprise { .. } => "reprise",
+            FollowupEvent::AdverseEvent { .. } => "adverse_event",
+            FollowupEvent::PatientSatisfaction { .. } => "patient_satisfaction",
+            FollowupEvent::ProfessionalSatisfaction { .. } => "professional_satisfaction",
+            FollowupEvent::Document { .. } => "document",
+            FollowupEvent::Void { .. } => "void",
+        }
+    }
+
+    /// The type in French (« annulation »): [`type_label`] of the name.
+    pub fn type_label(&self) -> &'static str {
+        type_label(self.type_name())
+    }
+
+    /// Checks scores and texts (length, characters: see [`crate::text`]).
+    pub fn validate(&self) -> Result<()> {
+        let text = match self {
+            FollowupEvent::Reprise { text }
+            | FollowupEvent::AdverseEvent { text, .. }
+            | FollowupEvent::PatientSatisfaction { text, .. }
+            | FollowupEvent::ProfessionalSatisfaction { text, .. } => text.as_deref(),
+            FollowupEvent::Void { reason } => Some(reason.as_str()),
+            FollowupEvent::Document { .. } => None,
+        };
+        if let Some(t) = text {
+            let field = if matches!(self, FollowupEvent::Void { .. }) {
+                "followup.reason"
+            } else {
+                "followup.text"
+            };
+            crate::text::note(field, t, crate::text::NOTE_MAX)?;
+        }
+        match self {
+            FollowupEvent::PatientSatisfaction { score, .. }
+            | FollowupEvent::ProfessionalSatisfaction { score, .. }
+                if !(1..=5).contains(score) =>
+            {
+                Err(Error::input(
+                    "followup.score",
+                    format!("note {score} : entre 1 et 5"),
+                ))
+            }
+            FollowupEvent::Void { reason } if reason.trim().is_empty() => Err(Error::input(
+                "followup.reason",
+                "le motif d'annulation est obligatoire",
+            )),
+            _ => Ok(()),
+        }
+    }
+}

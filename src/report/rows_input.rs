@@ -1,0 +1,279 @@
+//! The rows from what the month's figures are computed from (on the
+//! device), and back (at the CPTS): the CPTS recomputes every figure with
+//! the same [`super::month::compute`], so a stated figure that its rows do
+//! not give is evident.
+
+use std::collections::BTreeSet;
+
+use chrono::{TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+
+use super::model::MonthReport;
+use super::month::{
+    ActFacts, LateFollowupIn, MonthInput, OutcomeKey, PatientKey, PersonKey, ReportAct,
+    ReportFollowup,
+};
+use super::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows};
+use crate::act::Payment;
+use crate::calendar::Month;
+use crate::ledger::FollowupEvent;
+
+impl EventRow {
+    pub(super) fn of(e: &FollowupEvent) -> EventRow {
+        let mut row = EventRow {
+            kind: e.type_name().to_string(),
+            nature: None,
+            severity: None,
+            score: None,
+        };
+        match e {
+            FollowupEvent::AdverseEvent {
+                nature, severity, ..
+            } => {
+                row.nature = Some(*nature);
+                row.severity = Some(*severity);
+            }
+            FollowupEvent::PatientSatisfaction { score, .. }
+            | FollowupEvent::ProfessionalSatisfaction { score, .. } => row.score = Some(*score),
+            FollowupEvent::Reprise { .. }
+            | FollowupEvent::Document { .. }
+            | FollowupEvent::Void { .. } => {}
+        }
+        row
+    }
+
+    /// The event back, without its text: every figure is the same.
+    fn event(&self) -> Result<FollowupEvent, String> {
+        let missing = |what: &str| format!("suivi « {} » sans {what}", self.kind);
+        Ok(match self.kind.as_str() {
+            "reprise" => FollowupEvent::Reprise { text: None },
+            "adverse_event" => FollowupEvent::AdverseEvent {
+                nature: self.nature.ok_or_else(|| missing("nature"))?,
+                severity: self.severity.ok_or_else(|| missing("gravité"))?,
+                text: None,
+            },
+            "patient_satisfaction" => FollowupEvent::PatientSatisfaction {
+                score: self.score.ok_or_else(|| missing("note"))?,
+                text: None,
+            },
+            "professional_satisfaction" => FollowupEvent::ProfessionalSatisfaction {
+                score: self.score.ok_or_else(|| missing("note"))?,
+                text: None,
+            },
+            "void" => FollowupEvent::Void {
+                reason: String::new(),
+            },
+            other => return Err(format!("type de suivi « {other} » inconnu")),
+        })
+    }
+}
+
+impl ActRow {
+    fn of(a: &ReportAct, territory: &BTreeSet<String>) -> ActRow {
+        let f = &a.act;
+        ActRow {
+            seq: a.seq,
+            number: f.number.clone(),
+            month: f.month().to_string(),
+            occurred_on: f.occurred_at.with_timezone(&Paris).date_naive(),
+            delegue_rpps: f.delegue.rpps.clone(),
+            delegue_name: f.delegue.name.clone(),
+            profession: f.delegue.profession.clone(),
+            delegant_rpps: f.delegant.rpps.clone(),
+            delegant_name: f.delegant.name.clone(),
+            structure: f.structure.clone(),
+            taken_in_charge: f.outcome.taken_in_charge,
+            training: f.training,
+            void: a.void,
+            orientation: f.outcome.orientation.clone(),
+            urgency: f.outcome.urgency.clone(),
+            reasons: f.outcome.reasons.clone(),
+            delegue_cents: f.payment.delegue_cents,
+            delegant_cents: f.payment.delegant_cents,
+            protocol: f.protocol.clone(),
+            postal_code: f.patient.postal_code.clone(),
+            in_territory: territory.contains(&f.patient.postal_code),
+        }
+    }
+
+    /// The act back, as `compute` reads it: the act number stands for its
+    /// id (follow-ups name it), noon in Paris for its time (only the day
+    /// counts).
+    fn act(&self) -> Result<ReportAct, String> {
+        let noon = self
+            .occurred_on
+            .and_hms_opt(12, 0, 0)
+            .and_then(|t| Paris.from_local_datetime(&t).single())
+            .ok_or_else(|| format!("acte {} : date {} illisible", self.number, self.occurred_on))?
+            .with_timezone(&Utc);
+        let facts = ActFacts {
+            id: self.number.clone(),
+            number: self.number.clone(),
+            occurred_at: noon,
+            training: self.training,
+            protocol: self.protocol.clone(),
+            structure: self.structure.clone(),
+            delegue: PersonKey {
+                rpps: self.delegue_rpps.clone(),
+                name: self.delegue_name.clone(),
+                profession: self.profession.clone(),
+            },
+            delegant: PersonKey {
+                rpps: self.delegant_rpps.clone(),
+                name: self.delegant_name.clone(),
+                profession: None,
+            },
+            patient: PatientKey {
+                postal_code: self.postal_code.clone(),
+            },
+            outcome: OutcomeKey {
+                taken_in_charge: self.taken_in_charge,
+                orientation: self.orientation.clone(),
+                urgency: self.urgency.clone(),
+                reasons: self.reasons.clone(),
+            },
+            payment: Payment {
+                delegue_cents: self.delegue_cents,
+                delegant_cents: self.delegant_cents,
+            },
+        };
+        if facts.month().to_string() != self.month {
+            return Err(format!(
+                "acte {} : daté du {}, il n'est pas du mois {}",
+                self.number, self.occurred_on, self.month
+            ));
+        }
+        Ok(ReportAct {
+            seq: self.seq,
+            void: self.void,
+            act: facts,
+        })
+    }
+}
+
+/// The rows of a month, from what its figures are computed from.
+pub fn of_input(input: &MonthInput) -> Rows {
+    let t = &input.territory_postal_codes;
+    // Follow-ups name their act by id; rows name it by number, which is
+    // what a person reads (and unique on a device).
+    let numbers: std::collections::BTreeMap<&str, &str> = input
+        .acts
+        .iter()
+        .map(|a| (a.act.id.as_str(), a.act.number.as_str()))
+        .collect();
+    Rows {
+        acts: input.acts.iter().map(|a| ActRow::of(a, t)).collect(),
+        followups: input
+            .followups
+            .iter()
+            .filter(|f| !matches!(f.event, FollowupEvent::Document { .. }))
+            .map(|f| FollowupRow {
+                seq: f.seq,
+                act_number: numbers
+                    .get(f.act_id.as_str())
+                    .map_or_else(|| f.act_id.clone(), |n| (*n).to_string()),
+                event: EventRow::of(&f.event),
+            })
+            .collect(),
+        late_acts: input.late_acts.iter().map(|a| ActRow::of(a, t)).collect(),
+        late_followups: input
+            .late_followups
+            .iter()
+            .map(|f| LateFollowupRow {
+                seq: f.seq,
+                act: ActRow::of(
+                    &ReportAct {
+                        seq: f.act_seq,
+                        void: f.act_void,
+                        act: f.act.clone(),
+                    },
+                    t,
+                ),
+                event: EventRow::of(&f.event),
+            })
+            .collect(),
+    }
+}
+
+/// What `compute` needs, from a report's rows and header: what the CPTS
+/// recomputes the report's figures from.
+pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String> {
+    let month: Month = report
+        .month
+        .parse()
+        .map_err(|_| format!("mois « {} » illisible", report.month))?;
+    let mut territory = BTreeSet::new();
+    let all_acts = rows
+        .acts
+        .iter()
+        .chain(&rows.late_acts)
+        .chain(rows.late_followups.iter().map(|f| &f.act));
+    for a in all_acts {
+        if a.in_territory {
+            territory.insert(a.postal_code.clone());
+        }
+    }
+    for a in rows
+        .acts
+        .iter()
+        .chain(&rows.late_acts)
+        .chain(rows.late_followups.iter().map(|f| &f.act))
+    {
+        if !a.in_territory && territory.contains(&a.postal_code) {
+            return Err(format!(
+                "le code postal {} est dit du territoire pour un acte et hors territoire pour un autre",
+                a.postal_code
+            ));
+        }
+    }
+    let acts = rows
+        .acts
+        .iter()
+        .map(ActRow::act)
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(a) = acts.iter().find(|a| a.act.month() != month) {
+        return Err(format!("l'acte {} n'est pas du mois {month}", a.act.number));
+    }
+    let followups = rows
+        .followups
+        .iter()
+        .map(|f| {
+            Ok(ReportFollowup {
+                seq: f.seq,
+                act_id: f.act_number.clone(),
+                event: f.event.event()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let late_acts = rows
+        .late_acts
+        .iter()
+        .map(ActRow::act)
+        .collect::<Result<Vec<_>, _>>()?;
+    let late_followups = rows
+        .late_followups
+        .iter()
+        .map(|f| {
+            let act = f.act.act()?;
+            Ok(LateFollowupIn {
+                seq: f.seq,
+                act_seq: act.seq,
+                act_void: act.void,
+                act: act.act,
+                event: f.event.event()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(MonthInput {
+        month,
+        device_id: report.device_id.clone(),
+        territory: report.territory.clone(),
+        territory_postal_codes: territory,
+        closure: report.closure.clone(),
+        previous_closure: report.previous_closure.clone(),
+        acts,
+        followups,
+        late_acts,
+        late_followups,
+    })
+}
