@@ -79,7 +79,7 @@ fn build(dir: &std::path::Path) {
 
 static BIG: LazyLock<PathBuf> = LazyLock::new(|| {
     // Renamed whenever what `build` writes changes.
-    let dir = std::env::temp_dir().join("protocoop-bench-report-1m-followups");
+    let dir = std::env::temp_dir().join("protocoop-bench-report-1m-v6");
     if !dir.join("built").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = std::time::Instant::now();

@@ -187,3 +187,65 @@ fn une_empreinte_qui_differe_se_voit_et_rien_n_est_applique_sans_confirmation() 
             .is_none()
     );
 }
+
+/// A device whose log lacks the head its CPTS acknowledged (restored from
+/// an old copy): Accueil says so, and no real act can be recorded.
+#[test]
+fn un_registre_restaure_est_annonce_a_l_accueil_et_bloque_les_actes_reels() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let (file, cpts, code) = bundle_for(&dir);
+    let device = {
+        let mut l = Ledger::open(&dir, now()).unwrap();
+        l.set_structure(&protocoop::registry::StructureRecord {
+            v: 1,
+            name: "Pharmacie de la Poste".into(),
+            address: "1 rue de la Poste, 79500 Melle".into(),
+            postal_code: "79500".into(),
+            finess: None,
+            phone: None,
+            recorded_at: now(),
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        l.apply_bundle(&text, Some(&cpts.public().fingerprint()), now())
+            .unwrap();
+        l.activate(&common::rpps(common::DELEGUE), &code, common::PIN, now())
+            .unwrap();
+        l.device_key(now()).unwrap().public()
+    };
+    // The CPTS received a report up to entry 9 999 that this log lacks.
+    let delegues = protocoop::bundle::Bundle::reread(&std::fs::read_to_string(&file).unwrap())
+        .unwrap()
+        .payload
+        .delegues;
+    let second = common::signed_bundle_for(
+        &cpts,
+        2,
+        &common::validated_text(),
+        &delegues,
+        &[],
+        vec![protocoop::bundle::BundleDevice {
+            name: "Pharmacie de la Poste".into(),
+            public_key: device,
+            acknowledged_head: Some(protocoop::bundle::AcknowledgedHead {
+                seq: 9_999,
+                hash: "ab".repeat(32),
+            }),
+            restore_acknowledged: false,
+        }],
+    );
+    {
+        let mut l = Ledger::open(&dir, now()).unwrap();
+        l.apply_bundle(&second, None, now()).unwrap();
+        assert!(l.registry().unwrap().restored.is_some());
+    }
+    let clock = FixedClock::new(now());
+    let h = harness(&dir, &clock, Protocol::bundled());
+    assert!(matches!(h.state().state.screen, Screen::Accueil));
+    assert!(shows(
+        &h,
+        "Registre restauré ou altéré depuis le dernier rapport"
+    ));
+    assert!(shows(&h, "appelez la coordination de la CPTS"));
+}

@@ -499,6 +499,15 @@ fn un_retour_en_arriere_est_vu_a_l_import_et_sur_l_appareil() {
     assert_eq!(out.code, 0, "{out:?}");
     let ok = d.record("2027-03-04T09:00:00Z", MARIE_PIN, json!({}));
     assert_eq!(ok.code, 0, "{ok:?}");
+    // February, refused before, is received now: it continues December,
+    // and January's abandoned log no longer stands in its way.
+    let out = import(&office, "2027-03-05T09:00:00Z", &[&feb]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("chaîne continue"), "{}", out.stdout);
+    // March, reusing seqs the abandoned log had claimed, continues too.
+    let mar = d.report("2027-04-01T08:00:00Z", "2027-03");
+    let out = import(&office, "2027-04-02T09:00:00Z", &[&mar]);
+    assert_eq!(out.code, 0, "{out:?}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -509,34 +518,51 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn un_rapport_non_signe_attend_la_confirmation_du_coordinateur() {
-    let (office, d, _) = december();
-    let jan = january(&d);
-    // January as an older protocoop (schema 2) would have written it.
-    let mut v = read_json(&jan);
+/// A report as an older protocoop (schema 2, unsigned) would have written
+/// it, with `edit` applied before the content hash is recomputed.
+fn unsigned(path: &Path, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut v = read_json(path);
     let m = v.as_object_mut().unwrap();
     for k in ["rows", "chain", "device_public_key", "signature"] {
         m.remove(k);
     }
     m.insert("schema_version".into(), json!(2));
     m["closure"].as_object_mut().unwrap().remove("hash");
-    m["previous_closure"]
-        .as_object_mut()
-        .unwrap()
-        .remove("hash");
+    if let Some(p) = m["previous_closure"].as_object_mut() {
+        p.remove("hash");
+    }
+    edit(&mut v);
     let hash = content_sha256(&v);
     v["content_sha256"] = json!(hash);
-    let old = write_json(&d.env.path(""), "ancien.json", &v);
-    let out = import(&office, "2027-02-02T09:00:00Z", &[&old]);
+    v
+}
+
+#[test]
+fn un_rapport_non_signe_attend_la_confirmation_du_coordinateur() {
+    let (office, mut devices) = fleet(&["Pharmacie du Marché"]);
+    let d = devices.remove(0);
+    acts(&d, "2026-12-04", 3);
+    let dec = d.report("2027-01-01T08:00:00Z", DEC);
+    // December as an older protocoop would have sent it.
+    let old = write_json(&d.env.path(""), "ancien.json", &unsigned(&dec, |_| {}));
+    // A schema 2 file carrying a key or a chain is no older protocoop's.
+    let mixed = unsigned(&dec, |v| {
+        v["device_public_key"] = json!(d.public_key());
+    });
+    refused(
+        &office,
+        &write_json(&d.env.path(""), "melange.json", &mixed),
+        "ni signature, ni clé",
+    );
+    let out = import(&office, "2027-01-02T09:00:00Z", &[&old]);
     assert_eq!(out.code, 1, "flagged: {out:?}");
     assert!(out.stdout.contains(": importé"), "{}", out.stdout);
     assert!(out.stdout.contains("NON SIGNÉ"), "{}", out.stdout);
 
     let month = |o: &Office| -> Value {
         let out = o.run_at(
-            "2027-02-02T09:00:00Z",
-            &["report", "--month", JAN, "--format", "json"],
+            "2027-01-02T09:00:00Z",
+            &["report", "--month", DEC, "--format", "json"],
             "",
         );
         serde_json::from_str(&out.stdout).unwrap()
@@ -544,11 +570,11 @@ fn un_rapport_non_signe_attend_la_confirmation_du_coordinateur() {
     let c = month(&office);
     assert_eq!(c["payments"], json!([]), "{}", c["payments"]);
     assert_eq!(c["devices"][0]["signed"], false);
-    assert_eq!(c["screenings"], 2, "its indicators still count");
+    assert_eq!(c["screenings"], 3, "its indicators still count");
     assert!(c["anomalies"].to_string().contains("n'est pas signé"));
 
     let out = office.run_at(
-        "2027-02-03T09:00:00Z",
+        "2027-01-03T09:00:00Z",
         &["confirm", old.to_str().unwrap()],
         "",
     );
@@ -560,15 +586,30 @@ fn un_rapport_non_signe_attend_la_confirmation_du_coordinateur() {
         .iter()
         .find(|p| p["rpps"] == DELEGUE)
         .unwrap();
-    assert_eq!(marie["cents"], 2000);
-    // Confirming twice, or a signed report, says why not.
+    assert_eq!(marie["cents"], 3000);
+    // Confirming twice says why not.
     let again = office.run_at(
-        "2027-02-03T09:00:00Z",
+        "2027-01-03T09:00:00Z",
         &["confirm", old.to_str().unwrap()],
         "",
     );
     assert_eq!(again.code, 1);
     assert!(again.stdout.contains("déjà confirmé"), "{}", again.stdout);
+
+    // Updated, the device signs January: imported, continuing December.
+    let jan = january(&d);
+    let out = import(&office, "2027-02-02T09:00:00Z", &[&jan]);
+    assert_eq!(out.code, 0, "{out:?}");
+    // February stripped of its signature, figures raised: the CPTS knows
+    // this device signs, and refuses it outright.
+    acts(&d, "2027-02-05", 1);
+    let feb = d.report("2027-03-01T08:00:00Z", FEB);
+    let forged = unsigned(&feb, |v| v["remuneration"]["total_cents"] = json!(999_900));
+    refused(
+        &office,
+        &write_json(&d.env.path(""), "fevrier-sans-signature.json", &forged),
+        "un rapport signé dont on a ôté la signature",
+    );
 }
 
 /// Runs the reference checker of docs/REPORT-FORMAT.md (Python, no

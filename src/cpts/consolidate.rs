@@ -110,7 +110,12 @@ pub fn consolidate(db: &CptsDb, month: Month) -> Result<Consolidated> {
     let mut anomalies = Vec::new();
     for (r, payable) in &reports {
         indicators.merge(&r.indicators);
-        let paid = *payable != Payable::Unconfirmed;
+        // A report is paid from once the CPTS can check it continues the
+        // device's previous one: a gap (or fork) waits for the missing
+        // month, an unsigned report for the coordinator's confirmation.
+        let continuity = db.continuity(r)?;
+        let continuous = !matches!(continuity, Continuity::Gap { .. } | Continuity::Fork { .. });
+        let paid = *payable != Payable::Unconfirmed && continuous;
         if paid {
             remuneration.merge(&r.remuneration);
             for (role, lines) in [
@@ -124,7 +129,7 @@ pub fn consolidate(db: &CptsDb, month: Month) -> Result<Consolidated> {
                         .insert(r.device_id.as_str());
                 }
             }
-        } else {
+        } else if *payable == Payable::Unconfirmed {
             anomalies.push(Anomaly {
                 device_id: r.device_id.clone(),
                 kind: "unsigned".into(),
@@ -159,16 +164,17 @@ pub fn consolidate(db: &CptsDb, month: Month) -> Result<Consolidated> {
             device_id: r.device_id.clone(),
             item: f.clone(),
         }));
-        match db.continuity(r)? {
+        let unpaid = "hors de la liste de paiement jusqu'à ce qu'il soit levé";
+        match continuity {
             c @ Continuity::Gap { .. } => anomalies.push(Anomaly {
                 device_id: r.device_id.clone(),
                 kind: "gap".into(),
-                message: c.to_string(),
+                message: format!("{c} — {unpaid}"),
             }),
             c @ Continuity::Fork { .. } => anomalies.push(Anomaly {
                 device_id: r.device_id.clone(),
                 kind: "fork".into(),
-                message: c.to_string(),
+                message: format!("{c} — {unpaid}"),
             }),
             Continuity::Continuous | Continuity::First | Continuity::Unsigned => {}
         }

@@ -43,6 +43,12 @@ pub enum ImportProblem {
         key: PublicKey,
         expected: PublicKey,
     },
+    /// Unsigned, from a device whose reports the CPTS received signed
+    /// (exit code 1).
+    Downgraded {
+        device_id: String,
+        expected: PublicKey,
+    },
     /// A stated figure that the rows do not give (exit code 1).
     Figures(Result<Disagreement, String>),
     /// The chain does not extend what the CPTS holds (exit code 1).
@@ -59,6 +65,7 @@ impl ImportProblem {
             ImportProblem::Invalid(_)
             | ImportProblem::UnknownDevice { .. }
             | ImportProblem::WrongKey { .. }
+            | ImportProblem::Downgraded { .. }
             | ImportProblem::Figures(_)
             | ImportProblem::Rewritten { .. } => 1,
             ImportProblem::Duplicate { .. } | ImportProblem::Conflict { .. } => 3,
@@ -99,6 +106,14 @@ impl std::fmt::Display for ImportProblem {
                 "refusé : l'appareil {device_id} signe ses rapports avec la clé {}, celui-ci l'est avec la clé {} — il ne vient pas de cet appareil",
                 expected.fingerprint(),
                 key.fingerprint()
+            ),
+            ImportProblem::Downgraded {
+                device_id,
+                expected,
+            } => write!(
+                f,
+                "refusé : rapport non signé, alors que l'appareil {device_id} signe ses rapports (clé {}) — un rapport signé dont on a ôté la signature",
+                expected.fingerprint()
             ),
             ImportProblem::Figures(Ok(d)) => write!(
                 f,
@@ -227,13 +242,37 @@ impl CptsDb {
             .optional()?)
     }
 
-    /// Months received from a device strictly between two months.
-    fn months_between(&self, device_id: &str, after: &str, before: &str) -> Result<Vec<String>> {
+    /// Months received from a device strictly between two months (since
+    /// the coordinator last accepted its log: the reports of an abandoned
+    /// log are not skipped by the one that replaced it).
+    fn months_between(
+        &self,
+        device_id: &str,
+        after: &str,
+        before: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
-            "SELECT month FROM reports WHERE device_id = ?1 AND month > ?2 AND month < ?3 ORDER BY month",
+            "SELECT month FROM reports WHERE device_id = ?1 AND month > ?2 AND month < ?3 \
+             AND imported_at > ?4 ORDER BY month",
         )?;
-        let rows = stmt.query_map(params![device_id, after, before], |r| r.get(0))?;
+        let since = since.map_or(String::new(), |t| t.to_rfc3339());
+        let rows = stmt.query_map(params![device_id, after, before, since], |r| r.get(0))?;
         Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    }
+
+    /// When the coordinator last accepted the log of the device that
+    /// signed `r`.
+    fn acknowledged_at(&self, r: &MonthReport) -> Result<Option<DateTime<Utc>>> {
+        let Some(key) = r.device_public_key else {
+            return Ok(None);
+        };
+        Ok(self
+            .state()?
+            .devices
+            .into_iter()
+            .find(|d| d.public_key == key)
+            .and_then(|d| d.acknowledged_at))
     }
 
     /// The stored report bodies of a month, by device, each with whether
@@ -308,8 +347,9 @@ impl CptsDb {
             month: month.to_string(),
             detail,
         };
+        let since = self.acknowledged_at(r)?;
         let Some(prev) = &r.previous_closure else {
-            let earlier = self.months_between(&r.device_id, "", &r.month)?;
+            let earlier = self.months_between(&r.device_id, "", &r.month, since)?;
             return Ok(if earlier.is_empty() {
                 Continuity::First
             } else {
@@ -328,7 +368,7 @@ impl CptsDb {
                 format!("clôture précédente datée de {}, pas antérieure", prev.month),
             ));
         }
-        let skipped = self.months_between(&r.device_id, &prev.month, &r.month)?;
+        let skipped = self.months_between(&r.device_id, &prev.month, &r.month, since)?;
         if !skipped.is_empty() {
             return Ok(fork(
                 &r.month,
@@ -374,9 +414,24 @@ impl CptsDb {
     }
 }
 
+/// Claims and links of a device count from the coordinator's last
+/// acceptance of its log on (`cpts device acknowledge`): an abandoned log's
+/// seqs are reused by the one that replaced it.
+fn epoch_of(acknowledged_at: Option<DateTime<Utc>>) -> String {
+    acknowledged_at.map_or(String::new(), |t| t.to_rfc3339())
+}
+
 /// The checks only a signed report allows, before anything is stored.
 fn check_signed(db: &CptsDb, r: &MonthReport) -> Result<std::result::Result<(), ImportProblem>> {
     let Some(key) = r.device_public_key else {
+        // A device that signs its reports never sends an unsigned one: that
+        // is a signed report stripped of its proof.
+        if let Some(expected) = db.key_of_device(&r.device_id)? {
+            return Ok(Err(ImportProblem::Downgraded {
+                device_id: r.device_id.clone(),
+                expected,
+            }));
+        }
         return Ok(Ok(()));
     };
     let st = db.state()?;
@@ -446,11 +501,15 @@ fn check_signed(db: &CptsDb, r: &MonthReport) -> Result<std::result::Result<(), 
             ),
         })));
     }
-    if let Err(b) = proof::check_chain(r, held.as_ref()) {
+    // Entries without a payload digest (written before ledger schema v6)
+    // can only open a device's first signed report.
+    let first_signed = db.key_of_device(&r.device_id)?.is_none();
+    if let Err(b) = proof::check_chain(r, held.as_ref(), first_signed) {
         return Ok(Err(rewritten(b)));
     }
-    let earlier = db.links_of(&r.device_id)?;
-    let claimed = db.claimed_of(&r.device_id)?;
+    let epoch = epoch_of(enrolled.acknowledged_at);
+    let earlier = db.links_of(&r.device_id, &epoch)?;
+    let claimed = db.claimed_of(&r.device_id, &epoch)?;
     if let Err(b) = proof::check_rows(r, &earlier, &|seq| claimed.contains(&seq)) {
         return Ok(Err(rewritten(b)));
     }
@@ -516,6 +575,7 @@ pub fn import(
         return Ok(Err(p));
     }
     let signed = report.signature.is_some();
+    let epoch = epoch_of(db.acknowledged_at(&report)?);
     let mut continuity = vec![db.continuity(&report)?];
     if !signed {
         continuity.push(Continuity::Unsigned);
@@ -544,15 +604,15 @@ pub fn import(
     )?;
     for l in report.chain.iter().flatten() {
         tx.execute(
-            "INSERT OR IGNORE INTO report_links (device_id, seq, kind, hash) VALUES (?1, ?2, ?3, ?4)",
-            params![report.device_id, l.seq as i64, l.kind, l.hash],
+            "INSERT OR IGNORE INTO report_links (device_id, epoch, seq, kind, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![report.device_id, epoch, l.seq as i64, l.kind, l.hash],
         )?;
     }
     if let Some(rows) = &report.rows {
         for a in rows.acts.iter().chain(&rows.late_acts) {
             tx.execute(
-                "INSERT INTO report_acts (device_id, seq, month) VALUES (?1, ?2, ?3)",
-                params![report.device_id, a.seq as i64, report.month],
+                "INSERT OR IGNORE INTO report_acts (device_id, epoch, seq, month) VALUES (?1, ?2, ?3, ?4)",
+                params![report.device_id, epoch, a.seq as i64, report.month],
             )?;
         }
     }
@@ -578,7 +638,7 @@ impl CptsDb {
         let k: Option<String> = self
             .conn
             .query_row(
-                "SELECT public_key FROM reports WHERE device_id = ?1 AND public_key IS NOT NULL LIMIT 1",
+                "SELECT public_key FROM reports WHERE device_id = ?1 AND signed = 1 LIMIT 1",
                 [device_id],
                 |r| r.get(0),
             )
@@ -590,30 +650,31 @@ impl CptsDb {
         Ok(self
             .conn
             .query_row(
-                "SELECT device_id FROM reports WHERE public_key = ?1 LIMIT 1",
+                "SELECT device_id FROM reports WHERE public_key = ?1 AND signed = 1 LIMIT 1",
                 [key.to_string()],
                 |r| r.get(0),
             )
             .optional()?)
     }
 
-    /// Kinds of the entries of a device's chains received so far, by seq.
-    fn links_of(&self, device_id: &str) -> Result<BTreeMap<u64, String>> {
+    /// Kinds of the entries of a device's chains received so far, by seq,
+    /// in its current `epoch` (since the coordinator last accepted its log).
+    fn links_of(&self, device_id: &str, epoch: &str) -> Result<BTreeMap<u64, String>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT seq, kind FROM report_links WHERE device_id = ?1")?;
-        let rows = stmt.query_map([device_id], |r| {
+            .prepare("SELECT seq, kind FROM report_links WHERE device_id = ?1 AND epoch = ?2")?;
+        let rows = stmt.query_map([device_id, epoch], |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Acts already declared by a device's reports.
-    fn claimed_of(&self, device_id: &str) -> Result<std::collections::BTreeSet<u64>> {
+    /// Acts already declared by a device's reports, in its current epoch.
+    fn claimed_of(&self, device_id: &str, epoch: &str) -> Result<std::collections::BTreeSet<u64>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT seq FROM report_acts WHERE device_id = ?1")?;
-        let rows = stmt.query_map([device_id], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+            .prepare("SELECT seq FROM report_acts WHERE device_id = ?1 AND epoch = ?2")?;
+        let rows = stmt.query_map([device_id, epoch], |r| Ok(r.get::<_, i64>(0)? as u64))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
@@ -628,7 +689,7 @@ impl CptsDb {
         Ok(self
             .conn
             .query_row(
-                "SELECT closure_seq, closure_hash FROM reports WHERE public_key = ?1 \
+                "SELECT closure_seq, closure_hash FROM reports WHERE public_key = ?1 AND signed = 1 \
                  AND closure_hash IS NOT NULL AND imported_at > ?2 ORDER BY closure_seq DESC LIMIT 1",
                 params![key.to_string(), since.map_or(String::new(), |t| t.to_rfc3339())],
                 |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),

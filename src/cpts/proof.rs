@@ -43,7 +43,7 @@ fn hex32(s: &str) -> Option<[u8; 32]> {
 /// Checks the report's chain from `held` (or from its own statement of the
 /// previous closure when the CPTS has not received that report yet, or
 /// from the start of the log for a first report).
-pub fn check_chain(r: &MonthReport, held: Option<&Held>) -> Result<(), Broken> {
+pub fn check_chain(r: &MonthReport, held: Option<&Held>, first_signed: bool) -> Result<(), Broken> {
     let links: &[ChainLink] = r.chain.as_deref().unwrap_or(&[]);
     let c = &r.closure;
     let mut prev = match (&r.previous_closure, held) {
@@ -113,9 +113,9 @@ pub fn check_chain(r: &MonthReport, held: Option<&Held>) -> Result<(), Broken> {
                     ));
                 }
             }
-            // Written before schema v6: only acceptable where the CPTS has
-            // nothing to compare with (before its first signed report).
-            None if held.is_none() => {}
+            // Written before schema v6: only in the device's first signed
+            // report, where the CPTS has nothing to compare with.
+            None if first_signed => {}
             None => {
                 return Err(broken(
                     l.seq,
@@ -172,7 +172,9 @@ pub fn check_rows(
             .copied()
             .or_else(|| earlier.get(&seq).map(String::as_str))
     };
-    let in_window = |seq: u64| (r.closure.first_seq..=r.closure.seq).contains(&seq);
+    // Before the window: an act of the month recorded before the previous
+    // closure. Never after the closure, never entry 0.
+    let before_window = |seq: u64| seq >= 1 && seq < r.closure.first_seq;
     let expect = |seq: u64, kind: &str, what: &str| -> Result<(), Broken> {
         match kind_of(seq) {
             Some(k) if k == kind => Ok(()),
@@ -182,7 +184,7 @@ pub fn check_rows(
             )),
             // Outside the window and before any chain received: the CPTS
             // has nothing to compare with (a device's first reports).
-            None if !in_window(seq) && earlier.is_empty() => Ok(()),
+            None if before_window(seq) && earlier.is_empty() => Ok(()),
             None => Err(broken(
                 seq,
                 format!("{what} à l'entrée {seq}, absente des chaînes reçues"),

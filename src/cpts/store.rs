@@ -30,16 +30,18 @@ CREATE TABLE IF NOT EXISTS reports (
 ) STRICT;
 CREATE TABLE IF NOT EXISTS report_links (
     device_id TEXT    NOT NULL,
+    epoch     TEXT    NOT NULL,
     seq       INTEGER NOT NULL,
     kind      TEXT    NOT NULL,
     hash      TEXT    NOT NULL,
-    PRIMARY KEY (device_id, seq)
+    PRIMARY KEY (device_id, epoch, seq)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS report_acts (
     device_id TEXT    NOT NULL,
+    epoch     TEXT    NOT NULL,
     seq       INTEGER NOT NULL,
     month     TEXT    NOT NULL,
-    PRIMARY KEY (device_id, seq)
+    PRIMARY KEY (device_id, epoch, seq)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,

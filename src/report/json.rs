@@ -207,9 +207,14 @@ pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
     }
     if signed {
         check_signature(&value)?;
-    } else if value.get("signature").is_some() || value.get("rows").is_some() {
+    } else if ["signature", "rows", "chain", "device_public_key"]
+        .iter()
+        .any(|k| value.get(k).is_some())
+        || value.pointer("/closure/hash").is_some()
+        || value.pointer("/previous_closure/hash").is_some()
+    {
         return Err(Problem::Shape(
-            "un rapport au schéma 2 ne porte ni signature ni lignes".into(),
+            "un rapport au schéma 2 ne porte ni signature, ni clé, ni lignes, ni chaîne".into(),
         ));
     }
     plausible(&value, "rapport")?;

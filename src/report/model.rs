@@ -423,33 +423,30 @@ impl Indicators {
         for (k, v) in &o.by_profession {
             self.by_profession.entry(k.clone()).or_default().merge(*v);
         }
-        for l in &o.delegues {
-            match self.delegues.iter_mut().find(|x| x.rpps == l.rpps) {
-                Some(x) => x.counts.merge(l.counts),
-                None => self.delegues.push(l.clone()),
-            }
-        }
-        for l in &o.delegants {
-            match self.delegants.iter_mut().find(|x| x.rpps == l.rpps) {
-                Some(x) => {
-                    x.prises_en_charge += l.prises_en_charge;
-                    x.reprises += l.reprises;
-                }
-                None => self.delegants.push(l.clone()),
-            }
-        }
-        for l in &o.structures {
-            let same = |x: &&mut StructureLine| {
-                (&x.name, &x.postal_code, &x.finess) == (&l.name, &l.postal_code, &l.finess)
-            };
-            match self.structures.iter_mut().find(same) {
-                Some(x) => {
-                    x.counts.merge(l.counts);
-                    x.pharmacy |= l.pharmacy;
-                }
-                None => self.structures.push(l.clone()),
-            }
-        }
+        merge_lines(
+            &mut self.delegues,
+            &o.delegues,
+            |l| l.rpps.clone(),
+            |x, l| x.counts.merge(l.counts),
+        );
+        merge_lines(
+            &mut self.delegants,
+            &o.delegants,
+            |l| l.rpps.clone(),
+            |x, l| {
+                x.prises_en_charge += l.prises_en_charge;
+                x.reprises += l.reprises;
+            },
+        );
+        merge_lines(
+            &mut self.structures,
+            &o.structures,
+            |l| (l.name.clone(), l.postal_code.clone(), l.finess.clone()),
+            |x, l| {
+                x.counts.merge(l.counts);
+                x.pharmacy |= l.pharmacy;
+            },
+        );
         self.reprises.count += o.reprises.count;
         self.adverse_events.count += o.adverse_events.count;
         self.adverse_events.acts += o.adverse_events.acts;
@@ -465,19 +462,15 @@ impl Indicators {
         self.satisfaction
             .professionals
             .merge(&o.satisfaction.professionals);
-        for l in &o.protocol_versions {
-            match self
-                .protocol_versions
-                .iter_mut()
-                .find(|x| x.sha256 == l.sha256)
-            {
-                Some(x) => {
-                    x.acts += l.acts;
-                    x.training_acts += l.training_acts;
-                }
-                None => self.protocol_versions.push(l.clone()),
-            }
-        }
+        merge_lines(
+            &mut self.protocol_versions,
+            &o.protocol_versions,
+            |l| l.sha256.clone(),
+            |x, l| {
+                x.acts += l.acts;
+                x.training_acts += l.training_acts;
+            },
+        );
     }
 
     /// Rates and a stable order of lines.
@@ -508,22 +501,47 @@ impl Remuneration {
             (&mut self.delegues, &o.delegues),
             (&mut self.delegants, &o.delegants),
         ] {
-            for l in theirs {
-                match mine.iter_mut().find(|x| x.rpps == l.rpps) {
-                    Some(x) => {
-                        x.acts += l.acts;
-                        x.deducted_acts += l.deducted_acts;
-                        x.cents += l.cents;
-                    }
-                    None => mine.push(l.clone()),
-                }
-            }
+            merge_lines(
+                mine,
+                theirs,
+                |l| l.rpps.clone(),
+                |x, l| {
+                    x.acts += l.acts;
+                    x.deducted_acts += l.deducted_acts;
+                    x.cents += l.cents;
+                },
+            );
         }
     }
 
     pub fn finish(&mut self) {
         self.delegues.sort_by(|a, b| a.rpps.cmp(&b.rpps));
         self.delegants.sort_by(|a, b| a.rpps.cmp(&b.rpps));
+    }
+}
+
+/// Adds `theirs` into `mine`, lines with the same key merged by `add`:
+/// `mine` is indexed once, so adding up many reports of many lines stays
+/// n log n (a forged report may hold thousands).
+fn merge_lines<T: Clone, K: Ord>(
+    mine: &mut Vec<T>,
+    theirs: &[T],
+    key: impl Fn(&T) -> K,
+    add: impl Fn(&mut T, &T),
+) {
+    let mut at: BTreeMap<K, usize> = mine.iter().enumerate().map(|(i, l)| (key(l), i)).collect();
+    for l in theirs {
+        match at.get(&key(l)) {
+            Some(&i) => {
+                if let Some(x) = mine.get_mut(i) {
+                    add(x, l);
+                }
+            }
+            None => {
+                at.insert(key(l), mine.len());
+                mine.push(l.clone());
+            }
+        }
     }
 }
 

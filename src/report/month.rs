@@ -64,24 +64,51 @@ pub struct MonthInput {
     pub late_followups: Vec<LateFollowupIn>,
 }
 
+/// Pay lines being filled in, found by RPPS in log time: a report may name
+/// thousands of professionals (a forged one, at least).
+#[derive(Default)]
+struct PayBook {
+    delegues: BTreeMap<String, usize>,
+    delegants: BTreeMap<String, usize>,
+}
+
 impl Remuneration {
     /// Adds one paid act to the délégué's and the délégant's lines.
-    fn pay(&mut self, act: &ActFacts, payment: Payment) {
+    fn pay(&mut self, book: &mut PayBook, act: &ActFacts, payment: Payment) {
         let delegue = i64::from(payment.delegue_cents);
         let delegant = i64::from(payment.delegant_cents);
-        add_pay(&mut self.delegues, &act.delegue, Paid::Paid, delegue);
-        add_pay(&mut self.delegants, &act.delegant, Paid::Paid, delegant);
+        add_pay(
+            &mut self.delegues,
+            &mut book.delegues,
+            &act.delegue,
+            Paid::Paid,
+            delegue,
+        );
+        add_pay(
+            &mut self.delegants,
+            &mut book.delegants,
+            &act.delegant,
+            Paid::Paid,
+            delegant,
+        );
         self.total_cents += delegue + delegant;
     }
 
     /// Takes back what an earlier report paid for an act voided since, from
     /// the same two professionals.
-    fn deduct(&mut self, act: &ActFacts, payment: Payment) {
+    fn deduct(&mut self, book: &mut PayBook, act: &ActFacts, payment: Payment) {
         let delegue = i64::from(payment.delegue_cents);
         let delegant = i64::from(payment.delegant_cents);
-        add_pay(&mut self.delegues, &act.delegue, Paid::Deducted, -delegue);
+        add_pay(
+            &mut self.delegues,
+            &mut book.delegues,
+            &act.delegue,
+            Paid::Deducted,
+            -delegue,
+        );
         add_pay(
             &mut self.delegants,
+            &mut book.delegants,
             &act.delegant,
             Paid::Deducted,
             -delegant,
@@ -100,26 +127,30 @@ enum Paid {
 }
 
 /// Adds one act and its (signed) cents to `who`'s line.
-fn add_pay(lines: &mut Vec<PayLine>, who: &PersonKey, paid: Paid, cents: i64) {
-    let i = match lines.iter().position(|l| l.rpps == who.rpps) {
-        Some(i) => i,
-        None => {
-            lines.push(PayLine {
-                rpps: who.rpps.clone(),
-                name: who.name.clone(),
-                acts: 0,
-                deducted_acts: 0,
-                cents: 0,
-            });
-            lines.len() - 1
+fn add_pay(
+    lines: &mut Vec<PayLine>,
+    index: &mut BTreeMap<String, usize>,
+    who: &PersonKey,
+    paid: Paid,
+    cents: i64,
+) {
+    let i = *index.entry(who.rpps.clone()).or_insert_with(|| {
+        lines.push(PayLine {
+            rpps: who.rpps.clone(),
+            name: who.name.clone(),
+            acts: 0,
+            deducted_acts: 0,
+            cents: 0,
+        });
+        lines.len() - 1
+    });
+    if let Some(l) = lines.get_mut(i) {
+        match paid {
+            Paid::Paid => l.acts += 1,
+            Paid::Deducted => l.deducted_acts += 1,
         }
-    };
-    let l = &mut lines[i];
-    match paid {
-        Paid::Paid => l.acts += 1,
-        Paid::Deducted => l.deducted_acts += 1,
+        l.cents += cents;
     }
-    l.cents += cents;
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
@@ -152,6 +183,7 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     let mut ind = Indicators::empty();
     let mut eves = EveTable::new(input.month.year, Region::General);
     let mut pay = Remuneration::default();
+    let mut book = PayBook::default();
     // Index of each act in `input.acts` by id, for its follow-ups.
     let mut by_id: BTreeMap<&str, (bool, usize)> = BTreeMap::new();
     let mut delegues: BTreeMap<&str, DelegueLine> = BTreeMap::new();
@@ -227,7 +259,7 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
                 })
                 .prises_en_charge += 1;
             if let Some(payment) = a.payable(false) {
-                pay.pay(a, payment);
+                pay.pay(&mut book, a, payment);
             }
         } else {
             ind.exclusions.count += 1;
@@ -313,7 +345,7 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
             u64::from(p.delegue_cents) + u64::from(p.delegant_cents)
         });
         if let Some(p) = payment {
-            pay.pay(a, p);
+            pay.pay(&mut book, a, p);
         }
         late.count += 1;
         late.prises_en_charge += u64::from(a.outcome.taken_in_charge && !ra.void && !a.training);
@@ -331,7 +363,7 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     pay.late_cents = late.cents;
     for f in &input.late_followups {
         if let (FollowupEvent::Void { .. }, Some(p)) = (&f.event, f.act.payable(false)) {
-            pay.deduct(&f.act, p);
+            pay.deduct(&mut book, &f.act, p);
         }
     }
     pay.finish();

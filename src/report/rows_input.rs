@@ -250,6 +250,12 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
         .iter()
         .map(ActRow::act)
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(a) = late_acts.iter().find(|a| a.act.month() >= month) {
+        return Err(format!(
+            "l'acte {} est déclaré en saisie tardive, mais il n'est pas d'un mois antérieur à {month}",
+            a.act.number
+        ));
+    }
     let late_followups = rows
         .late_followups
         .iter()

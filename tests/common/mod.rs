@@ -321,6 +321,27 @@ pub fn signed_bundle(
     delegants: &[protocoop::bundle::BundleDelegant],
     devices: &[protocoop::crypto::PublicKey],
 ) -> String {
+    let devices: Vec<protocoop::bundle::BundleDevice> = devices
+        .iter()
+        .map(|k| protocoop::bundle::BundleDevice {
+            name: "Appareil des tests".into(),
+            public_key: *k,
+            acknowledged_head: None,
+            restore_acknowledged: false,
+        })
+        .collect();
+    signed_bundle_for(cpts, serial, protocol, delegues, delegants, devices)
+}
+
+/// [`signed_bundle`] with the device entries as given (acknowledged heads).
+pub fn signed_bundle_for(
+    cpts: &protocoop::crypto::KeyPair,
+    serial: u64,
+    protocol: &str,
+    delegues: &[protocoop::bundle::BundleDelegue],
+    delegants: &[protocoop::bundle::BundleDelegant],
+    devices: Vec<protocoop::bundle::BundleDevice>,
+) -> String {
     use protocoop::bundle::*;
     let payload = BundlePayload {
         schema_version: SCHEMA_VERSION,
@@ -338,15 +359,7 @@ pub fn signed_bundle(
         delegues: delegues.to_vec(),
         roster: None,
         pharmacies: Some(24),
-        devices: devices
-            .iter()
-            .map(|k| BundleDevice {
-                name: "Appareil des tests".into(),
-                public_key: *k,
-                acknowledged_head: None,
-                restore_acknowledged: false,
-            })
-            .collect(),
+        devices,
     };
     let env =
         protocoop::crypto::Envelope::sign(KIND, serde_json::to_string(&payload).unwrap(), cpts);
