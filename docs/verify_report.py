@@ -57,7 +57,7 @@ def check_seal(doc, key_hex):
         raise Problem(f"le rapport est signé par la clé {stated}, pas par celle de l'appareil")
     key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(stated))
     try:
-        key.verify(bytes.fromhex(doc["signature"]), SIGNING_DOMAIN + canonical(without(doc, "signature")))
+        key.verify(bytes.fromhex(doc["signature"]), SIGNING_DOMAIN + content.encode("ascii"))
     except InvalidSignature as e:
         raise Problem("signature invalide") from e
 

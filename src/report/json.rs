@@ -6,8 +6,9 @@
 //! numbers as serde_json prints them. It depends on the values only, not on
 //! how the file was indented, so the CPTS recomputes it from what it
 //! parsed. The signature (schema v3) covers the domain
-//! [`SIGNING_DOMAIN`] then the canonical document without `signature`
-//! (so with `content_sha256`).
+//! [`SIGNING_DOMAIN`] then the 64 hex digits of `content_sha256`.
+
+use std::io::Write;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -74,59 +75,77 @@ impl std::fmt::Display for Problem {
 /// Canonical bytes of a JSON value: keys sorted at every level, compact.
 pub fn canonical(v: &Value) -> Vec<u8> {
     let mut out = Vec::new();
-    write_canonical(v, &mut out);
+    // Writing to a Vec cannot fail.
+    let _ = write_canonical(v, &[], &mut out);
     out
 }
 
-fn write_canonical(v: &Value, out: &mut Vec<u8>) {
+/// Writes the canonical bytes of `v`, leaving out the top-level keys in
+/// `skip`, straight to `out`: a report of 100 000 rows is hashed without a
+/// copy of its tree or of its bytes.
+fn write_canonical(v: &Value, skip: &[&str], out: &mut dyn Write) -> std::io::Result<()> {
     match v {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
+            let mut keys: Vec<&String> =
+                map.keys().filter(|k| !skip.contains(&k.as_str())).collect();
             keys.sort();
-            out.push(b'{');
+            out.write_all(b"{")?;
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.write_all(b",")?;
                 }
-                out.extend(serde_json::to_vec(k).expect("string"));
-                out.push(b':');
-                write_canonical(&map[k], out);
+                serde_json::to_writer(&mut *out, k)?;
+                out.write_all(b":")?;
+                if let Some(item) = map.get(k) {
+                    write_canonical(item, &[], out)?;
+                }
             }
-            out.push(b'}');
+            out.write_all(b"}")
         }
         Value::Array(items) => {
-            out.push(b'[');
+            out.write_all(b"[")?;
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.write_all(b",")?;
                 }
-                write_canonical(item, out);
+                write_canonical(item, &[], out)?;
             }
-            out.push(b']');
+            out.write_all(b"]")
         }
-        scalar => out.extend(serde_json::to_vec(scalar).expect("scalar")),
+        scalar => Ok(serde_json::to_writer(&mut *out, scalar)?),
     }
 }
 
-/// SHA-256 (hex) of a document's canonical content.
+/// A SHA-256 that bytes can be written to.
+struct HashWriter(Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// SHA-256 (hex) of a document's canonical content: without its
+/// `content_sha256` and `signature`.
 pub fn content_sha256(doc: &Value) -> String {
-    let mut doc = doc.clone();
-    if let Value::Object(map) = &mut doc {
-        map.remove("content_sha256");
-        map.remove("signature");
-    }
-    hex::encode(Sha256::digest(canonical(&doc)))
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, HashWriter(Sha256::new()));
+    // Writing to a hash cannot fail.
+    let _ = write_canonical(doc, &["content_sha256", "signature"], &mut out);
+    let _ = out.flush();
+    let (hash, _) = out.into_parts();
+    hex::encode(hash.0.finalize())
 }
 
-/// What the signature covers: the domain, then the canonical document
-/// without its `signature`.
-pub fn signing_input(doc: &Value) -> Vec<u8> {
-    let mut doc = doc.clone();
-    if let Value::Object(map) = &mut doc {
-        map.remove("signature");
-    }
+/// What the signature covers: the domain, then the content hash (the 64
+/// hex digits of `content_sha256`), which covers everything else.
+pub fn signing_input(content_sha256: &str) -> Vec<u8> {
     let mut out = SIGNING_DOMAIN.to_vec();
-    out.extend(canonical(&doc));
+    out.extend(content_sha256.as_bytes());
     out
 }
 
@@ -137,17 +156,18 @@ pub fn seal(report: &mut MonthReport) {
     report.content_sha256 = content_sha256(&value);
 }
 
-/// Names the device's key, fills in `content_sha256`, and signs.
+/// Names the device's key, fills in `content_sha256`, and signs it.
 pub fn seal_signed(report: &mut MonthReport, key: &KeyPair) {
     report.device_public_key = Some(key.public());
     report.signature = None;
     seal(report);
-    let value = serde_json::to_value(&*report).expect("reports serialize");
-    report.signature = Some(hex::encode(key.sign(&signing_input(&value))));
+    report.signature = Some(hex::encode(
+        key.sign(&signing_input(&report.content_sha256)),
+    ));
 }
 
 /// Checks a v3 document's signature against the key it states.
-fn check_signature(doc: &Value) -> Result<PublicKey, Problem> {
+fn check_signature(doc: &Value, content_sha256: &str) -> Result<PublicKey, Problem> {
     let key = doc
         .get("device_public_key")
         .and_then(Value::as_str)
@@ -162,7 +182,7 @@ fn check_signature(doc: &Value) -> Result<PublicKey, Problem> {
         .and_then(|s| hex::decode(s).ok())
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| Problem::Signature("clé « signature » absente ou illisible".into()))?;
-    if key.verifies(&signing_input(doc), &sig) {
+    if key.verifies(&signing_input(content_sha256), &sig) {
         Ok(key)
     } else {
         Err(Problem::Signature(format!(
@@ -206,7 +226,7 @@ pub fn parse_checked(bytes: &[u8]) -> Result<MonthReport, Problem> {
         return Err(Problem::Hash { stated, computed });
     }
     if signed {
-        check_signature(&value)?;
+        check_signature(&value, &computed)?;
     } else if ["signature", "rows", "chain", "device_public_key"]
         .iter()
         .any(|k| value.get(k).is_some())
