@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
+use super::act_columns::ActColumns;
 use super::closure::{self, ClosureRecord};
 use super::device_key::DeviceKeyRecord;
 use super::entry::Kind;
 use super::followup_record::{FollowupEvent, FollowupRecord};
 use super::index::{self, ACT_COLUMN_COUNT, ACT_COLUMNS};
-use crate::act::ActRecord;
 use crate::calendar::Month;
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
@@ -62,7 +62,7 @@ impl Derived {
     ) -> Result<Option<Mismatch>> {
         match kind {
             Kind::Act => {
-                let Ok(a) = serde_json::from_slice::<ActRecord>(payload) else {
+                let Ok(a) = serde_json::from_slice::<ActColumns>(payload) else {
                     return Ok(Some(mismatch(
                         seq,
                         "derived_row",
@@ -346,7 +346,7 @@ impl super::Ledger {
         };
         for row in rows {
             let seq = row.seq;
-            let rec: Option<ActRecord> = entry_payload(conn, seq, Kind::Act)?;
+            let rec: Option<ActColumns> = entry_payload(conn, seq, Kind::Act)?;
             let Some(rec) = rec.filter(|rec| ActFacts::from(rec) == row.facts) else {
                 return Err(altered(
                     seq,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 
+use super::act_columns::ActColumns;
 use crate::act::{ActRecord, Payment};
 use crate::calendar::Month;
 use crate::error::{Error, Result};
@@ -74,6 +75,12 @@ impl ActFacts {
 
 impl From<&ActRecord> for ActFacts {
     fn from(a: &ActRecord) -> ActFacts {
+        ActFacts::from(&ActColumns::from(a))
+    }
+}
+
+impl From<&ActColumns> for ActFacts {
+    fn from(a: &ActColumns) -> ActFacts {
         ActFacts {
             id: a.id.clone(),
             number: a.number.clone(),

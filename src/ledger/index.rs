@@ -5,9 +5,9 @@
 use rusqlite::types::Value;
 use rusqlite::{Transaction, params};
 
+use super::act_columns::ActColumns;
 use super::entry::{Kind, Typed};
 use super::followup_record::{FollowupEvent, FollowupRecord};
-use crate::act::ActRecord;
 use crate::calendar::Month;
 use crate::error::{Error, Result};
 
@@ -21,15 +21,11 @@ pub(super) fn index_entry(
 ) -> Result<()> {
     match kind {
         Kind::Act => {
-            let decoded: ActRecord;
-            let a = match typed {
-                Typed::Act(a) => a,
-                _ => {
-                    decoded = decode(seq, payload)?;
-                    &decoded
-                }
+            let a: ActColumns = match typed {
+                Typed::Act(a) => a.into(),
+                _ => decode(seq, payload)?,
             };
-            let values = act_values(seq, a)?;
+            let values = act_values(seq, &a)?;
             tx.prepare_cached(&format!(
                 "INSERT INTO acts ({ACT_COLUMNS}) VALUES ({})",
                 vec!["?"; ACT_COLUMN_COUNT].join(", ")
@@ -79,7 +75,7 @@ pub(super) const ACT_COLUMN_COUNT: usize = 27;
 
 /// The `acts` row an act entry gives: one function for the insert and for
 /// `verify`, which compares every row with it.
-pub(super) fn act_values(seq: u64, a: &ActRecord) -> Result<[Value; ACT_COLUMN_COUNT]> {
+pub(super) fn act_values(seq: u64, a: &ActColumns) -> Result<[Value; ACT_COLUMN_COUNT]> {
     let month = Month::of_instant(a.occurred_at);
     let n = number_within_year(seq, &a.number)?;
     let text = |s: &str| Value::Text(s.to_string());
@@ -95,7 +91,7 @@ pub(super) fn act_values(seq: u64, a: &ActRecord) -> Result<[Value; ACT_COLUMN_C
         text(&a.recorded_at.to_rfc3339()),
         text(&a.delegue.rpps),
         text(&a.delegant.rpps),
-        Value::Integer(i64::from(a.taken_in_charge())),
+        Value::Integer(i64::from(a.outcome.taken_in_charge)),
         Value::Integer(i64::from(a.training)),
         text(&a.delegue.name),
         opt(&a.delegue.profession),

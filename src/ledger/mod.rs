@@ -11,6 +11,7 @@
 //! - [`facts`] and [`report_rows`]: what monthly reports read;
 //! - [`verify`] and [`anchors`]: proving nothing was changed or removed.
 
+mod act_columns;
 mod acts;
 pub mod anchors;
 pub mod chain;
