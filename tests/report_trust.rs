@@ -344,7 +344,18 @@ fn les_tables_derivees_ne_mentent_pas() {
     let before = count();
     verify("derived_row");
     report_refused();
-    assert_eq!(count(), before, "a refused report closes nothing");
+    let close = d.run_at("2027-02-01T08:00:00Z", &["close", "--month", JAN], "");
+    assert_ne!(close.code, 0, "{close:?}");
+    assert!(
+        close.stderr.contains(&format!("entrée {seq}")),
+        "{}",
+        close.stderr
+    );
+    assert_eq!(
+        count(),
+        before,
+        "a refused report or closure closes nothing"
+    );
 
     // Put back, then the row deleted: the act would vanish from reports.
     {

@@ -43,9 +43,10 @@ pub fn verify(cli: &Cli, json: bool, out: &mut dyn Write) -> Result<ExitCode> {
 }
 
 pub fn close(cli: &Cli, month: &str, out: &mut dyn Write) -> Result<ExitCode> {
-    let cx = Context::new(cli)?;
     let month: Month = month.parse()?;
-    let (r, c) = cx.existing_ledger()?.close_month(month, cx.now)?;
+    let protocol = super::load_protocol(cli)?;
+    let cx = Context::new(cli)?;
+    let (r, c) = crate::report::close(&mut cx.existing_ledger()?, &protocol, month, cx.now)?;
     writeln!(
         out,
         "Mois {} clôturé (entrée {}) : {} actes, {} prises en charge, {} — entrées {} à {}, tête {}",

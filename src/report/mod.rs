@@ -72,12 +72,22 @@ pub fn generate(
             ))
             .into());
         }
-        // Read and checked as the report will be, before anything is
-        // written: a month is never closed over rows `verify` would reject.
-        preview(ledger, protocol, month, now)?;
-        ledger.close_month(month, now)?;
+        close(ledger, protocol, month, now)?;
     }
     final_report(ledger, protocol, month)
+}
+
+/// Closes `month` after reading and checking it as its report will be: a
+/// month is never closed over rows `verify` would reject.
+pub fn close(
+    ledger: &mut Ledger,
+    protocol: &Protocol,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<(crate::ledger::Recorded, ClosureRecord)> {
+    ledger.can_close(month, now)?;
+    preview(ledger, protocol, month, now)?;
+    ledger.close_month(month, now)
 }
 
 /// The report of a month already closed: it only reads entries up to its
