@@ -344,9 +344,13 @@ impl super::Ledger {
                 "entrée {seq} : {what} — aucun rapport n'est produit d'un registre altéré ; lancez la vérification du registre"
             ))
         };
-        for row in rows {
+        let mut rows: Vec<&super::ActRow> = rows.to_vec();
+        rows.sort_by_key(|r| r.seq);
+        rows.dedup_by_key(|r| r.seq);
+        let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
+        let decoded = act_columns_of(conn, &seqs)?;
+        for (row, rec) in rows.iter().zip(decoded) {
             let seq = row.seq;
-            let rec: Option<ActColumns> = entry_payload(conn, seq, Kind::Act)?;
             let Some(rec) = rec.filter(|rec| ActFacts::from(rec) == row.facts) else {
                 return Err(altered(
                     seq,
@@ -399,6 +403,40 @@ impl super::Ledger {
         }
         Ok(())
     }
+}
+
+/// The act columns of entries `seqs` (sorted), `None` where the entry is
+/// not an act or does not decode. Seqs close together (a month's acts) are
+/// read in one pass over their range rather than one lookup each.
+fn act_columns_of(conn: &Connection, seqs: &[u64]) -> Result<Vec<Option<ActColumns>>> {
+    let (Some(&lo), Some(&hi)) = (seqs.first(), seqs.last()) else {
+        return Ok(Vec::new());
+    };
+    let dense = hi - lo < 4 * seqs.len() as u64 + 1024;
+    if !dense {
+        return seqs
+            .iter()
+            .map(|&s| entry_payload(conn, s, Kind::Act))
+            .collect();
+    }
+    let mut out: Vec<Option<ActColumns>> = Vec::with_capacity(seqs.len());
+    let mut stmt = conn.prepare(
+        "SELECT seq, payload FROM entries WHERE seq BETWEEN ?1 AND ?2 AND kind = 'act' ORDER BY seq",
+    )?;
+    let mut found = stmt.query(rusqlite::params![lo as i64, hi as i64])?;
+    let mut wanted = seqs.iter().peekable();
+    while let Some(r) = found.next()? {
+        let seq = r.get::<_, i64>(0)? as u64;
+        while wanted.next_if(|&&w| w < seq).is_some() {
+            out.push(None);
+        }
+        if wanted.next_if(|&&w| w == seq).is_some() {
+            let payload = r.get_ref(1)?.as_blob().unwrap_or(&[]);
+            out.push(serde_json::from_slice(payload).ok());
+        }
+    }
+    out.resize_with(seqs.len(), || None);
+    Ok(out)
 }
 
 /// The decoded payload of entry `seq` if it is of `kind`.

@@ -30,15 +30,15 @@ pub struct ActFacts {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ProtocolKey {
     pub id: String,
-    pub version: String,
     pub sha256: String,
+    pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StructureKey {
+    pub finess: Option<String>,
     pub name: String,
     pub postal_code: String,
-    pub finess: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

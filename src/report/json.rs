@@ -133,12 +133,59 @@ impl Write for HashWriter {
 /// SHA-256 (hex) of a document's canonical content: without its
 /// `content_sha256` and `signature`.
 pub fn content_sha256(doc: &Value) -> String {
+    hash_with(|out| write_canonical(doc, &["content_sha256", "signature"], out))
+}
+
+fn hash_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, HashWriter(Sha256::new()));
     // Writing to a hash cannot fail.
-    let _ = write_canonical(doc, &["content_sha256", "signature"], &mut out);
+    let _ = write(&mut out);
     let _ = out.flush();
     let (hash, _) = out.into_parts();
     hex::encode(hash.0.finalize())
+}
+
+/// [`content_sha256`] of a report, its rows and chain written straight
+/// from their structs (declared in canonical key order: see
+/// [`super::rows`]) rather than through a JSON tree of 100 000 objects.
+fn report_sha256(report: &mut MonthReport) -> String {
+    let rows = report.rows.take();
+    let chain = report.chain.take();
+    let head = serde_json::to_value(&*report).expect("reports serialize");
+    report.rows = rows;
+    report.chain = chain;
+    let Value::Object(map) = &head else {
+        return content_sha256(&head);
+    };
+    let mut keys: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !["content_sha256", "signature"].contains(k))
+        .collect();
+    if report.rows.is_some() {
+        keys.push("rows");
+    }
+    if report.chain.is_some() {
+        keys.push("chain");
+    }
+    keys.sort_unstable();
+    hash_with(|out| {
+        out.write_all(b"{")?;
+        for (i, k) in keys.into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, k)?;
+            out.write_all(b":")?;
+            match (k, map.get(k)) {
+                ("rows", _) => serde_json::to_writer(&mut *out, &report.rows)?,
+                ("chain", _) => serde_json::to_writer(&mut *out, &report.chain)?,
+                (_, Some(v)) => write_canonical(v, &[], out)?,
+                (_, None) => {}
+            }
+        }
+        out.write_all(b"}")
+    })
 }
 
 /// What the signature covers: the domain, then the content hash (the 64
@@ -152,8 +199,7 @@ pub fn signing_input(content_sha256: &str) -> Vec<u8> {
 /// Fills in the report's `content_sha256` (a preview, or a test's report:
 /// nothing is signed).
 pub fn seal(report: &mut MonthReport) {
-    let value = serde_json::to_value(&*report).expect("reports serialize");
-    report.content_sha256 = content_sha256(&value);
+    report.content_sha256 = report_sha256(report);
 }
 
 /// Names the device's key, fills in `content_sha256`, and signs it.
@@ -293,4 +339,102 @@ fn plausible(v: &Value, at: &str) -> Result<(), Problem> {
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::facts::{ProtocolKey, StructureKey};
+    use crate::ledger::{AdverseNature, Severity};
+    use crate::report::model::ChainLink;
+    use crate::report::rows::{ActRow, FollowupRow, LateFollowupRow, Rows};
+
+    fn act(optional: bool) -> ActRow {
+        let some = |s: &str| optional.then(|| s.to_string());
+        ActRow {
+            delegant_cents: 1500,
+            delegant_name: "Dr « Ex » \"emple\"".into(),
+            delegant_rpps: "10000000009".into(),
+            delegue_cents: 1000,
+            delegue_name: "Marie Durand\u{1}é".into(),
+            delegue_rpps: "10005173140".into(),
+            in_territory: optional,
+            month: "2026-12".into(),
+            number: "2026-0001".into(),
+            occurred_on: "2026-12-04".parse().unwrap(),
+            orientation: some("avis_24h"),
+            postal_code: "79500".into(),
+            profession: some("pharmacien"),
+            protocol: ProtocolKey {
+                id: "p".into(),
+                sha256: "ab".into(),
+                version: "1".into(),
+            },
+            reasons: vec!["excl.fievre".into()],
+            seq: 7,
+            structure: StructureKey {
+                finess: some("790000000"),
+                name: "Pharmacie".into(),
+                postal_code: "79500".into(),
+            },
+            taken_in_charge: optional,
+            training: false,
+            urgency: some("24h"),
+            void: !optional,
+        }
+    }
+
+    /// The structs' own JSON is their canonical form: what lets `seal`
+    /// hash a report's rows and chain without a JSON tree.
+    #[test]
+    fn rows_and_links_serialize_in_canonical_order() {
+        let rows = Rows {
+            acts: vec![act(true), act(false)],
+            followups: vec![
+                FollowupRow {
+                    act_number: "2026-0001".into(),
+                    nature: Some(AdverseNature::Allergie),
+                    score: None,
+                    seq: 9,
+                    severity: Some(Severity::Grave),
+                    kind: "adverse_event".into(),
+                },
+                FollowupRow {
+                    act_number: "2026-0001".into(),
+                    nature: None,
+                    score: Some(4),
+                    seq: 10,
+                    severity: None,
+                    kind: "patient_satisfaction".into(),
+                },
+            ],
+            late_acts: vec![act(true)],
+            late_followups: vec![LateFollowupRow {
+                act: act(false),
+                nature: None,
+                score: None,
+                seq: 11,
+                severity: None,
+                kind: "void".into(),
+            }],
+        };
+        let direct = serde_json::to_vec(&rows).unwrap();
+        assert_eq!(direct, canonical(&serde_json::to_value(&rows).unwrap()));
+        let chain = vec![
+            ChainLink {
+                hash: "00".into(),
+                kind: "act".into(),
+                payload_sha256: None,
+                seq: 1,
+            },
+            ChainLink {
+                hash: "11".into(),
+                kind: "closure".into(),
+                payload_sha256: Some("22".into()),
+                seq: 2,
+            },
+        ];
+        let direct = serde_json::to_vec(&chain).unwrap();
+        assert_eq!(direct, canonical(&serde_json::to_value(&chain).unwrap()));
+    }
 }

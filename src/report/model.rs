@@ -65,12 +65,12 @@ pub struct PreviousClosure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChainLink {
-    pub seq: u64,
+    pub hash: String,
     pub kind: String,
     /// SHA-256 of the payload; `null` for an entry written under the v1
     /// rule (before schema v6), which only the device can recompute.
     pub payload_sha256: Option<String>,
-    pub hash: String,
+    pub seq: u64,
 }
 
 /// A screening / prise en charge pair of counters.

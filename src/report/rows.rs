@@ -24,69 +24,83 @@ pub struct Rows {
     pub late_followups: Vec<LateFollowupRow>,
 }
 
+/// Rows and links declare their fields in sorted order, so that serde
+/// writes them as their canonical form (docs/REPORT-FORMAT.md): a report's
+/// bulk is hashed straight from the structs, never through a JSON tree
+/// (`json::tests` checks the two agree).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActRow {
-    /// The act's entry in the device's log.
-    pub seq: u64,
-    pub number: String,
+    /// What the act pays each professional if it is paid (the rules of
+    /// `month::compute` decide whether it is, or is deducted).
+    pub delegant_cents: u32,
+    pub delegant_name: String,
+    pub delegant_rpps: String,
+    pub delegue_cents: u32,
+    pub delegue_name: String,
+    pub delegue_rpps: String,
+    /// The postal code is in the protocol's territory list.
+    pub in_territory: bool,
     pub month: String,
+    pub number: String,
     /// The day of the act, Europe/Paris.
     pub occurred_on: NaiveDate,
-    pub delegue_rpps: String,
-    pub delegue_name: String,
+    pub orientation: Option<String>,
+    /// The patient's.
+    pub postal_code: String,
     /// The délégué's profession (`pharmacien`, `infirmier`…).
     pub profession: Option<String>,
-    pub delegant_rpps: String,
-    pub delegant_name: String,
+    pub protocol: ProtocolKey,
+    pub reasons: Vec<String>,
+    /// The act's entry in the device's log.
+    pub seq: u64,
     pub structure: StructureKey,
     pub taken_in_charge: bool,
     pub training: bool,
+    pub urgency: Option<String>,
     /// Void when the report's closure was written.
     pub void: bool,
-    pub orientation: Option<String>,
-    pub urgency: Option<String>,
-    pub reasons: Vec<String>,
-    /// What the act pays each professional if it is paid (the rules of
-    /// `month::compute` decide whether it is, or is deducted).
-    pub delegue_cents: u32,
-    pub delegant_cents: u32,
-    pub protocol: ProtocolKey,
-    pub postal_code: String,
-    /// The postal code is in the protocol's territory list.
-    pub in_territory: bool,
 }
 
+/// A follow-up without its free text (a note may name the patient).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowupRow {
-    pub seq: u64,
     pub act_number: String,
-    #[serde(flatten)]
-    pub event: EventRow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nature: Option<AdverseNature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    pub seq: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// `reprise`, `adverse_event`, `patient_satisfaction`,
+    /// `professional_satisfaction` or `void`.
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LateFollowupRow {
-    pub seq: u64,
     /// The act it is about, as a row of its own.
     pub act: ActRow,
-    #[serde(flatten)]
-    pub event: EventRow,
-}
-
-/// A follow-up without its free text (a note may name the patient).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRow {
-    /// `reprise`, `adverse_event`, `patient_satisfaction`,
-    /// `professional_satisfaction` or `void`.
-    #[serde(rename = "type")]
-    pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nature: Option<AdverseNature>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
+    pub score: Option<u8>,
+    pub seq: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// What a follow-up row says of its event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub kind: String,
+    pub nature: Option<AdverseNature>,
+    pub severity: Option<Severity>,
     pub score: Option<u8>,
 }

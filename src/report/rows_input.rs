@@ -16,7 +16,21 @@ use super::month::{
 use super::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows};
 use crate::act::Payment;
 use crate::calendar::Month;
-use crate::ledger::FollowupEvent;
+use crate::ledger::{AdverseNature, FollowupEvent, Severity};
+
+fn event_row(
+    kind: &str,
+    nature: Option<AdverseNature>,
+    severity: Option<Severity>,
+    score: Option<u8>,
+) -> EventRow {
+    EventRow {
+        kind: kind.to_string(),
+        nature,
+        severity,
+        score,
+    }
+}
 
 impl EventRow {
     pub(super) fn of(e: &FollowupEvent) -> EventRow {
@@ -167,29 +181,41 @@ pub fn of_input(input: &MonthInput) -> Rows {
             .followups
             .iter()
             .filter(|f| !matches!(f.event, FollowupEvent::Document { .. }))
-            .map(|f| FollowupRow {
-                seq: f.seq,
-                act_number: numbers
-                    .get(f.act_id.as_str())
-                    .map_or_else(|| f.act_id.clone(), |n| (*n).to_string()),
-                event: EventRow::of(&f.event),
+            .map(|f| {
+                let e = EventRow::of(&f.event);
+                FollowupRow {
+                    act_number: numbers
+                        .get(f.act_id.as_str())
+                        .map_or_else(|| f.act_id.clone(), |n| (*n).to_string()),
+                    nature: e.nature,
+                    score: e.score,
+                    seq: f.seq,
+                    severity: e.severity,
+                    kind: e.kind,
+                }
             })
             .collect(),
         late_acts: input.late_acts.iter().map(|a| ActRow::of(a, t)).collect(),
         late_followups: input
             .late_followups
             .iter()
-            .map(|f| LateFollowupRow {
-                seq: f.seq,
-                act: ActRow::of(
-                    &ReportAct {
-                        seq: f.act_seq,
-                        void: f.act_void,
-                        act: f.act.clone(),
-                    },
-                    t,
-                ),
-                event: EventRow::of(&f.event),
+            .map(|f| {
+                let e = EventRow::of(&f.event);
+                LateFollowupRow {
+                    act: ActRow::of(
+                        &ReportAct {
+                            seq: f.act_seq,
+                            void: f.act_void,
+                            act: f.act.clone(),
+                        },
+                        t,
+                    ),
+                    nature: e.nature,
+                    score: e.score,
+                    seq: f.seq,
+                    severity: e.severity,
+                    kind: e.kind,
+                }
             })
             .collect(),
     }
@@ -241,7 +267,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
             Ok(ReportFollowup {
                 seq: f.seq,
                 act_id: f.act_number.clone(),
-                event: f.event.event()?,
+                event: event_row(&f.kind, f.nature, f.severity, f.score).event()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -266,7 +292,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
                 act_seq: act.seq,
                 act_void: act.void,
                 act: act.act,
-                event: f.event.event()?,
+                event: event_row(&f.kind, f.nature, f.severity, f.score).event()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
