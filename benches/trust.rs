@@ -17,9 +17,9 @@ use chrono::{DateTime, Duration, Utc};
 use divan::{Bencher, black_box};
 use protocoop::cpts::CptsDb;
 use protocoop::crypto::{KeyPair, PublicKey};
-use protocoop::report::json::{content_sha256, parse_checked, seal, seal_signed};
+use protocoop::report::json::{parse_checked, seal, seal_signed};
 use protocoop::report::{self, MonthReport};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -47,15 +47,7 @@ struct Fleet {
 
 /// A report as schema 2 (older protocoop) would have written it.
 fn downgrade(bytes: &[u8]) -> Vec<u8> {
-    let mut v: Value = serde_json::from_slice(bytes).unwrap();
-    let m = v.as_object_mut().unwrap();
-    for k in ["rows", "chain", "device_public_key", "signature"] {
-        m.remove(k);
-    }
-    m.insert("schema_version".into(), json!(2));
-    m["closure"].as_object_mut().unwrap().remove("hash");
-    let hash = content_sha256(&v);
-    v["content_sha256"] = json!(hash);
+    let v = common::fleet::as_schema_2(serde_json::from_slice(bytes).unwrap(), |_| {});
     serde_json::to_vec_pretty(&v).unwrap()
 }
 

@@ -529,23 +529,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A report as an older protocoop (schema 2, unsigned) would have written
-/// it, with `edit` applied before the content hash is recomputed.
 fn unsigned(path: &Path, edit: impl FnOnce(&mut Value)) -> Value {
-    let mut v = read_json(path);
-    let m = v.as_object_mut().unwrap();
-    for k in ["rows", "chain", "device_public_key", "signature"] {
-        m.remove(k);
-    }
-    m.insert("schema_version".into(), json!(2));
-    m["closure"].as_object_mut().unwrap().remove("hash");
-    if let Some(p) = m["previous_closure"].as_object_mut() {
-        p.remove("hash");
-    }
-    edit(&mut v);
-    let hash = content_sha256(&v);
-    v["content_sha256"] = json!(hash);
-    v
+    as_schema_2(read_json(path), edit)
 }
 
 #[test]

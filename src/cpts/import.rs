@@ -421,8 +421,13 @@ fn epoch_of(acknowledged_at: Option<DateTime<Utc>>) -> String {
     acknowledged_at.map_or(String::new(), |t| t.to_rfc3339())
 }
 
-/// The checks only a signed report allows, before anything is stored.
-fn check_signed(db: &CptsDb, r: &MonthReport) -> Result<std::result::Result<(), ImportProblem>> {
+/// The checks only a signed report allows, before anything is stored;
+/// passed, they give when the coordinator last accepted the device's log
+/// (the epoch its links and claims are stored under).
+fn check_signed(
+    db: &CptsDb,
+    r: &MonthReport,
+) -> Result<std::result::Result<Option<DateTime<Utc>>, ImportProblem>> {
     let Some(key) = r.device_public_key else {
         // A device that signs its reports never sends an unsigned one: that
         // is a signed report stripped of its proof.
@@ -432,7 +437,7 @@ fn check_signed(db: &CptsDb, r: &MonthReport) -> Result<std::result::Result<(), 
                 expected,
             }));
         }
-        return Ok(Ok(()));
+        return Ok(Ok(None));
     };
     let st = db.state()?;
     let Some(enrolled) = st.devices.iter().find(|d| d.public_key == key) else {
@@ -528,7 +533,7 @@ fn check_signed(db: &CptsDb, r: &MonthReport) -> Result<std::result::Result<(), 
             })));
         }
     }
-    Ok(Ok(()))
+    Ok(Ok(enrolled.acknowledged_at))
 }
 
 /// Checks and stores one report file. `source` names it in messages.
@@ -571,11 +576,12 @@ pub fn import(
             existing_sha256,
         }));
     }
-    if let Err(p) = check_signed(db, &report)? {
-        return Ok(Err(p));
-    }
+    let acknowledged_at = match check_signed(db, &report)? {
+        Ok(at) => at,
+        Err(p) => return Ok(Err(p)),
+    };
     let signed = report.signature.is_some();
-    let epoch = epoch_of(db.acknowledged_at(&report)?);
+    let epoch = epoch_of(acknowledged_at);
     let mut continuity = vec![db.continuity(&report)?];
     if !signed {
         continuity.push(Continuity::Unsigned);

@@ -263,3 +263,23 @@ impl Device {
         path
     }
 }
+
+/// A schema 3 report as an older protocoop (schema 2, unsigned) would have
+/// written it, with `edit` applied before its content hash is recomputed.
+pub fn as_schema_2(mut v: Value, edit: impl FnOnce(&mut Value)) -> Value {
+    if let Some(m) = v.as_object_mut() {
+        for k in ["rows", "chain", "device_public_key", "signature"] {
+            m.remove(k);
+        }
+        m.insert("schema_version".into(), serde_json::json!(2));
+        for c in ["closure", "previous_closure"] {
+            if let Some(c) = m.get_mut(c).and_then(Value::as_object_mut) {
+                c.remove("hash");
+            }
+        }
+    }
+    edit(&mut v);
+    let hash = protocoop::report::json::content_sha256(&v);
+    v["content_sha256"] = serde_json::json!(hash);
+    v
+}
