@@ -268,7 +268,14 @@ fn un_protocole_hostile_est_refuse_sans_plantage() {
 
 #[test]
 fn un_registre_etranger_ou_abime_est_refuse_en_francais_sans_etre_modifie() {
-    for (version, tables) in [(-1i64, true), (0, true), (2, true), (7, true), (4, false)] {
+    let future = protocoop::ledger::schema::LATEST + 1;
+    for (version, tables) in [
+        (-1i64, true),
+        (0, true),
+        (2, true),
+        (future, true),
+        (4, false),
+    ] {
         let (env, data) = device();
         let db = Path::new(&data).join("ledger.sqlite");
         {

@@ -750,9 +750,10 @@ fn un_lot_ancien_glisse_a_la_main_dans_le_registre_est_evident() {
             .unwrap();
         let seq = last as u64 + 1;
         let hash = protocoop::ledger::chain::entry_hash(seq, &prev, "bundle", &old);
+        let digest = protocoop::ledger::chain::payload_digest(&old);
         c.execute(
-            "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (?1, 'bundle', ?2, ?3, ?4)",
-            rusqlite::params![seq as i64, old, prev, hash.to_vec()],
+            "INSERT INTO entries (seq, kind, payload, prev_hash, hash, payload_sha256) VALUES (?1, 'bundle', ?2, ?3, ?4, ?5)",
+            rusqlite::params![seq as i64, old, prev, hash.to_vec(), digest.to_vec()],
         )
         .unwrap();
         std::fs::write(

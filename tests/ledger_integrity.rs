@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::*;
 use protocoop::Error;
-use protocoop::ledger::chain::entry_hash;
+use protocoop::ledger::chain::{entry_hash, payload_digest};
 use protocoop::ledger::{DB_FILE, Ledger};
 use protocoop::protocol::Protocol;
 use rusqlite::{Connection, params};
@@ -144,8 +144,8 @@ fn une_entree_forgee_inseree_au_milieu() {
     let (_, forged, _) = entry(&c, 9);
     let h = entry_hash(8, &hash7, "act", &forged);
     c.execute(
-        "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (8, 'act', ?1, ?2, ?3)",
-        params![forged, hash7, &h[..]],
+        "INSERT INTO entries (seq, kind, payload, prev_hash, hash, payload_sha256) VALUES (8, 'act', ?1, ?2, ?3, ?4)",
+        params![forged, hash7, &h[..], &payload_digest(&forged)[..]],
     )
     .unwrap();
     let (seq, what, _) = problem(dir.path());
@@ -230,6 +230,15 @@ fn reecriture_complete_de_la_chaine() {
         .unwrap();
         prev = h.to_vec();
     }
+    // The stored digest, which reports show, still names the old payload.
+    let (seq, what, _) = problem(dir.path());
+    assert_eq!((seq, what), (8, "digest_mismatch"));
+    let c = raw(dir.path());
+    c.execute(
+        "UPDATE entries SET payload_sha256 = ?1 WHERE seq = 8",
+        [&payload_digest(payload.as_bytes())[..]],
+    )
+    .unwrap();
     let (seq, what, message) = problem(dir.path());
     assert_eq!((seq, what), (10, "closure"), "{message}");
     assert!(message.contains("réécrit"), "{message}");
@@ -550,4 +559,28 @@ fn deux_processus_ecrivent_en_meme_temps_une_seule_chaine() {
     assert_eq!(stored, expected, "gap-free numbers, no duplicate");
     numbers.sort();
     assert_eq!(numbers, expected);
+}
+
+#[test]
+fn un_fichier_abime_est_signale_par_verify_l_ouverture_reste_rapide() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    {
+        // An index that no longer matches its table, as a damaged page
+        // would leave it: nothing the chain itself sees.
+        let c = raw(dir.path());
+        c.execute_batch(
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = 'CREATE INDEX acts_month ON acts(number)' WHERE name = 'acts_month';
+             PRAGMA writable_schema = OFF;",
+        )
+        .unwrap();
+    }
+    // Opening does not read the whole file, and still works.
+    let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    assert_eq!(l.len().unwrap(), 11);
+    drop(l);
+    let (seq, what, message) = problem(dir.path());
+    assert_eq!((seq, what), (0, "file_damaged"), "{message}");
+    assert!(message.contains("endommagé"), "{message}");
 }

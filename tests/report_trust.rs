@@ -400,8 +400,12 @@ fn rewrite_from(db: &Path, seq: i64) {
         .unwrap()
         .replacen("\"Paul\"", "\"Paulo\"", 1);
     c.execute(
-        "UPDATE entries SET payload = ?1 WHERE seq = ?2",
-        params![payload.as_bytes(), seq],
+        "UPDATE entries SET payload = ?1, payload_sha256 = ?2 WHERE seq = ?3",
+        params![
+            payload.as_bytes(),
+            &protocoop::ledger::chain::payload_digest(payload.as_bytes())[..],
+            seq
+        ],
     )
     .unwrap();
     let mut prev: Vec<u8> = c

@@ -8,7 +8,9 @@
 //! ever seeing a patient (docs/REPORT-FORMAT.md). Entries written before
 //! keep the v1 rule, `… ‖ len(payload) ‖ payload`, and are never re-hashed.
 //! The payload is stored exactly as hashed (canonical JSON bytes); any later
-//! change to any entry breaks every hash after it.
+//! change to any entry breaks every hash after it. Since schema v7 the
+//! digest is also stored (`payload_sha256`), so that a report's links are
+//! read without the payloads; `verify` checks it against the payload.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -56,21 +58,6 @@ pub fn entry_hash_v1(seq: u64, prev_hash: &[u8], kind: &str, payload: &[u8]) -> 
     h.finalize().into()
 }
 
-/// The hash of entry `seq` by the rule in force at that seq.
-pub fn hash_by_rule(
-    v2_from: u64,
-    seq: u64,
-    prev_hash: &[u8],
-    kind: &str,
-    payload: &[u8],
-) -> [u8; 32] {
-    if seq >= v2_from {
-        entry_hash(seq, prev_hash, kind, payload)
-    } else {
-        entry_hash_v1(seq, prev_hash, kind, payload)
-    }
-}
-
 /// The first seq hashed by the v2 rule (set by the v6 migration: 1 for a
 /// ledger created since, the next seq for an older one).
 pub fn v2_from(conn: &Connection) -> Result<u64> {
@@ -114,16 +101,23 @@ pub(super) fn append(
 ) -> Result<(u64, [u8; 32])> {
     let (last, prev) = head(tx)?;
     let seq = last + 1;
-    let hash = hash_by_rule(v2_from(tx)?, seq, &prev, kind.as_str(), payload);
+    let (hash, digest) = if seq >= v2_from(tx)? {
+        let digest = payload_digest(payload);
+        let hash = entry_hash_of_digest(seq, &prev, kind.as_str(), &digest);
+        (hash, Some(digest))
+    } else {
+        (entry_hash_v1(seq, &prev, kind.as_str(), payload), None)
+    };
     tx.prepare_cached(
-        "INSERT INTO entries (seq, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO entries (seq, kind, prev_hash, hash, payload_sha256, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         seq as i64,
         kind.as_str(),
-        payload,
         &prev[..],
-        &hash[..]
+        &hash[..],
+        digest.as_ref().map(|d| &d[..]),
+        payload
     ])?;
     index::index_entry(tx, seq, kind, payload, typed)?;
     Ok((seq, hash))
@@ -139,28 +133,34 @@ pub struct Link {
     pub hash: [u8; 32],
 }
 
-/// The links of entries `first..=last`, in order.
+/// The links of entries `first..=last`, in order, from the stored digests
+/// (`verify` checks each against its payload; the CPTS recomputes every
+/// hash from them): a window's payloads are not read.
 pub(super) fn links(conn: &Connection, first: u64, last: u64) -> Result<Vec<Link>> {
     let v2_from = v2_from(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT seq, kind, payload, hash FROM entries WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+        "SELECT seq, kind, payload_sha256, hash FROM entries WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
     )?;
     let mut rows = stmt.query(params![first as i64, last as i64])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let seq = r.get::<_, i64>(0)? as u64;
-        let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
-        let hash: [u8; 32] = r
-            .get_ref(3)?
-            .as_blob()
-            .ok()
-            .and_then(|h| h.try_into().ok())
-            .ok_or_else(|| Error::Corrupt(format!("entrée {seq} : empreinte illisible")))?;
+        let unreadable = || Error::Corrupt(format!("entrée {seq} : empreinte illisible"));
+        let digest32 = |i: usize| -> Result<Option<[u8; 32]>> {
+            match r.get_ref(i)?.as_blob_or_null().map_err(|_| unreadable())? {
+                None => Ok(None),
+                Some(b) => Ok(Some(b.try_into().map_err(|_| unreadable())?)),
+            }
+        };
+        let payload_sha256 = digest32(2)?;
+        if payload_sha256.is_some() != (seq >= v2_from) {
+            return Err(unreadable());
+        }
         out.push(Link {
             seq,
             kind: r.get(1)?,
-            payload_sha256: (seq >= v2_from).then(|| payload_digest(payload)),
-            hash,
+            payload_sha256,
+            hash: digest32(3)?.ok_or_else(unreadable)?,
         });
     }
     Ok(out)

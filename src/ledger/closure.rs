@@ -39,6 +39,20 @@ pub struct ClosureRecord {
     pub device_public_key: Option<PublicKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// v3: the SHA-256 (hex) of everything the month's report read from
+    /// the tables when it was checked against the entries just before this
+    /// closure ([`ReadsSeal`]). Signed with the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads_sha256: Option<String>,
+}
+
+/// What a month's report read, as checked against the entries at head
+/// `head_seq`: a closure written at that same head seals it, and a later
+/// report that reads the same bytes needs no second check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadsSeal {
+    pub head_seq: u64,
+    pub sha256: [u8; 32],
 }
 
 /// What a closure's signature covers: a domain, then the record's bytes
@@ -93,6 +107,18 @@ impl Ledger {
         month: Month,
         now: DateTime<Utc>,
     ) -> Result<(Recorded, ClosureRecord)> {
+        self.close_month_sealed(month, now, None)
+    }
+
+    /// [`Self::close_month`], sealing `reads` if they were checked at the
+    /// head the closure is written at (an entry appended since, by another
+    /// process, leaves the closure unsealed: its reports check in full).
+    pub fn close_month_sealed(
+        &mut self,
+        month: Month,
+        now: DateTime<Utc>,
+        reads: Option<ReadsSeal>,
+    ) -> Result<(Recorded, ClosureRecord)> {
         let dir = self.dir.clone();
         // The key file, not its log entry: a closure names its key itself,
         // so closing a month appends nothing but the closure.
@@ -110,8 +136,11 @@ impl Ledger {
                 .filter(|(a, void)| !void && !a.training)
                 .map(|(a, _)| a)
                 .collect();
+            let reads_sha256 = reads
+                .filter(|r| r.head_seq == head_seq)
+                .map(|r| hex::encode(r.sha256));
             let mut closure = ClosureRecord {
-                v: 2,
+                v: if reads_sha256.is_some() { 3 } else { 2 },
                 month: month.to_string(),
                 first_seq,
                 last_seq: head_seq,
@@ -128,6 +157,7 @@ impl Ledger {
                 closed_at: now,
                 device_public_key: Some(pair.public()),
                 signature: None,
+                reads_sha256,
             };
             closure.signature = Some(hex::encode(pair.sign(&signing_input(&closure))));
             let (seq, hash) =

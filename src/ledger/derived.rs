@@ -19,7 +19,6 @@ use super::index::{self, ACT_COLUMN_COUNT, ACT_COLUMNS};
 use crate::calendar::Month;
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
-use crate::ledger::ActFacts;
 
 /// A derived row or a closure that disagrees with the entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,37 +73,8 @@ impl Derived {
                     .acts_by_month
                     .entry(Month::of_instant(a.occurred_at).to_string())
                     .or_default() += 1;
-                let expected = match index::act_values(seq, &a) {
-                    Ok(v) => v,
-                    Err(_) => {
-                        return Ok(Some(mismatch(
-                            seq,
-                            "derived_row",
-                            format!("entrée {seq} : numéro d'acte « {} » illisible", a.number),
-                        )));
-                    }
-                };
-                let found = act_row(conn, seq)?;
-                Ok(match found {
-                    None => Some(mismatch(
-                        seq,
-                        "derived_missing",
-                        format!(
-                            "entrée {seq} : l'acte {} manque à la table des actes (ligne supprimée) : il échapperait aux rapports",
-                            a.number
-                        ),
-                    )),
-                    Some(found) => differing_column(&expected, &found).map(|column| {
-                        mismatch(
-                            seq,
-                            "derived_row",
-                            format!(
-                                "entrée {seq} : la table des actes ne dit plus ce que dit l'acte {} (colonne « {column} » modifiée)",
-                                a.number
-                            ),
-                        )
-                    }),
-                })
+                Ok(act_row_problem(conn, seq, &a)?
+                    .map(|(what, message)| mismatch(seq, what, message)))
             }
             Kind::Followup => {
                 let Ok(f) = serde_json::from_slice::<FollowupRecord>(payload) else {
@@ -322,6 +292,39 @@ fn act_row(conn: &Connection, seq: u64) -> Result<Option<Vec<Value>>> {
         .optional()?)
 }
 
+/// How the `acts` row of act entry `seq` departs from what the entry
+/// gives, if it does: `verify` and a report's check say it alike.
+fn act_row_problem(
+    conn: &Connection,
+    seq: u64,
+    a: &ActColumns,
+) -> Result<Option<(&'static str, String)>> {
+    let Ok(expected) = index::act_values(seq, a) else {
+        return Ok(Some((
+            "derived_row",
+            format!("entrée {seq} : numéro d'acte « {} » illisible", a.number),
+        )));
+    };
+    Ok(match act_row(conn, seq)? {
+        None => Some((
+            "derived_missing",
+            format!(
+                "entrée {seq} : l'acte {} manque à la table des actes (ligne supprimée) : il échapperait aux rapports",
+                a.number
+            ),
+        )),
+        Some(found) => differing_column(&expected, &found).map(|column| {
+            (
+                "derived_row",
+                format!(
+                    "entrée {seq} : la table des actes ne dit plus ce que dit l'acte {} (colonne « {column} » modifiée)",
+                    a.number
+                ),
+            )
+        }),
+    })
+}
+
 /// The name of the first column that differs.
 fn differing_column(expected: &[Value], found: &[Value]) -> Option<&'static str> {
     ACT_COLUMNS
@@ -333,10 +336,13 @@ fn differing_column(expected: &[Value], found: &[Value]) -> Option<&'static str>
 }
 
 impl super::Ledger {
-    /// Before a report is computed from derived rows: every act row it read
-    /// is what its entry gives (void mark included), and no act or
-    /// follow-up entry of its window `first..=last` lacks its row. A report
-    /// is never computed from a row `verify` would reject.
+    /// Before a report is computed from derived rows: every act entry of
+    /// its window `first..=last` has its row, exactly as the entry gives it
+    /// (a row deleted or moved to another month would leave the report),
+    /// so do the rows it read from before the window (a row moved into the
+    /// month), every void mark it read is a void of that act, every void of
+    /// the window marks its act, and no follow-up of the window lacks its
+    /// row. A report is never computed from a row `verify` would reject.
     pub fn check_report_rows(&self, rows: &[&super::ActRow], first: u64, last: u64) -> Result<()> {
         let conn = &self.conn;
         let altered = |seq: u64, what: String| {
@@ -344,33 +350,74 @@ impl super::Ledger {
                 "entrée {seq} : {what} — aucun rapport n'est produit d'un registre altéré ; lancez la vérification du registre"
             ))
         };
-        let mut rows: Vec<&super::ActRow> = rows.to_vec();
-        rows.sort_by_key(|r| r.seq);
-        rows.dedup_by_key(|r| r.seq);
-        let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
-        let decoded = act_columns_of(conn, &seqs)?;
-        for (row, rec) in rows.iter().zip(decoded) {
+        // The problem already names its entry.
+        let refuse = |(_, message): (&str, String)| {
+            Error::Corrupt(format!(
+                "{message} — aucun rapport n'est produit d'un registre altéré ; lancez la vérification du registre"
+            ))
+        };
+        let mut window_acts = 0i64;
+        let mut stmt = conn.prepare(
+            "SELECT seq, kind, payload FROM entries WHERE seq BETWEEN ?1 AND ?2 AND kind IN ('act', 'followup') ORDER BY seq",
+        )?;
+        let mut found = stmt.query(rusqlite::params![first as i64, last as i64])?;
+        let mut window_followups = 0i64;
+        while let Some(r) = found.next()? {
+            let seq = r.get::<_, i64>(0)? as u64;
+            let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
+            if r.get_ref(1)?.as_str().unwrap_or("") == "act" {
+                window_acts += 1;
+                let Ok(a) = serde_json::from_slice::<ActColumns>(payload) else {
+                    return Err(altered(seq, "acte illisible".into()));
+                };
+                if let Some(problem) = act_row_problem(conn, seq, &a)? {
+                    return Err(refuse(problem));
+                }
+                continue;
+            }
+            window_followups += 1;
+            let Ok(f) = serde_json::from_slice::<FollowupRecord>(payload) else {
+                return Err(altered(seq, "suivi illisible".into()));
+            };
+            if matches!(f.event, FollowupEvent::Void { .. }) {
+                let marked: Option<Option<i64>> = conn
+                    .prepare_cached("SELECT void_seq FROM acts WHERE id = ?1")?
+                    .query_row([&f.act_id], |r| r.get(0))
+                    .optional()?;
+                if !matches!(marked, Some(Some(v)) if v as u64 <= seq) {
+                    return Err(altered(
+                        seq,
+                        format!(
+                            "l'annulation de l'acte {} n'est plus marquée dans la table des actes",
+                            f.act_number
+                        ),
+                    ));
+                }
+            }
+        }
+        for row in rows.iter().filter(|r| r.seq < first) {
             let seq = row.seq;
-            let Some(rec) = rec.filter(|rec| ActFacts::from(rec) == row.facts) else {
+            let Some(a) = entry_payload::<ActColumns>(conn, seq, Kind::Act)? else {
                 return Err(altered(
                     seq,
-                    format!(
-                        "la table des actes ne dit plus ce que dit l'acte {}",
-                        row.facts.number
-                    ),
+                    format!("l'acte {} n'a pas d'entrée", row.facts.number),
                 ));
             };
-            let void_ok = match row.void_seq.filter(|&v| v <= last) {
-                Some(v) => {
-                    entry_payload::<FollowupRecord>(conn, v, Kind::Followup)?.is_some_and(|f| {
-                        f.act_id == rec.id && matches!(f.event, FollowupEvent::Void { .. })
-                    })
-                }
-                None => true,
+            if let Some(problem) = act_row_problem(conn, seq, &a)? {
+                return Err(refuse(problem));
+            }
+        }
+        for row in rows {
+            let Some(v) = row.void_seq.filter(|&v| v <= last) else {
+                continue;
             };
-            if !void_ok {
+            let voids_it =
+                entry_payload::<FollowupRecord>(conn, v, Kind::Followup)?.is_some_and(|f| {
+                    f.act_id == row.facts.id && matches!(f.event, FollowupEvent::Void { .. })
+                });
+            if !voids_it {
                 return Err(altered(
-                    seq,
+                    row.seq,
                     format!(
                         "l'acte {} est marqué annulé sans annulation au registre",
                         row.facts.number
@@ -378,15 +425,10 @@ impl super::Ledger {
                 ));
             }
         }
-        for (kind, table, what) in [
-            ("act", "acts", "un acte"),
-            ("followup", "followups", "un suivi"),
+        for (table, entries, what) in [
+            ("acts", window_acts, "un acte"),
+            ("followups", window_followups, "un suivi"),
         ] {
-            let entries: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM entries WHERE seq BETWEEN ?1 AND ?2 AND kind = ?3",
-                rusqlite::params![first as i64, last as i64, kind],
-                |r| r.get(0),
-            )?;
             let derived: i64 = conn.query_row(
                 &format!("SELECT COUNT(*) FROM {table} WHERE seq BETWEEN ?1 AND ?2"),
                 rusqlite::params![first as i64, last as i64],
@@ -403,40 +445,6 @@ impl super::Ledger {
         }
         Ok(())
     }
-}
-
-/// The act columns of entries `seqs` (sorted), `None` where the entry is
-/// not an act or does not decode. Seqs close together (a month's acts) are
-/// read in one pass over their range rather than one lookup each.
-fn act_columns_of(conn: &Connection, seqs: &[u64]) -> Result<Vec<Option<ActColumns>>> {
-    let (Some(&lo), Some(&hi)) = (seqs.first(), seqs.last()) else {
-        return Ok(Vec::new());
-    };
-    let dense = hi - lo < 4 * seqs.len() as u64 + 1024;
-    if !dense {
-        return seqs
-            .iter()
-            .map(|&s| entry_payload(conn, s, Kind::Act))
-            .collect();
-    }
-    let mut out: Vec<Option<ActColumns>> = Vec::with_capacity(seqs.len());
-    let mut stmt = conn.prepare(
-        "SELECT seq, payload FROM entries WHERE seq BETWEEN ?1 AND ?2 AND kind = 'act' ORDER BY seq",
-    )?;
-    let mut found = stmt.query(rusqlite::params![lo as i64, hi as i64])?;
-    let mut wanted = seqs.iter().peekable();
-    while let Some(r) = found.next()? {
-        let seq = r.get::<_, i64>(0)? as u64;
-        while wanted.next_if(|&&w| w < seq).is_some() {
-            out.push(None);
-        }
-        if wanted.next_if(|&&w| w == seq).is_some() {
-            let payload = r.get_ref(1)?.as_blob().unwrap_or(&[]);
-            out.push(serde_json::from_slice(payload).ok());
-        }
-    }
-    out.resize_with(seqs.len(), || None);
-    Ok(out)
 }
 
 /// The decoded payload of entry `seq` if it is of `kind`.

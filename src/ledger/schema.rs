@@ -19,6 +19,12 @@
 //!   [`super::chain`]) from the next seq on, kept in `meta.chain_v2_from`;
 //!   nothing already written is re-hashed.
 //!
+//! - v7: `entries` rebuilt with the payload last and its digest
+//!   (`payload_sha256`, v2 entries only) before it, so that a report reads
+//!   a window's links without reading its payloads: SQLite stores a row's
+//!   columns in order, and a column after a 4 kB payload is only reached
+//!   through the payload's overflow pages. Nothing is re-hashed.
+//!
 //! The derived tables are only ever built from the log by the latest
 //! migration that reshapes them (v4), so older steps create them empty.
 
@@ -27,7 +33,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::index;
 use crate::error::{Error, Result};
 
-pub const LATEST: i64 = 6;
+pub const LATEST: i64 = 7;
 
 const V1: &str = "
 CREATE TABLE entries (
@@ -127,6 +133,59 @@ const V5: &str = "CREATE INDEX entries_registry ON entries(seq) WHERE kind IN ('
 
 const V6: &str = "INSERT INTO meta (key, value) SELECT 'chain_v2_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM entries;";
 
+const V7: &str = "
+CREATE TABLE entries_v7 (
+    seq            INTEGER PRIMARY KEY,
+    kind           TEXT    NOT NULL,
+    prev_hash      BLOB    NOT NULL,
+    hash           BLOB    NOT NULL,
+    payload_sha256 BLOB,
+    payload        BLOB    NOT NULL
+) STRICT;
+";
+
+/// After the rows are copied: the new table takes the old one's name, its
+/// triggers and its indexes.
+const V7_SWAP: &str = "
+DROP TABLE entries;
+ALTER TABLE entries_v7 RENAME TO entries;
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'protocoop: ledger entries are append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'protocoop: ledger entries are append-only'); END;
+CREATE INDEX entries_closures ON entries(seq) WHERE kind = 'closure';
+CREATE INDEX entries_registry ON entries(seq) WHERE kind IN ('structure', 'professional', 'bundle', 'pin', 'signin_failed', 'signin_ok', 'device_key');
+";
+
+/// Copies every entry into `entries_v7`, byte for byte, with the digest of
+/// each v2 entry's payload.
+fn copy_entries_v7(tx: &rusqlite::Transaction) -> Result<()> {
+    let v2_from = super::chain::v2_from(tx)?;
+    let mut read =
+        tx.prepare("SELECT seq, kind, prev_hash, hash, payload FROM entries ORDER BY seq")?;
+    let mut write = tx.prepare(
+        "INSERT INTO entries_v7 (seq, kind, prev_hash, hash, payload_sha256, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let value = |i| r.get::<_, rusqlite::types::Value>(i);
+        let payload = r.get_ref(4)?.as_blob().unwrap_or(&[]);
+        let digest = u64::try_from(seq)
+            .is_ok_and(|s| s >= v2_from)
+            .then(|| super::chain::payload_digest(payload));
+        write.execute(rusqlite::params![
+            seq,
+            value(1)?,
+            value(2)?,
+            value(3)?,
+            digest.as_ref().map(|d| &d[..]),
+            value(4)?
+        ])?;
+    }
+    Ok(())
+}
+
 /// Brings the database to [`LATEST`], one version at a time.
 ///
 /// A file that is not a ledger of a known version (a negative or unknown
@@ -148,42 +207,73 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if version < 0 {
             return Err(foreign(format!("version de schéma {version} inconnue")));
         }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Re-read under the write lock: another process may have migrated.
-        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if current == version {
-            let sql = match version {
-                0 => {
-                    let tables: i64 =
-                        tx.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
-                    if tables > 0 {
-                        return Err(foreign(
-                            "le fichier contient déjà des tables sans être un registre".into(),
-                        ));
-                    }
-                    V1
-                }
-                1 => V2,
-                2 => V3,
-                3 => V4,
-                4 => V5,
-                5 => V6,
-                _ => return Err(foreign(format!("version de schéma {version} inconnue"))),
-            };
-            expect_tables(&tx, version)?;
-            tx.execute_batch(sql).map_err(|_| {
-                foreign(format!(
-                    "ses tables ne correspondent pas à la version {version} qu'il annonce"
-                ))
-            })?;
-            if version == 3 {
-                index::rebuild(&tx)?;
-            }
-            tx.pragma_update(None, "user_version", version + 1)?;
+        // v7 replaces `entries`, which the derived tables reference:
+        // foreign keys can only be switched off outside a transaction, and
+        // are checked again before it commits.
+        if version == 6 {
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
         }
-        tx.commit()?;
+        let stepped = step(conn, version);
+        if version == 6 {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+        }
+        stepped?;
     }
     Err(foreign("migration sans fin".into()))
+}
+
+/// Raises the schema from `version` by one, in one transaction.
+fn step(conn: &mut Connection, version: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Re-read under the write lock: another process may have migrated.
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == version {
+        let sql = match version {
+            0 => {
+                let tables: i64 =
+                    tx.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+                if tables > 0 {
+                    return Err(foreign(
+                        "le fichier contient déjà des tables sans être un registre".into(),
+                    ));
+                }
+                V1
+            }
+            1 => V2,
+            2 => V3,
+            3 => V4,
+            4 => V5,
+            5 => V6,
+            6 => V7,
+            _ => return Err(foreign(format!("version de schéma {version} inconnue"))),
+        };
+        expect_tables(&tx, version)?;
+        tx.execute_batch(sql).map_err(|_| {
+            foreign(format!(
+                "ses tables ne correspondent pas à la version {version} qu'il annonce"
+            ))
+        })?;
+        if version == 3 {
+            index::rebuild(&tx)?;
+        }
+        if version == 6 {
+            copy_entries_v7(&tx)?;
+            tx.execute_batch(V7_SWAP)?;
+            if tx
+                .prepare("PRAGMA foreign_key_check")?
+                .query([])?
+                .next()?
+                .is_some()
+            {
+                return Err(foreign(
+                    "des lignes dérivées ne renvoient à aucune entrée".into(),
+                ));
+            }
+        }
+        tx.pragma_update(None, "user_version", version + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// The tables a ledger of `version` has, checked before anything is read

@@ -34,7 +34,7 @@ pub struct Head {
 pub struct Problem {
     /// The first bad entry (or, for a truncation, the first missing one).
     pub seq: u64,
-    /// `gap`, `prev_hash`, `hash_length`, `hash_mismatch`, `unknown_kind`,
+    /// `file_damaged`, `gap`, `prev_hash`, `hash_length`, `hash_mismatch`, `digest_mismatch`, `unknown_kind`,
     /// `not_genesis`, `truncated`, `anchor_mismatch`, `anchor_unreadable`,
     /// `bundle`, or a derived-table problem (`derived_row`,
     /// `derived_missing`, `derived_extra`, `closure`, `closure_signature`).
@@ -43,8 +43,24 @@ pub struct Problem {
 }
 
 pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
-    let mut stmt =
-        conn.prepare("SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq")?;
+    if let Some(damage) = super::store::file_damage(conn)? {
+        return Ok(Report {
+            ok: false,
+            entries: 0,
+            head: None,
+            problem: Some(Problem {
+                seq: 0,
+                what: "file_damaged",
+                message: format!(
+                    "le fichier du registre est endommagé (contrôle d'intégrité de SQLite : {}) : restaurez la dernière sauvegarde",
+                    crate::text::for_display(crate::text::prefix(&damage, 200))
+                ),
+            }),
+        });
+    }
+    let mut stmt = conn.prepare(
+        "SELECT seq, kind, payload, prev_hash, hash, payload_sha256 FROM entries ORDER BY seq",
+    )?;
     let mut rows = stmt.query([])?;
     let v2_from = chain::v2_from(conn)?;
     let mut expected = 1u64;
@@ -79,6 +95,7 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
         let payload = r.get_ref(2)?.as_blob().unwrap_or(&[]);
         let prev_hash = r.get_ref(3)?.as_blob().unwrap_or(&[]);
         let hash = r.get_ref(4)?.as_blob().unwrap_or(&[]);
+        let stored_digest = r.get_ref(5)?.as_blob_or_null().unwrap_or(Some(&[]));
         let fail = |what, message: String| Some(Problem { seq, what, message });
         problem = if seq != expected {
             Some(Problem {
@@ -113,12 +130,24 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
                 ),
             )
         } else {
-            let computed = chain::hash_by_rule(v2_from, seq, &prev, kind, payload);
+            let digest = (seq >= v2_from).then(|| chain::payload_digest(payload));
+            let computed = match &digest {
+                Some(d) => chain::entry_hash_of_digest(seq, &prev, kind, d),
+                None => chain::entry_hash_v1(seq, &prev, kind, payload),
+            };
             if hash != computed {
                 fail(
                     "hash_mismatch",
                     format!(
                         "entrée {seq} ({kind}) : contenu modifié (empreinte recalculée différente)"
+                    ),
+                )
+            } else if stored_digest != digest.as_ref().map(|d| &d[..]) {
+                // Reports read the stored digest, not the payload.
+                fail(
+                    "digest_mismatch",
+                    format!(
+                        "entrée {seq} ({kind}) : l'empreinte de contenu stockée ne correspond plus au contenu"
                     ),
                 )
             } else {

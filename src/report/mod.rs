@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 
 use crate::calendar::Month;
 use crate::error::{Error, Refusal, Result};
-use crate::ledger::{ClosureRecord, Ledger};
+use crate::ledger::{ClosureRecord, Ledger, ReadsSeal};
 use crate::protocol::Protocol;
 
 /// Output formats of `report` and `cpts report`.
@@ -86,13 +86,23 @@ pub fn close(
     now: DateTime<Utc>,
 ) -> Result<(crate::ledger::Recorded, ClosureRecord)> {
     ledger.can_close(month, now)?;
-    preview(ledger, protocol, month, now)?;
-    ledger.close_month(month, now)
+    let (_, seal) = preview_read(ledger, protocol, month, now)?;
+    ledger.close_month_sealed(month, now, Some(seal))
 }
 
 /// The report of a month already closed: it only reads entries up to its
 /// closure, so it is the same, byte for byte, every time.
 pub fn final_report(ledger: &Ledger, protocol: &Protocol, month: Month) -> Result<MonthReport> {
+    Ok(final_report_checked(ledger, protocol, month)?.0)
+}
+
+/// [`final_report`], saying how its reads were found sound (for tests and
+/// benchmarks: a month closed by [`close`] is read by its sealed digest).
+pub fn final_report_checked(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    month: Month,
+) -> Result<(MonthReport, source::Checked)> {
     let closures = ledger.closures()?;
     let index = closures
         .iter()
@@ -103,7 +113,8 @@ pub fn final_report(ledger: &Ledger, protocol: &Protocol, month: Month) -> Resul
                 format!("{month} n'est pas clôturé : son rapport n'est pas encore définitif"),
             )
         })?;
-    let input = source::read_month(
+    let (closure_seq, closure) = &closures[index];
+    let source::MonthRead { input, checked, .. } = source::read_month(
         ledger,
         &closures,
         index,
@@ -111,20 +122,29 @@ pub fn final_report(ledger: &Ledger, protocol: &Protocol, month: Month) -> Resul
         protocol.territory.postal_codes.clone(),
     )?;
     let mut report = month::compute(&input, &software());
-    report.rows = Some(rows_input::of_input(&input));
-    let links = ledger.links(input.closure.first_seq, input.closure.seq)?;
+    report.rows = Some(rows_input::into_rows(input));
+    let links = ledger.links(closure.first_seq, *closure_seq)?;
     report.chain = Some(links.into_iter().map(link).collect());
     json::seal_signed(&mut report, &ledger.signing_key()?);
-    Ok(report)
+    Ok((report, checked))
 }
 
 fn link(l: crate::ledger::chain::Link) -> model::ChainLink {
     model::ChainLink {
         seq: l.seq,
         kind: l.kind,
-        payload_sha256: l.payload_sha256.map(hex::encode),
-        hash: hex::encode(l.hash),
+        payload_sha256: l.payload_sha256.as_ref().map(hex32),
+        hash: hex32(&l.hash),
     }
+}
+
+/// Lowercase hex of a digest: `hex::encode` goes char by char, and a month
+/// has hundreds of thousands of them.
+fn hex32(bytes: &[u8; 32]) -> String {
+    let mut out = [0u8; 64];
+    // 64 bytes of room for 32: cannot fail.
+    let _ = hex::encode_to_slice(bytes, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Where a month stands in the ledger, for the kiosk's report screen.
@@ -166,6 +186,17 @@ pub fn preview(
     month: Month,
     now: DateTime<Utc>,
 ) -> Result<MonthReport> {
+    Ok(preview_read(ledger, protocol, month, now)?.0)
+}
+
+/// [`preview`], with the digest of its reads (checked against the entries)
+/// for the closure to seal.
+fn preview_read(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<(MonthReport, ReadsSeal)> {
     let mut closures = ledger.closures()?;
     if status_in(&closures, month) != MonthStatus::Open {
         return Err(Refusal::MonthAlreadyClosed(month.to_string()).into());
@@ -185,10 +216,13 @@ pub fn preview(
         closed_at: now,
         device_public_key: None,
         signature: None,
+        reads_sha256: None,
     };
     let settled = closures.last().map(|(_, c)| c.month.clone());
     closures.push((head_seq + 1, would_be));
-    let mut input = source::read_month(
+    let source::MonthRead {
+        mut input, seal, ..
+    } = source::read_month(
         ledger,
         &closures,
         closures.len() - 1,
@@ -204,7 +238,7 @@ pub fn preview(
     };
     input.late_acts.retain(|a| late(a.act.month()));
     input.late_followups.retain(|f| late(f.act.month()));
-    Ok(month::compute(&input, &software()))
+    Ok((month::compute(&input, &software()), seal))
 }
 
 fn territory_of(protocol: &Protocol) -> model::TerritoryRef {

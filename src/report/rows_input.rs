@@ -3,7 +3,7 @@
 //! the same [`super::month::compute`], so a stated figure that its rows do
 //! not give is evident.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{TimeZone, Utc};
 use chrono_tz::Europe::Paris;
@@ -83,30 +83,32 @@ impl EventRow {
 }
 
 impl ActRow {
-    fn of(a: &ReportAct, territory: &BTreeSet<String>) -> ActRow {
-        let f = &a.act;
+    /// The row of an act, its strings moved, not copied: a month has
+    /// 100 000 of them at most.
+    fn of(a: ReportAct, territory: &BTreeSet<String>) -> ActRow {
+        let f = a.act;
         ActRow {
             seq: a.seq,
-            number: f.number.clone(),
             month: f.month().to_string(),
             occurred_on: f.occurred_at.with_timezone(&Paris).date_naive(),
-            delegue_rpps: f.delegue.rpps.clone(),
-            delegue_name: f.delegue.name.clone(),
-            profession: f.delegue.profession.clone(),
-            delegant_rpps: f.delegant.rpps.clone(),
-            delegant_name: f.delegant.name.clone(),
-            structure: f.structure.clone(),
+            in_territory: territory.contains(&f.patient.postal_code),
+            number: f.number,
+            delegue_rpps: f.delegue.rpps,
+            delegue_name: f.delegue.name,
+            profession: f.delegue.profession,
+            delegant_rpps: f.delegant.rpps,
+            delegant_name: f.delegant.name,
+            structure: f.structure,
             taken_in_charge: f.outcome.taken_in_charge,
             training: f.training,
             void: a.void,
-            orientation: f.outcome.orientation.clone(),
-            urgency: f.outcome.urgency.clone(),
-            reasons: f.outcome.reasons.clone(),
+            orientation: f.outcome.orientation,
+            urgency: f.outcome.urgency,
+            reasons: f.outcome.reasons,
             delegue_cents: f.payment.delegue_cents,
             delegant_cents: f.payment.delegant_cents,
-            protocol: f.protocol.clone(),
-            postal_code: f.patient.postal_code.clone(),
-            in_territory: territory.contains(&f.patient.postal_code),
+            protocol: f.protocol,
+            postal_code: f.patient.postal_code,
         }
     }
 
@@ -165,28 +167,28 @@ impl ActRow {
     }
 }
 
-/// The rows of a month, from what its figures are computed from.
-pub fn of_input(input: &MonthInput) -> Rows {
+/// The rows of a month, from what its figures were computed from (taken
+/// by value: the rows are the same strings).
+pub fn into_rows(input: MonthInput) -> Rows {
     let t = &input.territory_postal_codes;
     // Follow-ups name their act by id; rows name it by number, which is
     // what a person reads (and unique on a device).
-    let numbers: std::collections::BTreeMap<&str, &str> = input
+    let named: HashSet<&str> = input.followups.iter().map(|f| f.act_id.as_str()).collect();
+    let numbers: HashMap<String, String> = input
         .acts
         .iter()
-        .map(|a| (a.act.id.as_str(), a.act.number.as_str()))
+        .filter(|a| named.contains(a.act.id.as_str()))
+        .map(|a| (a.act.id.clone(), a.act.number.clone()))
         .collect();
     Rows {
-        acts: input.acts.iter().map(|a| ActRow::of(a, t)).collect(),
         followups: input
             .followups
-            .iter()
+            .into_iter()
             .filter(|f| !matches!(f.event, FollowupEvent::Document { .. }))
             .map(|f| {
                 let e = EventRow::of(&f.event);
                 FollowupRow {
-                    act_number: numbers
-                        .get(f.act_id.as_str())
-                        .map_or_else(|| f.act_id.clone(), |n| (*n).to_string()),
+                    act_number: numbers.get(&f.act_id).cloned().unwrap_or(f.act_id),
                     nature: e.nature,
                     score: e.score,
                     seq: f.seq,
@@ -195,18 +197,23 @@ pub fn of_input(input: &MonthInput) -> Rows {
                 }
             })
             .collect(),
-        late_acts: input.late_acts.iter().map(|a| ActRow::of(a, t)).collect(),
+        acts: input.acts.into_iter().map(|a| ActRow::of(a, t)).collect(),
+        late_acts: input
+            .late_acts
+            .into_iter()
+            .map(|a| ActRow::of(a, t))
+            .collect(),
         late_followups: input
             .late_followups
-            .iter()
+            .into_iter()
             .map(|f| {
                 let e = EventRow::of(&f.event);
                 LateFollowupRow {
                     act: ActRow::of(
-                        &ReportAct {
+                        ReportAct {
                             seq: f.act_seq,
                             void: f.act_void,
-                            act: f.act.clone(),
+                            act: f.act,
                         },
                         t,
                     ),

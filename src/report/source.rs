@@ -6,15 +6,21 @@
 //! month, never slipped into a closed one. Follow-ups follow their act when
 //! recorded before its closure; recorded after, they are listed as late
 //! follow-ups of the report whose closure window holds them.
+//!
+//! The tables read are derived from the entries, and a report is never
+//! computed from a row `verify` would reject: the reads are checked against
+//! the entries ([`Ledger::check_report_rows`]) unless the month's closure
+//! sealed the digest of these very reads, checked just before it was
+//! written (a closed month's report then reads no act payload).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::model::{ClosureRef, PreviousClosure, TerritoryRef};
 use super::month::{LateFollowupIn, MonthInput, ReportAct, ReportFollowup};
 use crate::calendar::Month;
 use crate::error::Error;
 use crate::error::Result;
-use crate::ledger::{ActRow, ClosureRecord, FollowupEvent, Ledger};
+use crate::ledger::{ActRow, ClosureRecord, FollowupEvent, Ledger, MonthReads, ReadsSeal};
 
 /// The closures of the ledger as (entry seq, record), oldest first.
 pub type Closures = Vec<(u64, ClosureRecord)>;
@@ -35,6 +41,24 @@ fn report_act(row: ActRow, last: u64) -> ReportAct {
     }
 }
 
+/// How a report's reads were found sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// Against the entries, act by act.
+    AgainstEntries,
+    /// By their digest, sealed by the month's closure.
+    SealedByClosure,
+}
+
+/// What a report is computed from, and how its reads were checked.
+#[derive(Debug, Clone)]
+pub struct MonthRead {
+    pub input: MonthInput,
+    /// The digest of the reads, for the closure to seal.
+    pub seal: ReadsSeal,
+    pub checked: Checked,
+}
+
 /// Gathers everything the report of `closures[index]` is computed from.
 pub fn read_month(
     ledger: &Ledger,
@@ -42,32 +66,40 @@ pub fn read_month(
     index: usize,
     territory: TerritoryRef,
     territory_postal_codes: BTreeSet<String>,
-) -> Result<MonthInput> {
+) -> Result<MonthRead> {
     let (closure_seq, c) = &closures[index];
     let month: Month = c.month.parse()?;
     let previous = index.checked_sub(1).map(|i| &closures[i]);
     let previous_month: Option<Month> = previous.map(|(_, p)| p.month.parse()).transpose()?;
     let (first, last) = (c.first_seq, c.last_seq);
 
-    let month_rows = ledger.month_act_rows(month, last)?;
     // Late: earlier months recorded inside this closure's window, or months
     // skipped since the previous closure.
-    let late_rows = ledger.late_act_rows(month, previous_month, first, last)?;
-    let window_followups = ledger.followups_between(first, last)?;
-    let read: Vec<&ActRow> = month_rows
-        .iter()
-        .chain(&late_rows)
-        .chain(window_followups.iter().map(|f| &f.act))
-        .collect();
-    ledger.check_report_rows(&read, first, last)?;
-    let ids: BTreeSet<&str> = month_rows.iter().map(|r| r.facts.id.as_str()).collect();
-    let acts = month_rows
-        .iter()
-        .cloned()
+    let MonthReads {
+        month_rows,
+        late_rows,
+        window_followups,
+        month_followups,
+        sha256,
+    } = ledger.month_reads(month, previous_month, first, last)?;
+    let sealed = c
+        .reads_sha256
+        .as_deref()
+        .is_some_and(|s| s == hex::encode(sha256));
+    if !sealed {
+        let read: Vec<&ActRow> = month_rows
+            .iter()
+            .chain(&late_rows)
+            .chain(window_followups.iter().map(|f| &f.act))
+            .collect();
+        ledger.check_report_rows(&read, first, last)?;
+    }
+    let acts: Vec<ReportAct> = month_rows
+        .into_iter()
         .map(|r| report_act(r, last))
         .collect();
+    let ids: HashSet<&str> = acts.iter().map(|a| a.act.id.as_str()).collect();
     let late_acts = late_rows.into_iter().map(|r| report_act(r, last)).collect();
-    let month_followups = ledger.month_followups(month, last)?;
     // The rows joined each follow-up to its act: its entry must say so.
     let joined_wrongly = month_followups
         .iter()
@@ -115,7 +147,7 @@ pub fn read_month(
         });
     }
 
-    Ok(MonthInput {
+    let input = MonthInput {
         month,
         device_id: ledger.device_id().to_string(),
         territory,
@@ -143,5 +175,17 @@ pub fn read_month(
         followups,
         late_acts,
         late_followups,
+    };
+    Ok(MonthRead {
+        input,
+        seal: ReadsSeal {
+            head_seq: last,
+            sha256,
+        },
+        checked: if sealed {
+            Checked::SealedByClosure
+        } else {
+            Checked::AgainstEntries
+        },
     })
 }
