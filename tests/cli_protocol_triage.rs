@@ -376,3 +376,49 @@ fn usage_incorrect_code_2() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--facts"), "{}", out.stderr);
 }
+
+#[test]
+fn export_du_protocole_integre_puis_validation() {
+    let env = TestEnv::new();
+    let out = env.run(&["protocol", "export", "--out", "protocole.toml"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.starts_with("Écrit protocole.toml"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path("protocole.toml")).unwrap(),
+        BUNDLED_TEXT
+    );
+    let out = env.run(&["protocol", "export", "--out", "-"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, BUNDLED_TEXT);
+    // What a coordinator does next: have it validated, then check it.
+    let out = env.run(
+        &[
+            "protocol",
+            "validate",
+            "protocole.toml",
+            "--name",
+            "Dr Claire Exemple",
+            "--rpps",
+            "10005173140",
+            "--date",
+            "2026-11-20",
+            "--out",
+            "valide.toml",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = env.run(
+        &["protocol", "export", "--out", "/dossier/absent/p.toml"],
+        "",
+    );
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stderr.is_empty() && !out.stderr.contains("panicked"),
+        "{out:?}"
+    );
+}

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use protocoop::documents::{self, Paper, Roster, prescription, summary};
@@ -40,7 +39,7 @@ fn run_pdftotext(pdf: &[u8], page: Option<u32>, extra: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("d.pdf");
     std::fs::write(&f, pdf).unwrap();
-    let mut cmd = Command::new("pdftotext");
+    let mut cmd = tool("pdftotext");
     cmd.args(extra);
     if let Some(p) = page {
         cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
@@ -62,7 +61,7 @@ fn page_count(pdf: &[u8]) -> u32 {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("d.pdf");
     std::fs::write(&f, pdf).unwrap();
-    let out = Command::new("pdfinfo").arg(&f).output().unwrap();
+    let out = tool("pdfinfo").arg(&f).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     text.lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -221,7 +220,7 @@ fn police_incorporee_et_sous_ensemble_moins_de_60_ko_octets_identiques() {
     assert!(a.len() < 60_000, "{} octets", a.len());
     let f = dir.path().join("o.pdf");
     std::fs::write(&f, &a).unwrap();
-    let out = Command::new("pdffonts").arg(&f).output().unwrap();
+    let out = tool("pdffonts").arg(&f).output().unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<&str> = table.lines().skip(2).collect();
     assert_eq!(rows.len(), 2, "{table}");
@@ -543,7 +542,7 @@ fn format_a5() {
     assert_all(&pdf_text(&pdf, None), MANDATORY);
     let f = dir.path().join("a5.pdf");
     std::fs::write(&f, &pdf).unwrap();
-    let info = String::from_utf8(Command::new("pdfinfo").arg(&f).output().unwrap().stdout).unwrap();
+    let info = String::from_utf8(tool("pdfinfo").arg(&f).output().unwrap().stdout).unwrap();
     assert!(
         info.contains("419.528 x 595.276 pts") || info.contains("(A5)"),
         "{info}"

@@ -237,3 +237,43 @@ fn pdf_du_bureau_graphiques_et_paiements() {
         .unwrap();
     }
 }
+
+#[test]
+fn un_appareil_de_formation_dit_ses_actes_de_formation() {
+    let env = TestEnv::new();
+    let dir = env.path("data");
+    let mut l = setup_ledger(&dir, t("2026-05-01T08:00:00Z"));
+    let p = protocoop::protocol::Protocol::bundled();
+    for day in ["04", "05", "06"] {
+        let at = format!("2026-05-{day}T08:00:00Z");
+        let input = abscess_input(json!({"occurred_at": at}));
+        record(&mut l, &p, &input, t(&at)).unwrap();
+    }
+    drop(l);
+    let data = dir.to_str().unwrap();
+    let out = env.run_env(
+        &[
+            "--data-dir",
+            data,
+            "report",
+            "--month",
+            "2026-05",
+            "--format",
+            "pdf",
+            "--out",
+            "mai.pdf",
+        ],
+        "",
+        &[NOW],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(
+            "Rapport de mai 2026 : 3 actes de formation (ni comptés ni payés), 0 dépistages"
+        ),
+        "{}",
+        out.stdout
+    );
+    let text = pdf_text(&env.path("mai.pdf"));
+    assert!(text.contains("Actes de formation"), "{text}");
+}

@@ -26,30 +26,40 @@ pub enum ActCommand {
         /// Lire le code PIN du délégué sur la première ligne de l'entrée standard.
         #[arg(long)]
         pin_stdin: bool,
+        /// Sortie JSON (forme stable, pour les scripts).
         #[arg(long)]
         json: bool,
     },
     /// Afficher un acte (par numéro, 2026-0042, ou identifiant).
     Show {
+        /// Numéro de l'acte (2026-0042) ou son identifiant.
+        #[arg(value_name = "ACTE")]
         id: String,
+        /// Sortie JSON (forme stable, pour les scripts).
         #[arg(long)]
         json: bool,
     },
     /// Lister les actes, tous ou d'un mois.
     List {
+        /// Seulement les actes de ce mois (heure de Paris) ; sans lui, tous.
         #[arg(long, value_name = "AAAA-MM")]
         month: Option<String>,
+        /// Sortie JSON (forme stable, pour les scripts).
         #[arg(long)]
         json: bool,
     },
     /// Annuler un acte (il reste au registre, marqué annulé, hors totaux).
     Void {
+        /// Numéro de l'acte (2026-0042) ou son identifiant.
+        #[arg(value_name = "ACTE")]
         id: String,
         /// RPPS du délégué qui annule.
         #[arg(long)]
         by: String,
+        /// Pourquoi l'acte est annulé (« doublon », « erreur de patient »…), inscrit au registre.
         #[arg(long)]
         reason: String,
+        /// Lire le code PIN du délégué sur la première ligne de l'entrée standard.
         #[arg(long)]
         pin_stdin: bool,
     },

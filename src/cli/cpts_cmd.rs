@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::cpts_registry_cmd as reg;
-use super::{Cli, load_protocol, now, stdout_error};
+use super::{Cli, now, stdout_error};
 use crate::calendar::Month;
 use crate::cpts::{self, CptsDb};
 use crate::error::{Error, Result};
 use crate::files::{Access, write_atomic};
 use crate::fr;
+use crate::protocol::Protocol;
 use crate::report::{self, Format};
 
 #[derive(Debug, Args)]
@@ -34,19 +35,23 @@ pub struct CptsArgs {
 pub enum CptsCommand {
     /// Importer des rapports mensuels (JSON) des appareils, après vérification.
     Import {
+        /// Un ou plusieurs rapports JSON (protocoop-rapport-AAAA-MM-….json).
         #[arg(required = true, value_name = "FICHIER")]
         files: Vec<PathBuf>,
     },
     /// Confirmer un rapport non signé (ancienne version de protocoop) déjà importé : il entre dans la liste de paiement.
     Confirm {
+        /// Le rapport non signé, tel qu'il a été importé.
         #[arg(value_name = "FICHIER")]
         file: PathBuf,
     },
     /// Le mois consolidé, tous appareils confondus.
     Report {
+        /// Le mois à consolider.
         #[arg(long, value_name = "AAAA-MM")]
         month: String,
-        #[arg(long, value_name = "pdf|csv|json")]
+        /// pdf (bureau de la CPTS), csv (trésorier) ou json.
+        #[arg(long, value_name = "FORMAT")]
         format: String,
         /// Fichier à écrire ; sans lui, CSV et JSON vont sur la sortie standard.
         #[arg(long, value_name = "FICHIER")]
@@ -149,6 +154,18 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
     }
 }
 
+/// `--protocol` if given, else the last protocol the CPTS validated, else
+/// the bundled one. Never a device's data folder: `cpts` has none.
+fn cpts_protocol(cli: &Cli, db: &CptsDb) -> Result<Protocol> {
+    if cli.protocol.is_some() {
+        return Protocol::load(cli.protocol.as_deref());
+    }
+    match db.state()?.protocols.last() {
+        Some(p) => Protocol::parse(&p.text, &format!("protocole validé {} {}", p.id, p.version)),
+        None => Ok(Protocol::bundled()),
+    }
+}
+
 /// `cpts report`: the consolidated month, as JSON, CSV or PDF.
 fn report(
     cli: &Cli,
@@ -178,8 +195,9 @@ fn report(
             };
             report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
         }
-        // The territory's protocol words orientations and reasons.
-        Format::Pdf => cpts::pdf::consolidated(&c, &load_protocol(cli)?)?,
+        // The territory's protocol words orientations and reasons: the
+        // one the CPTS validated, not a device's.
+        Format::Pdf => cpts::pdf::consolidated(&c, &cpts_protocol(cli, db)?)?,
     };
     match file {
         Some(path) => {

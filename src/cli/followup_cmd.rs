@@ -33,6 +33,7 @@ pub struct AddArgs {
     /// L'acte : numéro (2026-0042) ou identifiant.
     #[arg(long)]
     act: String,
+    /// Le suivi : reprise (par le délégant), adverse-event (événement indésirable), patient-satisfaction ou professional-satisfaction.
     #[arg(long, value_enum)]
     kind: KindArg,
     /// Gravité d'un événement indésirable : legere, moderee, grave.

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::ledger::{self, Ledger};
@@ -100,6 +100,7 @@ pub enum Command {
     Followup(followup_cmd::FollowupCommand),
     /// Vérifier la chaîne d'empreintes du registre (code 1 si altéré).
     Verify {
+        /// Sortie JSON (forme stable, pour les scripts).
         #[arg(long)]
         json: bool,
     },
@@ -107,6 +108,7 @@ pub enum Command {
     Prescription(document_cmd::PrescriptionArgs),
     /// Clôturer un mois terminé.
     Close {
+        /// Le mois à clôturer ; il doit être terminé, et les précédents clôturés.
         #[arg(long, value_name = "AAAA-MM")]
         month: String,
     },
@@ -122,13 +124,48 @@ pub enum Command {
     Bundle(device_cmd::BundleCommand),
 }
 
+/// The command line as parsed and shown: `cpts` works on the CPTS's own
+/// folder, so the device's `--data-dir` is neither offered in its help nor
+/// read by it (`PROTOCOOP_DATA_DIR` may be set for the device next to it).
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd.mut_subcommand("cpts", hide_data_dir)
+}
+
+fn hide_data_dir(c: clap::Command) -> clap::Command {
+    let names: Vec<String> = c
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let c = c.mut_arg("data_dir", |a| a.hide(true));
+    names
+        .iter()
+        .fold(c, |c, n| c.mut_subcommand(n, hide_data_dir))
+}
+
 /// Runs the CLI with these arguments; never panics on user error.
 pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let matches = command().try_get_matches_from(args);
+    // Typed on a `cpts` command, the device's folder would be silently
+    // ignored: say where the CPTS's folder is chosen instead.
+    if let Ok(m) = &matches
+        && m.subcommand_name() == Some("cpts")
+        && m.value_source("data_dir") == Some(clap::parser::ValueSource::CommandLine)
+    {
+        let e = Error::input(
+            "--data-dir",
+            "le dossier de données d'un appareil ne concerne pas la CPTS : son dossier se choisit avec --cpts-dir (ou PROTOCOOP_CPTS_DIR)",
+        );
+        let _ = std::io::stderr().write_all(format!("erreur : {e}\n").as_bytes());
+        return ExitCode::from(e.exit_code() as u8);
+    }
+    let parsed = matches.and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;

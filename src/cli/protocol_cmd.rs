@@ -1,4 +1,4 @@
-//! `protocoop protocol check | validate`.
+//! `protocoop protocol check | validate | summary | export`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,6 +23,12 @@ pub enum ProtocolCommand {
     Validate(ValidateArgs),
     /// Imprimer le protocole en PDF (critères, règles, schémas, sources, statut).
     Summary(super::document_cmd::SummaryArgs),
+    /// Écrire le protocole intégré dans un fichier, pour l'adapter ou le faire valider.
+    Export {
+        /// Fichier à écrire (« - » : la sortie standard).
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +56,22 @@ pub fn run(cli: &Cli, cmd: &ProtocolCommand, out: &mut dyn Write) -> Result<Exit
             let path = file.as_deref().or(cli.protocol.as_deref());
             let p = Protocol::load(path)?;
             writeln!(out, "OK — {}", summary(&p)).map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ProtocolCommand::Export { out: path } => {
+            let text = protocol::BUNDLED_TEXT.as_bytes();
+            if path.as_os_str() == "-" {
+                out.write_all(text).map_err(stdout_error)?;
+            } else {
+                files::write_atomic(path, text, files::Access::Shared)?;
+                writeln!(
+                    out,
+                    "Écrit {} — {}",
+                    path.display(),
+                    summary(&Protocol::bundled())
+                )
+                .map_err(stdout_error)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         ProtocolCommand::Validate(args) => {

@@ -16,15 +16,19 @@ use crate::registry::{self, Profession, ProfessionalRecord};
 pub enum StructureCommand {
     /// Enregistrer la pharmacie ou le cabinet infirmier de cet appareil.
     Set {
+        /// Nom de la structure, tel qu'il figure sur l'ordonnance (« Pharmacie du Marché »).
         #[arg(long)]
         name: String,
+        /// Adresse postale, sur une ligne (« 2 place du Marché, 79500 Melle »).
         #[arg(long)]
         address: String,
+        /// Code postal de la structure (5 chiffres).
         #[arg(long)]
         postal_code: String,
         /// Numéro FINESS (9 caractères ; clé vérifiée, avertissement si elle ne correspond pas).
         #[arg(long)]
         finess: Option<String>,
+        /// Téléphone de la structure, imprimé sur les documents.
         #[arg(long)]
         phone: Option<String>,
     },
@@ -77,12 +81,14 @@ pub enum ProfessionalCommand {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// delegue (pharmacien ou infirmier formé) ou delegant (chirurgien-dentiste).
     #[arg(long, value_enum)]
     role: Role,
     /// « Prénom Nom » (délégué) ou « Dr Prénom Nom » (délégant).
     #[arg(long)]
     name: String,
-    #[arg(long)]
+    /// Numéro RPPS (11 chiffres, clé vérifiée).
+    #[arg(long, value_name = "RPPS")]
     rpps: String,
     /// Délégué : pharmacien ou infirmier.
     #[arg(long, value_enum)]

@@ -19,7 +19,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "AAAA-MM")]
     pub month: String,
     /// pdf (bureau de la CPTS), csv (trésorier) ou json (import CPTS).
-    #[arg(long, value_name = "pdf|csv|json")]
+    #[arg(long, value_name = "FORMAT")]
     pub format: String,
     /// Fichier à écrire (par exemple sur une clé USB).
     #[arg(long, value_name = "FICHIER")]
@@ -40,8 +40,15 @@ pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     write_atomic(&args.out, &bytes, Access::Private)?;
     writeln!(
         out,
-        "Rapport de {} : {} dépistages, {} prises en charge, {} saisie(s) tardive(s), à payer {} — clôture entrées {} à {}, tête {}\nÉcrit dans {} (empreinte du contenu {})",
+        "Rapport de {} : {}{} dépistages, {} prises en charge, {} saisie(s) tardive(s), à payer {} — clôture entrées {} à {}, tête {}\nÉcrit dans {} (empreinte du contenu {})",
         month.name_fr(),
+        match r.indicators.training_acts {
+            0 => String::new(),
+            n => format!(
+                "{} (ni comptés ni payés), ",
+                fr::plural(n, "acte de formation", "actes de formation")
+            ),
+        },
         fr::int(r.indicators.screenings),
         fr::int(r.indicators.prises_en_charge),
         r.late_entries.count,

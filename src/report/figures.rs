@@ -22,42 +22,53 @@ fn satisfaction(s: &Satisfaction) -> String {
 /// Counts first, rates in brackets; labels short enough for the kiosk's
 /// half-screen column (docs/REPORT-FORMAT.md defines each figure).
 pub fn key_figures(i: &Indicators) -> Vec<(&'static str, String)> {
-    vec![
+    // A training device's acts are all training: said first, so that a
+    // month of practice never reads as a month of nothing.
+    let training = (i.training_acts > 0).then(|| {
         (
-            "Dépistages (hors annulés et formation)",
-            fr::int(i.screenings),
-        ),
-        ("Prises en charge", fr::int(i.prises_en_charge)),
-        ("Non pris en charge (orientés)", fr::int(i.exclusions.count)),
-        (
-            "Vendredi, samedi ou veille de férié",
-            count_and_rate(
-                i.friday_saturday_holiday_eve,
-                i.share_friday_saturday_holiday_eve,
+            "Actes de formation (ni comptés ni payés)",
+            fr::int(i.training_acts),
+        )
+    });
+    training
+        .into_iter()
+        .chain([
+            (
+                "Dépistages (hors annulés et formation)",
+                fr::int(i.screenings),
             ),
-        ),
-        ("Patients hors territoire", fr::int(i.out_of_territory)),
-        (
-            "Reprises par le délégant (taux)",
-            count_and_rate(i.reprises.count, i.reprises.rate),
-        ),
-        (
-            "Événements indésirables (taux)",
-            count_and_rate(i.adverse_events.count, i.adverse_events.rate),
-        ),
-        (
-            "Satisfaction des patients",
-            satisfaction(&i.satisfaction.patients),
-        ),
-        (
-            "Satisfaction des professionnels",
-            satisfaction(&i.satisfaction.professionals),
-        ),
-        (
-            "Annulés / en formation (non comptés)",
-            format!("{} / {}", i.void_acts, i.training_acts),
-        ),
-    ]
+            ("Prises en charge", fr::int(i.prises_en_charge)),
+            ("Non pris en charge (orientés)", fr::int(i.exclusions.count)),
+            (
+                "Vendredi, samedi ou veille de férié",
+                count_and_rate(
+                    i.friday_saturday_holiday_eve,
+                    i.share_friday_saturday_holiday_eve,
+                ),
+            ),
+            ("Patients hors territoire", fr::int(i.out_of_territory)),
+            (
+                "Reprises par le délégant (taux)",
+                count_and_rate(i.reprises.count, i.reprises.rate),
+            ),
+            (
+                "Événements indésirables (taux)",
+                count_and_rate(i.adverse_events.count, i.adverse_events.rate),
+            ),
+            (
+                "Satisfaction des patients",
+                satisfaction(&i.satisfaction.patients),
+            ),
+            (
+                "Satisfaction des professionnels",
+                satisfaction(&i.satisfaction.professionals),
+            ),
+            (
+                "Annulés / en formation (non comptés)",
+                format!("{} / {}", i.void_acts, i.training_acts),
+            ),
+        ])
+        .collect()
 }
 
 #[cfg(test)]
@@ -80,5 +91,18 @@ mod tests {
         };
         assert_eq!(value("Vendredi, samedi"), format!("3 (75,0{}%)", fr::NBSP));
         assert_eq!(value("Satisfaction des patients"), "aucune réponse");
+        assert!(!f.iter().any(|(l, _)| l.starts_with("Actes de formation")));
+    }
+
+    #[test]
+    fn training_acts_come_first_when_there_are_some() {
+        let mut i = Indicators::empty();
+        i.training_acts = 3;
+        i.finish();
+        let f = key_figures(&i);
+        assert_eq!(
+            f[0],
+            ("Actes de formation (ni comptés ni payés)", "3".to_string())
+        );
     }
 }

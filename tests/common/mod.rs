@@ -424,11 +424,31 @@ pub fn attach(l: &mut Ledger, now: DateTime<Utc>) -> Protocol {
 }
 
 /// Text of a PDF file through poppler's `pdftotext -layout`.
+/// A command-line tool the tests read documents with; missing, the test
+/// stops saying which Debian package to install (the README lists them).
+pub fn tool(name: &str) -> Command {
+    let package = match name {
+        "pdftotext" | "pdfinfo" | "pdffonts" | "pdftoppm" => "poppler-utils",
+        other => other,
+    };
+    let found = Command::new(name)
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        found,
+        "« {name} » introuvable : installez le paquet {package} (sudo apt-get install {package}), comme le dit le README"
+    );
+    Command::new(name)
+}
+
 pub fn pdf_text(path: &Path) -> String {
-    let out = Command::new("pdftotext")
+    let out = tool("pdftotext")
         .args(["-layout", path.to_str().unwrap(), "-"])
         .output()
-        .expect("pdftotext (poppler-utils) installé");
+        .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
