@@ -141,6 +141,11 @@ pub enum Refusal {
     ActVoid(String),
     #[error("le mois {0} est déjà clôturé")]
     MonthAlreadyClosed(String),
+    /// A month passed over: a later one is closed, so it never will be.
+    #[error(
+        "le mois {month} ne peut plus être clôturé ni avoir son propre rapport : {later}, plus récent, est déjà clôturé ; les actes de {month} enregistrés depuis figurent comme saisies tardives dans les rapports suivants"
+    )]
+    LaterMonthClosed { month: String, later: String },
     #[error(
         "le mois {0} n'est pas terminé : il ne peut être clôturé qu'à partir du 1er du mois suivant"
     )]

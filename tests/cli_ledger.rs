@@ -497,12 +497,12 @@ fn suivis_annulation_et_cloture() {
     );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        out.stdout.contains("Mois 2026-11 clôturé"),
+        out.stdout.starts_with("Novembre 2026 clôturé"),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("0 actes"),
+        out.stdout.contains("dont 0 dépistage compté"),
         "the void act is not counted: {}",
         out.stdout
     );
@@ -660,4 +660,75 @@ fn enregistrement_des_professionnels_saisies_invalides() {
     );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--postal-code"), "{}", out.stderr);
+}
+
+#[test]
+fn une_cloture_dit_ce_qu_elle_couvre_et_un_refus_sa_vraie_raison() {
+    let (env, data) = registered();
+    let input = abscess_input(json!({}));
+    let at = |now: &str, args: &[&str], stdin: &str| {
+        let mut a = vec!["--data-dir", data.as_str()];
+        a.extend_from_slice(args);
+        env.run_env(&a, stdin, &[("PROTOCOOP_NOW", now)])
+    };
+    let file = env.write("acte.json", &input);
+    let out = at(
+        NOW,
+        &[
+            "act",
+            "record",
+            "--input",
+            file.to_str().unwrap(),
+            "--pin-stdin",
+        ],
+        &format!("{PIN}\n"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    // November closed first: its window is every entry so far.
+    let out = at("2026-12-02T09:00:00Z", &["close", "--month", "2026-11"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.starts_with("Novembre 2026 clôturé"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(": 1 acte du mois"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("La clôture scelle les entrées 1 à "),
+        "{}",
+        out.stdout
+    );
+    // October, never closed, can no longer be: said as such.
+    let out = at("2026-12-02T09:00:00Z", &["close", "--month", "2026-10"], "");
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("le mois 2026-10 ne peut plus être clôturé")
+            && out
+                .stderr
+                .contains("2026-11, plus récent, est déjà clôturé"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("est déjà clôturé) est déjà"),
+        "{}",
+        out.stderr
+    );
+    // December, with nothing new since November's closure, says so.
+    let out = at("2027-01-02T09:00:00Z", &["close", "--month", "2026-12"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("0 acte du mois")
+            && out
+                .stdout
+                .contains("aucune entrée nouvelle depuis la clôture précédente"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains(" à 1"),
+        "no backwards window: {}",
+        out.stdout
+    );
 }

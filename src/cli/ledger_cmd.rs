@@ -47,17 +47,27 @@ pub fn close(cli: &Cli, month: &str, out: &mut dyn Write) -> Result<ExitCode> {
     let protocol = super::load_protocol(cli)?;
     let cx = Context::new(cli)?;
     let (r, c) = crate::report::close(&mut cx.existing_ledger()?, &protocol, month, cx.now)?;
+    // A closure seals what was recorded since the previous one, whatever
+    // the month of each entry: said so, and an empty window too.
+    let window = if c.first_seq > c.last_seq {
+        "aucune entrée nouvelle depuis la clôture précédente".to_string()
+    } else {
+        format!(
+            "les entrées {} à {} du registre (tête {}…)",
+            c.first_seq,
+            c.last_seq,
+            crate::text::prefix(&c.head_hash, 16)
+        )
+    };
     writeln!(
         out,
-        "Mois {} clôturé (entrée {}) : {} actes, {} prises en charge, {} — entrées {} à {}, tête {}",
-        c.month,
+        "{} clôturé (entrée {}) : {} du mois, dont {} et {}, à payer {}. La clôture scelle {window}.",
+        fr::capitalised(&month.name_fr()),
         r.seq,
-        c.screenings,
-        c.prises_en_charge,
+        fr::plural(c.count, "acte", "actes"),
+        fr::plural(c.screenings, "dépistage compté", "dépistages comptés"),
+        fr::plural(c.prises_en_charge, "prise en charge", "prises en charge"),
         fr::money(c.remuneration_cents as i64),
-        c.first_seq,
-        c.last_seq,
-        c.head_hash
     )
     .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)

@@ -222,17 +222,15 @@ fn closable(
     if let Some((_, c)) = &last
         && c.month.as_str() >= month.to_string().as_str()
     {
-        return Err(
-            Refusal::MonthAlreadyClosed(if c.month == month.to_string() {
-                month.to_string()
-            } else {
-                format!(
-                    "{month} (un mois postérieur, {}, est déjà clôturé)",
-                    c.month
-                )
-            })
-            .into(),
-        );
+        return Err(if c.month == month.to_string() {
+            Refusal::MonthAlreadyClosed(month.to_string())
+        } else {
+            Refusal::LaterMonthClosed {
+                month: month.to_string(),
+                later: c.month.clone(),
+            }
+        }
+        .into());
     }
     // A skipped month with acts would never get a report of its own: its
     // acts would only ever appear as late entries.

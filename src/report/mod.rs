@@ -66,10 +66,10 @@ pub fn generate(
     let closures = ledger.closures()?;
     if !closures.iter().any(|(_, c)| c.month == month.to_string()) {
         if let Some((_, later)) = closures.last().filter(|(_, c)| c.month > month.to_string()) {
-            return Err(Refusal::MonthAlreadyClosed(format!(
-                "{month} ne peut plus avoir de rapport : le mois {} est déjà clôturé ; ses actes figurent dans les rapports suivants comme saisies tardives",
-                later.month
-            ))
+            return Err(Refusal::LaterMonthClosed {
+                month: month.to_string(),
+                later: later.month.clone(),
+            }
             .into());
         }
         close(ledger, protocol, month, now)?;
