@@ -44,19 +44,13 @@ pub struct Problem {
 
 pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
     if let Some(damage) = super::store::file_damage(conn)? {
-        return Ok(Report {
-            ok: false,
-            entries: 0,
-            head: None,
-            problem: Some(Problem {
-                seq: 0,
-                what: "file_damaged",
-                message: format!(
-                    "le fichier du registre est endommagé (contrôle d'intégrité de SQLite : {}) : restaurez la dernière sauvegarde",
-                    crate::text::for_display(crate::text::prefix(&damage, 200))
-                ),
-            }),
-        });
+        return Ok(unchecked(
+            "file_damaged",
+            format!(
+                "le fichier du registre est endommagé (contrôle d'intégrité de SQLite : {}) : restaurez la dernière sauvegarde",
+                crate::text::for_display(crate::text::prefix(&damage, 200))
+            ),
+        ));
     }
     let mut stmt = conn.prepare(
         "SELECT seq, kind, payload, prev_hash, hash, payload_sha256 FROM entries ORDER BY seq",
@@ -71,18 +65,7 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
     let mut hashes_at_anchors: BTreeMap<u64, [u8; 32]> = BTreeMap::new();
     let closures = match anchors::read_closures(dir) {
         Ok(c) => c,
-        Err(message) => {
-            return Ok(Report {
-                ok: false,
-                entries: 0,
-                head: None,
-                problem: Some(Problem {
-                    seq: 0,
-                    what: "anchor_unreadable",
-                    message,
-                }),
-            });
-        }
+        Err(message) => return Ok(unchecked("anchor_unreadable", message)),
     };
     let anchors: Vec<Anchor> = anchors::read_head(dir)
         .into_iter()
@@ -181,6 +164,20 @@ pub(super) fn verify(conn: &Connection, dir: &Path) -> Result<Report> {
         }),
         problem,
     })
+}
+
+/// A verification stopped before the first entry was read.
+fn unchecked(what: &'static str, message: String) -> Report {
+    Report {
+        ok: false,
+        entries: 0,
+        head: None,
+        problem: Some(Problem {
+            seq: 0,
+            what,
+            message,
+        }),
+    }
 }
 
 fn from_mismatch(m: Mismatch) -> Problem {
