@@ -361,7 +361,7 @@ fn suivis_annulation_et_cloture() {
             "--act",
             "2026-0001",
             "--kind",
-            "patient-satisfaction",
+            "satisfaction-patient",
             "--score",
             "5",
         ],
@@ -384,7 +384,7 @@ fn suivis_annulation_et_cloture() {
         "274915\n",
     );
     let bad = [
-        (vec!["--kind", "adverse-event"], "--severity"),
+        (vec!["--kind", "evenement-indesirable"], "--severity"),
         (
             vec!["--kind", "adverse-event", "--severity", "terrible"],
             "--severity",

@@ -21,10 +21,16 @@ pub enum KindArg {
     /// Le délégant a dû reprendre le patient.
     Reprise,
     /// Événement indésirable (avec --severity, --nature).
+    #[value(name = "evenement-indesirable", alias = "adverse-event")]
     AdverseEvent,
     /// Satisfaction du patient (--score 1 à 5).
+    #[value(name = "satisfaction-patient", alias = "patient-satisfaction")]
     PatientSatisfaction,
     /// Satisfaction du professionnel (--score 1 à 5).
+    #[value(
+        name = "satisfaction-professionnel",
+        alias = "professional-satisfaction"
+    )]
     ProfessionalSatisfaction,
 }
 
@@ -33,7 +39,7 @@ pub struct AddArgs {
     /// L'acte : numéro (2026-0042) ou identifiant.
     #[arg(long)]
     act: String,
-    /// Le suivi : reprise (par le délégant), adverse-event (événement indésirable), patient-satisfaction ou professional-satisfaction.
+    /// Le suivi : reprise (par le délégant), evenement-indesirable, satisfaction-patient ou satisfaction-professionnel (les noms anglais restent acceptés).
     #[arg(long, value_enum)]
     kind: KindArg,
     /// Gravité d'un événement indésirable : legere, moderee, grave.
