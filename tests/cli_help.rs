@@ -94,3 +94,45 @@ fn la_cpts_n_offre_ni_ne_lit_le_dossier_d_un_appareil() {
     assert!(out.stderr.contains("--cpts-dir"), "{}", out.stderr);
     assert!(!device.exists());
 }
+
+/// Every value placeholder of the tree.
+fn placeholders(cmd: &clap::Command, out: &mut Vec<String>) {
+    for a in cmd.get_arguments() {
+        for n in a.get_value_names().unwrap_or_default() {
+            out.push(format!("{} --{}: {n}", cmd.get_name(), a.get_id()));
+        }
+    }
+    for s in cmd.get_subcommands() {
+        placeholders(s, out);
+    }
+}
+
+#[test]
+fn les_valeurs_attendues_sont_nommees_en_francais() {
+    let mut all = Vec::new();
+    placeholders(&protocoop::cli::command(), &mut all);
+    assert!(all.iter().any(|p| p.ends_with(": NOM")), "{all:?}");
+    let english = [
+        "NAME",
+        "ADDRESS",
+        "POSTAL_CODE",
+        "PHONE",
+        "REASON",
+        "PAPER",
+        "KIND",
+        "FILE",
+        "ACT",
+        "BY",
+        "TRAINED_ON",
+        "DATE",
+        "TEXT",
+        "SEVERITY",
+        "SCORE",
+        "ID",
+    ];
+    let left: Vec<&String> = all
+        .iter()
+        .filter(|p| english.iter().any(|e| p.ends_with(&format!(": {e}"))))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

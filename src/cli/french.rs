@@ -6,6 +6,52 @@ use std::error::Error as _;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
+/// The placeholders clap derives from our field names, in French. Applied
+/// to every argument of the command tree once ([`placeholders`]), so that
+/// help pages and errors say `--name <NOM>`, not `<NAME>`.
+const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("NAME", "NOM"),
+    ("ADDRESS", "ADRESSE"),
+    ("POSTAL_CODE", "CODE_POSTAL"),
+    ("PHONE", "TELEPHONE"),
+    ("ROLE", "ROLE"),
+    ("REASON", "MOTIF"),
+    ("PAPER", "PAPIER"),
+    ("KIND", "TYPE"),
+    ("FILE", "FICHIER"),
+    ("ACT", "ACTE"),
+    ("BY", "RPPS"),
+    ("TRAINED_ON", "AAAA-MM-JJ"),
+    ("DATE", "AAAA-MM-JJ"),
+    ("TEXT", "TEXTE"),
+    ("SEVERITY", "GRAVITE"),
+    ("SCORE", "NOTE"),
+];
+
+/// [`PLACEHOLDERS`] over `cmd` and all its subcommands.
+pub fn placeholders(cmd: clap::Command) -> clap::Command {
+    let renamed: Vec<(String, &str)> = cmd
+        .get_arguments()
+        .filter_map(|a| {
+            let names = a.get_value_names()?;
+            let [one] = names else { return None };
+            PLACEHOLDERS
+                .iter()
+                .find(|(en, _)| one.as_str() == *en)
+                .map(|(_, fr)| (a.get_id().to_string(), *fr))
+        })
+        .collect();
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let cmd = renamed
+        .into_iter()
+        .fold(cmd, |c, (id, fr)| c.mut_arg(id, |a| a.value_name(fr)));
+    subs.iter()
+        .fold(cmd, |c, n| c.mut_subcommand(n, placeholders))
+}
+
 /// clap's fixed words in a rendered help page, and ours instead.
 const HELP_WORDS: &[(&str, &str)] = &[
     ("Usage:", "Utilisation :"),

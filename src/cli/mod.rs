@@ -128,7 +128,7 @@ pub enum Command {
 /// folder, so the device's `--data-dir` is neither offered in its help nor
 /// read by it (`PROTOCOOP_DATA_DIR` may be set for the device next to it).
 pub fn command() -> clap::Command {
-    let mut cmd = Cli::command();
+    let mut cmd = french::placeholders(Cli::command());
     cmd.build();
     cmd.mut_subcommand("cpts", hide_data_dir)
 }
