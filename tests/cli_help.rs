@@ -136,3 +136,21 @@ fn les_valeurs_attendues_sont_nommees_en_francais() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn l_aide_donne_les_codes_de_sortie() {
+    let env = TestEnv::new();
+    let out = env.run(&["--help"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    // Wrapped to the terminal's width: compared word by word.
+    let text = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for code in [
+        "0 succès",
+        "1 vérification en échec",
+        "2 saisie invalide",
+        "3 refus",
+        "4 erreur système",
+    ] {
+        assert!(text.contains(code), "{code}: {text}");
+    }
+}

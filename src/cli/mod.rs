@@ -38,6 +38,7 @@ use crate::protocol::Protocol;
     version,
     about = "protocoop — urgences dentaires simples en protocole de coopération (CPTS). Sans commande : ouvre le kiosque.",
     long_about = None,
+    after_help = "Codes de sortie : 0 succès · 1 vérification en échec (registre ou protocole, rapport refusé) · 2 saisie invalide (l'option est nommée) · 3 refus (règle du protocole ou du registre) · 4 erreur système (disque, fichier, registre endommagé).",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
