@@ -86,7 +86,7 @@ fn build(dir: &std::path::Path) {
 
 static BIG: LazyLock<PathBuf> = LazyLock::new(|| {
     // Renamed whenever what `build` writes changes.
-    let dir = std::env::temp_dir().join("protocoop-bench-report-1m-v7");
+    let dir = std::env::temp_dir().join("protocoop-bench-report-1m-v9");
     if !dir.join("built").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = std::time::Instant::now();

@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod protocol;
 pub mod registry;
 pub mod report;
+pub mod shared;
 pub mod text;
 pub mod triage;
 pub mod ui;

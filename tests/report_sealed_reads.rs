@@ -99,3 +99,51 @@ fn une_cloture_ecrite_apres_une_autre_entree_ne_scelle_rien() {
     assert_eq!(report.closure.count, 3);
     assert!(l.verify().unwrap().ok);
 }
+
+/// A month's acts are read once each and in order, whether they lie
+/// together (the table walked over their seqs, in two halves on two
+/// threads) or scattered among another month's (read by the month index).
+#[test]
+fn les_actes_du_mois_sont_lus_une_fois_chacun_dans_l_ordre() {
+    for (october_acts, september_between) in [(1, 0), (2, 0), (7, 0), (8, 1), (3, 4)] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Protocol::bundled();
+        let mut l = setup_ledger(dir.path(), t(IN_MONTH));
+        for _ in 0..october_acts {
+            record(&mut l, &p, &abscess_input(json!({})), t(IN_MONTH)).unwrap();
+            for _ in 0..september_between {
+                let mut late = prepared(&l, &p, &abscess_input(json!({})), t(IN_MONTH)).unwrap();
+                late.occurred_at = t("2026-09-28T09:00:00Z");
+                l.record_act(late).unwrap();
+            }
+        }
+        let september: Month = "2026-09".parse().unwrap();
+        report::close(&mut l, &p, september, t(IN_MONTH)).unwrap();
+        let october: Month = "2026-10".parse().unwrap();
+        let closed = report::generate(&mut l, &p, october, t(AFTER)).unwrap();
+        let (_, c) = l.closures().unwrap().pop().unwrap();
+        let expected: Vec<u64> = l
+            .connection()
+            .prepare("SELECT seq FROM acts WHERE month = '2026-10' AND seq <= ?1 ORDER BY seq")
+            .unwrap()
+            .query_map([c.last_seq as i64], |r| r.get::<_, i64>(0))
+            .unwrap()
+            .map(|s| s.unwrap() as u64)
+            .collect();
+        assert_eq!(expected.len(), october_acts);
+        let reads = l
+            .month_reads(october, Some(september), c.first_seq, c.last_seq)
+            .unwrap();
+        let read: Vec<u64> = reads.month_rows.iter().map(|r| r.seq).collect();
+        assert_eq!(
+            read, expected,
+            "{october_acts} acts, {september_between} between"
+        );
+        assert!(reads.late_rows.is_empty());
+        let (again, checked) = report::final_report_checked(&l, &p, october).unwrap();
+        assert_eq!(checked, Checked::SealedByClosure);
+        assert_eq!(again, closed);
+        let i = &again.indicators;
+        assert_eq!(i.screenings + i.training_acts, october_acts as u64);
+    }
+}

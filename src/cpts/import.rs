@@ -611,7 +611,7 @@ pub fn import(
     for l in report.chain.iter().flatten() {
         tx.execute(
             "INSERT OR IGNORE INTO report_links (device_id, epoch, seq, kind, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![report.device_id, epoch, l.seq as i64, l.kind, l.hash],
+            params![report.device_id, epoch, l.seq as i64, l.kind.as_str(), l.hash],
         )?;
     }
     if let Some(rows) = &report.rows {

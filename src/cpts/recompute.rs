@@ -38,7 +38,7 @@ pub fn check_amounts(r: &MonthReport, amounts: &Amounts) -> Result<(), String> {
         if !a.taken_in_charge || a.training {
             continue;
         }
-        match amounts.get(&a.protocol.sha256) {
+        match amounts.get(a.protocol.sha256.as_str()) {
             None => {
                 return Err(format!(
                     "l'acte {} relève du protocole {} version {} (empreinte {}…), que la CPTS n'a jamais validé",

@@ -19,6 +19,7 @@ pub use super::entry::Kind;
 use super::entry::Typed;
 use super::index;
 use crate::error::{Error, Result};
+use crate::shared::{Interner, Shared};
 
 const DOMAIN_V1: &[u8] = b"protocoop-ledger-v1";
 const DOMAIN_V2: &[u8] = b"protocoop-ledger-v2";
@@ -128,7 +129,8 @@ pub(super) fn append(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub seq: u64,
-    pub kind: String,
+    /// Shared: a window is hundreds of thousands of links of a few kinds.
+    pub kind: Shared,
     pub payload_sha256: Option<[u8; 32]>,
     pub hash: [u8; 32],
 }
@@ -143,6 +145,7 @@ pub(super) fn links(conn: &Connection, first: u64, last: u64) -> Result<Vec<Link
     )?;
     let mut rows = stmt.query(params![first as i64, last as i64])?;
     let mut out = Vec::new();
+    let mut kinds = Interner::default();
     while let Some(r) = rows.next()? {
         let seq = r.get::<_, i64>(0)? as u64;
         let unreadable = || Error::Corrupt(format!("entrée {seq} : empreinte illisible"));
@@ -158,7 +161,7 @@ pub(super) fn links(conn: &Connection, first: u64, last: u64) -> Result<Vec<Link
         }
         out.push(Link {
             seq,
-            kind: r.get(1)?,
+            kind: kinds.get(r.get_ref(1)?.as_str().map_err(|_| unreadable())?),
             payload_sha256,
             hash: digest32(3)?.ok_or_else(unreadable)?,
         });

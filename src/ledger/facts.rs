@@ -4,13 +4,14 @@
 //! clinical facts are deliberately not among them.
 
 use chrono::{DateTime, Utc};
-use rusqlite::Row;
+use rusqlite::types::ValueRef;
 use serde::{Deserialize, Serialize};
 
 use super::act_columns::ActColumns;
 use crate::act::{ActRecord, Payment};
 use crate::calendar::Month;
 use crate::error::{Error, Result};
+use crate::shared::{Interner, Shared};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActFacts {
@@ -29,35 +30,35 @@ pub struct ActFacts {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ProtocolKey {
-    pub id: String,
-    pub sha256: String,
-    pub version: String,
+    pub id: Shared,
+    pub sha256: Shared,
+    pub version: Shared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StructureKey {
-    pub finess: Option<String>,
-    pub name: String,
-    pub postal_code: String,
+    pub finess: Option<Shared>,
+    pub name: Shared,
+    pub postal_code: Shared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonKey {
-    pub rpps: String,
-    pub name: String,
-    pub profession: Option<String>,
+    pub rpps: Shared,
+    pub name: Shared,
+    pub profession: Option<Shared>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientKey {
-    pub postal_code: String,
+    pub postal_code: Shared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutcomeKey {
     pub taken_in_charge: bool,
-    pub orientation: Option<String>,
-    pub urgency: Option<String>,
+    pub orientation: Option<Shared>,
+    pub urgency: Option<Shared>,
     pub reasons: Vec<String>,
 }
 
@@ -87,32 +88,32 @@ impl From<&ActColumns> for ActFacts {
             occurred_at: a.occurred_at,
             training: a.training,
             protocol: ProtocolKey {
-                id: a.protocol.id.clone(),
-                version: a.protocol.version.clone(),
-                sha256: a.protocol.sha256.clone(),
+                id: Shared::from(&a.protocol.id),
+                version: Shared::from(&a.protocol.version),
+                sha256: Shared::from(&a.protocol.sha256),
             },
             structure: StructureKey {
-                name: a.structure.name.clone(),
-                postal_code: a.structure.postal_code.clone(),
-                finess: a.structure.finess.clone(),
+                name: Shared::from(&a.structure.name),
+                postal_code: Shared::from(&a.structure.postal_code),
+                finess: a.structure.finess.as_deref().map(Shared::from),
             },
             delegue: PersonKey {
-                rpps: a.delegue.rpps.clone(),
-                name: a.delegue.name.clone(),
-                profession: a.delegue.profession.clone(),
+                rpps: Shared::from(&a.delegue.rpps),
+                name: Shared::from(&a.delegue.name),
+                profession: a.delegue.profession.as_deref().map(Shared::from),
             },
             delegant: PersonKey {
-                rpps: a.delegant.rpps.clone(),
-                name: a.delegant.name.clone(),
+                rpps: Shared::from(&a.delegant.rpps),
+                name: Shared::from(&a.delegant.name),
                 profession: None,
             },
             patient: PatientKey {
-                postal_code: a.patient.postal_code.clone(),
+                postal_code: Shared::from(&a.patient.postal_code),
             },
             outcome: OutcomeKey {
                 taken_in_charge: a.outcome.taken_in_charge,
-                orientation: a.outcome.orientation.clone(),
-                urgency: a.outcome.urgency.clone(),
+                orientation: a.outcome.orientation.as_deref().map(Shared::from),
+                urgency: a.outcome.urgency.as_deref().map(Shared::from),
                 reasons: a.outcome.reasons.clone(),
             },
             payment: a.payment,
@@ -128,52 +129,72 @@ pub(super) const COLUMNS: &str = "a.id, a.number, a.occurred_at, a.training, a.p
      a.delegant_name, a.patient_postal_code, a.taken_in_charge, a.orientation, a.urgency, \
      a.reasons, a.delegue_cents, a.delegant_cents";
 
-/// Reads the [`COLUMNS`] starting at column `at` of `r`.
-pub(super) fn from_row(r: &Row, at: usize, seq: u64) -> Result<ActFacts> {
-    let s = |i: usize| r.get::<_, String>(at + i);
-    let o = |i: usize| r.get::<_, Option<String>>(at + i);
+/// Decodes the values of the [`COLUMNS`], in their order, read once for
+/// the report's digest and for this; the texts acts repeat come from
+/// `strings`.
+pub(super) fn from_values(v: &[ValueRef], seq: u64, strings: &mut Interner) -> Result<ActFacts> {
     let corrupt = |what: &str| Error::Corrupt(format!("acte de l'entrée {seq} : {what} illisible"));
-    let occurred: String = s(2)?;
-    let reasons: String = s(19)?;
+    let text = |i: usize| -> Result<&str> {
+        match v.get(i) {
+            Some(ValueRef::Text(t)) => std::str::from_utf8(t).map_err(|_| corrupt("texte")),
+            _ => Err(corrupt("texte")),
+        }
+    };
+    let s = |i: usize| text(i).map(str::to_owned);
+    let sh = |strings: &mut Interner, i: usize| text(i).map(|t| strings.get(t));
+    let o = |strings: &mut Interner, i: usize| match v.get(i) {
+        Some(ValueRef::Null) => Ok(None),
+        _ => sh(strings, i).map(Some),
+    };
+    let int = |i: usize| match v.get(i) {
+        Some(ValueRef::Integer(n)) => Ok(*n),
+        _ => Err(corrupt("nombre")),
+    };
+    let flag = |i: usize| match int(i)? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(corrupt("indicateur")),
+    };
+    let cents = |i: usize| u32::try_from(int(i)?).map_err(|_| corrupt("montant"));
     Ok(ActFacts {
         id: s(0)?,
         number: s(1)?,
-        occurred_at: DateTime::parse_from_rfc3339(&occurred)
+        occurred_at: DateTime::parse_from_rfc3339(text(2)?)
             .map_err(|_| corrupt("date de l'acte"))?
             .with_timezone(&Utc),
-        training: r.get(at + 3)?,
+        training: flag(3)?,
         protocol: ProtocolKey {
-            id: s(4)?,
-            version: s(5)?,
-            sha256: s(6)?,
+            id: sh(strings, 4)?,
+            version: sh(strings, 5)?,
+            sha256: sh(strings, 6)?,
         },
         structure: StructureKey {
-            name: s(7)?,
-            postal_code: s(8)?,
-            finess: o(9)?,
+            name: sh(strings, 7)?,
+            postal_code: sh(strings, 8)?,
+            finess: o(strings, 9)?,
         },
         delegue: PersonKey {
-            rpps: s(10)?,
-            name: s(11)?,
-            profession: o(12)?,
+            rpps: sh(strings, 10)?,
+            name: sh(strings, 11)?,
+            profession: o(strings, 12)?,
         },
         delegant: PersonKey {
-            rpps: s(13)?,
-            name: s(14)?,
+            rpps: sh(strings, 13)?,
+            name: sh(strings, 14)?,
             profession: None,
         },
         patient: PatientKey {
-            postal_code: s(15)?,
+            postal_code: sh(strings, 15)?,
         },
         outcome: OutcomeKey {
-            taken_in_charge: r.get(at + 16)?,
-            orientation: o(17)?,
-            urgency: o(18)?,
-            reasons: serde_json::from_str(&reasons).map_err(|_| corrupt("motifs"))?,
+            taken_in_charge: flag(16)?,
+            orientation: o(strings, 17)?,
+            urgency: o(strings, 18)?,
+            reasons: serde_json::from_str(text(19)?).map_err(|_| corrupt("motifs"))?,
         },
         payment: Payment {
-            delegue_cents: r.get(at + 20)?,
-            delegant_cents: r.get(at + 21)?,
+            delegue_cents: cents(20)?,
+            delegant_cents: cents(21)?,
         },
     })
 }

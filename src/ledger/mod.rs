@@ -74,6 +74,19 @@ pub struct Ledger {
     device_id: String,
 }
 
+/// See [`Ledger::links_reader`]: entries are never changed once written,
+/// so links read on either connection are the same.
+pub struct LinksReader {
+    conn: Connection,
+}
+
+impl LinksReader {
+    /// [`Ledger::links`], on this connection.
+    pub fn links(&self, first: u64, last: u64) -> Result<Vec<chain::Link>> {
+        chain::links(&self.conn, first, last)
+    }
+}
+
 /// The data folder: `--data-dir`, else `PROTOCOOP_DATA_DIR` (both handled by
 /// the caller), else the OS's per-user data folder.
 pub fn default_data_dir() -> Result<PathBuf> {
@@ -258,6 +271,14 @@ impl Ledger {
     /// The links of entries `first..=last` (what a report shows of them).
     pub fn links(&self, first: u64, last: u64) -> Result<Vec<chain::Link>> {
         chain::links(&self.conn, first, last)
+    }
+
+    /// A read-only view of this ledger on a connection of its own, that
+    /// another thread can read from while this one reads too.
+    pub fn links_reader(&self) -> Result<LinksReader> {
+        Ok(LinksReader {
+            conn: store::connect_reader(&self.dir.join(DB_FILE))?,
+        })
     }
 
     /// The hash (hex) of entry `seq`.

@@ -175,6 +175,17 @@ fn read_only(dir: &Path) -> Error {
     Error::ReadOnly(dir.to_path_buf())
 }
 
+/// A second, read-only connection to an open ledger's database, for a
+/// read on another thread (the writer's connection already set WAL).
+pub(super) fn connect_reader(db: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    Ok(conn)
+}
+
 /// Opens the database with the settings every connection must have.
 pub(super) fn connect(db: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(

@@ -11,8 +11,8 @@
 use std::io::Write;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
+use super::canonical::{Canonical, EncodedChain, Sink};
 use super::model::{MonthReport, REPORT_KIND, SCHEMA_VERSION, UNSIGNED_SCHEMA_VERSION};
 use crate::crypto::{KeyPair, PublicKey};
 
@@ -83,7 +83,7 @@ pub fn canonical(v: &Value) -> Vec<u8> {
 /// Writes the canonical bytes of `v`, leaving out the top-level keys in
 /// `skip`, straight to `out`: a report of 100 000 rows is hashed without a
 /// copy of its tree or of its bytes.
-fn write_canonical(v: &Value, skip: &[&str], out: &mut dyn Write) -> std::io::Result<()> {
+fn write_canonical<W: Write>(v: &Value, skip: &[&str], out: &mut W) -> std::io::Result<()> {
     match v {
         Value::Object(map) => {
             let mut keys: Vec<&String> =
@@ -116,39 +116,25 @@ fn write_canonical(v: &Value, skip: &[&str], out: &mut dyn Write) -> std::io::Re
     }
 }
 
-/// A SHA-256 that bytes can be written to.
-struct HashWriter(Sha256);
-
-impl Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// SHA-256 (hex) of a document's canonical content: without its
 /// `content_sha256` and `signature`.
 pub fn content_sha256(doc: &Value) -> String {
     hash_with(|out| write_canonical(doc, &["content_sha256", "signature"], out))
 }
 
-fn hash_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, HashWriter(Sha256::new()));
+fn hash_with(write: impl FnOnce(&mut Sink) -> std::io::Result<()>) -> String {
+    let mut out = Sink::hasher();
     // Writing to a hash cannot fail.
     let _ = write(&mut out);
-    let _ = out.flush();
-    let (hash, _) = out.into_parts();
-    hex::encode(hash.0.finalize())
+    hex::encode(out.finish())
 }
 
 /// [`content_sha256`] of a report, its rows and chain written straight
 /// from their structs (declared in canonical key order: see
 /// [`super::rows`]) rather than through a JSON tree of 100 000 objects.
-fn report_sha256(report: &mut MonthReport) -> String {
+/// `chain_bytes`, when given, is the canonical form of `report.chain`, encoded
+/// beforehand ([`EncodedChain`]).
+fn report_sha256(report: &mut MonthReport, chain_bytes: Option<&[u8]>) -> String {
     let rows = report.rows.take();
     let chain = report.chain.take();
     let head = serde_json::to_value(&*report).expect("reports serialize");
@@ -178,14 +164,26 @@ fn report_sha256(report: &mut MonthReport) -> String {
             serde_json::to_writer(&mut *out, k)?;
             out.write_all(b":")?;
             match (k, map.get(k)) {
-                ("rows", _) => serde_json::to_writer(&mut *out, &report.rows)?,
-                ("chain", _) => serde_json::to_writer(&mut *out, &report.chain)?,
+                ("rows", _) => canonical_opt(report.rows.as_ref(), out),
+                ("chain", _) => match chain_bytes {
+                    Some(bytes) => out.write_all(bytes)?,
+                    None => canonical_opt(report.chain.as_ref(), out),
+                },
                 (_, Some(v)) => write_canonical(v, &[], out)?,
                 (_, None) => {}
             }
         }
         out.write_all(b"}")
     })
+}
+
+fn canonical_opt(value: Option<&impl Canonical>, out: &mut Sink) {
+    match value {
+        Some(v) => v.write(out),
+        None => {
+            let _ = out.write_all(b"null");
+        }
+    }
 }
 
 /// What the signature covers: the domain, then the content hash (the 64
@@ -199,14 +197,25 @@ pub fn signing_input(content_sha256: &str) -> Vec<u8> {
 /// Fills in the report's `content_sha256` (a preview, or a test's report:
 /// nothing is signed).
 pub fn seal(report: &mut MonthReport) {
-    report.content_sha256 = report_sha256(report);
+    report.content_sha256 = report_sha256(report, None);
 }
 
 /// Names the device's key, fills in `content_sha256`, and signs it.
 pub fn seal_signed(report: &mut MonthReport, key: &KeyPair) {
+    sign(report, key, None);
+}
+
+/// [`seal_signed`], the report's chain being `chain`, already encoded.
+pub(super) fn seal_signed_with_chain(report: &mut MonthReport, key: &KeyPair, chain: EncodedChain) {
+    let EncodedChain { links, bytes } = chain;
+    report.chain = Some(links);
+    sign(report, key, Some(&bytes));
+}
+
+fn sign(report: &mut MonthReport, key: &KeyPair, chain: Option<&[u8]>) {
     report.device_public_key = Some(key.public());
     report.signature = None;
-    seal(report);
+    report.content_sha256 = report_sha256(report, chain);
     report.signature = Some(hex::encode(
         key.sign(&signing_input(&report.content_sha256)),
     ));
@@ -350,7 +359,7 @@ mod tests {
     use crate::report::rows::{ActRow, FollowupRow, LateFollowupRow, Rows};
 
     fn act(optional: bool) -> ActRow {
-        let some = |s: &str| optional.then(|| s.to_string());
+        let some = |s: &str| optional.then(|| s.into());
         ActRow {
             delegant_cents: 1500,
             delegant_name: "Dr « Ex » \"emple\"".into(),

@@ -13,6 +13,7 @@
 //! - [`csv`]: the treasurer's payment list (French Excel);
 //! - [`pdf`]: the board's document, with charts.
 
+mod canonical;
 pub mod csv;
 pub mod figures;
 pub mod json;
@@ -31,6 +32,7 @@ use crate::calendar::Month;
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{ClosureRecord, Ledger, ReadsSeal};
 use crate::protocol::Protocol;
+use canonical::EncodedChain;
 
 /// Output formats of `report` and `cpts report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,18 +116,30 @@ pub fn final_report_checked(
             )
         })?;
     let (closure_seq, closure) = &closures[index];
-    let source::MonthRead { input, checked, .. } = source::read_month(
-        ledger,
-        &closures,
-        index,
-        territory_of(protocol),
-        protocol.territory.postal_codes.clone(),
-    )?;
+    // The window's links (often twice as many as its acts) are read and
+    // encoded on a second connection and thread, beside the rows.
+    let reader = ledger.links_reader()?;
+    let (first, last) = (closure.first_seq, *closure_seq);
+    let (read, chain) = std::thread::scope(|s| {
+        let chain = s.spawn(move || -> Result<EncodedChain> {
+            let links = reader.links(first, last)?;
+            Ok(EncodedChain::new(links.into_iter().map(link).collect()))
+        });
+        let read = source::read_month(
+            ledger,
+            &closures,
+            index,
+            territory_of(protocol),
+            protocol.territory.postal_codes.clone(),
+        );
+        (read, chain.join())
+    });
+    let source::MonthRead { input, checked, .. } = read?;
+    let chain = chain
+        .map_err(|_| Error::Storage("lecture de la chaîne du mois interrompue".to_string()))??;
     let mut report = month::compute(&input, &software());
     report.rows = Some(rows_input::into_rows(input));
-    let links = ledger.links(closure.first_seq, *closure_seq)?;
-    report.chain = Some(links.into_iter().map(link).collect());
-    json::seal_signed(&mut report, &ledger.signing_key()?);
+    json::seal_signed_with_chain(&mut report, &ledger.signing_key()?, chain);
     Ok((report, checked))
 }
 

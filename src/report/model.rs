@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rows::Rows;
 use crate::crypto::PublicKey;
+use crate::shared::Shared;
 
 /// Version of the JSON schema (docs/REPORT-FORMAT.md); bumped on any change
 /// a reader could notice.
@@ -66,7 +67,7 @@ pub struct PreviousClosure {
 #[serde(deny_unknown_fields)]
 pub struct ChainLink {
     pub hash: String,
-    pub kind: String,
+    pub kind: Shared,
     /// SHA-256 of the payload; `null` for an entry written under the v1
     /// rule (before schema v6), which only the device can recompute.
     pub payload_sha256: Option<String>,

@@ -16,6 +16,7 @@ pub use crate::ledger::facts::{
     ActFacts, OutcomeKey, PatientKey, PersonKey, ProtocolKey, StructureKey,
 };
 use crate::ledger::{AdverseNature, FollowupEvent, Severity};
+use crate::shared::Shared;
 
 /// An act as the report sees it: its ledger position and whether it was
 /// void when the report's closure was written.
@@ -68,8 +69,8 @@ pub struct MonthInput {
 /// thousands of professionals (a forged one, at least).
 #[derive(Default)]
 struct PayBook {
-    delegues: BTreeMap<String, usize>,
-    delegants: BTreeMap<String, usize>,
+    delegues: BTreeMap<Shared, usize>,
+    delegants: BTreeMap<Shared, usize>,
 }
 
 impl Remuneration {
@@ -129,15 +130,15 @@ enum Paid {
 /// Adds one act and its (signed) cents to `who`'s line.
 fn add_pay(
     lines: &mut Vec<PayLine>,
-    index: &mut BTreeMap<String, usize>,
+    index: &mut BTreeMap<Shared, usize>,
     who: &PersonKey,
     paid: Paid,
     cents: i64,
 ) {
     let i = *index.entry(who.rpps.clone()).or_insert_with(|| {
         lines.push(PayLine {
-            rpps: who.rpps.clone(),
-            name: who.name.clone(),
+            rpps: who.rpps.to_string(),
+            name: who.name.to_string(),
             acts: 0,
             deducted_acts: 0,
             cents: 0,
@@ -221,8 +222,8 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
         delegues
             .entry(a.delegue.rpps.as_str())
             .or_insert_with(|| DelegueLine {
-                rpps: a.delegue.rpps.clone(),
-                name: a.delegue.name.clone(),
+                rpps: a.delegue.rpps.to_string(),
+                name: a.delegue.name.to_string(),
                 profession: profession.to_string(),
                 counts: Counts::default(),
             })
@@ -237,7 +238,7 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
             }
             if !input
                 .territory_postal_codes
-                .contains(&a.patient.postal_code)
+                .contains(a.patient.postal_code.as_str())
             {
                 ind.out_of_territory += 1;
                 bump(
@@ -252,8 +253,8 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
             delegants
                 .entry(a.delegant.rpps.as_str())
                 .or_insert_with(|| DelegantLine {
-                    rpps: a.delegant.rpps.clone(),
-                    name: a.delegant.name.clone(),
+                    rpps: a.delegant.rpps.to_string(),
+                    name: a.delegant.name.to_string(),
                     prises_en_charge: 0,
                     reprises: 0,
                 })
@@ -318,9 +319,9 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     ind.structures = structures
         .into_iter()
         .map(|(s, (counts, pharmacy))| StructureLine {
-            name: s.name.clone(),
-            postal_code: s.postal_code.clone(),
-            finess: s.finess.clone(),
+            name: s.name.to_string(),
+            postal_code: s.postal_code.to_string(),
+            finess: s.finess.as_deref().map(str::to_string),
             pharmacy,
             counts,
         })
@@ -328,9 +329,9 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     ind.protocol_versions = protocols
         .into_iter()
         .map(|(p, (acts, training_acts))| ProtocolLine {
-            id: p.id.clone(),
-            version: p.version.clone(),
-            sha256: p.sha256.clone(),
+            id: p.id.to_string(),
+            version: p.version.to_string(),
+            sha256: p.sha256.to_string(),
             acts,
             training_acts,
         })
@@ -434,7 +435,7 @@ mod tests {
     fn act(id: &str, delegant_cents: u32) -> ActFacts {
         let person = |rpps: &str| PersonKey {
             rpps: rpps.into(),
-            name: format!("P {rpps}"),
+            name: format!("P {rpps}").into(),
             profession: Some("pharmacien".into()),
         };
         ActFacts {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ledger::facts::{ProtocolKey, StructureKey};
 use crate::ledger::{AdverseNature, Severity};
+use crate::shared::Shared;
 
 /// Every row of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,22 +35,22 @@ pub struct ActRow {
     /// What the act pays each professional if it is paid (the rules of
     /// `month::compute` decide whether it is, or is deducted).
     pub delegant_cents: u32,
-    pub delegant_name: String,
-    pub delegant_rpps: String,
+    pub delegant_name: Shared,
+    pub delegant_rpps: Shared,
     pub delegue_cents: u32,
-    pub delegue_name: String,
-    pub delegue_rpps: String,
+    pub delegue_name: Shared,
+    pub delegue_rpps: Shared,
     /// The postal code is in the protocol's territory list.
     pub in_territory: bool,
     pub month: String,
     pub number: String,
     /// The day of the act, Europe/Paris.
     pub occurred_on: NaiveDate,
-    pub orientation: Option<String>,
+    pub orientation: Option<Shared>,
     /// The patient's.
-    pub postal_code: String,
+    pub postal_code: Shared,
     /// The délégué's profession (`pharmacien`, `infirmier`…).
-    pub profession: Option<String>,
+    pub profession: Option<Shared>,
     pub protocol: ProtocolKey,
     pub reasons: Vec<String>,
     /// The act's entry in the device's log.
@@ -57,7 +58,7 @@ pub struct ActRow {
     pub structure: StructureKey,
     pub taken_in_charge: bool,
     pub training: bool,
-    pub urgency: Option<String>,
+    pub urgency: Option<Shared>,
     /// Void when the report's closure was written.
     pub void: bool,
 }

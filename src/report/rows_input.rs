@@ -91,7 +91,7 @@ impl ActRow {
             seq: a.seq,
             month: f.month().to_string(),
             occurred_on: f.occurred_at.with_timezone(&Paris).date_naive(),
-            in_territory: territory.contains(&f.patient.postal_code),
+            in_territory: territory.contains(f.patient.postal_code.as_str()),
             number: f.number,
             delegue_rpps: f.delegue.rpps,
             delegue_name: f.delegue.name,
@@ -243,7 +243,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
         .chain(rows.late_followups.iter().map(|f| &f.act));
     for a in all_acts {
         if a.in_territory {
-            territory.insert(a.postal_code.clone());
+            territory.insert(a.postal_code.to_string());
         }
     }
     for a in rows
@@ -252,7 +252,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
         .chain(&rows.late_acts)
         .chain(rows.late_followups.iter().map(|f| &f.act))
     {
-        if !a.in_territory && territory.contains(&a.postal_code) {
+        if !a.in_territory && territory.contains(a.postal_code.as_str()) {
             return Err(format!(
                 "le code postal {} est dit du territoire pour un acte et hors territoire pour un autre",
                 a.postal_code
