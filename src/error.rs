@@ -85,6 +85,11 @@ pub enum Refusal {
     UnknownDelegue(String),
     #[error("délégant inconnu (RPPS {0}) : il n'est pas enregistré sur cet appareil")]
     UnknownDelegant(String),
+    /// A délégant's RPPS where a délégué signs (a PIN, a void, a follow-up).
+    #[error(
+        "{name} (RPPS {rpps}) est délégant sur cet appareil : seul un délégué signe avec son code PIN (un acte, son annulation, un suivi)"
+    )]
+    NotADelegue { rpps: String, name: String },
     #[error(
         "{name} n'a pas de formation au protocole enregistrée : seul un délégué formé peut réaliser un acte"
     )]

@@ -100,6 +100,20 @@ pub fn today() -> NaiveDate {
 }
 
 /// `1 jour`, `5 jours`, `2 comprimés`: French plural for counts ≥ 2.
+/// « de » before a word, elided before a vowel or a mute h: « d'octobre
+/// 2026 », « de mai 2026 ».
+pub fn de(word: &str) -> String {
+    let elides = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aàâeéèêiîoôuûhAÀÂEÉÈÊIÎOÔUÛH".contains(c));
+    if elides {
+        format!("d'{word}")
+    } else {
+        format!("de {word}")
+    }
+}
+
 pub fn plural(n: u64, singular: &str, plural: &str) -> String {
     format!("{} {}", int(n), if n >= 2 { plural } else { singular })
 }
@@ -107,6 +121,15 @@ pub fn plural(n: u64, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn de_is_elided_before_a_vowel() {
+        assert_eq!(de("octobre 2026"), "d'octobre 2026");
+        assert_eq!(de("avril 2026"), "d'avril 2026");
+        assert_eq!(de("août 2026"), "d'août 2026");
+        assert_eq!(de("mai 2026"), "de mai 2026");
+        assert_eq!(de(""), "de ");
+    }
 
     #[test]
     fn first_letters() {

@@ -320,7 +320,16 @@ fn triage_lisible_en_francais() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("pain_score : Intensité de la douleur"));
+    assert!(
+        out.stdout.contains("  - Intensité de la douleur"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("pain_score"),
+        "reasons in words, not fact ids: {}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -251,8 +251,8 @@ fn f_void_from_historique_with_reason_and_pin() {
         "Prise en charge : Rendez-vous dentaire sous 24 heures"
     ));
     tap(&mut h, "Réimprimer");
-    assert!(shows(&h, "— ordonnance imprimée"));
-    assert!(shows(&h, "— fiche-conseil imprimée"));
+    assert!(shows(&h, "— ordonnance émise"));
+    assert!(shows(&h, "— fiche-conseil émise"));
     tap(&mut h, "Annuler l'acte");
     tap(&mut h, "Confirmer l'annulation");
     assert!(

@@ -19,10 +19,20 @@ fn wgpu_harness(
     protocol: Protocol,
 ) -> Harness<'static, KioskApp> {
     let services = services(dir, clock);
-    let mut h = Harness::builder()
-        .with_size(eframe::egui::Vec2::new(1280.0, 800.0))
-        .wgpu()
-        .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
+    // Without a Vulkan driver wgpu only says « Failed to create render
+    // state »: name the packages, as `common::tool` does.
+    let builder = std::panic::catch_unwind(|| {
+        Harness::builder()
+            .with_size(eframe::egui::Vec2::new(1280.0, 800.0))
+            .wgpu()
+    })
+    .unwrap_or_else(|_| {
+        panic!(
+            "aucun rendu Vulkan pour les captures : installez Mesa lavapipe (sudo apt-get install mesa-vulkan-drivers libvulkan1), comme le dit le README"
+        )
+    });
+    let mut h =
+        builder.build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
     h.run();
     h
 }

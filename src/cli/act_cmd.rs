@@ -13,8 +13,10 @@ use crate::error::{Error, Result};
 use crate::fr;
 use crate::ids::Rpps;
 use crate::ledger::{ActStatus, ActView, FollowupEvent};
+use crate::protocol::Protocol;
 use crate::registry::parse_pin;
 use crate::triage::describe;
+use crate::triage::json::OutcomeJson;
 
 #[derive(Debug, Subcommand)]
 pub enum ActCommand {
@@ -99,6 +101,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             let registry = ledger.registry()?;
             let act = prepare(&protocol, &registry, ledger.device_id(), &req, cx.now)?;
             let training = act.training;
+            let decided = decision(&act.outcome, Some(&protocol));
             let r = ledger.record_act(act)?;
             if *json {
                 writeln!(out, "{}", serde_json::to_string(&r).expect("serializes"))
@@ -106,7 +109,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             } else {
                 writeln!(
                     out,
-                    "Acte {} enregistré (entrée {}, code de vérification {}){}",
+                    "Acte {} enregistré (entrée {}, code de vérification {}) : {decided}{}",
                     r.number,
                     r.seq,
                     crate::documents::verification_code(&r.hash),
@@ -130,7 +133,10 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
                 )
                 .map_err(stdout_error)?;
             } else {
-                write!(out, "{}", human(&view)).map_err(stdout_error)?;
+                // The protocol words the decision; an act stays readable
+                // when the protocol file does not load.
+                let protocol = super::load_protocol(cli).ok();
+                write!(out, "{}", human(&view, protocol.as_ref())).map_err(stdout_error)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -199,8 +205,10 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             )?;
             writeln!(
                 out,
-                "Acte {} annulé (entrée {}) : il reste au registre, hors totaux.",
-                r.number, r.seq
+                "Acte {} annulé (entrée {}) : il reste au registre, hors totaux.{}",
+                r.number,
+                r.seq,
+                deduction(&ledger, id)?
             )
             .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
@@ -208,7 +216,58 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
     }
 }
 
-fn human(v: &ActView) -> String {
+/// What voiding a paid act does to the pay: nothing yet if its month is
+/// still open, a deduction in the next closed month if it was reported.
+fn deduction(ledger: &crate::ledger::Ledger, id: &str) -> Result<String> {
+    let v = ledger.act(id)?;
+    let a = &v.act;
+    if !a.outcome.taken_in_charge || a.training {
+        return Ok(String::new());
+    }
+    let pay = format!(
+        "{} (délégué) et {} (délégant)",
+        fr::money(i64::from(a.payment.delegue_cents)),
+        fr::money(i64::from(a.payment.delegant_cents))
+    );
+    let closures = ledger.closures()?;
+    let month = Month::of_instant(a.occurred_at).to_string();
+    Ok(
+        match crate::report::source::report_of(&closures, &month, v.seq)
+            .and_then(|i| closures.get(i))
+        {
+            Some((_, c)) => {
+                let reported = c
+                    .month
+                    .parse::<Month>()
+                    .map_or_else(|_| c.month.clone(), |m| m.name_fr());
+                format!(
+                    "\nIl figurait au rapport {} : {pay} seront déduits au rapport du prochain mois clôturé.",
+                    fr::de(&reported)
+                )
+            }
+            None => format!("\nSon mois n'est pas encore clôturé : {pay} ne seront pas payés."),
+        },
+    )
+}
+
+/// The decision in the protocol's words (its ids when it did not load).
+fn decision(o: &OutcomeJson, protocol: Option<&Protocol>) -> String {
+    match (&o.orientation, &o.urgency) {
+        (Some(id), _) => format!(
+            "non pris en charge — {}",
+            protocol.and_then(|p| p.orientation_title(id)).unwrap_or(id)
+        ),
+        (None, Some(u)) => format!(
+            "prise en charge — {}",
+            protocol
+                .and_then(|p| p.urgency_title(u))
+                .map_or_else(|| format!("rendez-vous dentaire ({u})"), str::to_lowercase)
+        ),
+        (None, None) => "sans décision enregistrée".to_string(),
+    }
+}
+
+fn human(v: &ActView, protocol: Option<&Protocol>) -> String {
     let a = &v.act;
     let mut s = format!(
         "Acte {} — {}{}\n",
@@ -248,15 +307,15 @@ fn human(v: &ActView) -> String {
             .map(|w| format!(", {} kg", w.to_string().replace('.', ",")))
             .unwrap_or_default()
     );
-    match (&a.outcome.orientation, &a.outcome.urgency) {
-        (Some(o), _) => {
-            s += &format!(
-                "Décision : non pris en charge — {o} (motifs : {})\n",
-                a.outcome.reasons.join(", ")
-            )
-        }
-        (None, Some(u)) => s += &format!("Décision : prise en charge — rendez-vous dentaire {u}\n"),
-        _ => {}
+    s += &format!("Décision : {}\n", decision(&a.outcome, protocol));
+    if a.outcome.orientation.is_some() {
+        let reasons: Vec<String> = a
+            .outcome
+            .reasons
+            .iter()
+            .map(|r| protocol.map_or_else(|| r.clone(), |p| describe::reason_label(p, r)))
+            .collect();
+        s += &format!("Motifs : {}\n", reasons.join(" ; "));
     }
     for l in &a.prescription {
         s += &format!(
@@ -275,7 +334,7 @@ fn human(v: &ActView) -> String {
         s += &format!(
             "Suivi du {} : {}\n",
             fr::datetime(f.recorded_at),
-            f.event.type_name()
+            f.event.describe()
         );
     }
     s += &format!("Registre : entrée {}, empreinte {}\n", v.seq, v.hash);

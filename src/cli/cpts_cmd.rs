@@ -53,7 +53,8 @@ pub enum CptsCommand {
         /// pdf (bureau de la CPTS), csv (trésorier) ou json.
         #[arg(long, value_name = "FORMAT")]
         format: String,
-        /// Fichier à écrire ; sans lui, CSV et JSON vont sur la sortie standard.
+        /// Fichier à écrire ; sans lui, ou avec « - », CSV et JSON vont sur la
+        /// sortie standard.
         #[arg(long, value_name = "FICHIER")]
         out: Option<PathBuf>,
     },
@@ -143,7 +144,7 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
             &CptsDb::open(&dir)?,
             month,
             format,
-            file.as_deref(),
+            super::file_or_stdout(file.as_deref()),
             out,
         ),
         CptsCommand::Set { pharmacies } => {

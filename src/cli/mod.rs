@@ -405,6 +405,12 @@ fn read_input(path: &Path) -> Result<String> {
     }
 }
 
+/// The file an `--out` names, `None` for standard output (no `--out`, or
+/// « - »).
+fn file_or_stdout(out: Option<&std::path::Path>) -> Option<&std::path::Path> {
+    out.filter(|p| p.as_os_str() != "-")
+}
+
 fn stdout_error(e: std::io::Error) -> Error {
     Error::io("impossible d'écrire sur la sortie standard", "-", e)
 }

@@ -1,4 +1,4 @@
-//! `protocoop report --month AAAA-MM --format pdf|csv|json --out FICHIER`.
+//! `protocoop report --month AAAA-MM --format pdf|csv|json [--out FICHIER]`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{Cli, Context, load_protocol, stdout_error};
 use crate::calendar::Month;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::files::{Access, write_atomic};
 use crate::fr;
 use crate::report::{self, Format};
@@ -21,9 +21,10 @@ pub struct ReportArgs {
     /// pdf (bureau de la CPTS), csv (trésorier) ou json (import CPTS).
     #[arg(long, value_name = "FORMAT")]
     pub format: String,
-    /// Fichier à écrire (par exemple sur une clé USB).
+    /// Fichier à écrire (par exemple sur une clé USB) ; sans lui, ou avec
+    /// « - », CSV et JSON vont sur la sortie standard.
     #[arg(long, value_name = "FICHIER")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode> {
@@ -31,17 +32,36 @@ pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     let format = Format::parse(&args.format)?;
     let protocol = load_protocol(cli)?;
     let cx = Context::new(cli)?;
+    let file = super::file_or_stdout(args.out.as_deref());
+    if file.is_none() && format == Format::Pdf {
+        return Err(Error::input(
+            "--out",
+            "un PDF s'écrit dans un fichier : indiquez --out rapport.pdf",
+        ));
+    }
     let mut ledger = cx.existing_ledger()?;
     // Closing is for good: make sure the report can be written first.
-    crate::files::check_output(&args.out)?;
+    if let Some(path) = file {
+        crate::files::check_output(path)?;
+    }
     let r = report::generate(&mut ledger, &protocol, month, cx.now)?;
     let bytes = report::render(&r, format, &protocol)?;
-    // Professionals' names and pay: owner-only, like the ledger.
-    write_atomic(&args.out, &bytes, Access::Private)?;
+    let summary: &mut dyn Write = match file {
+        Some(path) => {
+            // Professionals' names and pay: owner-only, like the ledger.
+            write_atomic(path, &bytes, Access::Private)?;
+            out
+        }
+        None => {
+            out.write_all(&bytes).map_err(stdout_error)?;
+            // The report is standard output: the summary goes beside it.
+            &mut std::io::stderr()
+        }
+    };
     writeln!(
-        out,
-        "Rapport de {} : {}{} dépistages, {} prises en charge, {} saisie(s) tardive(s), à payer {} — clôture entrées {} à {}, tête {}\nÉcrit dans {} (empreinte du contenu {})",
-        month.name_fr(),
+        summary,
+        "Rapport {} : {}{} dépistages, {} prises en charge, {} saisie(s) tardive(s), à payer {} — clôture entrées {} à {}, tête {}\nÉcrit dans {} (empreinte du contenu {})",
+        fr::de(&month.name_fr()),
         match r.indicators.training_acts {
             0 => String::new(),
             n => format!(
@@ -56,7 +76,7 @@ pub fn run(cli: &Cli, args: &ReportArgs, out: &mut dyn Write) -> Result<ExitCode
         r.closure.first_seq,
         r.closure.last_seq,
         r.closure.head_hash,
-        args.out.display(),
+        file.map_or_else(|| "la sortie standard".to_string(), |p| p.display().to_string()),
         r.content_sha256,
     )
     .map_err(stdout_error)?;

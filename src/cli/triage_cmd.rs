@@ -79,7 +79,7 @@ fn human(p: &Protocol, facts: &Facts, outcome: &Outcome) -> String {
             s += &format!("Décision : NON PRIS EN CHARGE — {}\n{}\n", o.title, o.text);
             s += "Motifs :\n";
             for r in &outcome.reasons {
-                s += &format!("  - {r} : {}\n", describe::reason(p, facts, r));
+                s += &format!("  - {}\n", describe::reason(p, facts, r));
             }
         }
         Decision::TakeInCharge(u) => {

@@ -180,21 +180,6 @@ fn document_name(kind: &str, paper: Paper) -> String {
     }
 }
 
-/// The French title of a logged document name, the inverse of
-/// [`document_name`]: `advice-a5` → « fiche-conseil (A5) ».
-pub fn document_title(name: &str) -> String {
-    let (kind, a5) = match name.strip_suffix("-a5") {
-        Some(k) => (k, " (A5)"),
-        None => (name, ""),
-    };
-    let title = match kind {
-        "prescription" => "ordonnance",
-        "advice" => "fiche-conseil",
-        other => other,
-    };
-    format!("{title}{a5}")
-}
-
 /// The SHA-256 recorded at the first issue of `name` by this renderer.
 fn first_issue(view: &ActView, name: &str) -> Option<String> {
     view.followups.iter().find_map(|f| match &f.event {

@@ -140,6 +140,21 @@ pub fn type_label(name: &str) -> &str {
     }
 }
 
+/// The French title of a logged document name (`documents::document_name`
+/// makes them): `advice-a5` → « fiche-conseil (A5) ».
+pub fn document_title(name: &str) -> String {
+    let (kind, a5) = match name.strip_suffix("-a5") {
+        Some(k) => (k, " (A5)"),
+        None => (name, ""),
+    };
+    let title = match kind {
+        "prescription" => "ordonnance",
+        "advice" => "fiche-conseil",
+        other => other,
+    };
+    format!("{title}{a5}")
+}
+
 impl FollowupEvent {
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -155,6 +170,29 @@ impl FollowupEvent {
     /// The type in French (« annulation »): [`type_label`] of the name.
     pub fn type_label(&self) -> &'static str {
         type_label(self.type_name())
+    }
+
+    /// The event in words, for a person (the kiosk's history, `act show`).
+    pub fn describe(&self) -> String {
+        let label = self.type_label();
+        match self {
+            FollowupEvent::AdverseEvent {
+                nature, severity, ..
+            } => format!("{label} : {}, {}", nature.label(), severity.label()),
+            FollowupEvent::PatientSatisfaction { score, .. }
+            | FollowupEvent::ProfessionalSatisfaction { score, .. } => {
+                format!("{label} : {score}/5")
+            }
+            FollowupEvent::Document {
+                document, reprint, ..
+            } => format!(
+                "{} émise{}",
+                document_title(document),
+                if *reprint { " (réimpression)" } else { "" }
+            ),
+            FollowupEvent::Void { reason } => format!("{label} : {reason}"),
+            FollowupEvent::Reprise { .. } => label.to_string(),
+        }
     }
 
     /// Checks scores and texts (length, characters: see [`crate::text`]).

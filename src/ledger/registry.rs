@@ -275,7 +275,13 @@ fn sign_in(
     let delegue = reg
         .delegue_any(rpps)
         .cloned()
-        .ok_or_else(|| Refusal::UnknownDelegue(rpps.to_string()))?;
+        .ok_or_else(|| match reg.delegant(rpps) {
+            Some(d) => Refusal::NotADelegue {
+                rpps: rpps.to_string(),
+                name: d.name.clone(),
+            },
+            None => Refusal::UnknownDelegue(rpps.to_string()),
+        })?;
     if !delegue.active {
         return Ok(Attempt::Refused(Refusal::Revoked { name: delegue.name }));
     }

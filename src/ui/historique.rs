@@ -7,11 +7,10 @@ use egui::{Button, RichText, Ui, Vec2};
 
 use super::theme::*;
 use super::widgets::*;
-use crate::documents;
 use crate::fr;
 use crate::kiosk::state::{HistoryForm, Period};
 use crate::kiosk::{Action, Field, KioskState};
-use crate::ledger::{ActStatus, ActView, AdverseNature, FollowupEvent, Severity};
+use crate::ledger::{ActStatus, ActView, AdverseNature, Severity};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -153,23 +152,7 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
         muted(ui, "Aucun suivi.");
     }
     for f in &view.followups {
-        let label = f.event.type_label();
-        let what = match &f.event {
-            FollowupEvent::AdverseEvent { nature, .. } => format!("{label} : {}", nature.label()),
-            FollowupEvent::PatientSatisfaction { score, .. }
-            | FollowupEvent::ProfessionalSatisfaction { score, .. } => {
-                format!("{label} : {score}/5")
-            }
-            FollowupEvent::Document {
-                document, reprint, ..
-            } => format!(
-                "{} imprimée{}",
-                documents::document_title(document),
-                if *reprint { " (réimpression)" } else { "" }
-            ),
-            FollowupEvent::Void { reason } => format!("{label} : {reason}"),
-            FollowupEvent::Reprise { .. } => label.to_string(),
-        };
+        let what = f.event.describe();
         muted(ui, &format!("{} — {what}", fr::datetime(f.recorded_at)));
     }
     if matches!(view.status, ActStatus::Void { .. }) {
