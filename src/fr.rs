@@ -1,5 +1,5 @@
 //! French formats users live with: `1 000`, `10,00 €`, `23/11/2026`, `14:05`,
-//! in the Europe/Paris time zone (REGLES-ET-FORMATS.md, « Conventions »).
+//! in the Europe/Paris time zone.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;

@@ -183,3 +183,15 @@ fn un_rapport_va_sur_la_sortie_standard_sans_out_ou_avec_un_tiret() {
         out.stderr
     );
 }
+
+#[test]
+fn une_date_s_ecrit_pareil_dans_chaque_sortie_json() {
+    let (_office, devices) = fleet(&["Pharmacie du Marché"]);
+    let d = &devices[0];
+    let n = number(&d.record(OCTOBER, MARIE_PIN, json!({})));
+    let list: Value = serde_json::from_str(&d.ok(&["act", "list", "--json"], "").stdout).unwrap();
+    let show: Value =
+        serde_json::from_str(&d.ok(&["act", "show", &n, "--json"], "").stdout).unwrap();
+    assert_eq!(list[0]["occurred_at"], "2026-10-12T09:00:00Z");
+    assert_eq!(list[0]["occurred_at"], show["act"]["occurred_at"]);
+}

@@ -1,9 +1,9 @@
 //! The protocol's safety invariants, over every reachable case.
 //!
 //! The bundled protocol file and the generic engine are checked together
-//! against an *independent oracle* written straight from
-//! PROTOCOLE-DENTAIRE.md (decision order, when each line is proposed, dose
-//! limits). The space is enumerated, not sampled:
+//! against an *independent oracle* written straight from the protocol's
+//! text (decision order, when each line is proposed, dose limits), never
+//! from the file. The space is enumerated, not sampled:
 //!
 //! - A: all 2^21 combinations of the 21 yes/no facts (12 exclusions, 8
 //!   symptoms, pregnancy), for an adult with a moderate pain;

@@ -1,4 +1,4 @@
-//! One case per rule of PROTOCOLE-DENTAIRE.md, named in French after the
+//! One case per rule of the dental protocol, named in French after the
 //! clinical situation, with the exact expected outcome and doses.
 
 mod common;

@@ -1,7 +1,7 @@
 //! French public holidays, computed offline (Code du travail L3133-1): the
 //! fixed ones and those that follow Easter (Easter Monday, Ascension, Whit
 //! Monday). The monthly report's headline indicator counts acts done on the
-//! eve of one (REGLES-ET-FORMATS.md, « French public holidays »).
+//! eve of one.
 
 use chrono::{Datelike, Days, NaiveDate};
 

@@ -156,9 +156,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
                 writeln!(out, "Aucun acte.").map_err(stdout_error)?;
             }
             for a in &acts {
-                let when = chrono::DateTime::parse_from_rfc3339(&a.occurred_at)
-                    .map(|t| fr::datetime(t.with_timezone(&chrono::Utc)))
-                    .unwrap_or_else(|_| a.occurred_at.clone());
+                let when = fr::datetime(a.occurred_at);
                 writeln!(
                     out,
                     "{}  {}  délégué {}  {}{}{}",

@@ -1042,10 +1042,7 @@ fn open_history(state: &mut KioskState, services: &Services, period: Period) -> 
     let today = paris_day(state.now);
     let mut acts = services.ledger.acts(Some(Month::of_instant(state.now)))?;
     if period == Period::Today {
-        acts.retain(|a| {
-            DateTime::parse_from_rfc3339(&a.occurred_at)
-                .is_ok_and(|t| paris_day(t.with_timezone(&Utc)) == today)
-        });
+        acts.retain(|a| paris_day(a.occurred_at) == today);
     }
     acts.reverse();
     let open = match &state.screen {

@@ -64,7 +64,7 @@ impl Message {
     }
 }
 
-/// The screens of PRODUCT.md, each with what it is editing.
+/// The kiosk's screens (docs/KIOSK.md), each with what it is editing.
 #[derive(Debug, Clone)]
 pub enum Screen {
     Setup(SetupForm),

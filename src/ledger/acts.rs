@@ -44,7 +44,8 @@ pub struct ActSummary {
     pub id: String,
     pub number: String,
     pub seq: u64,
-    pub occurred_at: String,
+    /// Parsed once here: every shell shows it, none re-reads the column.
+    pub occurred_at: DateTime<Utc>,
     pub delegue_rpps: String,
     pub delegant_rpps: String,
     pub taken_in_charge: bool,
@@ -156,11 +157,21 @@ impl Ledger {
             .conn
             .prepare(&month_filter(columns, "month", "seq", month))?;
         let rows = stmt.query_map(params![month.map(|m| m.to_string())], |r| {
+            let occurred: String = r.get(3)?;
+            let occurred_at = DateTime::parse_from_rfc3339(&occurred)
+                .map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?
+                .with_timezone(&Utc);
             Ok(ActSummary {
                 id: r.get(0)?,
                 number: r.get(1)?,
                 seq: r.get::<_, i64>(2)? as u64,
-                occurred_at: r.get(3)?,
+                occurred_at,
                 delegue_rpps: r.get(4)?,
                 delegant_rpps: r.get(5)?,
                 taken_in_charge: r.get(6)?,

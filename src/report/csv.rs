@@ -1,5 +1,5 @@
 //! The treasurer's payment list in the form French Excel and LibreOffice
-//! open as is (REGLES-ET-FORMATS.md, « Conventions »): `;` separator, UTF-8
+//! open as is: `;` separator, UTF-8
 //! with BOM, CRLF line ends, amounts `10,00` (no currency sign, so the
 //! spreadsheet reads them as numbers).
 

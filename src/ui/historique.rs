@@ -1,7 +1,6 @@
 //! Historique: acts of the day or the month; one act's follow-ups, reprint,
 //! new follow-ups and voiding (with a reason and the PIN).
 
-use chrono::{DateTime, Utc};
 use eframe::egui;
 use egui::{Button, RichText, Ui, Vec2};
 
@@ -35,9 +34,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
         }
         egui::ScrollArea::vertical().id_salt("acts").show(ui, |ui| {
             for a in &form.acts {
-                let when = DateTime::parse_from_rfc3339(&a.occurred_at)
-                    .map(|t| fr::datetime(t.with_timezone(&Utc)))
-                    .unwrap_or_default();
+                let when = fr::datetime(a.occurred_at);
                 let what = if a.taken_in_charge {
                     "prise en charge"
                 } else {
