@@ -15,6 +15,7 @@ use crate::ids::Rpps;
 use crate::ledger::{ActStatus, ActView, FollowupEvent};
 use crate::protocol::Protocol;
 use crate::registry::parse_pin;
+use crate::report::source::{VoidPay, void_pay};
 use crate::triage::describe;
 use crate::triage::json::OutcomeJson;
 
@@ -191,7 +192,8 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             let (pin, _) = pin_and_rest(*pin_stdin)?;
             let mut ledger = cx.existing_ledger()?;
             // Find the act before asking for the PIN, so a typo costs no attempt.
-            ledger.act(id)?;
+            let view = ledger.act(id)?;
+            let effect = void_pay(&ledger, &view.act, view.seq)?;
             let author = ledger.authenticate(&by, &pin, cx.now)?;
             let r = ledger.add_followup(
                 id,
@@ -206,7 +208,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
                 "Acte {} annulé (entrée {}) : il reste au registre, hors totaux.{}",
                 r.number,
                 r.seq,
-                deduction(&ledger, id)?
+                void_pay_words(&effect)
             )
             .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
@@ -214,38 +216,32 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
     }
 }
 
-/// What voiding a paid act does to the pay: nothing yet if its month is
-/// still open, a deduction in the next closed month if it was reported.
-fn deduction(ledger: &crate::ledger::Ledger, id: &str) -> Result<String> {
-    let v = ledger.act(id)?;
-    let a = &v.act;
-    if !a.outcome.taken_in_charge || a.training {
-        return Ok(String::new());
+/// What the void does to the pay, in words (empty for an unpaid act).
+fn void_pay_words(effect: &VoidPay) -> String {
+    let pay = |p: &crate::act::Payment| {
+        format!(
+            "{} (délégué) et {} (délégant)",
+            fr::money(i64::from(p.delegue_cents)),
+            fr::money(i64::from(p.delegant_cents))
+        )
+    };
+    match effect {
+        VoidPay::Unpaid => String::new(),
+        VoidPay::NotYetReported(p) => format!(
+            "\nSon mois n'est pas encore clôturé : {} ne seront pas payés.",
+            pay(p)
+        ),
+        VoidPay::DeductedLater { month, payment } => {
+            let reported = month
+                .parse::<Month>()
+                .map_or_else(|_| month.clone(), |m| m.name_fr());
+            format!(
+                "\nIl figurait au rapport {} : {} seront déduits au rapport du prochain mois clôturé.",
+                fr::de(&reported),
+                pay(payment)
+            )
+        }
     }
-    let pay = format!(
-        "{} (délégué) et {} (délégant)",
-        fr::money(i64::from(a.payment.delegue_cents)),
-        fr::money(i64::from(a.payment.delegant_cents))
-    );
-    let closures = ledger.closures()?;
-    let month = Month::of_instant(a.occurred_at).to_string();
-    Ok(
-        match crate::report::source::report_of(&closures, &month, v.seq)
-            .and_then(|i| closures.get(i))
-        {
-            Some((_, c)) => {
-                let reported = c
-                    .month
-                    .parse::<Month>()
-                    .map_or_else(|_| c.month.clone(), |m| m.name_fr());
-                format!(
-                    "\nIl figurait au rapport {} : {pay} seront déduits au rapport du prochain mois clôturé.",
-                    fr::de(&reported)
-                )
-            }
-            None => format!("\nSon mois n'est pas encore clôturé : {pay} ne seront pas payés."),
-        },
-    )
 }
 
 /// The decision in the protocol's words (its ids when it did not load).

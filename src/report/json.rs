@@ -164,10 +164,11 @@ fn report_sha256(report: &mut MonthReport, chain_bytes: Option<&[u8]>) -> String
             serde_json::to_writer(&mut *out, k)?;
             out.write_all(b":")?;
             match (k, map.get(k)) {
-                ("rows", _) => canonical_opt(report.rows.as_ref(), out),
+                // Both keys are only listed when present.
+                ("rows", _) => report.rows.iter().for_each(|r| r.write(out)),
                 ("chain", _) => match chain_bytes {
                     Some(bytes) => out.write_all(bytes)?,
-                    None => canonical_opt(report.chain.as_ref(), out),
+                    None => report.chain.iter().for_each(|c| c.write(out)),
                 },
                 (_, Some(v)) => write_canonical(v, &[], out)?,
                 (_, None) => {}
@@ -175,15 +176,6 @@ fn report_sha256(report: &mut MonthReport, chain_bytes: Option<&[u8]>) -> String
         }
         out.write_all(b"}")
     })
-}
-
-fn canonical_opt(value: Option<&impl Canonical>, out: &mut Sink) {
-    match value {
-        Some(v) => v.write(out),
-        None => {
-            let _ = out.write_all(b"null");
-        }
-    }
 }
 
 /// What the signature covers: the domain, then the content hash (the 64

@@ -17,10 +17,13 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::model::{ClosureRef, PreviousClosure, TerritoryRef};
 use super::month::{LateFollowupIn, MonthInput, ReportAct, ReportFollowup};
+use crate::act::{ActRecord, Payment};
 use crate::calendar::Month;
 use crate::error::Error;
 use crate::error::Result;
-use crate::ledger::{ActRow, ClosureRecord, FollowupEvent, Ledger, MonthReads, ReadsSeal};
+use crate::ledger::{
+    ActFacts, ActRow, ClosureRecord, FollowupEvent, Ledger, MonthReads, ReadsSeal,
+};
 
 /// The closures of the ledger as (entry seq, record), oldest first.
 pub type Closures = Vec<(u64, ClosureRecord)>;
@@ -30,6 +33,36 @@ pub fn report_of(closures: &Closures, act_month: &str, act_seq: u64) -> Option<u
     closures
         .iter()
         .position(|(_, c)| c.month.as_str() >= act_month && c.last_seq >= act_seq)
+}
+
+/// What voiding an act does to what the CPTS pays for it, by the closure
+/// rule (a void reported later is deducted: `month::compute`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoidPay {
+    /// Never paid (orientation, training).
+    Unpaid,
+    /// Its report is not closed yet: it will simply not be paid.
+    NotYetReported(Payment),
+    /// Paid by the report of `month`: the next closed month deducts it.
+    DeductedLater { month: String, payment: Payment },
+}
+
+/// [`VoidPay`] for the act `act` (entry `seq`), were it voided now.
+pub fn void_pay(ledger: &Ledger, act: &ActRecord, seq: u64) -> Result<VoidPay> {
+    let Some(payment) = ActFacts::from(act).payable(false) else {
+        return Ok(VoidPay::Unpaid);
+    };
+    let closures = ledger.closures()?;
+    let month = Month::of_instant(act.occurred_at).to_string();
+    Ok(
+        match report_of(&closures, &month, seq).and_then(|i| closures.get(i)) {
+            Some((_, c)) => VoidPay::DeductedLater {
+                month: c.month.clone(),
+                payment,
+            },
+            None => VoidPay::NotYetReported(payment),
+        },
+    )
 }
 
 /// The act with its void status as of entry `last` (the closure's head).
