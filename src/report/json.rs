@@ -165,9 +165,9 @@ fn report_sha256(report: &mut MonthReport, chain_bytes: Option<&[u8]>) -> String
             out.write_all(b":")?;
             match (k, map.get(k)) {
                 // Both keys are only listed when present.
-                ("rows", _) => report.rows.iter().for_each(|r| r.write(out)),
+                ("rows", _) => report.rows.iter().for_each(|r| r.write_parallel(out)),
                 ("chain", _) => match chain_bytes {
-                    Some(bytes) => out.write_all(bytes)?,
+                    Some(bytes) => out.write_bytes(bytes),
                     None => report.chain.iter().for_each(|c| c.write(out)),
                 },
                 (_, Some(v)) => write_canonical(v, &[], out)?,

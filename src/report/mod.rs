@@ -125,20 +125,24 @@ pub fn final_report_checked(
             let links = reader.links(first, last)?;
             Ok(EncodedChain::new(links.into_iter().map(link).collect()))
         });
+        // The figures and rows are made while the chain is still encoded.
         let read = source::read_month(
             ledger,
             &closures,
             index,
             territory_of(protocol),
             protocol.territory.postal_codes.clone(),
-        );
+        )
+        .map(|source::MonthRead { input, checked, .. }| {
+            let mut report = month::compute(&input, &software());
+            report.rows = Some(rows_input::into_rows(input));
+            (report, checked)
+        });
         (read, chain.join())
     });
-    let source::MonthRead { input, checked, .. } = read?;
+    let (mut report, checked) = read?;
     let chain = chain
         .map_err(|_| Error::Storage("lecture de la chaîne du mois interrompue".to_string()))??;
-    let mut report = month::compute(&input, &software());
-    report.rows = Some(rows_input::into_rows(input));
     json::seal_signed_with_chain(&mut report, &ledger.signing_key()?, chain);
     Ok((report, checked))
 }
@@ -158,7 +162,7 @@ fn hex32(bytes: &[u8; 32]) -> String {
     let mut out = [0u8; 64];
     // 64 bytes of room for 32: cannot fail.
     let _ = hex::encode_to_slice(bytes, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    out.iter().map(|&b| char::from(b)).collect()
 }
 
 /// Where a month stands in the ledger, for the kiosk's report screen.
