@@ -24,7 +24,6 @@ use protocoop::act::Sex;
 use protocoop::calendar::Month;
 use protocoop::documents::Roster;
 use protocoop::kiosk::{Action, Clock, Field, FixedClock, SavedOnly, Screen, Services, reduce};
-use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
 use support::{DELEGUE, PIN, rpps};
@@ -73,7 +72,7 @@ fn setup_ledger(dir: &Path, acts: usize) {
 /// The kiosk on `dir` with the services of `tests/kiosk_support`.
 fn app(ctx: &egui::Context, dir: &Path) -> KioskApp {
     let clock = FixedClock::new(now());
-    let ledger = Ledger::open(dir, clock.now()).unwrap();
+    let ledger = protocoop::vault::open_ledger(dir, support::PASSPHRASE, clock.now()).unwrap();
     let services = Services::new(
         ledger,
         Some(Roster::example()),

@@ -53,13 +53,28 @@ fn append_act(bencher: Bencher) {
 
 #[divan::bench(sample_count = 1000)]
 fn bare_insert_commit(bencher: Bencher) {
-    let dir = bench_dir("bare");
+    bare_insert(bencher, "bare", None);
+}
+
+/// The same insert and commit in a database encrypted as the ledger is
+/// (SQLCipher, raw 256-bit key): the cost of encryption at rest per append.
+#[divan::bench(sample_count = 1000)]
+fn bare_insert_commit_encrypted(bencher: Bencher) {
+    let key = protocoop::crypto::DataKey::generate().unwrap();
+    bare_insert(bencher, "bare-encrypted", Some(&key));
+}
+
+fn bare_insert(bencher: Bencher, name: &str, key: Option<&protocoop::crypto::DataKey>) {
+    let dir = bench_dir(name);
     std::fs::create_dir_all(&dir).unwrap();
-    let act_dir = bench_dir("bare-act");
+    let act_dir = bench_dir(&format!("{name}-act"));
     let (_, act) = ledger_with_act(&act_dir);
     let _ = std::fs::remove_dir_all(&act_dir);
     let payload = serde_json::to_vec(&act).unwrap();
     let c = Connection::open(dir.join("bare.sqlite")).unwrap();
+    if let Some(k) = key {
+        c.pragma_update(None, "key", &*k.sqlcipher_key()).unwrap();
+    }
     let _: String = c
         .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
         .unwrap();
@@ -110,7 +125,7 @@ static BIG: LazyLock<(PathBuf, Vec<u8>)> = LazyLock::new(|| {
 #[divan::bench(sample_count = 10)]
 fn verify_100k_acts(bencher: Bencher) {
     let (dir, bytes) = &*BIG;
-    let l = Ledger::open(dir, now()).unwrap();
+    let l = protocoop::vault::open_ledger(dir, support::PASSPHRASE, now()).unwrap();
     bencher
         .counter(divan::counter::BytesCount::new(bytes.len()))
         .bench_local(|| {

@@ -98,7 +98,7 @@ static BIG: LazyLock<PathBuf> = LazyLock::new(|| {
 });
 
 static REPORT: LazyLock<MonthReport> = LazyLock::new(|| {
-    let mut l = Ledger::open(&BIG, now()).unwrap();
+    let mut l = protocoop::vault::open_ledger(&BIG, support::PASSPHRASE, now()).unwrap();
     report::generate(
         &mut l,
         &Protocol::bundled(),
@@ -110,7 +110,7 @@ static REPORT: LazyLock<MonthReport> = LazyLock::new(|| {
 
 #[divan::bench(sample_count = 10)]
 fn month_report_1m(bencher: Bencher) {
-    let mut l = Ledger::open(&BIG, now()).unwrap();
+    let mut l = protocoop::vault::open_ledger(&BIG, support::PASSPHRASE, now()).unwrap();
     let p = Protocol::bundled();
     let month: Month = "2026-05".parse().unwrap();
     bencher.bench_local(|| {
@@ -123,7 +123,10 @@ fn month_report_1m(bencher: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn open_1m(bencher: Bencher) {
     let dir = &*BIG;
-    bencher.bench_local(|| Ledger::open(dir, now()).unwrap());
+    // The passphrase is typed once at start; opening is what every command
+    // and the kiosk's start then pay.
+    let key = protocoop::vault::unlock(dir, support::PASSPHRASE, now()).unwrap();
+    bencher.bench_local(|| Ledger::open(dir, &key, now()).unwrap());
 }
 
 #[divan::bench(sample_count = 20)]

@@ -165,6 +165,10 @@ pub enum Refusal {
     // --- Keys, bundles and who may do what ---------------------------------
     #[error("phrase de passe incorrecte : rien n'a été fait")]
     WrongPassphrase,
+    #[error(
+        "trop de phrases de passe erronées à la suite : attendez {seconds} s avant de réessayer"
+    )]
+    TooManyPassphraseTries { seconds: i64 },
     #[error("une CPTS existe déjà dans ce dossier (clé {fingerprint}) : rien n'a été remplacé")]
     CptsExists { fingerprint: String },
     #[error("aucune CPTS dans ce dossier : créez-la d'abord")]

@@ -31,6 +31,19 @@ pub fn create_private_dir(dir: &Path, action: &'static str) -> Result<()> {
     b.create(dir).map_err(|e| Error::io(action, dir, e))
 }
 
+/// Creates a new file owner-only (0600); refuses one that exists.
+pub fn create_private_file(path: &Path) -> Result<fs::File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+        .map_err(|e| Error::io("impossible de créer", path, e))
+}
+
 /// Checks, before anything is recorded, that `path` can be written as a
 /// file: not a folder, in a folder that exists and accepts files. A command
 /// that would record something (a month closure, a document issued) and

@@ -114,6 +114,18 @@ pub fn de(word: &str) -> String {
     }
 }
 
+/// A wait in words: « 30 secondes », « 4 minutes », « 1 heure ».
+pub fn duration_seconds(seconds: i64) -> String {
+    let s = seconds.max(1) as u64;
+    if s < 120 {
+        plural(s, "seconde", "secondes")
+    } else if s < 3600 {
+        plural(s.div_ceil(60), "minute", "minutes")
+    } else {
+        plural(s.div_ceil(3600), "heure", "heures")
+    }
+}
+
 pub fn plural(n: u64, singular: &str, plural: &str) -> String {
     format!("{} {}", int(n), if n >= 2 { plural } else { singular })
 }

@@ -7,6 +7,7 @@
 //! ([`cli`]) only gathers input, calls the core and prints results.
 
 pub mod act;
+pub mod backup;
 pub mod bundle;
 pub mod calendar;
 pub mod cli;
@@ -27,5 +28,6 @@ pub mod shared;
 pub mod text;
 pub mod triage;
 pub mod ui;
+pub mod vault;
 
 pub use error::{Error, Result};

@@ -279,7 +279,7 @@ fn un_registre_etranger_ou_abime_est_refuse_en_francais_sans_etre_modifie() {
         let (env, data) = device();
         let db = Path::new(&data).join("ledger.sqlite");
         {
-            let c = rusqlite::Connection::open(&db).unwrap();
+            let c = common::open_db(&db);
             if !tables {
                 c.execute_batch("DROP TABLE followups; DROP TABLE acts;")
                     .unwrap();
@@ -319,7 +319,7 @@ fn un_registre_etranger_ou_abime_est_refuse_en_francais_sans_etre_modifie() {
 fn une_empreinte_de_mauvaise_longueur_est_signalee_par_verify() {
     let (env, data) = device();
     {
-        let c = rusqlite::Connection::open(Path::new(&data).join("ledger.sqlite")).unwrap();
+        let c = common::open_db(&Path::new(&data).join("ledger.sqlite"));
         c.execute_batch(
             "DROP TRIGGER entries_no_update;
              UPDATE entries SET hash = x'0102030405' WHERE seq = 3;",
@@ -570,6 +570,7 @@ fn une_commande_qui_echoue_n_ecrit_rien() {
     // The kiosk without a screen: a French message, nothing created.
     let kiosk_dir = env.path("kiosque");
     let out = Command::new(env!("CARGO_BIN_EXE_protocoop"))
+        .env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE)
         .args(["--data-dir", kiosk_dir.to_str().unwrap()])
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
@@ -591,6 +592,7 @@ fn une_sortie_fermee_termine_proprement() {
     // `act list --json | head -1`: the reader leaves after one line.
     for _ in 0..3 {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_protocoop"));
+        cmd.env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE);
         cmd.args([
             "--data-dir",
             &data,
@@ -613,6 +615,7 @@ fn une_sortie_fermee_termine_proprement() {
         assert!(child.wait().unwrap().success());
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_protocoop"))
+        .env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE)
         .args(["--data-dir", &data, "act", "list", "--json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -636,6 +639,7 @@ fn une_sortie_fermee_termine_proprement() {
 
     // `triage … 2>&1 | head -3` with an error: stderr closed, no panic.
     let mut child = Command::new(env!("CARGO_BIN_EXE_protocoop"))
+        .env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE)
         .args(["triage", "--facts", "-"])
         .current_dir(env.dir.path())
         .stdin(Stdio::piped())
@@ -749,10 +753,10 @@ for keep in 0 1024 4096 8192 16384 24576 32768 65536 131072 262144; do
   avail=$(( $(stat -f -c '%a*%S' "$mnt" ) ))
   fill=$(( avail - keep ))
   [ "$fill" -gt 0 ] && head -c "$fill" /dev/zero > "$mnt/fill" 2>/dev/null
-  PROTOCOOP_NOW='{NOW}' '{bin}' --data-dir "$mnt/data" act record --input - --pin-stdin < '{input}' > /dev/null 2> "$err"
+  PROTOCOOP_PASSPHRASE='{DEVICE_PASSPHRASE}' PROTOCOOP_NOW='{NOW}' '{bin}' --data-dir "$mnt/data" act record --input - --pin-stdin < '{input}' > /dev/null 2> "$err"
   code=$?
   rm -f "$mnt/fill"
-  PROTOCOOP_NOW='{NOW}' '{bin}' --data-dir "$mnt/data" verify > /dev/null 2>&1
+  PROTOCOOP_PASSPHRASE='{DEVICE_PASSPHRASE}' PROTOCOOP_NOW='{NOW}' '{bin}' --data-dir "$mnt/data" verify > /dev/null 2>&1
   verify=$?
   echo "$keep $code $verify $(tr '\n' ' ' < "$err")"
 done
@@ -827,7 +831,7 @@ fn un_registre_modifie_a_la_main_ne_fait_jamais_planter() {
     // The old failure table edited: nothing changes, failures are entries
     // of the chained log.
     {
-        let c = rusqlite::Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         c.execute(
             "INSERT OR REPLACE INTO pin_attempts (rpps, failures, locked_until) VALUES (?1, -1, NULL)",
             [DELEGUE],
@@ -841,7 +845,7 @@ fn un_registre_modifie_a_la_main_ne_fait_jamais_planter() {
     let out = record(&env, PIN);
     assert_eq!(out.code, 0, "{out:?}");
     {
-        let c = rusqlite::Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         c.execute("UPDATE acts SET n = 9223372036854775807", [])
             .unwrap();
     }

@@ -474,7 +474,7 @@ fn dix_echecs_bloquent_malgre_l_horloge_et_le_redemarrage() {
     // Deleting one failed sign-in is tampering, named at its seq.
     let db = Path::new(&a.data).join("ledger.sqlite");
     let seq: i64 = {
-        let c = rusqlite::Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         let seq = c
             .query_row(
                 "SELECT MIN(seq) FROM entries WHERE kind = 'signin_failed'",
@@ -680,7 +680,7 @@ fn un_registre_local_ancien_garde_ses_actes_une_fois_rattache() {
         "830571\n",
     );
     assert_eq!(d.run(&["verify"], "").code, 0);
-    let l = protocoop::ledger::Ledger::open(&data, t(NOW)).unwrap();
+    let l = protocoop::vault::open_ledger(&data, "phrase de passe de test", t(NOW)).unwrap();
     let after = l.acts(None).unwrap();
     assert_eq!(
         after, before,
@@ -733,7 +733,7 @@ fn un_lot_ancien_glisse_a_la_main_dans_le_registre_est_evident() {
 
     let db = Path::new(&a.data).join("ledger.sqlite");
     let seq = {
-        let c = rusqlite::Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         let old: Vec<u8> = c
             .query_row(
                 "SELECT payload FROM entries WHERE kind = 'bundle' ORDER BY seq LIMIT 1",

@@ -411,7 +411,12 @@ fn registre_restaure_bifurcation_signalee() {
     );
     // The copy is restored, another act is added, and May reported again.
     let mut restored = Device {
-        ledger: Ledger::open(backup.path(), t("2026-06-01T08:00:00Z")).unwrap(),
+        ledger: protocoop::vault::open_ledger(
+            backup.path(),
+            "phrase de passe de test",
+            t("2026-06-01T08:00:00Z"),
+        )
+        .unwrap(),
         _dir: backup,
     };
     acts(&mut restored, &p, &["2026-05-20T08:00:00Z"]);

@@ -438,7 +438,7 @@ fn refus_sans_fichier_acte_introuvable_non_pris_en_charge_tableau_illisible() {
     let env = TestEnv::new();
     let data = env.path("data");
     drop(setup_ledger(&data, t(NOW)));
-    let mut l = Ledger::open(&data, t(NOW)).unwrap();
+    let mut l = protocoop::vault::open_ledger(&data, "phrase de passe de test", t(NOW)).unwrap();
     let act = record(
         &mut l,
         &Protocol::bundled(),

@@ -9,7 +9,6 @@ use kiosk_support::*;
 use protocoop::bundle::{Activation, BundleDelegant, BundleDelegue, DelegueStatus};
 use protocoop::crypto::{KeyPair, codes};
 use protocoop::kiosk::{FixedClock, Screen};
-use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
 use protocoop::registry::{DelegantProfession, Profession};
 
@@ -17,7 +16,7 @@ use protocoop::registry::{DelegantProfession, Profession};
 /// written to a file; returns the file, the CPTS key and Marie's code.
 fn bundle_for(dir: &std::path::Path) -> (String, KeyPair, String) {
     let device = {
-        let mut l = Ledger::open(dir, now()).unwrap();
+        let mut l = protocoop::vault::open_ledger(dir, "phrase de passe de test", now()).unwrap();
         l.device_key(now()).unwrap().public()
     };
     let cpts = KeyPair::generate().unwrap();
@@ -72,7 +71,7 @@ fn rattacher_a_la_cpts_puis_premiere_connexion_avec_le_code_d_activation() {
     );
     assert!(shows(&h, "CPTS des tests"));
     assert!(
-        Ledger::open(&dir, now())
+        protocoop::vault::open_ledger(&dir, "phrase de passe de test", now())
             .unwrap()
             .registry()
             .unwrap()
@@ -136,7 +135,7 @@ fn rattacher_a_la_cpts_puis_premiere_connexion_avec_le_code_d_activation() {
     );
     drop(h);
 
-    let l = Ledger::open(&dir, now()).unwrap();
+    let l = protocoop::vault::open_ledger(&dir, "phrase de passe de test", now()).unwrap();
     let reg = l.registry().unwrap();
     assert_eq!(reg.attachment.as_ref().unwrap().serial, 1);
     assert!(reg.pin_hash(&common::rpps(common::DELEGUE)).is_some());
@@ -179,7 +178,7 @@ fn une_empreinte_qui_differe_se_voit_et_rien_n_est_applique_sans_confirmation() 
     assert!(!shows(&h, "C'est la même empreinte"));
     drop(h);
     assert!(
-        Ledger::open(&dir, now())
+        protocoop::vault::open_ledger(&dir, "phrase de passe de test", now())
             .unwrap()
             .registry()
             .unwrap()
@@ -196,7 +195,7 @@ fn un_registre_restaure_est_annonce_a_l_accueil_et_bloque_les_actes_reels() {
     let dir = root.path().join("data");
     let (file, cpts, code) = bundle_for(&dir);
     let device = {
-        let mut l = Ledger::open(&dir, now()).unwrap();
+        let mut l = protocoop::vault::open_ledger(&dir, "phrase de passe de test", now()).unwrap();
         l.set_structure(&protocoop::registry::StructureRecord {
             v: 1,
             name: "Pharmacie de la Poste".into(),
@@ -236,7 +235,7 @@ fn un_registre_restaure_est_annonce_a_l_accueil_et_bloque_les_actes_reels() {
         }],
     );
     {
-        let mut l = Ledger::open(&dir, now()).unwrap();
+        let mut l = protocoop::vault::open_ledger(&dir, "phrase de passe de test", now()).unwrap();
         l.apply_bundle(&second, None, now()).unwrap();
         assert!(l.registry().unwrap().restored.is_some());
     }

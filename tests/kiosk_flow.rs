@@ -9,7 +9,7 @@ use chrono::Duration;
 use egui_kittest::kittest::Queryable;
 use kiosk_support::*;
 use protocoop::kiosk::{FixedClock, Screen};
-use protocoop::ledger::{ActStatus, FollowupEvent, Ledger};
+use protocoop::ledger::{ActStatus, FollowupEvent};
 use protocoop::protocol::Protocol;
 use sha2::{Digest, Sha256};
 
@@ -52,7 +52,7 @@ fn a_adult_abscess_from_accueil_to_termine_in_at_most_12_taps() {
 
     let code = done.verification_code.clone();
     drop(h);
-    let l = Ledger::open(dir.path(), now()).unwrap();
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
     assert!(l.verify().unwrap().ok);
     let view = l.act("2026-0001").unwrap();
     assert!(view.act.outcome.taken_in_charge);
@@ -109,7 +109,7 @@ fn b_red_flag_stops_the_questions_and_records_a_screening() {
     );
     drop(h);
 
-    let l = Ledger::open(dir.path(), now()).unwrap();
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
     let view = l.act("2026-0001").unwrap();
     assert!(!view.act.outcome.taken_in_charge);
     assert_eq!(view.act.outcome.orientation.as_deref(), Some("urgence"));
@@ -271,7 +271,7 @@ fn f_void_from_historique_with_reason_and_pin() {
     assert!(shows(&h, "ANNULÉ : erreur de patient"));
     drop(h);
 
-    let l = Ledger::open(dir.path(), now()).unwrap();
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
     let view = l.act("2026-0001").unwrap();
     assert!(
         matches!(view.status, ActStatus::Void { ref reason, .. } if reason == "erreur de patient")
@@ -302,7 +302,7 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
         h.state().state.message
     );
     assert!(
-        Ledger::open(dir.path(), now())
+        protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now())
             .unwrap()
             .registry()
             .unwrap()
@@ -333,7 +333,10 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
         h.state().state.message
     );
     drop(h);
-    let reg = Ledger::open(dir.path(), now()).unwrap().registry().unwrap();
+    let reg = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now())
+        .unwrap()
+        .registry()
+        .unwrap();
     let d = &reg.delegues()[0];
     assert!(d.pin_hash.starts_with("$argon2id$") && !d.pin_hash.contains("246813"));
 }

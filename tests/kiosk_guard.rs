@@ -12,7 +12,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use kiosk_support::*;
 use protocoop::kiosk::{FixedClock, Screen};
-use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
 
@@ -157,7 +156,12 @@ fn pain_8_then_a_stray_tap_records_nothing() {
     // The last step says what it will record.
     assert!(shows(&h, "inscrit au registre"));
     assert!(shows(&h, "Avis sous 24 heures") || shows(&h, "24 heures"));
-    let entries = |dir: &std::path::Path| Ledger::open(dir, now()).unwrap().len().unwrap();
+    let entries = |dir: &std::path::Path| {
+        protocoop::vault::open_ledger(dir, "phrase de passe de test", now())
+            .unwrap()
+            .len()
+            .unwrap()
+    };
     let before = entries(dir.path());
     wait(&mut h);
     press_and_release(&mut h, "Enregistrer l'orientation");

@@ -16,7 +16,6 @@ use protocoop::kiosk::{
     Action, Field, FixedClock, KioskState, Message, PrintOutcome, Printer, Screen, Services,
     reduce, start,
 };
-use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
 use protocoop::triage::Slot;
 
@@ -292,7 +291,7 @@ fn idle_lock_keeps_the_act_for_the_same_delegue_only() {
     assert!(k.state.act.is_none());
     drop(k);
     assert!(
-        Ledger::open(dir.path(), now())
+        protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now())
             .unwrap()
             .verify()
             .unwrap()
@@ -304,7 +303,8 @@ fn idle_lock_keeps_the_act_for_the_same_delegue_only() {
 fn an_adverse_event_needs_its_severity_chosen_first() {
     let dir = ledger_dir();
     {
-        let mut l = protocoop::ledger::Ledger::open(dir.path(), now()).unwrap();
+        let mut l =
+            protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
         common::record(
             &mut l,
             &Protocol::bundled(),

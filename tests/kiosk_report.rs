@@ -199,7 +199,8 @@ fn an_earlier_open_month_is_reported_first() {
     let dir = tempfile::tempdir().unwrap();
     ledger_with_acts(dir.path());
     {
-        let mut l = protocoop::ledger::Ledger::open(dir.path(), now()).unwrap();
+        let mut l =
+            protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
         let input = abscess_input(json!({"occurred_at": "2026-09-15T08:00:00Z"}));
         record(&mut l, &validated_protocol(), &input, now()).unwrap();
     }
@@ -286,7 +287,8 @@ fn a_closure_refused_at_confirmation_shows_why_and_asks_again() {
     assert!(k.form().confirm_close);
     // Meanwhile a deferred act of September is entered (another session).
     {
-        let mut l = protocoop::ledger::Ledger::open(dir.path(), now()).unwrap();
+        let mut l =
+            protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
         let input = abscess_input(json!({"occurred_at": "2026-09-15T08:00:00Z"}));
         record(&mut l, &validated_protocol(), &input, now()).unwrap();
     }

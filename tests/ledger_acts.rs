@@ -184,7 +184,8 @@ fn delegue_forme_apres_la_date_de_l_acte() {
 fn sans_structure_refuse() {
     let dir = tempfile::tempdir().unwrap();
     let p = Protocol::bundled();
-    let mut l = protocoop::ledger::Ledger::open(dir.path(), t(NOW)).unwrap();
+    let mut l =
+        protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     let r = nothing_written(&mut l, |l| record(l, &p, &abscess_input(json!({})), t(NOW)));
     assert_eq!(refused(r), Refusal::NoStructure);
 }
@@ -275,7 +276,7 @@ fn code_pin_cinq_erreurs_verrouillent_cinq_minutes_meme_apres_redemarrage() {
     }
     drop(l);
     // Persisted: a restart does not unlock, and the right PIN is refused too.
-    let mut l = protocoop::ledger::Ledger::open(dir.path(), now).unwrap();
+    let mut l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
     let later = now + chrono::Duration::minutes(4);
     assert!(matches!(
         refused(l.authenticate(&who, PIN, later)),

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use common::*;
 use protocoop::Error;
+use protocoop::ledger::DB_FILE;
 use protocoop::ledger::chain::{entry_hash, payload_digest};
-use protocoop::ledger::{DB_FILE, Ledger};
 use protocoop::protocol::Protocol;
 use rusqlite::{Connection, params};
 use serde_json::json;
@@ -37,14 +37,17 @@ fn build(dir: &Path) {
 /// A raw connection with the append-only triggers dropped, as an attacker
 /// with the file would have.
 fn raw(dir: &Path) -> Connection {
-    let c = Connection::open(dir.join(DB_FILE)).unwrap();
+    let c = common::open_db(&dir.join(DB_FILE));
     c.execute_batch("PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS entries_no_update; DROP TRIGGER IF EXISTS entries_no_delete;")
         .unwrap();
     c
 }
 
 fn problem(dir: &Path) -> (u64, &'static str, String) {
-    let r = Ledger::open(dir, t(NOW)).unwrap().verify().unwrap();
+    let r = protocoop::vault::open_ledger(dir, "phrase de passe de test", t(NOW))
+        .unwrap()
+        .verify()
+        .unwrap();
     assert!(!r.ok);
     let p = r.problem.unwrap();
     (p.seq, p.what, p.message)
@@ -63,7 +66,7 @@ fn entry(c: &Connection, seq: i64) -> (String, Vec<u8>, Vec<u8>) {
 fn les_declencheurs_refusent_modification_et_suppression() {
     let dir = tempfile::tempdir().unwrap();
     build(dir.path());
-    let c = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let c = common::open_db(&dir.path().join(DB_FILE));
     let e = c
         .execute("UPDATE entries SET kind = 'act' WHERE seq = 2", [])
         .unwrap_err();
@@ -284,7 +287,7 @@ fn fichiers_reserves_au_proprietaire() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("données");
     build(&data);
-    let l = Ledger::open(&data, t(NOW)).unwrap();
+    let l = protocoop::vault::open_ledger(&data, "phrase de passe de test", t(NOW)).unwrap();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
     for f in [DB_FILE, "ledger.head", "closures.log", "ledger.sqlite-wal"] {
@@ -293,7 +296,7 @@ fn fichiers_reserves_au_proprietaire() {
     drop(l);
     // A database restored with looser permissions is tightened on open.
     std::fs::set_permissions(data.join(DB_FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
-    drop(Ledger::open(&data, t(NOW)).unwrap());
+    drop(protocoop::vault::open_ledger(&data, "phrase de passe de test", t(NOW)).unwrap());
     assert_eq!(mode(&data.join(DB_FILE)), 0o600);
 }
 
@@ -302,7 +305,8 @@ fn disque_plein_message_clair_et_aucune_entree_partielle() {
     let dir = tempfile::tempdir().unwrap();
     build(dir.path());
     let p = Protocol::bundled();
-    let mut l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let mut l =
+        protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     let before = l.len().unwrap();
     let pages: i64 = l
         .connection()
@@ -333,7 +337,7 @@ fn disque_plein_message_clair_et_aucune_entree_partielle() {
     );
     assert_eq!(e.exit_code(), 4);
     drop(l);
-    let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     assert!(l.verify().unwrap().ok, "no partial entry");
     let after = l.len().unwrap();
     assert_eq!(
@@ -363,7 +367,10 @@ fn dossier_en_lecture_seule_message_clair() {
         "as root, this test needs `mount` (tmpfs) to make a read-only folder"
     );
     build(&data);
-    let before = Ledger::open(&data, t(NOW)).unwrap().len().unwrap();
+    let before = protocoop::vault::open_ledger(&data, "phrase de passe de test", t(NOW))
+        .unwrap()
+        .len()
+        .unwrap();
     if mounted {
         assert!(
             Command::new("mount")
@@ -415,7 +422,7 @@ fn dossier_en_lecture_seule_message_clair() {
                 .unwrap();
         }
     }
-    let l = Ledger::open(&data, t(NOW)).unwrap();
+    let l = protocoop::vault::open_ledger(&data, "phrase de passe de test", t(NOW)).unwrap();
     assert_eq!(l.len().unwrap(), before, "nothing written");
     assert!(l.verify().unwrap().ok);
     drop(l);
@@ -439,7 +446,8 @@ fn child_appender() {
         .and_then(|c| c.parse().ok())
         .unwrap_or(usize::MAX);
     let p = Protocol::bundled();
-    let mut l = Ledger::open(Path::new(&dir), t(NOW)).unwrap();
+    let mut l =
+        protocoop::vault::open_ledger(Path::new(&dir), "phrase de passe de test", t(NOW)).unwrap();
     let input = abscess_input(json!({}));
     use std::io::Write;
     let stdout = std::io::stdout();
@@ -500,7 +508,8 @@ fn tue_brutalement_en_pleine_ecriture_le_registre_reste_intact() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         reported.extend(reader.join().unwrap());
-        let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+        let l =
+            protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
         let report = l.verify().unwrap();
         assert!(report.ok, "{:?}", report.problem);
         let numbers: Vec<String> = l
@@ -542,7 +551,7 @@ fn deux_processus_ecrivent_en_meme_temps_une_seule_chaine() {
         );
     }
     assert_eq!(numbers.len(), 2 * per_child);
-    let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     let report = l.verify().unwrap();
     assert!(report.ok, "{:?}", report.problem);
     assert_eq!(report.entries, 6 + 2 * per_child as u64);
@@ -577,7 +586,7 @@ fn un_fichier_abime_est_signale_par_verify_l_ouverture_reste_rapide() {
         .unwrap();
     }
     // Opening does not read the whole file, and still works.
-    let l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     assert_eq!(l.len().unwrap(), 11);
     drop(l);
     let (seq, what, message) = problem(dir.path());

@@ -14,7 +14,6 @@ use common::*;
 use protocoop::calendar::Month;
 use protocoop::ledger::{ActFacts, ActStatus, DB_FILE, FollowupEvent, Ledger, schema};
 use protocoop::protocol::Protocol;
-use rusqlite::Connection;
 use serde_json::json;
 
 const FIXTURE: &str = "tests/fixtures/ledger-v1.sqlite";
@@ -59,7 +58,7 @@ fn generer_la_fixture_v1() {
     .unwrap();
     drop(l);
     let _ = std::fs::remove_file(FIXTURE);
-    let v1 = Connection::open(FIXTURE).unwrap();
+    let v1 = common::open_db(std::path::Path::new(FIXTURE));
     schema::create_v1(&v1).unwrap();
     v1.execute(
         "ATTACH DATABASE ?1 AS src",
@@ -87,7 +86,7 @@ fn copy_fixture(dir: &Path) {
 
 #[test]
 fn la_fixture_est_bien_en_v1() {
-    let c = Connection::open(FIXTURE).unwrap();
+    let c = common::open_db(std::path::Path::new(FIXTURE));
     let v: i64 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -107,7 +106,7 @@ fn migration_v1_vers_v2_sans_perte() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(dir.path());
     let before: Vec<(i64, Vec<u8>, Vec<u8>)> = {
-        let c = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        let c = common::open_db(&dir.path().join(DB_FILE));
         let mut s = c
             .prepare("SELECT seq, payload, hash FROM entries ORDER BY seq")
             .unwrap();
@@ -116,7 +115,8 @@ fn migration_v1_vers_v2_sans_perte() {
             .map(Result::unwrap)
             .collect()
     };
-    let mut l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let mut l =
+        protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     let v: i64 = l
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -175,11 +175,12 @@ fn migration_v1_vers_v2_sans_perte() {
 fn un_registre_d_une_version_future_est_refuse() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(dir.path());
-    Connection::open(dir.path().join(DB_FILE))
-        .unwrap()
+    common::open_db(&dir.path().join(DB_FILE))
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    let e = Ledger::open(dir.path(), t(NOW)).err().unwrap();
+    let e = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW))
+        .err()
+        .unwrap();
     assert!(
         e.to_string().contains("version plus récente de protocoop"),
         "{e}"
@@ -212,14 +213,15 @@ fn migration_v3_vers_v4_reconstruit_les_tables_derivees() {
     copy_fixture(dir.path());
     {
         // A v3 database as v3 left it: the old acts table, filled.
-        let c = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        let c = common::open_db(&dir.path().join(DB_FILE));
         schema::upgrade_v1_to_v3_for_tests(&c).unwrap();
         let n: i64 = c
             .query_row("SELECT COUNT(*) FROM acts", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 3);
     }
-    let mut l = Ledger::open(dir.path(), t(NOW)).unwrap();
+    let mut l =
+        protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
     let v: i64 = l
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -242,7 +244,7 @@ fn migration_v3_vers_v4_reconstruit_les_tables_derivees() {
 /// The v6 layout of `entries` (payload before the hashes, no stored
 /// digest), rebuilt from a current ledger's entries.
 fn back_to_v6(db: &Path) {
-    let c = Connection::open(db).unwrap();
+    let c = common::open_db(db);
     c.execute_batch(
         "PRAGMA foreign_keys = OFF;
          BEGIN;
@@ -272,7 +274,7 @@ fn migration_v6_vers_v7_range_les_empreintes_avant_le_contenu() {
     drop(l);
     back_to_v6(&dir.path().join(DB_FILE));
 
-    let mut l = Ledger::open(dir.path(), now).unwrap();
+    let mut l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
     let v: i64 = l
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))

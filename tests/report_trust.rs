@@ -13,7 +13,7 @@ use common::*;
 use protocoop::crypto::KeyPair;
 use protocoop::report::MonthReport;
 use protocoop::report::json::{content_sha256, seal_signed};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde_json::{Value, json};
 
 const DEC: &str = "2026-12";
@@ -30,14 +30,12 @@ fn write_json(dir: &Path, name: &str, v: &Value) -> PathBuf {
     path
 }
 
-/// The device's own key, as an attacker with its files has it.
+/// The device's own key, as an attacker with its files and the
+/// structure's passphrase has it.
 fn stolen_key(d: &Device) -> KeyPair {
-    let v = read_json(&Path::new(&d.data).join("device.key"));
-    let secret: [u8; 32] = hex::decode(v["secret"].as_str().unwrap())
-        .unwrap()
-        .try_into()
-        .unwrap();
-    KeyPair::from_secret(&secret)
+    let l = protocoop::vault::open_ledger(Path::new(&d.data), DEVICE_PASSPHRASE, t(NOW)).unwrap();
+    let pair = l.signing_key().unwrap();
+    KeyPair::from_secret(&pair.secret_bytes())
 }
 
 /// Re-signs an edited report with `key`, as a forger holding it would.
@@ -286,7 +284,7 @@ fn les_tables_derivees_ne_mentent_pas() {
     acts(&d, "2027-01-08", 2);
     let db = Path::new(&d.data).join("ledger.sqlite");
     let (seq, number): (i64, String) = {
-        let c = Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         c.query_row(
             "SELECT seq, number FROM acts WHERE month = ?1 ORDER BY seq LIMIT 1",
             [JAN],
@@ -328,7 +326,7 @@ fn les_tables_derivees_ne_mentent_pas() {
 
     // The attack of the issue: pay raised in the derived row.
     {
-        let c = Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         c.execute(
             "UPDATE acts SET delegue_cents = 99900, delegant_cents = 99900 WHERE seq = ?1",
             [seq],
@@ -336,8 +334,7 @@ fn les_tables_derivees_ne_mentent_pas() {
         .unwrap();
     }
     let count = || -> i64 {
-        Connection::open(&db)
-            .unwrap()
+        common::open_db(&db)
             .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))
             .unwrap()
     };
@@ -359,7 +356,7 @@ fn les_tables_derivees_ne_mentent_pas() {
 
     // Put back, then the row deleted: the act would vanish from reports.
     {
-        let c = Connection::open(&db).unwrap();
+        let c = common::open_db(&db);
         c.execute(
             "UPDATE acts SET delegue_cents = 1000, delegant_cents = 1500 WHERE seq = ?1",
             [seq],
@@ -386,7 +383,7 @@ fn les_tables_derivees_ne_mentent_pas() {
 /// Rewrites entry `seq`'s payload and every hash after it (v2 rule), the
 /// derived rows left as they were, as an attacker with the file would.
 fn rewrite_from(db: &Path, seq: i64) {
-    let c = Connection::open(db).unwrap();
+    let c = common::open_db(db);
     c.execute_batch(
         "DROP TRIGGER IF EXISTS entries_no_update; DROP TRIGGER IF EXISTS entries_no_delete;",
     )

@@ -15,7 +15,7 @@ mod common;
 
 /// For the kiosk frames, which sign Marie Durand in; not every bench uses them.
 #[allow(unused_imports)]
-pub use common::{DELEGUE, PIN, rpps};
+pub use common::{DELEGUE, DEVICE_PASSPHRASE as PASSPHRASE, PIN, rpps};
 
 /// Opens a ledger in `dir` and registers who works there.
 pub fn registered_ledger(dir: &Path, at: DateTime<Utc>) -> Ledger {

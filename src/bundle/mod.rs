@@ -147,6 +147,16 @@ impl Bundle {
         Ok(bundle)
     }
 
+    /// The CPTS's recovery key, if the bundle gives one (checked at
+    /// [`Bundle::open`]: a bundle with an unreadable one is refused).
+    pub fn recovery_key(&self) -> Result<Option<crate::crypto::escrow::Recipient>> {
+        self.payload
+            .recovery_key
+            .as_deref()
+            .map(|k| crate::crypto::escrow::Recipient::parse("lot de la CPTS", k))
+            .transpose()
+    }
+
     /// What a person checks before attaching a device: who signed, the
     /// key's fingerprint, the serial. The signature is checked against the
     /// key the bundle names; whether that key is the CPTS's is what the
@@ -185,6 +195,7 @@ impl Bundle {
     /// parses, no RPPS is listed twice.
     fn check_content(&self) -> Result<()> {
         let p = &self.payload;
+        self.recovery_key()?;
         if p.protocols.is_empty() {
             return Err(Error::input(
                 "lot de la CPTS",

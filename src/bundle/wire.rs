@@ -27,6 +27,11 @@ pub struct BundlePayload {
     /// Pharmacies of the territory (for the share involved).
     pub pharmacies: Option<u64>,
     pub devices: Vec<BundleDevice>,
+    /// The CPTS's recovery key (`age1…`, X25519): each device escrows its
+    /// data key to it, so that the CPTS can reopen a device whose
+    /// passphrase is lost. Absent from bundles written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -97,6 +97,18 @@ pub enum CptsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Rouvrir un appareil dont la phrase de passe est perdue : sa clé (keys.json, ou une sauvegarde) rescellée sous une nouvelle phrase de passe.
+    Recover {
+        /// Le keys.json du dossier de données de l'appareil, ou une sauvegarde.
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+        /// La nouvelle clé à écrire, à déposer dans le dossier de l'appareil (ou à donner à `restore --keys`).
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// Lire sur l'entrée standard la phrase de passe de la CPTS (ligne 1) et la nouvelle de la structure (ligne 2).
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
     /// Écrire le lot signé qui met à jour tous les appareils.
     Bundle {
         /// Le fichier à écrire (par exemple sur une clé USB).
@@ -133,6 +145,11 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
             out: file,
             passphrase_stdin,
         } => reg::bundle(&dir, file, *passphrase_stdin, out),
+        CptsCommand::Recover {
+            file,
+            out: to,
+            passphrase_stdin,
+        } => reg::recover(&dir, file, to, *passphrase_stdin, out),
         CptsCommand::Import { files } => import(&mut CptsDb::open(&dir)?, files, out),
         CptsCommand::Confirm { file } => confirm(&CptsDb::open(&dir)?, file, out),
         CptsCommand::Report {

@@ -394,6 +394,41 @@ pub fn list(dir: &Path, json: bool, out: &mut dyn Write) -> Result<ExitCode> {
     print(out, None, &s)
 }
 
+pub fn recover(
+    dir: &Path,
+    source: &Path,
+    to: &Path,
+    passphrase_stdin: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    if !passphrase_stdin {
+        return Err(Error::input(
+            "--passphrase-stdin",
+            "les phrases de passe sont obligatoires : celle de la CPTS sur la première ligne de l'entrée standard, la nouvelle de la structure sur la deuxième",
+        ));
+    }
+    let text = zeroize::Zeroizing::new(read_stdin()?);
+    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let (cpts, new) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    if cpts.is_empty() || new.is_empty() {
+        return Err(Error::input(
+            "--passphrase-stdin",
+            "deux lignes attendues : la phrase de passe de la CPTS, puis la nouvelle de la structure",
+        ));
+    }
+    files::check_output(to)?;
+    let file = crate::cpts::recover::recover(dir, cpts, source, new)?;
+    files::write_atomic(to, &file.to_bytes(), Access::Private)?;
+    print(
+        out,
+        None,
+        &format!(
+            "Clé rescellée dans {} : copiez-la sous le nom keys.json dans le dossier de données de l'appareil (ou donnez-la à « protocoop restore --keys »), puis ouvrez-le avec la nouvelle phrase de passe.",
+            to.display()
+        ),
+    )
+}
+
 pub fn bundle(
     dir: &Path,
     file: &Path,

@@ -5,6 +5,7 @@
 //! protocol or the rules of the act; 4 system error (disk, permissions).
 
 mod act_cmd;
+mod backup_cmd;
 mod cpts_cmd;
 mod cpts_registry_cmd;
 mod device_cmd;
@@ -12,6 +13,9 @@ mod document_cmd;
 mod followup_cmd;
 mod french;
 mod ledger_cmd;
+mod passphrase;
+
+pub use passphrase::ENV as PASSPHRASE_ENV;
 mod protocol_cmd;
 mod registry_cmd;
 mod report_cmd;
@@ -123,6 +127,21 @@ pub enum Command {
     /// Les lots de la CPTS : délégués, délégants, protocole validé, tableau de garde.
     #[command(subcommand)]
     Bundle(device_cmd::BundleCommand),
+    /// Sauvegarder l'appareil dans un fichier chiffré (registre, clés, ancres), même kiosque ouvert.
+    Backup {
+        /// Le fichier à écrire (sur une clé USB, par exemple).
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+    },
+    /// Restaurer un appareil depuis une sauvegarde, dans un dossier nouveau (--data-dir).
+    Restore {
+        /// Le fichier de sauvegarde.
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+        /// Une clé rescellée par la CPTS (`cpts recover`), quand la phrase de passe est perdue.
+        #[arg(long, value_name = "FICHIER")]
+        keys: Option<PathBuf>,
+    },
 }
 
 /// The command line as parsed and shown: `cpts` works on the CPTS's own
@@ -298,6 +317,8 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Device(cmd)) => device_cmd::device(cli, cmd, out),
         Some(Command::Bundle(cmd)) => device_cmd::bundle(cli, cmd, out),
         Some(Command::Prescription(args)) => document_cmd::prescription(cli, args, out),
+        Some(Command::Backup { out: to }) => backup_cmd::backup(cli, to, out),
+        Some(Command::Restore { file, keys }) => backup_cmd::restore(cli, file, keys.as_ref(), out),
     }
 }
 
@@ -322,12 +343,17 @@ impl Context {
     /// Opens the ledger, creating the data folder and the ledger if needed:
     /// for the first setup only (`structure set`).
     fn ledger_for_setup(&self) -> Result<Ledger> {
-        Ledger::open(&self.data_dir, self.now)
+        let pass = passphrase::for_folder(&self.data_dir)?;
+        crate::vault::open_ledger(&self.data_dir, &pass, self.now)
     }
 
     /// Opens an existing ledger (read commands never create one).
     fn existing_ledger(&self) -> Result<Ledger> {
-        Ledger::open_existing(&self.data_dir, self.now)
+        if crate::vault::state(&self.data_dir) == crate::vault::State::New {
+            return Err(Error::NoDataDir(self.data_dir.clone()));
+        }
+        let pass = passphrase::for_folder(&self.data_dir)?;
+        crate::vault::open_existing_ledger(&self.data_dir, &pass, self.now)
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::crypto::escrow;
 use crate::crypto::sealed::{self, Sealed};
 use crate::crypto::{KeyPair, PublicKey};
 use crate::error::{Error, Refusal, Result};
@@ -22,6 +23,27 @@ pub struct KeyFile {
     pub name: String,
     pub public_key: PublicKey,
     pub sealed_secret: Sealed,
+    /// The recovery key devices escrow their data key to (added to a CPTS
+    /// created before it at its next bundle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<RecoveryKey>,
+}
+
+/// The CPTS's recovery key: its public half in clear, the secret sealed
+/// under the same passphrase as the signing key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryKey {
+    pub recipient: String,
+    pub sealed_identity: Sealed,
+}
+
+fn new_recovery(passphrase: &str) -> Result<RecoveryKey> {
+    let identity = escrow::Identity::generate();
+    Ok(RecoveryKey {
+        recipient: identity.recipient().to_string(),
+        sealed_identity: sealed::seal(identity.to_secret_text().as_bytes(), passphrase)?,
+    })
 }
 
 /// What anyone may know of the CPTS.
@@ -56,14 +78,51 @@ pub fn init(dir: &Path, name: &str, passphrase: &str) -> Result<Identity> {
         name: name.clone(),
         public_key: pair.public(),
         sealed_secret: sealed::seal(&pair.secret_bytes(), passphrase)?,
+        recovery: Some(new_recovery(passphrase)?),
     };
-    let mut bytes = serde_json::to_vec_pretty(&file).expect("a key file serializes");
-    bytes.push(b'\n');
-    write_atomic(&dir.join(KEY_FILE), &bytes, Access::Private)?;
+    write_file(dir, &file)?;
     Ok(Identity {
         name,
         public_key: pair.public(),
     })
+}
+
+fn write_file(dir: &Path, file: &KeyFile) -> Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(file).expect("a key file serializes");
+    bytes.push(b'\n');
+    write_atomic(&dir.join(KEY_FILE), &bytes, Access::Private)
+}
+
+/// The recovery key's public half, created (sealed under `passphrase`) for
+/// a CPTS that has none yet.
+pub fn recovery_recipient(dir: &Path, passphrase: &str) -> Result<escrow::Recipient> {
+    unlock(dir, passphrase)?;
+    let mut file = read(dir)?.ok_or(Refusal::NoCpts)?;
+    let recovery = match &file.recovery {
+        Some(r) => r.clone(),
+        None => {
+            let r = new_recovery(passphrase)?;
+            file.recovery = Some(r.clone());
+            write_file(dir, &file)?;
+            r
+        }
+    };
+    escrow::Recipient::parse("cpts.key", &recovery.recipient)
+}
+
+/// The recovery key's secret, unsealed with the CPTS's passphrase.
+pub fn recovery_identity(dir: &Path, passphrase: &str) -> Result<escrow::Identity> {
+    let file = read(dir)?.ok_or(Refusal::NoCpts)?;
+    let Some(r) = &file.recovery else {
+        return Err(Error::input(
+            "clé de recouvrement",
+            "cette CPTS n'a pas encore de clé de recouvrement : elle est créée au prochain lot, et chaque appareil y met sa clé en séquestre en l'appliquant",
+        ));
+    };
+    let secret = sealed::open(&r.sealed_identity, passphrase)?;
+    let text = std::str::from_utf8(&secret)
+        .map_err(|_| Error::Damaged("clé de recouvrement de la CPTS illisible".into()))?;
+    escrow::Identity::from_secret_text(text)
 }
 
 fn read(dir: &Path) -> Result<Option<KeyFile>> {

@@ -29,6 +29,7 @@ pub fn next_bundle(
     now: DateTime<Utc>,
 ) -> Result<Written> {
     let (identity, key) = authority::unlock(dir, passphrase)?;
+    let recovery = authority::recovery_recipient(dir, passphrase)?;
     let st = db.state()?;
     if st.protocols.is_empty() {
         return Err(Error::input(
@@ -94,6 +95,7 @@ pub fn next_bundle(
         roster: st.roster.clone(),
         pharmacies: db.pharmacies()?,
         devices,
+        recovery_key: Some(recovery.to_string()),
     };
     let text = serde_json::to_string(&payload).expect("a bundle serializes");
     let envelope = Envelope::sign(KIND, text, &key);

@@ -7,7 +7,9 @@
 //!   chain extends the head the CPTS holds;
 //! - [`consolidate`]: one month across devices, with its anomalies, and
 //!   [`pdf`]: the board's document of it;
-//! - [`authority`]: the CPTS's key (sealed under a passphrase);
+//! - [`authority`]: the CPTS's key (sealed under a passphrase), and its
+//!   recovery key, to which devices escrow their data key;
+//! - [`recover`]: reopening a device whose passphrase is lost;
 //! - [`registry`]: délégués, délégants, protocol, roster, devices (append-only);
 //! - [`bundle_out`]: the signed bundle that configures every device.
 //!
@@ -21,6 +23,7 @@ pub mod import;
 pub mod pdf;
 pub mod proof;
 pub mod recompute;
+pub mod recover;
 pub mod registry;
 pub mod store;
 

@@ -6,13 +6,18 @@
 //! - [`keys`]: key pairs, public keys as text, fingerprints a person reads aloud;
 //! - [`sealed`]: a secret encrypted under a passphrase;
 //! - [`envelope`]: a signed document (exact payload bytes + signature);
-//! - [`codes`]: one-time activation codes and their salted hashes.
+//! - [`codes`]: one-time activation codes and their salted hashes;
+//! - [`data_key`]: the key that encrypts a device's data at rest;
+//! - [`escrow`]: that key sealed to the CPTS's recovery key (`age`, X25519).
 
 pub mod codes;
+pub mod data_key;
 pub mod envelope;
+pub mod escrow;
 pub mod keys;
 pub mod sealed;
 
+pub use data_key::DataKey;
 pub use envelope::Envelope;
 pub use keys::{KeyPair, PublicKey};
 

@@ -13,6 +13,7 @@ pub mod services;
 pub mod settings;
 pub mod state;
 pub mod tap_guard;
+pub mod unlock;
 pub mod words;
 
 pub use action::{Action, Field};

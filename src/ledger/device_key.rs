@@ -1,6 +1,7 @@
 //! The device's own key pair (Ed25519): it signs the device's closures and
 //! reports, and the CPTS enrols the device by its public key. The secret is
-//! kept in `device.key`, owner-only, in the data folder; its public key is an
+//! kept in `device.key`, owner-only, in the data folder, sealed with the
+//! data key (a stolen disk does not let anyone sign as the device); its public key is an
 //! entry of the chained log, so a key swapped behind the ledger's back is
 //! evident.
 
@@ -11,20 +12,34 @@ use serde::{Deserialize, Serialize};
 use super::entry::Kind;
 use super::index::decode;
 use super::{Ledger, to_bytes};
-use crate::crypto::{KeyPair, PublicKey};
+use crate::crypto::{DataKey, KeyPair, PublicKey};
 use crate::error::{Error, Result};
 use crate::files::{Access, write_atomic};
 
 pub const DEVICE_KEY_FILE: &str = "device.key";
 
+/// The key file before encryption at rest: the secret in hex.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct KeyFile {
+struct ClearKeyFile {
     v: u32,
     /// 64 hex digits of the secret key.
     secret: String,
     public_key: PublicKey,
 }
+
+/// The key file: the secret sealed with the data key.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFile {
+    v: u32,
+    /// Hex of the nonce, ciphertext and tag ([`DataKey::seal`]).
+    sealed_secret: String,
+    public_key: PublicKey,
+}
+
+/// What the sealed secret is, so that no other sealed value passes for it.
+const CONTEXT: &[u8] = b"protocoop-device-key-v2";
 
 /// The public key recorded in the log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,7 +49,12 @@ pub struct DeviceKeyRecord {
     pub recorded_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn read(dir: &Path) -> Result<Option<KeyPair>> {
+fn damaged() -> Error {
+    Error::Damaged("la clé de l'appareil est illisible".into())
+}
+
+/// The key pair in the file, and whether the file is still in clear.
+fn read(dir: &Path, key: &DataKey) -> Result<Option<(KeyPair, bool)>> {
     let path = dir.join(DEVICE_KEY_FILE);
     let bytes = match crate::files::read_limited(&path, 4096) {
         Ok(b) => b,
@@ -47,33 +67,54 @@ fn read(dir: &Path) -> Result<Option<KeyPair>> {
             ));
         }
     };
-    let damaged = || Error::Damaged("la clé de l'appareil est illisible".into());
-    let file: KeyFile = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
-    let secret: [u8; 32] = hex::decode(&file.secret)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(damaged)?;
+    let (secret, public, clear) = match serde_json::from_slice::<KeyFile>(&bytes) {
+        Ok(file) if file.v == 2 => {
+            let sealed = hex::decode(&file.sealed_secret).map_err(|_| damaged())?;
+            let secret = key.open(&sealed, CONTEXT).ok_or_else(damaged)?;
+            (secret, file.public_key, false)
+        }
+        Ok(_) => return Err(damaged()),
+        Err(_) => {
+            let file: ClearKeyFile = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
+            let secret = hex::decode(&file.secret).map_err(|_| damaged())?;
+            (zeroize::Zeroizing::new(secret), file.public_key, true)
+        }
+    };
+    let secret: [u8; 32] = secret.as_slice().try_into().map_err(|_| damaged())?;
     let pair = KeyPair::from_secret(&secret);
-    if pair.public() != file.public_key {
+    if pair.public() != public {
         return Err(damaged());
     }
-    Ok(Some(pair))
+    Ok(Some((pair, clear)))
+}
+
+fn write(dir: &Path, pair: &KeyPair, key: &DataKey) -> Result<()> {
+    let file = KeyFile {
+        v: 2,
+        sealed_secret: hex::encode(key.seal(&pair.secret_bytes(), CONTEXT)?),
+        public_key: pair.public(),
+    };
+    let bytes = serde_json::to_vec(&file).unwrap_or_default();
+    write_atomic(&dir.join(DEVICE_KEY_FILE), &bytes, Access::Private)
 }
 
 /// Writes a new key file if there is none.
-pub(super) fn create_file(dir: &Path) -> Result<KeyPair> {
-    if let Some(pair) = read(dir)? {
+pub(super) fn create_file(dir: &Path, key: &DataKey) -> Result<KeyPair> {
+    if let Some((pair, _)) = read(dir, key)? {
         return Ok(pair);
     }
     let pair = KeyPair::generate()?;
-    let file = KeyFile {
-        v: 1,
-        secret: hex::encode(pair.secret_bytes()),
-        public_key: pair.public(),
-    };
-    let bytes = serde_json::to_vec(&file).expect("a key file serializes");
-    write_atomic(&dir.join(DEVICE_KEY_FILE), &bytes, Access::Private)?;
+    write(dir, &pair, key)?;
     Ok(pair)
+}
+
+/// A key file written before encryption at rest is sealed with the data
+/// key (the same key pair: the device keeps its identity).
+pub(super) fn encrypt_clear_file(dir: &Path, key: &DataKey) -> Result<()> {
+    if let Some((pair, true)) = read(dir, key)? {
+        write(dir, &pair, key)?;
+    }
+    Ok(())
 }
 
 impl Ledger {
@@ -120,7 +161,7 @@ impl Ledger {
     /// The key pair, and whether the log already has its public key.
     fn key_pair(&self) -> Result<(KeyPair, bool)> {
         let recorded = self.recorded_device_key()?;
-        match (read(&self.dir)?, recorded) {
+        match (read(&self.dir, &self.key)?.map(|(pair, _)| pair), recorded) {
             (Some(pair), Some(public)) if pair.public() == public => Ok((pair, true)),
             (Some(_), Some(_)) => Err(Error::Damaged(
                 "la clé de l'appareil ne correspond plus à celle inscrite au registre : elle a été remplacée".into(),
@@ -128,7 +169,7 @@ impl Ledger {
             (None, Some(_)) => Err(Error::Damaged(
                 "la clé de l'appareil a disparu du dossier de données : restaurez-la depuis la sauvegarde".into(),
             )),
-            (_, None) => Ok((create_file(&self.dir)?, false)),
+            (_, None) => Ok((create_file(&self.dir, &self.key)?, false)),
         }
     }
 

@@ -18,11 +18,13 @@ pub mod chain;
 mod closure;
 mod derived;
 pub mod device_key;
+mod encrypt;
 pub mod entry;
 pub mod facts;
 mod followup_record;
 mod followups;
 mod index;
+pub mod key_file;
 mod registry;
 mod report_rows;
 pub mod schema;
@@ -43,6 +45,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+use crate::crypto::DataKey;
 use crate::error::{Error, Result};
 use entry::{Kind, Typed};
 
@@ -72,6 +75,8 @@ pub struct Ledger {
     conn: Connection,
     dir: PathBuf,
     device_id: String,
+    /// The data key: every connection and the device key need it.
+    key: DataKey,
 }
 
 /// See [`Ledger::links_reader`]: entries are never changed once written,
@@ -106,39 +111,76 @@ impl Ledger {
     /// first start, `structure set`); every other use goes through
     /// [`Ledger::open_existing`], so that a mistyped folder is never
     /// silently made into a new, empty device.
-    pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
-        Ledger::open_in(dir, now).map_err(|e| store::refine(dir, e))
+    ///
+    /// The database is encrypted with `key` (SQLCipher); a ledger written
+    /// before encryption is encrypted in place first (see [`encrypt`]).
+    /// The shells get the key from the structure's passphrase
+    /// ([`crate::vault::open_ledger`]).
+    pub fn open(dir: &Path, key: &DataKey, now: DateTime<Utc>) -> Result<Ledger> {
+        Ledger::open_in(dir, key, now).map_err(|e| store::refine(dir, e))
     }
 
-    fn open_in(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+    fn open_in(dir: &Path, key: &DataKey, now: DateTime<Utc>) -> Result<Ledger> {
         let db = dir.join(DB_FILE);
         store::create_private(dir, &db)?;
         store::check_writable(dir)?;
-        let mut conn = store::connect(&db)?;
+        encrypt::finish_interrupted(&db);
+        if encrypt::is_clear(&db)? {
+            encrypt::in_place(&db, key)?;
+        }
+        let mut conn = store::connect(&db, key)?;
         schema::migrate(&mut conn)?;
         let mut ledger = Ledger {
             conn,
             dir: dir.to_path_buf(),
             device_id: String::new(),
+            key: key.clone(),
         };
         ledger.device_id = ledger.ensure_genesis(now)?;
         // A new device gets its key pair at its first setup; the public key
         // enters the log when first needed (`device show`, `bundle apply`),
         // as it does for an older ledger.
         if ledger.len()? == 1 {
-            device_key::create_file(dir)?;
+            device_key::create_file(dir, key)?;
         }
+        device_key::encrypt_clear_file(dir, key)?;
         Ledger::tighten_key(dir);
         Ok(ledger)
     }
 
     /// Opens an existing ledger; refuses a missing folder or a folder with
     /// no ledger, and creates nothing.
-    pub fn open_existing(dir: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+    pub fn open_existing(dir: &Path, key: &DataKey, now: DateTime<Utc>) -> Result<Ledger> {
         if !dir.join(DB_FILE).is_file() {
             return Err(Error::NoDataDir(dir.to_path_buf()));
         }
-        Ledger::open(dir, now)
+        Ledger::open(dir, key, now)
+    }
+
+    /// The data key this ledger was opened with (for a backup).
+    pub fn data_key(&self) -> &DataKey {
+        &self.key
+    }
+
+    /// Copies the database to `to` with SQLite's online backup (a
+    /// consistent snapshot, even while another process appends), still
+    /// encrypted with the data key; returns its entry count and head hash.
+    pub fn snapshot_to(&self, to: &Path) -> Result<(u64, String)> {
+        let _ = std::fs::remove_file(to);
+        drop(crate::files::create_private_file(to)?);
+        let mut dst = rusqlite::Connection::open(to)?;
+        store::apply_key(&dst, &self.key)?;
+        rusqlite::backup::Backup::new(&self.conn, &mut dst)?.run_to_completion(
+            256,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        let (seq, hash): (i64, Vec<u8>) = dst.query_row(
+            "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((u64::try_from(seq).unwrap_or(0), hex::encode(hash)))
     }
 
     /// A key file copied with looser permissions is made owner-only again.
@@ -277,7 +319,7 @@ impl Ledger {
     /// another thread can read from while this one reads too.
     pub fn links_reader(&self) -> Result<LinksReader> {
         Ok(LinksReader {
-            conn: store::connect_reader(&self.dir.join(DB_FILE))?,
+            conn: store::connect_reader(&self.dir.join(DB_FILE), &self.key)?,
         })
     }
 

@@ -538,6 +538,12 @@ impl Ledger {
             Ok((seq, hash, bundle))
         })?;
         let (seq, hash, bundle) = bundle;
+        // The data key goes in escrow to the CPTS's recovery key. The
+        // bundle is applied whatever happens here: a key file that cannot
+        // be written now is escrowed at the next bundle.
+        if let Ok(Some(to)) = bundle.recovery_key() {
+            let _ = super::key_file::escrow_to(&self.dir, &self.key, &to);
+        }
         Ok((
             Recorded {
                 id: bundle.sha256.clone(),

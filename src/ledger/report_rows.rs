@@ -231,8 +231,10 @@ impl Ledger {
         let mid = span.from.saturating_add(last.saturating_sub(span.from) / 2);
         let (lower, upper) = ((span.from, mid.min(last)), (mid.saturating_add(1), last));
         let db = self.dir.join(DB_FILE);
-        let (upper_reader, followup_reader) =
-            (store::connect_reader(&db)?, store::connect_reader(&db)?);
+        let (upper_reader, followup_reader) = (
+            store::connect_reader(&db, &self.key)?,
+            store::connect_reader(&db, &self.key)?,
+        );
         let interrupted = |_| Error::Storage("lecture des actes du mois interrompue".to_string());
         let (main, upper, follow) = std::thread::scope(|s| {
             let follow =

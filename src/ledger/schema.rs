@@ -186,6 +186,13 @@ fn copy_entries_v7(tx: &rusqlite::Transaction) -> Result<()> {
     Ok(())
 }
 
+/// A ledger written by a later protocoop.
+pub(super) fn too_new(version: i64) -> Error {
+    Error::Storage(format!(
+        "ce registre (schéma v{version}) vient d'une version plus récente de protocoop : mettez protocoop à jour"
+    ))
+}
+
 /// Brings the database to [`LATEST`], one version at a time.
 ///
 /// A file that is not a ledger of a known version (a negative or unknown
@@ -197,9 +204,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for _ in 0..=LATEST {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > LATEST {
-            return Err(Error::Storage(format!(
-                "ce registre (schéma v{version}) vient d'une version plus récente de protocoop : mettez protocoop à jour"
-            )));
+            return Err(too_new(version));
         }
         if version == LATEST {
             return expect_tables(conn, version);

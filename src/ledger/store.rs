@@ -6,8 +6,9 @@ use std::fs::{self, OpenOptions};
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 
+use crate::crypto::DataKey;
 use crate::error::{Error, Result};
 
 impl From<rusqlite::Error> for Error {
@@ -177,21 +178,47 @@ fn read_only(dir: &Path) -> Error {
 
 /// A second, read-only connection to an open ledger's database, for a
 /// read on another thread (the writer's connection already set WAL).
-pub(super) fn connect_reader(db: &Path) -> Result<Connection> {
+pub(super) fn connect_reader(db: &Path, key: &DataKey) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     conn.busy_timeout(Duration::from_secs(30))?;
     Ok(conn)
 }
 
+/// Gives SQLCipher the data key (a raw 256-bit key: no key derivation at
+/// each connection), then reads the schema, where a wrong key shows.
+pub(super) fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
+    quiet(conn)?;
+    conn.pragma_update(None, "key", &*key.sqlcipher_key())?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == ErrorCode::NotADatabase => {
+            Err(Error::Damaged(
+                "le registre ne s'ouvre pas avec la clé gardée dans son dossier : rien n'a été modifié ; restaurez la dernière sauvegarde".into(),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// SQLCipher writes its own errors (a wrong key, a damaged page) to the
+/// standard error in English; protocoop says them in French.
+pub(super) fn quiet(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))
+        .optional()?;
+    Ok(())
+}
+
 /// Opens the database with the settings every connection must have.
-pub(super) fn connect(db: &Path) -> Result<Connection> {
+pub(super) fn connect(db: &Path, key: &DataKey) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     // Another process appending holds the write lock for milliseconds;
     // waiting is better than failing an act at the counter.
     conn.busy_timeout(Duration::from_secs(30))?;

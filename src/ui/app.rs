@@ -303,7 +303,8 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
         ..Default::default()
     };
     // The ledger (and on first start the data folder) is opened only once
-    // the window exists: without a screen, nothing is created.
+    // the window exists and the passphrase is typed: without a screen,
+    // nothing is created.
     let failure: Rc<RefCell<Option<Error>>> = Rc::default();
     let stash = Rc::clone(&failure);
     let mut pending = Some(explicit);
@@ -312,23 +313,34 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
         options,
         Box::new(move |cc| {
             let started = (|| {
-                let explicit = pending
+                let mut explicit = pending
                     .take()
                     .ok_or_else(|| Error::Window("kiosque déjà démarré".into()))?;
-                let clock = kiosk::SystemClock;
-                let ledger = Ledger::open(&data_dir, kiosk::Clock::now(&clock))?;
-                let protocol = match explicit {
-                    Some(p) => p,
-                    None => ledger.cpts_protocol()?.unwrap_or_else(Protocol::bundled),
-                };
-                let roster = Roster::for_device(&data_dir, &ledger.registry()?)?;
-                let services = Services::new(
-                    ledger,
-                    roster,
-                    Box::new(clock),
-                    Box::new(kiosk::SystemPrinter),
-                );
-                KioskApp::new(&cc.egui_ctx, protocol, services)
+                let dir = data_dir.clone();
+                let open: super::unlock::Opener = Box::new(move |ctx, ledger: Ledger| {
+                    let protocol = match explicit.take() {
+                        Some(p) => p,
+                        None => ledger.cpts_protocol()?.unwrap_or_else(Protocol::bundled),
+                    };
+                    let roster = Roster::for_device(&dir, &ledger.registry()?)?;
+                    let services = Services::new(
+                        ledger,
+                        roster,
+                        Box::new(kiosk::SystemClock),
+                        Box::new(kiosk::SystemPrinter),
+                    );
+                    KioskApp::new(ctx, protocol, services)
+                });
+                let passphrase = std::env::var(crate::cli::PASSPHRASE_ENV)
+                    .ok()
+                    .filter(|p| !p.is_empty());
+                Ok::<_, Error>(super::unlock::Startup::new(
+                    &cc.egui_ctx,
+                    kiosk::unlock::UnlockForm::new(&data_dir),
+                    passphrase,
+                    Box::new(kiosk::SystemClock),
+                    open,
+                ))
             })();
             match started {
                 Ok(app) => Ok(Box::new(app) as Box<dyn eframe::App>),

@@ -16,6 +16,7 @@ mod resultat;
 mod setup;
 mod termine;
 pub mod theme;
+pub mod unlock;
 mod widgets;
 
 pub use app::{KioskApp, LaunchOptions, run};

@@ -73,12 +73,16 @@ impl TestEnv {
     }
 }
 
+/// The structure's passphrase every test folder is created with.
+pub const DEVICE_PASSPHRASE: &str = "phrase de passe de test";
+
 pub fn run_in(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_protocoop"));
     cmd.args(args)
         .current_dir(dir)
         .env_remove("PROTOCOOP_PROTOCOL")
         .env_remove("PROTOCOOP_DATA_DIR")
+        .env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE)
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -143,7 +147,7 @@ fn delegue(
 /// A ledger with a structure, two trained délégués and one untrained (PIN
 /// 274915 for all), and one délégant.
 pub fn setup_ledger(dir: &Path, now: DateTime<Utc>) -> Ledger {
-    let mut l = Ledger::open(dir, now).unwrap();
+    let mut l = protocoop::vault::open_ledger(dir, DEVICE_PASSPHRASE, now).unwrap();
     l.set_structure(&StructureRecord {
         v: 1,
         name: "Pharmacie du Marché".into(),
@@ -360,6 +364,7 @@ pub fn signed_bundle_for(
         roster: None,
         pharmacies: Some(24),
         devices,
+        recovery_key: None,
     };
     let env =
         protocoop::crypto::Envelope::sign(KIND, serde_json::to_string(&payload).unwrap(), cpts);
@@ -451,4 +456,20 @@ pub fn pdf_text(path: &Path) -> String {
         .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// A raw connection to a ledger database, as a tamper test (or a person who
+/// knows the passphrase) would open it: with the data key unlocked from
+/// the folder's key file, or plainly for a clear file (an old fixture).
+pub fn open_db(db: &Path) -> rusqlite::Connection {
+    let clear = std::fs::read(db)
+        .map(|b| b.is_empty() || b.starts_with(b"SQLite format 3\0"))
+        .unwrap_or(true);
+    let c = rusqlite::Connection::open(db).unwrap();
+    if !clear {
+        let dir = db.parent().unwrap();
+        let key = protocoop::vault::unlock(dir, DEVICE_PASSPHRASE, chrono::Utc::now()).unwrap();
+        c.pragma_update(None, "key", &*key.sqlcipher_key()).unwrap();
+    }
+    c
 }

@@ -12,7 +12,6 @@ use egui_kittest::kittest::Queryable;
 
 use protocoop::documents::Roster;
 use protocoop::kiosk::{Clock, FixedClock, SavedOnly, Services};
-use protocoop::ledger::Ledger;
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
 
@@ -26,7 +25,8 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn services(dir: &Path, clock: &FixedClock) -> Services {
-    let ledger = Ledger::open(dir, clock.now()).unwrap();
+    let ledger =
+        protocoop::vault::open_ledger(dir, "phrase de passe de test", clock.now()).unwrap();
     Services::new(
         ledger,
         Some(Roster::example()),
