@@ -383,3 +383,51 @@ fn a_signed_in_delegue_cannot_replace_a_colleagues_record() {
     let own = registry.delegue(&common::rpps(common::DELEGUE)).unwrap();
     assert_eq!(own.trained_on, Some("2026-02-01".parse().unwrap()));
 }
+
+#[test]
+fn reglages_sauvegarde_sur_la_cle_et_accueil_ne_le_rappelle_plus() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    assert!(
+        protocoop::kiosk::backup::reminder(&k.state).is_some(),
+        "never backed up: Accueil says so"
+    );
+    let key = tempfile::tempdir().unwrap();
+    let gone = key.path().join("debranchee");
+    k.act(Action::NewAct)
+        .act(Action::SelectDelegue(common::rpps(common::DELEGUE)));
+    for c in "274915".chars() {
+        k.act(Action::PinDigit(c));
+    }
+    k.act(Action::SubmitPin)
+        .act(Action::Home)
+        .act(Action::OpenSettings);
+    k.act(Action::BackupTo(gone));
+    assert!(
+        k.error().unwrap().contains("clé USB"),
+        "{:?}",
+        k.state.message
+    );
+    k.act(Action::BackupTo(key.path().to_path_buf()));
+    assert_eq!(k.error(), None, "{:?}", k.state.message);
+    let files: Vec<_> = std::fs::read_dir(key.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().ends_with(".pcbk"));
+    assert!(
+        std::fs::read(&files[0])
+            .unwrap()
+            .starts_with(protocoop::backup::MAGIC)
+    );
+    assert!(k.state.last_backup.is_some());
+    assert!(
+        protocoop::kiosk::backup::last_words(&k.state).starts_with("Dernière sauvegarde : le ")
+    );
+    assert_eq!(protocoop::kiosk::backup::reminder(&k.state), None);
+    // A week later, Accueil reminds again.
+    k.clock.advance(Duration::days(8));
+    k.act(Action::Home);
+    assert!(protocoop::kiosk::backup::reminder(&k.state).is_some());
+}

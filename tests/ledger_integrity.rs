@@ -451,6 +451,9 @@ fn child_appender() {
     let input = abscess_input(json!({}));
     use std::io::Write;
     let stdout = std::io::stdout();
+    // The passphrase is unlocked: the crash test's clock starts now.
+    writeln!(stdout.lock(), "ready").unwrap();
+    stdout.lock().flush().unwrap();
     for _ in 0..count {
         let r = record(&mut l, &p, &input, t(NOW)).unwrap();
         let mut out = stdout.lock();
@@ -478,9 +481,24 @@ fn spawn_child(dir: &Path, count: Option<usize>) -> std::process::Child {
 }
 
 fn committed(out: impl std::io::Read) -> Vec<String> {
+    committed_after_ready(out, None)
+}
+
+/// [`committed`], saying on `ready` when the child has unlocked its ledger.
+fn committed_after_ready(
+    out: impl std::io::Read,
+    ready: Option<std::sync::mpsc::Sender<()>>,
+) -> Vec<String> {
     BufReader::new(out)
         .lines()
         .map_while(Result::ok)
+        .inspect(|l| {
+            if l.ends_with("ready")
+                && let Some(tx) = &ready
+            {
+                let _ = tx.send(());
+            }
+        })
         // libtest prints « test child_appender ... » without a newline first.
         .filter_map(|l| {
             l.split_once("committed ")
@@ -503,7 +521,10 @@ fn tue_brutalement_en_pleine_ecriture_le_registre_reste_intact() {
         let mut child = spawn_child(dir.path(), None);
         drop(child.stderr.take());
         let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || committed(stdout));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || committed_after_ready(stdout, Some(tx)));
+        // Killed while appending, not while unlocking the ledger.
+        let _ = rx.recv_timeout(Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(150 + seed % 250));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();

@@ -234,8 +234,3 @@ pub fn last(dir: &Path) -> Option<LastBackup> {
 
 /// Days after which Accueil says a backup is due.
 pub const DUE_AFTER_DAYS: i64 = 7;
-
-/// Whether `dir` has had no backup for [`DUE_AFTER_DAYS`] (or never).
-pub fn due(dir: &Path, now: DateTime<Utc>) -> bool {
-    last(dir).is_none_or(|l| now - l.at > chrono::Duration::days(DUE_AFTER_DAYS))
-}

@@ -59,6 +59,8 @@ pub enum Action {
     OpenHistory,
     OpenReport,
     OpenSettings,
+    /// « Sauvegarder sur clé USB »: a backup written to this drive.
+    BackupTo(std::path::PathBuf),
     Lock,
     Home,
 

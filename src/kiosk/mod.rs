@@ -6,6 +6,7 @@
 pub mod action;
 pub mod activation;
 pub mod attach;
+pub mod backup;
 pub mod forms;
 pub mod rapport;
 pub mod reduce;

@@ -41,6 +41,7 @@ pub fn start(
         registry,
         roster: services.roster.clone(),
         settings: KioskSettings::load(&data_dir),
+        last_backup: crate::backup::last(&data_dir),
         data_dir,
         now,
         last_activity: now,
@@ -350,6 +351,7 @@ fn apply(
             info(state, "Délégant enregistré.");
             Ok(())
         }
+        Action::BackupTo(drive) => super::backup::to_drive(state, services, &drive, now),
         Action::SetIdleMinutes(m) => {
             state.settings.idle_lock_minutes = m.clamp(1, MAX_IDLE_MINUTES);
             state.settings.save(&state.data_dir)
@@ -437,6 +439,7 @@ fn edit(state: &mut KioskState, field: Field, value: String) {
                 delegue,
                 delegant,
                 bundle,
+                ..
             }),
             field,
         ) => match field {
@@ -1152,6 +1155,7 @@ fn confirm_void(state: &mut KioskState, services: &mut Services, now: DateTime<U
 fn open_settings(state: &mut KioskState) {
     let mut form = SettingsForm::default();
     form.bundle.found = super::attach::found_on_drives();
+    form.drives = super::rapport::removable_drives();
     if let Some(s) = &state.registry.structure {
         form.structure = StructureForm {
             name: s.name.clone(),

@@ -38,6 +38,8 @@ pub struct KioskState {
     pub act: Option<ActDraft>,
     /// A message shown above the screen (refusals in French, confirmations).
     pub message: Option<Message>,
+    /// The last backup of this device (Réglages shows it, Accueil reminds).
+    pub last_backup: Option<crate::backup::LastBackup>,
 }
 
 /// An authenticated délégué.
@@ -212,6 +214,8 @@ pub struct SettingsForm {
     pub delegant: DelegantForm,
     /// « Mettre à jour depuis la CPTS ».
     pub bundle: BundleForm,
+    /// Removable drives a backup can be written to.
+    pub drives: Vec<PathBuf>,
 }
 
 /// Choosing a CPTS bundle file (a USB key), then, for the first one,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Refusal};
 use crate::ledger::Ledger;
@@ -44,18 +44,21 @@ impl UnlockForm {
         if self.choosing() && *self.passphrase != *self.again {
             self.error =
                 Some("Les deux saisies diffèrent : tapez la même phrase deux fois.".into());
-            self.again.clear();
+            self.again.zeroize();
             return None;
         }
         match vault::open_ledger(&self.dir, &self.passphrase, now) {
             Ok(ledger) => {
+                // Not kept in memory past the unlock.
                 self.error = None;
+                self.passphrase.zeroize();
+                self.again.zeroize();
                 Some(ledger)
             }
             Err(e) => {
                 self.error = Some(words(&e));
-                self.passphrase.clear();
-                self.again.clear();
+                self.passphrase.zeroize();
+                self.again.zeroize();
                 self.state = vault::state(&self.dir);
                 None
             }

@@ -58,6 +58,10 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                     );
                 });
         }
+        if let Some(reminder) = crate::kiosk::backup::reminder(state) {
+            ui.add_space(12.0);
+            ui.label(RichText::new(reminder).size(SMALL).color(MUTED));
+        }
         ui.add_space(40.0);
         if primary(ui, "Nouvelle prise en charge") {
             out.push(Action::NewAct);

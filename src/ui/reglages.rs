@@ -159,6 +159,23 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
             ),
         }
         ui.separator();
+        ui.label(RichText::new("Sauvegarde").size(BODY).strong());
+        muted(ui, &crate::kiosk::backup::last_words(state));
+        if form.drives.is_empty() {
+            muted(
+                ui,
+                "Branchez une clé USB, puis rouvrez les Réglages pour y sauvegarder l'appareil.",
+            );
+        }
+        for drive in &form.drives {
+            let name = drive
+                .file_name()
+                .map_or_else(|| drive.display().to_string(), |n| n.to_string_lossy().into_owned());
+            if secondary(ui, &format!("Sauvegarder sur la clé USB « {name} »")) {
+                out.push(Action::BackupTo(drive.clone()));
+            }
+        }
+        ui.separator();
         ui.label(RichText::new("Dossier de données").size(BODY).strong());
         muted(ui, &state.data_dir.display().to_string());
         ui.horizontal(|ui| {

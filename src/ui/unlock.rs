@@ -87,9 +87,9 @@ impl Startup {
                 } else {
                     "Phrase de passe"
                 };
-                submit |= secret(ui, label, &mut self.form.passphrase, width);
+                submit |= secret(ui, label, &mut self.form.passphrase, width, true);
                 if self.form.choosing() {
-                    submit |= secret(ui, "Retapez-la", &mut self.form.again, width);
+                    submit |= secret(ui, "Retapez-la", &mut self.form.again, width, false);
                 }
                 if let Some(e) = &self.form.error {
                     ui.add_space(8.0);
@@ -112,8 +112,10 @@ impl Startup {
     }
 }
 
-/// A hidden text field; true when Enter was pressed in it.
-fn secret(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> bool {
+/// A hidden text field; true when Enter was pressed in it. The first
+/// field takes the keyboard when nothing else has it: the screen is
+/// typed on at once.
+fn secret(ui: &mut Ui, label: &str, value: &mut String, width: f32, first: bool) -> bool {
     let l = ui.label(RichText::new(label).size(SMALL).color(MUTED));
     let r = ui
         .add(
@@ -124,6 +126,9 @@ fn secret(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> bool {
                 .min_size(Vec2::new(width, TARGET - 8.0)),
         )
         .labelled_by(l.id);
+    if first && ui.memory(|m| m.focused().is_none()) {
+        r.request_focus();
+    }
     ui.add_space(8.0);
     r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
 }
