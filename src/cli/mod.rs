@@ -349,9 +349,7 @@ impl Context {
 
     /// Opens an existing ledger (read commands never create one).
     fn existing_ledger(&self) -> Result<Ledger> {
-        if crate::vault::state(&self.data_dir) == crate::vault::State::New {
-            return Err(Error::NoDataDir(self.data_dir.clone()));
-        }
+        crate::vault::require_existing(&self.data_dir)?;
         let pass = passphrase::for_folder(&self.data_dir)?;
         crate::vault::open_existing_ledger(&self.data_dir, &pass, self.now)
     }

@@ -31,8 +31,9 @@ pub(super) fn finish_interrupted(db: &Path) {
     let _ = fs::remove_file(partial(db));
 }
 
-/// Whether the database file is a clear SQLite file.
-pub(super) fn is_clear(db: &Path) -> Result<bool> {
+/// Whether the database file is a clear SQLite file (the one place that
+/// knows what « clear » looks like: `vault::state` asks it too).
+pub fn is_clear(db: &Path) -> Result<bool> {
     let mut head = [0u8; 16];
     match File::open(db).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)) {
         Ok(()) => Ok(&head == CLEAR_HEADER),

@@ -1,7 +1,9 @@
 //! The act ledger: a local, tamper-evident record of everything done under
 //! the protocol on this device.
 //!
-//! - [`store`]: SQLite file, permissions, pragmas, error messages;
+//! - [`store`]: SQLite file (SQLCipher key), permissions, pragmas, error messages;
+//! - [`encrypt`]: a clear ledger encrypted in place; [`key_file`]: the
+//!   data key under the passphrase, and its escrow to the CPTS;
 //! - [`schema`]: versions and migrations;
 //! - [`entry`]: the kinds of entries; [`chain`]: the append-only,
 //!   hash-chained log of them;
@@ -18,7 +20,7 @@ pub mod chain;
 mod closure;
 mod derived;
 pub mod device_key;
-mod encrypt;
+pub mod encrypt;
 pub mod entry;
 pub mod facts;
 mod followup_record;

@@ -40,14 +40,24 @@ pub fn state(dir: &Path) -> State {
     if dir.join(KEY_FILE).exists() {
         return State::Locked;
     }
-    let mut head = [0u8; 16];
-    let read = std::fs::File::open(dir.join(DB_FILE))
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head));
-    match read {
-        Err(_) | Ok(0) => State::New,
-        Ok(_) if &head == b"SQLite format 3\0" => State::Clear,
-        Ok(_) => State::Unknown,
+    let db = dir.join(DB_FILE);
+    match std::fs::metadata(&db) {
+        Err(_) => State::New,
+        Ok(m) if m.len() == 0 => State::New,
+        Ok(_) => match crate::ledger::encrypt::is_clear(&db) {
+            Ok(true) => State::Clear,
+            _ => State::Unknown,
+        },
     }
+}
+
+/// Refuses a folder with no ledger (before any passphrase is asked: a
+/// mistyped folder is said at once, and never made into a new device).
+pub fn require_existing(dir: &Path) -> Result<()> {
+    if state(dir) == State::New {
+        return Err(Error::NoDataDir(dir.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// A new data key for `dir`, sealed under a new `passphrase`.
@@ -106,8 +116,6 @@ pub fn open_ledger(dir: &Path, passphrase: &str, now: DateTime<Utc>) -> Result<L
 
 /// [`open_ledger`] for a folder that must already hold a ledger.
 pub fn open_existing_ledger(dir: &Path, passphrase: &str, now: DateTime<Utc>) -> Result<Ledger> {
-    if state(dir) == State::New {
-        return Err(Error::NoDataDir(dir.to_path_buf()));
-    }
+    require_existing(dir)?;
     open_ledger(dir, passphrase, now)
 }
