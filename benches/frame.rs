@@ -23,7 +23,7 @@ use egui_kittest::Harness;
 use protocoop::act::Sex;
 use protocoop::calendar::Month;
 use protocoop::documents::Roster;
-use protocoop::kiosk::{Action, Clock, Field, FixedClock, SavedOnly, Screen, Services, reduce};
+use protocoop::kiosk::{Action, Clock, Field, FixedClock, MemoryPrinter, Screen, Services, reduce};
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
 use support::{DELEGUE, PIN, rpps};
@@ -77,7 +77,7 @@ fn app(ctx: &egui::Context, dir: &Path) -> KioskApp {
         ledger,
         Some(Roster::example()),
         Box::new(clock),
-        Box::new(SavedOnly),
+        Box::new(MemoryPrinter::default()),
     );
     KioskApp::new(ctx, Protocol::bundled(), services).unwrap()
 }

@@ -1,5 +1,7 @@
 //! Ledger benchmarks (see docs/BENCHMARKS.md):
 //!
+//! - `append_act` vs `append_act_clear`: the cost of encryption at rest
+//!   per act. Goal: ≤ 1.2×.
 //! - `append_act` vs `bare_insert_commit`: one act appended with
 //!   `synchronous=FULL` (numbering, hashing, derived rows, commit) against a
 //!   bare single-row INSERT + commit of the same payload on the same
@@ -51,6 +53,19 @@ fn append_act(bencher: Bencher) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The same append into a ledger whose database is not encrypted: the
+/// reference for the cost of encryption at rest (goal: `append_act` ≤
+/// 1.2 × this, in the same run).
+#[divan::bench(sample_count = 1000)]
+fn append_act_clear(bencher: Bencher) {
+    let dir = bench_dir("append-clear");
+    let mut l = support::registered_clear_ledger(&dir, now());
+    let act = support::abscess_act(&l, now());
+    bencher.bench_local(|| l.record_act(black_box(act.clone())).unwrap());
+    drop(l);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[divan::bench(sample_count = 1000)]
 fn bare_insert_commit(bencher: Bencher) {
     bare_insert(bencher, "bare", None);
@@ -92,10 +107,22 @@ fn bare_insert(bencher: Bencher, name: &str, key: Option<&protocoop::crypto::Dat
 
 /// A ledger of 100 000 acts, built once per run (without fsync, to build
 /// quickly) in a fixed folder, so that each run replaces the last one's.
-static BIG: LazyLock<(PathBuf, Vec<u8>)> = LazyLock::new(|| {
-    let dir = std::env::temp_dir().join("protocoop-bench-100k");
+static BIG: LazyLock<(PathBuf, Vec<u8>)> =
+    LazyLock::new(|| build_big("protocoop-bench-100k", false));
+
+/// The same, its database in clear: what `verify` pays for decryption.
+static BIG_CLEAR: LazyLock<(PathBuf, Vec<u8>)> =
+    LazyLock::new(|| build_big("protocoop-bench-100k-clear", true));
+
+fn build_big(name: &str, clear: bool) -> (PathBuf, Vec<u8>) {
+    let dir = std::env::temp_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    let (mut l, act) = ledger_with_act(&dir);
+    let mut l = if clear {
+        support::registered_clear_ledger(&dir, now())
+    } else {
+        support::registered_ledger(&dir, now())
+    };
+    let act = support::abscess_act(&l, now());
     l.connection()
         .pragma_update(None, "synchronous", "OFF")
         .unwrap();
@@ -115,17 +142,32 @@ static BIG: LazyLock<(PathBuf, Vec<u8>)> = LazyLock::new(|| {
     }
     assert!(l.verify().unwrap().ok);
     eprintln!(
-        "100k ledger: {} MB of payload, file {} MB",
+        "100k ledger{}: {} MB of payload, file {} MB",
+        if clear { " (clear)" } else { "" },
         all.len() / 1_000_000,
         std::fs::metadata(dir.join(DB_FILE)).unwrap().len() / 1_000_000
     );
     (dir, all)
-});
+}
 
 #[divan::bench(sample_count = 10)]
 fn verify_100k_acts(bencher: Bencher) {
     let (dir, bytes) = &*BIG;
     let l = protocoop::vault::open_ledger(dir, support::PASSPHRASE, now()).unwrap();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench_local(|| {
+            let r = l.verify().unwrap();
+            assert!(r.ok);
+            r
+        });
+}
+
+/// `verify_100k_acts` on the clear ledger: the cost of decryption.
+#[divan::bench(sample_count = 10)]
+fn verify_100k_acts_clear(bencher: Bencher) {
+    let (dir, bytes) = &*BIG_CLEAR;
+    let l = Ledger::open_clear_for_benchmarks(dir, &support::bench_key(), now()).unwrap();
     bencher
         .counter(divan::counter::BytesCount::new(bytes.len()))
         .bench_local(|| {

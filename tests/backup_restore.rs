@@ -333,3 +333,75 @@ fn la_cpts_rouvre_un_appareil_dont_la_phrase_de_passe_est_perdue() {
     );
     assert!(!office.env.path("x.json").exists());
 }
+
+#[test]
+fn chaque_cloture_sauvegarde_dans_le_dossier_prevu_et_dit_quand_elle_ne_peut_pas() {
+    let d = device_with_acts(2);
+    let refused = |folder: &str, why: &str| {
+        let out = d.run(&["backup", "--after-closure", folder], "");
+        assert_eq!(out.code, 2, "{folder}: {out:?}");
+        assert!(out.stderr.contains(why), "{folder}: {}", out.stderr);
+    };
+    refused("partage", "n'est pas un chemin complet");
+    refused("/nulle/part/protocoop", "n'existe pas");
+    refused(&d.data, "se perd avec l'appareil");
+    assert!(!Path::new(&d.data).join("sauvegarde.toml").exists());
+
+    let nas = d.env.path("nas");
+    std::fs::create_dir(&nas).unwrap();
+    let out = d.ok(&["backup", "--after-closure", nas.to_str().unwrap()], "");
+    assert!(out.stdout.contains("Chaque clôture"), "{}", out.stdout);
+
+    let out = d.run_at("2026-12-02T09:00:00Z", &["close", "--month", "2026-11"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Sauvegarde écrite"), "{}", out.stdout);
+    let written: Vec<_> = std::fs::read_dir(&nas)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(
+        written[0]
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("protocoop-sauvegarde-2026-12-02-10h00"),
+        "named for the day and time in Paris: {written:?}"
+    );
+    let restored = d.env.path("restaure");
+    let r = restored.to_str().unwrap();
+    let out = d.env.run_env(
+        &["--data-dir", r, "restore", written[0].to_str().unwrap()],
+        "",
+        &[("PROTOCOOP_NOW", "2026-12-02T09:05:00Z")],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(numbers(&d, r), numbers(&d, &d.data));
+
+    // The share is gone at the next closure: the closure stands, the
+    // missing backup is said, and the exit status tells a script.
+    std::fs::remove_dir_all(&nas).unwrap();
+    let out = d.run_at("2027-01-02T09:00:00Z", &["close", "--month", "2026-12"], "");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stdout.starts_with("Décembre 2026 clôturé"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("la clôture est faite, mais la sauvegarde n'a pas pu être écrite")
+            && out.stdout.contains("introuvable"),
+        "{}",
+        out.stdout
+    );
+    let again = d.run_at("2027-01-02T09:01:00Z", &["close", "--month", "2026-12"], "");
+    assert_ne!(again.code, 0, "December stays closed: {again:?}");
+
+    let out = d.ok(&["backup", "--no-after-closure"], "");
+    assert!(out.stdout.contains("Plus de sauvegarde"), "{}", out.stdout);
+    assert!(!Path::new(&d.data).join("sauvegarde.toml").exists());
+    let out = d.run(&["backup"], "");
+    assert_eq!(out.code, 2, "{out:?}");
+}

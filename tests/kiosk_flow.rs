@@ -8,7 +8,7 @@ mod kiosk_support;
 use chrono::Duration;
 use egui_kittest::kittest::Queryable;
 use kiosk_support::*;
-use protocoop::kiosk::{FixedClock, Screen};
+use protocoop::kiosk::{FixedClock, MemoryPrinter, Screen};
 use protocoop::ledger::{ActStatus, FollowupEvent};
 use protocoop::protocol::Protocol;
 use sha2::{Digest, Sha256};
@@ -18,7 +18,8 @@ fn a_adult_abscess_from_accueil_to_termine_in_at_most_12_taps() {
     let dir = tempfile::tempdir().unwrap();
     drop(common::setup_ledger(dir.path(), now()));
     let clock = FixedClock::new(now());
-    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let printer = MemoryPrinter::default();
+    let mut h = harness_printing(dir.path(), &clock, Protocol::bundled(), &printer);
     let mut taps = Taps::default();
 
     sign_in(&mut h, &mut taps);
@@ -65,10 +66,14 @@ fn a_adult_abscess_from_accueil_to_termine_in_at_most_12_taps() {
         .collect();
     assert_eq!(lines, ["paracetamol", "chlorhexidine", "amoxicilline"]);
     assert_eq!(protocoop::documents::verification_code(&view.hash), code);
-    let pdf = dir.path().join("documents/ordonnance-2026-0001.pdf");
-    let bytes = std::fs::read(&pdf).expect("the prescription PDF is written");
+    // Printed from memory: nothing of it lies in the data folder.
+    let jobs = printer.jobs();
+    let titles: Vec<&str> = jobs.iter().map(|j| j.title.as_str()).collect();
+    assert_eq!(titles, ["Ordonnance 2026-0001", "Fiche conseil 2026-0001"]);
+    let bytes = &jobs[0].pdf;
     assert!(bytes.starts_with(b"%PDF"));
-    let sha = hex::encode(Sha256::digest(&bytes));
+    assert!(!dir.path().join("documents").exists());
+    let sha = hex::encode(Sha256::digest(bytes));
     let recorded = view.followups.iter().any(|f| {
         matches!(&f.event, FollowupEvent::Document { document, sha256, .. } if document == "prescription" && *sha256 == sha)
     });

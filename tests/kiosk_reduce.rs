@@ -13,9 +13,10 @@ use protocoop::act::Sex;
 use protocoop::kiosk::reduce::chosen_lines;
 use protocoop::kiosk::state::OrdonnanceForm;
 use protocoop::kiosk::{
-    Action, Field, FixedClock, KioskState, Message, PrintOutcome, Printer, Screen, Services,
-    reduce, start,
+    Action, Field, FixedClock, KioskState, MemoryPrinter, Message, PrintOutcome, Printer, Screen,
+    Services, reduce, start,
 };
+use protocoop::ledger::FollowupEvent;
 use protocoop::protocol::Protocol;
 use protocoop::triage::Slot;
 
@@ -231,16 +232,47 @@ fn refusing_consent_records_nothing_and_says_why() {
 struct BrokenPrinter;
 
 impl Printer for BrokenPrinter {
-    fn print(&self, _: &[&Path]) -> PrintOutcome {
+    fn print(&self, _: &[protocoop::documents::print::Job<'_>]) -> PrintOutcome {
         PrintOutcome {
+            sent: false,
             ok: false,
             message: "L'impression a échoué (imprimante hors ligne).".into(),
         }
     }
 }
 
+fn documents_logged(k: &Kiosk, number: &str) -> Vec<(String, bool)> {
+    k.services
+        .ledger
+        .act(number)
+        .unwrap()
+        .followups
+        .into_iter()
+        .filter_map(|f| match f.event {
+            FollowupEvent::Document {
+                document, reprint, ..
+            } => Some((document, reprint)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every file under `dir` whose bytes hold a PDF.
+fn pdfs_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(pdfs_under(&p));
+        } else if std::fs::read(&p).unwrap().windows(5).any(|w| w == b"%PDF-") {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[test]
-fn a_failing_printer_never_loses_the_act() {
+fn a_failing_printer_never_loses_the_act_and_logs_no_document() {
     let dir = ledger_dir();
     let mut k = Kiosk::new(dir.path());
     k.services.printer = Box::new(BrokenPrinter);
@@ -257,9 +289,27 @@ fn a_failing_printer_never_loses_the_act() {
     assert!(done.print_failed);
     assert_eq!(done.number, "2026-0001");
     assert!(k.services.ledger.act("2026-0001").is_ok());
+    assert_eq!(
+        documents_logged(&k, "2026-0001"),
+        [],
+        "nothing printed, nothing logged as issued"
+    );
 
-    // Reprint later from Historique, with a working printer.
-    k.services.printer = Box::new(protocoop::kiosk::SavedOnly);
+    // « Réessayer l'impression » once the printer works: the first issue.
+    let printer = MemoryPrinter::default();
+    k.services.printer = Box::new(printer.clone());
+    k.act(Action::RetryPrint);
+    let Screen::Termine(done) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    assert!(!done.print_failed, "{:?}", done.print);
+    assert_eq!(printer.jobs().len(), 2);
+    assert_eq!(
+        documents_logged(&k, "2026-0001"),
+        [("prescription".into(), false), ("advice".into(), false)]
+    );
+
+    // Reprint later from Historique: the same bytes, logged as a reprint.
     k.act(Action::OpenHistory);
     let id = k.services.ledger.act("2026-0001").unwrap().act.id;
     k.act(Action::OpenAct(id)).act(Action::Reprint);
@@ -268,6 +318,83 @@ fn a_failing_printer_never_loses_the_act() {
         "{:?}",
         k.state.message
     );
+    let jobs = printer.jobs();
+    assert_eq!(jobs.len(), 4);
+    assert_eq!(
+        jobs[0].pdf, jobs[2].pdf,
+        "a reprint is the same prescription"
+    );
+    assert_eq!(documents_logged(&k, "2026-0001").len(), 4);
+    assert!(
+        pdfs_under(dir.path()).is_empty(),
+        "no document is left in the data folder: {:?}",
+        pdfs_under(dir.path())
+    );
+}
+
+#[test]
+fn enregistrer_le_pdf_writes_only_where_chosen() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(abscess))
+        .act(Action::SubmitQuestion)
+        .act(Action::ShowOrdonnance)
+        .act(Action::ValidateAndPrint);
+    assert!(matches!(k.state.screen, Screen::Termine(_)));
+
+    let key = tempfile::tempdir().unwrap();
+    let gone = key.path().join("débranchée");
+    k.act(Action::SaveDocuments(Some(gone.clone())));
+    assert!(
+        k.error().unwrap().contains("n'est plus branchée"),
+        "{:?}",
+        k.error()
+    );
+    assert!(!gone.exists());
+
+    k.act(Action::SaveDocuments(Some(key.path().to_path_buf())));
+    let said = match &k.state.message {
+        Some(Message::Info(m)) => m.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(said.contains("ordonnance-2026-0001.pdf"), "{said}");
+    assert!(said.contains("ne sont pas chiffrés"), "{said}");
+    let mut saved: Vec<String> = std::fs::read_dir(key.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    saved.sort();
+    assert_eq!(
+        saved,
+        ["fiche-conseil-2026-0001.pdf", "ordonnance-2026-0001.pdf"]
+    );
+    // Saving is an issue like printing (then the print was the first one).
+    let logged = documents_logged(&k, "2026-0001");
+    assert_eq!(logged.len(), 4, "{logged:?}");
+    assert!(logged[2..].iter().all(|(_, reprint)| *reprint));
+    assert!(pdfs_under(dir.path()).is_empty());
+}
+
+#[test]
+fn documents_an_earlier_kiosk_left_in_clear_go_at_the_next_open() {
+    let dir = ledger_dir();
+    let old = dir.path().join("documents");
+    std::fs::create_dir(&old).unwrap();
+    std::fs::write(old.join("ordonnance-2026-0001.pdf"), b"%PDF-1.7 DUPONT").unwrap();
+    std::fs::write(old.join("fiche-conseil-2026-0001.pdf"), b"%PDF-1.7 DUPONT").unwrap();
+    let k = Kiosk::new(dir.path());
+    assert!(!old.exists(), "the folder goes with them");
+    drop(k);
+    // Anything else a person put there stays.
+    std::fs::create_dir(&old).unwrap();
+    std::fs::write(old.join("ordonnance-2026-0002.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(old.join("notes.txt"), b"mes notes").unwrap();
+    drop(Kiosk::new(dir.path()));
+    assert!(!old.join("ordonnance-2026-0002.pdf").exists());
+    assert_eq!(std::fs::read(old.join("notes.txt")).unwrap(), b"mes notes");
 }
 
 #[test]

@@ -304,3 +304,48 @@ fn a_closure_refused_at_confirmation_shows_why_and_asks_again() {
     assert!(!f.confirm_close);
     assert!(f.close_refusal.is_some());
 }
+
+#[test]
+fn a_closure_backs_up_to_the_folder_set_in_reglages() {
+    let dir = tempfile::tempdir().unwrap();
+    ledger_with_acts(dir.path());
+    let mut k = Kiosk::new(dir.path());
+    // Réglages, after the PIN.
+    k.act(Action::OpenSettings)
+        .act(Action::SelectDelegue(rpps(DELEGUE)));
+    for c in PIN.chars() {
+        k.act(Action::PinDigit(c));
+    }
+    k.act(Action::SubmitPin);
+    assert!(
+        matches!(k.state.screen, Screen::Reglages(_)),
+        "{:?}",
+        k.state.message
+    );
+    k.act(Action::Edit(Field::BackupFolder, "partage".into()))
+        .act(Action::SetBackupFolder(true));
+    assert!(k.error().contains("chemin complet"), "{}", k.error());
+    let share = tempfile::tempdir().unwrap();
+    k.act(Action::Edit(
+        Field::BackupFolder,
+        share.path().display().to_string(),
+    ))
+    .act(Action::SetBackupFolder(true));
+    assert!(
+        matches!(&k.state.message, Some(Message::Info(m)) if m.contains("Chaque clôture")),
+        "{:?}",
+        k.state.message
+    );
+
+    k.act(Action::Home).signed_in_report();
+    k.act(Action::StartCloseMonth)
+        .act(Action::ConfirmCloseMonth);
+    assert!(
+        matches!(&k.state.message, Some(Message::Info(m)) if m.contains("Sauvegarde faite")),
+        "{:?}",
+        k.state.message
+    );
+    let files: Vec<_> = std::fs::read_dir(share.path()).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    assert!(k.state.last_backup.is_some(), "Réglages shows the date");
+}

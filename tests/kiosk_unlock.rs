@@ -28,7 +28,7 @@ fn startup(dir: &std::path::Path) -> Harness<'static, Startup> {
                     ledger,
                     roster,
                     Box::new(FixedClock::new(now())),
-                    Box::new(protocoop::kiosk::SavedOnly),
+                    Box::new(protocoop::kiosk::MemoryPrinter::default()),
                 );
                 KioskApp::new(ctx, Protocol::bundled(), services)
             });

@@ -22,6 +22,23 @@ pub fn registered_ledger(dir: &Path, at: DateTime<Utc>) -> Ledger {
     common::setup_ledger(dir, at)
 }
 
+/// The same, its database not encrypted (as before encryption at rest):
+/// the reference the encrypted figures are compared with.
+pub fn registered_clear_ledger(dir: &Path, at: DateTime<Utc>) -> Ledger {
+    common::register(
+        Ledger::open_clear_for_benchmarks(dir, &bench_key(), at).unwrap(),
+        at,
+    )
+}
+
+/// The data key of benchmarks' clear ledgers (their device key is sealed
+/// with it), the same at every open.
+pub fn bench_key() -> protocoop::crypto::DataKey {
+    static KEY: std::sync::LazyLock<protocoop::crypto::DataKey> =
+        std::sync::LazyLock::new(|| protocoop::crypto::DataKey::generate().unwrap());
+    KEY.clone()
+}
+
 /// An adult abscess (paracétamol, chlorhexidine, amoxicilline), prepared
 /// for this ledger at `at`, by Luc Bernard: trained in 2025, he may act on
 /// any date of 2026 the benchmarks use.

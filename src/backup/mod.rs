@@ -12,8 +12,10 @@
 //! sealed with the data key over its own digest: a backup edited by
 //! someone without the key does not restore.
 //!
-//! - [`restore`]: rebuilding a device from a backup, elsewhere.
+//! - [`restore`]: rebuilding a device from a backup, elsewhere;
+//! - [`folder`]: the folder each month closure backs up to.
 
+pub mod folder;
 pub mod restore;
 
 use std::fs::{self, File, OpenOptions};

@@ -1,4 +1,5 @@
-//! `protocoop backup --out FILE` and `protocoop restore FILE --data-dir NEW`.
+//! `protocoop backup --out FILE`, `backup --after-closure DIR` and
+//! `protocoop restore FILE --data-dir NEW`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,23 @@ pub fn backup(cli: &Cli, to: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         fr::int(w.bytes),
         w.sha256
     )
+    .map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `backup --after-closure DIR` / `--no-after-closure`.
+pub fn after_closure(cli: &Cli, folder: Option<&Path>, out: &mut dyn Write) -> Result<ExitCode> {
+    let cx = Context::new(cli)?;
+    crate::vault::require_existing(&cx.data_dir)?;
+    backup::folder::set_after_closure(&cx.data_dir, folder)?;
+    match folder {
+        Some(f) => writeln!(
+            out,
+            "Chaque clôture de mois écrira désormais une sauvegarde dans « {} ».",
+            f.display()
+        ),
+        None => writeln!(out, "Plus de sauvegarde à la clôture des mois."),
+    }
     .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -46,7 +46,8 @@ pub fn close(cli: &Cli, month: &str, out: &mut dyn Write) -> Result<ExitCode> {
     let month: Month = month.parse()?;
     let protocol = super::load_protocol(cli)?;
     let cx = Context::new(cli)?;
-    let (r, c) = crate::report::close(&mut cx.existing_ledger()?, &protocol, month, cx.now)?;
+    let mut ledger = cx.existing_ledger()?;
+    let (r, c) = crate::report::close(&mut ledger, &protocol, month, cx.now)?;
     // A closure seals what was recorded since the previous one, whatever
     // the month of each entry: said so, and an empty window too.
     let window = if c.first_seq > c.last_seq {
@@ -70,5 +71,21 @@ pub fn close(cli: &Cli, month: &str, out: &mut dyn Write) -> Result<ExitCode> {
         fr::money(c.remuneration_cents as i64),
     )
     .map_err(stdout_error)?;
+    match crate::backup::folder::after_closure_backup(&ledger, cx.now) {
+        None => {}
+        Some(Ok(w)) => {
+            writeln!(out, "Sauvegarde écrite : « {} ».", w.path.display()).map_err(stdout_error)?
+        }
+        // The closure stands; the missing backup is said, and the exit
+        // status tells a script.
+        Some(Err(e)) => {
+            writeln!(
+                out,
+                "Attention : la clôture est faite, mais la sauvegarde n'a pas pu être écrite : {e}"
+            )
+            .map_err(stdout_error)?;
+            return Ok(ExitCode::from(e.exit_code() as u8));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -128,10 +128,17 @@ pub enum Command {
     #[command(subcommand)]
     Bundle(device_cmd::BundleCommand),
     /// Sauvegarder l'appareil dans un fichier chiffré (registre, clés, ancres), même kiosque ouvert.
+    #[command(group(clap::ArgGroup::new("quoi").required(true).args(["out", "after_closure", "no_after_closure"])))]
     Backup {
         /// Le fichier à écrire (sur une clé USB, par exemple).
         #[arg(long, value_name = "FICHIER")]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Écrire désormais une sauvegarde dans ce dossier à chaque clôture de mois (un autre disque, un partage).
+        #[arg(long, value_name = "DOSSIER")]
+        after_closure: Option<PathBuf>,
+        /// Ne plus écrire de sauvegarde à la clôture.
+        #[arg(long)]
+        no_after_closure: bool,
     },
     /// Restaurer un appareil depuis une sauvegarde, dans un dossier nouveau (--data-dir).
     Restore {
@@ -317,7 +324,17 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Device(cmd)) => device_cmd::device(cli, cmd, out),
         Some(Command::Bundle(cmd)) => device_cmd::bundle(cli, cmd, out),
         Some(Command::Prescription(args)) => document_cmd::prescription(cli, args, out),
-        Some(Command::Backup { out: to }) => backup_cmd::backup(cli, to, out),
+        Some(Command::Backup {
+            out: to,
+            after_closure,
+            no_after_closure,
+        }) => match (to, after_closure) {
+            (Some(to), _) => backup_cmd::backup(cli, to, out),
+            (None, folder) if folder.is_some() || *no_after_closure => {
+                backup_cmd::after_closure(cli, folder.as_deref(), out)
+            }
+            (None, _) => Err(Error::input("--out", "indiquez le fichier à écrire")),
+        },
         Some(Command::Restore { file, keys }) => backup_cmd::restore(cli, file, keys.as_ref(), out),
     }
 }

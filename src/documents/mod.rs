@@ -3,13 +3,17 @@
 //! the same bytes), each issue logged in the ledger with its SHA-256.
 //!
 //! Rendering is pure (`prescription::render`, `advice::render`,
-//! `summary::render` return bytes); [`issue`] and [`issue_to`] add the
-//! files and the ledger follow-ups; [`print`] hands files to the printer.
+//! `summary::render` return bytes); [`render`] checks an act's documents
+//! against their earlier issues, in memory; [`record`] logs them once they
+//! left the device; [`issue`] and [`issue_to`] write them where a person
+//! chose; [`print`] hands them to the printer, [`preview`] to a viewer
+//! through files that do not outlive the kiosk.
 
 pub mod advice;
 pub mod fonts;
 pub mod layout;
 pub mod prescription;
+pub mod preview;
 pub mod print;
 pub mod roster;
 pub mod summary;
@@ -73,17 +77,132 @@ fn check_printable(view: &ActView) -> Result<()> {
     Ok(())
 }
 
-/// The default file names in a folder: `ordonnance-2026-0042.pdf`,
+/// The default file names: `ordonnance-2026-0042.pdf`,
 /// `fiche-conseil-2026-0042.pdf`.
-pub fn default_paths(dir: &Path, number: &str) -> (PathBuf, PathBuf) {
+pub fn default_file_names(number: &str) -> (String, String) {
     (
-        dir.join(format!("ordonnance-{number}.pdf")),
-        dir.join(format!("fiche-conseil-{number}.pdf")),
+        format!("ordonnance-{number}.pdf"),
+        format!("fiche-conseil-{number}.pdf"),
     )
 }
 
-/// Issues (or reprints) both documents into `out_dir` under their default
-/// names, on A4: what the kiosk does after « Valider et imprimer ».
+/// The default file names in a folder.
+pub fn default_paths(dir: &Path, number: &str) -> (PathBuf, PathBuf) {
+    let (p, a) = default_file_names(number);
+    (dir.join(p), dir.join(a))
+}
+
+/// One document of an act, rendered in memory.
+#[derive(Debug, Clone)]
+pub struct RenderedDoc {
+    /// The name the ledger records (`prescription`, `advice-a5`…).
+    pub name: String,
+    /// What a person calls it: « Ordonnance 2026-0042 ».
+    pub title: String,
+    /// Its default file name: `ordonnance-2026-0042.pdf`.
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+/// An act's documents rendered in memory and checked against their earlier
+/// issues: nothing is written anywhere until a shell prints or saves them,
+/// so a patient's name never lies in the data folder in clear.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub act_id: String,
+    pub number: String,
+    pub docs: Vec<RenderedDoc>,
+    /// Short code printed on the documents, from the act's ledger hash.
+    pub verification_code: String,
+    /// True when these documents had been issued before (a reprint).
+    pub reprint: bool,
+}
+
+/// Renders the act's prescription (and advice sheet when `with_advice`),
+/// each checked against any earlier issue by the same renderer: a reprint
+/// of the prescription must come out byte for byte as the first issue.
+pub fn render(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    roster: Option<&Roster>,
+    act: &str,
+    paper: Paper,
+    with_advice: bool,
+) -> Result<Rendered> {
+    let view = ledger.act(act)?;
+    let number = view.act.number.clone();
+    let (p_file, a_file) = default_file_names(&number);
+    let mut docs = vec![(
+        "prescription",
+        format!("Ordonnance {number}"),
+        p_file,
+        prescription::render(&view, paper)?,
+    )];
+    if with_advice {
+        docs.push((
+            "advice",
+            format!("Fiche conseil {number}"),
+            a_file,
+            advice::render(&view, protocol, roster, paper)?,
+        ));
+    }
+    let mut reprint = false;
+    let mut out = Vec::new();
+    for (kind, title, file_name, bytes) in docs {
+        let name = document_name(kind, paper);
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        if let Some(first) = first_issue(&view, &name) {
+            reprint = true;
+            // The prescription is rendered from the act alone and must come
+            // out identical. The advice sheet also quotes the duty roster,
+            // which the CPTS updates: a new roster changes it legitimately,
+            // and the reprint is logged with its own hash.
+            if first != sha256 && kind == "prescription" {
+                return Err(Refusal::DocumentMismatch {
+                    document: name,
+                    number: view.act.number.clone(),
+                }
+                .into());
+            }
+        }
+        out.push(RenderedDoc {
+            name,
+            title,
+            file_name,
+            bytes,
+            sha256,
+        });
+    }
+    Ok(Rendered {
+        act_id: view.act.id.clone(),
+        number,
+        docs: out,
+        verification_code: verification_code(&view.hash),
+        reprint,
+    })
+}
+
+/// Logs one `document` follow-up per rendered document: called once the
+/// documents have left the device (printed, or saved where a person chose),
+/// never for a print that did not happen.
+pub fn record(ledger: &mut Ledger, rendered: &Rendered, now: DateTime<Utc>) -> Result<()> {
+    for d in &rendered.docs {
+        ledger.add_document(
+            &rendered.act_id,
+            &d.name,
+            &d.sha256,
+            RENDERER,
+            rendered.reprint,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Saves both documents, in clear, into a folder a person chose (the
+/// kiosk's « Enregistrer le PDF » onto a USB key), under their default
+/// names, on A4.
 pub fn issue(
     ledger: &mut Ledger,
     protocol: &Protocol,
@@ -99,9 +218,9 @@ pub fn issue(
 }
 
 /// Renders the act's prescription (and advice sheet when `advice_out` is
-/// given), checks each against any earlier issue by the same renderer,
-/// writes the files (owner-only: they name the patient) and appends one
-/// `document` follow-up per file. Nothing is written when anything fails.
+/// given), writes the files (owner-only: they name the patient) and
+/// appends one `document` follow-up per file. Nothing is written when
+/// anything fails.
 #[allow(clippy::too_many_arguments)]
 pub fn issue_to(
     ledger: &mut Ledger,
@@ -113,49 +232,15 @@ pub fn issue_to(
     advice_out: Option<&Path>,
     now: DateTime<Utc>,
 ) -> Result<Issued> {
-    let view = ledger.act(act)?;
-    let mut docs = vec![(
-        document_name("prescription", paper),
-        prescription::render(&view, paper)?,
-        prescription_out,
-    )];
-    if let Some(path) = advice_out {
-        docs.push((
-            document_name("advice", paper),
-            advice::render(&view, protocol, roster, paper)?,
-            path,
-        ));
-    }
-    let mut reprint = false;
-    let mut hashes = Vec::new();
-    for (name, bytes, _) in &docs {
-        let sha = hex::encode(Sha256::digest(bytes));
-        if let Some(first) = first_issue(&view, name) {
-            reprint = true;
-            // The prescription is rendered from the act alone and must come
-            // out identical. The advice sheet also quotes the duty roster,
-            // which the CPTS updates: a new roster changes it legitimately,
-            // and the reprint is logged with its own hash.
-            if first != sha && name.starts_with("prescription") {
-                return Err(Refusal::DocumentMismatch {
-                    document: name.clone(),
-                    number: view.act.number.clone(),
-                }
-                .into());
-            }
-        }
-        hashes.push(sha);
-    }
+    let rendered = render(ledger, protocol, roster, act, paper, advice_out.is_some())?;
+    let paths = std::iter::once(prescription_out).chain(advice_out);
     let mut written: Vec<&Path> = Vec::new();
     let outcome = (|| {
-        for (_, bytes, path) in &docs {
-            write_atomic(path, bytes, Access::Private)?;
+        for (doc, path) in rendered.docs.iter().zip(paths) {
+            write_atomic(path, &doc.bytes, Access::Private)?;
             written.push(path);
         }
-        for ((name, _, _), sha) in docs.iter().zip(&hashes) {
-            ledger.add_document(&view.act.id, name, sha, RENDERER, reprint, now)?;
-        }
-        Ok(())
+        record(ledger, &rendered, now)
     })();
     if let Err(e) = outcome {
         for path in written {
@@ -166,8 +251,8 @@ pub fn issue_to(
     Ok(Issued {
         prescription: prescription_out.to_path_buf(),
         advice: advice_out.map(Path::to_path_buf),
-        verification_code: verification_code(&view.hash),
-        reprint,
+        verification_code: rendered.verification_code,
+        reprint: rendered.reprint,
     })
 }
 
@@ -191,4 +276,35 @@ fn first_issue(view: &ActView, name: &str) -> Option<String> {
         } if document == name && renderer == RENDERER => Some(sha256.clone()),
         _ => None,
     })
+}
+
+/// The folder where kiosks before encryption at rest kept every act's
+/// documents, in clear, in the data folder.
+pub const LEFT_IN_DATA: &str = "documents";
+
+/// Removes the prescriptions and advice sheets an earlier kiosk left in
+/// clear in the data folder (`documents/ordonnance-*.pdf`,
+/// `documents/fiche-conseil-*.pdf`), then the folder when nothing else is
+/// in it. Each can be printed again from the ledger (a prescription comes
+/// out byte for byte as it was). Links and other files are left alone.
+/// Returns how many were removed.
+pub fn remove_left_in(data_dir: &Path) -> usize {
+    let folder = data_dir.join(LEFT_IN_DATA);
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(|n| {
+            (n.starts_with("ordonnance-") || n.starts_with("fiche-conseil-")) && n.ends_with(".pdf")
+        });
+        let file = std::fs::symlink_metadata(entry.path()).is_ok_and(|m| m.is_file());
+        if ours && file && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    // Fails, rightly, when something else is still there.
+    let _ = std::fs::remove_dir(&folder);
+    removed
 }

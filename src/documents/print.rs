@@ -50,3 +50,62 @@ pub fn print(files: &[&Path]) -> Printed {
 pub fn open_in_viewer(file: &Path) -> bool {
     Command::new("xdg-open").arg(file).spawn().is_ok()
 }
+
+/// A document to print from memory: its title in the print queue, its bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    pub title: &'a str,
+    /// Its file name, for a viewer or a saved copy.
+    pub file_name: &'a str,
+    pub pdf: &'a [u8],
+}
+
+/// Sends each job to the default printer through `lp`'s standard input: no
+/// file is written, so nothing with a patient's name is left on disk.
+/// Stops at the first refusal (the jobs before it are queued).
+pub fn print_jobs(jobs: &[Job<'_>]) -> Printed {
+    let mut queued = Vec::new();
+    for job in jobs {
+        match print_one(job) {
+            Ok(id) => queued.push(id),
+            Err(NotPrinted::NoCommand) => return Printed::NoPrinter(Vec::new()),
+            Err(NotPrinted::Refused(msg)) => return Printed::Failed(msg),
+        }
+    }
+    Printed::Sent(queued.join(" ; "))
+}
+
+enum NotPrinted {
+    NoCommand,
+    Refused(String),
+}
+
+fn print_one(job: &Job<'_>) -> std::result::Result<String, NotPrinted> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("lp")
+        .args(["-t", job.title])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|_| NotPrinted::NoCommand)?;
+    // lp reads its whole input before it answers: writing first cannot
+    // block on its output.
+    let written = child.stdin.take().map(|mut input| input.write_all(job.pdf));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| NotPrinted::Refused(e.to_string()))?;
+    if !out.status.success() {
+        let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(NotPrinted::Refused(if msg.is_empty() {
+            format!("lp a répondu {}", out.status)
+        } else {
+            msg
+        }));
+    }
+    if let Some(Err(e)) = written {
+        return Err(NotPrinted::Refused(e.to_string()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}

@@ -37,6 +37,8 @@ pub enum Field {
     VoidReason,
     VoidPin,
     ExportDir,
+    /// Réglages: the folder each month closure backs up to.
+    BackupFolder,
     /// The CPTS bundle file to read.
     BundlePath,
     ActivationCode,
@@ -61,6 +63,9 @@ pub enum Action {
     OpenSettings,
     /// « Sauvegarder sur clé USB »: a backup written to this drive.
     BackupTo(std::path::PathBuf),
+    /// Réglages: `true` keeps the folder typed for a backup at each month
+    /// closure, `false` stops those backups.
+    SetBackupFolder(bool),
     Lock,
     Home,
 
@@ -96,11 +101,18 @@ pub enum Action {
     ChooseDelegant(Rpps),
     ValidateAndPrint,
 
+    // Terminé
+    /// « Réessayer l'impression » after a print that did not happen.
+    RetryPrint,
+
     // Historique
     ShowPeriod(Period),
     OpenAct(String),
     CloseAct,
     Reprint,
+    /// « Enregistrer le PDF »: `None` looks for USB keys, `Some` is the one
+    /// chosen among several (Terminé or an act of Historique).
+    SaveDocuments(Option<PathBuf>),
     AddReprise,
     AddSatisfaction(u8),
     ChooseAdverseSeverity(Severity),

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::reduce::info;
-use super::{KioskState, Services};
+use super::{KioskState, Screen, Services};
 use crate::error::{Error, Result};
 use crate::fr;
 
@@ -24,11 +24,7 @@ pub fn to_drive(
             "la clé USB n'est plus branchée : rebranchez-la, puis recommencez",
         ));
     }
-    let local = now.with_timezone(&chrono_tz::Europe::Paris);
-    let name = format!(
-        "protocoop-sauvegarde-{}.pcbk",
-        local.format("%Y-%m-%d-%Hh%M")
-    );
+    let name = crate::backup::folder::file_name(now);
     let w = crate::backup::write(&services.ledger, &drive.join(name), now)?;
     state.last_backup = crate::backup::last(&state.data_dir);
     info(
@@ -37,6 +33,39 @@ pub fn to_drive(
             "Sauvegarde écrite sur la clé ({} entrées). Elle ne s'ouvre qu'avec la phrase de passe de la structure : rangez la clé en lieu sûr.",
             fr::int(w.entries)
         ),
+    );
+    Ok(())
+}
+
+/// « Sauvegarder à chaque clôture dans ce dossier » (or stop).
+pub fn set_after_closure(state: &mut KioskState, on: bool) -> Result<()> {
+    let Screen::Reglages(form) = &mut state.screen else {
+        return Ok(());
+    };
+    let typed = form.backup_folder.trim().to_string();
+    let folder = match (on, typed.is_empty()) {
+        (false, _) => None,
+        (true, true) => {
+            return Err(Error::input(
+                "dossier",
+                "écrivez le dossier où sauvegarder à chaque clôture (un autre disque, un partage)",
+            ));
+        }
+        (true, false) => Some(std::path::PathBuf::from(&typed)),
+    };
+    crate::backup::folder::set_after_closure(&state.data_dir, folder.as_deref())?;
+    if folder.is_none() {
+        form.backup_folder.clear();
+    }
+    info(
+        state,
+        match folder {
+            Some(f) => format!(
+                "Chaque clôture de mois écrira une sauvegarde dans « {} ».",
+                f.display()
+            ),
+            None => "Plus de sauvegarde à la clôture des mois.".into(),
+        },
     );
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod activation;
 pub mod attach;
 pub mod backup;
 pub mod forms;
+pub mod printing;
 pub mod rapport;
 pub mod reduce;
 pub mod services;
@@ -20,7 +21,8 @@ pub mod words;
 pub use action::{Action, Field};
 pub use reduce::{reduce, start};
 pub use services::{
-    Clock, FixedClock, PrintOutcome, Printer, SavedOnly, Services, SystemClock, SystemPrinter,
+    Clock, FixedClock, MemoryPrinter, PrintOutcome, PrintedCopy, Printer, Services, SystemClock,
+    SystemPrinter,
 };
 pub use state::{ActDraft, After, KioskState, Message, Screen, Session};
 pub use tap_guard::{TAP_GUARD_SECONDS, TapGuard};

@@ -94,10 +94,23 @@ pub fn close(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>
         return Err(e);
     }
     open(state, services, Some(month), now)?;
-    state.message = Some(Message::Info(format!(
+    let closed = format!(
         "{} est clôturé : son rapport est définitif. Exportez-le pour la CPTS.",
         fr::capitalised(&month.name_fr())
-    )));
+    );
+    state.message = Some(
+        match crate::backup::folder::after_closure_backup(&services.ledger, now) {
+            None => Message::Info(closed),
+            Some(Ok(_)) => {
+                state.last_backup = crate::backup::last(&state.data_dir);
+                Message::Info(format!("{closed} Sauvegarde faite dans le dossier prévu."))
+            }
+            Some(Err(e)) => Message::Error(format!(
+                "{closed} Mais la sauvegarde prévue après la clôture n'a pas pu être écrite : {} Faites-en une sur clé USB (Réglages).",
+                super::reduce::message_of(&e)
+            )),
+        },
+    );
     Ok(())
 }
 

@@ -80,6 +80,7 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
             let idle = Duration::minutes(i64::from(state.settings.idle_lock_minutes));
             if state.session.is_some() && now - state.last_activity >= idle {
                 lock(state, true);
+                services.printer.forget();
             }
             return;
         }
@@ -121,6 +122,7 @@ fn apply(
         }
         Action::Lock => {
             lock(state, false);
+            services.printer.forget();
             Ok(())
         }
         Action::NewAct => {
@@ -201,6 +203,7 @@ fn apply(
             if let Screen::Historique(h) = &mut state.screen {
                 h.open = Some(Box::new(view));
                 h.void = None;
+                h.save_choices.clear();
             }
             Ok(())
         }
@@ -208,10 +211,13 @@ fn apply(
             if let Screen::Historique(h) = &mut state.screen {
                 h.open = None;
                 h.void = None;
+                h.save_choices.clear();
             }
             Ok(())
         }
         Action::Reprint => reprint(state, services, now),
+        Action::RetryPrint => super::printing::retry(state, services, now),
+        Action::SaveDocuments(drive) => save_documents(state, services, drive, now),
         Action::AddReprise => {
             add_followup(state, services, now, FollowupEvent::Reprise { text: None })
         }
@@ -352,6 +358,7 @@ fn apply(
             Ok(())
         }
         Action::BackupTo(drive) => super::backup::to_drive(state, services, &drive, now),
+        Action::SetBackupFolder(on) => super::backup::set_after_closure(state, on),
         Action::SetIdleMinutes(m) => {
             state.settings.idle_lock_minutes = m.clamp(1, MAX_IDLE_MINUTES);
             state.settings.save(&state.data_dir)
@@ -421,6 +428,7 @@ fn edit(state: &mut KioskState, field: Field, value: String) {
         (Screen::Historique(h), Field::VoidReason) => h.void.as_mut().map(|v| &mut v.reason),
         (Screen::Historique(h), Field::VoidPin) => h.void.as_mut().map(|v| &mut v.pin),
         (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
+        (Screen::Reglages(f), Field::BackupFolder) => Some(&mut f.backup_folder),
         (Screen::Identification(f), Field::ActivationCode) => Some(&mut f.activation.code),
         (Screen::Identification(f), Field::ActivationPin) => Some(&mut f.activation.pin),
         (Screen::Identification(f), Field::ActivationPinAgain) => Some(&mut f.activation.pin_again),
@@ -972,11 +980,13 @@ fn record_screening(
     let recorded = record(state, services, Vec::new(), delegant, now)?;
     state.act = None;
     state.screen = Screen::Termine(Done {
+        act_id: recorded.id,
         verification_code: documents::verification_code(&recorded.hash),
         number: recorded.number,
         taken_in_charge: false,
         print: None,
         print_failed: false,
+        save_choices: Vec::new(),
     });
     Ok(())
 }
@@ -1002,7 +1012,8 @@ fn validate_and_print(
     let lines = chosen_lines(&state.protocol, &outcome, &form);
     let recorded = record(state, services, lines, delegant, now)?;
     state.act = None;
-    let (print, print_failed) = match issue_and_print(state, services, &recorded.id, now) {
+    let (print, print_failed) = match super::printing::print_act(state, services, &recorded.id, now)
+    {
         Ok(msg) => (msg.message, !msg.ok),
         Err(e) => (
             format!(
@@ -1013,32 +1024,15 @@ fn validate_and_print(
         ),
     };
     state.screen = Screen::Termine(Done {
+        act_id: recorded.id,
         verification_code: documents::verification_code(&recorded.hash),
         number: recorded.number,
         taken_in_charge: true,
         print: Some(print),
         print_failed,
+        save_choices: Vec::new(),
     });
     Ok(())
-}
-
-fn issue_and_print(
-    state: &KioskState,
-    services: &mut Services,
-    act_id: &str,
-    now: DateTime<Utc>,
-) -> Result<super::services::PrintOutcome> {
-    let issued = documents::issue(
-        &mut services.ledger,
-        &state.protocol,
-        services.roster.as_ref(),
-        act_id,
-        &services.documents_dir,
-        now,
-    )?;
-    let mut files = vec![issued.prescription.as_path()];
-    files.extend(issued.advice.as_deref());
-    Ok(services.printer.print(&files))
 }
 
 fn open_history(state: &mut KioskState, services: &Services, period: Period) -> Result<()> {
@@ -1062,6 +1056,7 @@ fn open_history(state: &mut KioskState, services: &Services, period: Period) -> 
         open,
         void: None,
         adverse_severity: None,
+        save_choices: Vec::new(),
     });
     Ok(())
 }
@@ -1084,13 +1079,40 @@ fn reprint(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>) 
     let Some(id) = open_act_id(state) else {
         return Ok(());
     };
-    let printed = issue_and_print(state, services, &id, now)?;
+    super::printing::reprint(state, services, &id, now)?;
+    let said = state.message.take();
     open_history(state, services, period(state))?;
-    state.message = Some(if printed.ok {
-        Message::Info(format!("Réimpression conforme. {}", printed.message))
-    } else {
-        Message::Error(printed.message)
-    });
+    state.message = said;
+    Ok(())
+}
+
+/// « Enregistrer le PDF » on Terminé or on an act of Historique.
+fn save_documents(
+    state: &mut KioskState,
+    services: &mut Services,
+    drive: Option<std::path::PathBuf>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let id = match &state.screen {
+        Screen::Termine(d) if d.taken_in_charge => d.act_id.clone(),
+        Screen::Historique(_) => match open_act_id(state) {
+            Some(id) => id,
+            None => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    let in_history = matches!(state.screen, Screen::Historique(_));
+    let choices = super::printing::save(state, services, &id, drive, now)?;
+    if in_history && choices.is_empty() {
+        let said = state.message.take();
+        open_history(state, services, period(state))?;
+        state.message = said;
+    }
+    match &mut state.screen {
+        Screen::Termine(d) => d.save_choices = choices,
+        Screen::Historique(h) => h.save_choices = choices,
+        _ => {}
+    }
     Ok(())
 }
 
@@ -1156,6 +1178,11 @@ fn open_settings(state: &mut KioskState) {
     let mut form = SettingsForm::default();
     form.bundle.found = super::attach::found_on_drives();
     form.drives = super::rapport::removable_drives();
+    form.backup_folder = crate::backup::folder::after_closure(&state.data_dir)
+        .ok()
+        .flatten()
+        .map(|f| f.display().to_string())
+        .unwrap_or_default();
     if let Some(s) = &state.registry.structure {
         form.structure = StructureForm {
             name: s.name.clone(),

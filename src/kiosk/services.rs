@@ -2,12 +2,13 @@
 //! printer. Clock and printer are traits so that tests control time (idle
 //! lock) and never send anything to a real printer.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::documents::{Roster, print};
+use crate::documents::Roster;
+use crate::documents::preview::Preview;
+use crate::documents::print::{self, Job};
 use crate::ledger::Ledger;
 
 /// The current time, injected so that screens and tests never read the
@@ -50,67 +51,99 @@ impl Clock for FixedClock {
 /// What happened to documents sent to print, as one French sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintOutcome {
+    /// The printer accepted them: only then is the issue logged.
+    pub sent: bool,
+    /// Nothing went wrong (shown as information, not as an error).
     pub ok: bool,
     pub message: String,
 }
 
-/// Where documents go after they are written.
+/// Where documents go: given in memory, so that a shell never needs to
+/// leave a patient's name on disk to print it.
 pub trait Printer {
-    fn print(&self, files: &[&Path]) -> PrintOutcome;
+    fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome;
+    /// The session ended: drop anything still shown (a preview's files).
+    fn forget(&self) {}
 }
 
-/// `lp` when there is a printer; otherwise the desktop viewer, and the
-/// folder where the files were saved.
-pub struct SystemPrinter;
+/// `lp` when there is a printer; otherwise the desktop viewer, through a
+/// preview that is removed afterwards ([`Preview`]).
+#[derive(Default)]
+pub struct SystemPrinter {
+    preview: Preview,
+}
 
 impl Printer for SystemPrinter {
-    fn print(&self, files: &[&Path]) -> PrintOutcome {
-        match print::print(files) {
+    fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome {
+        match print::print_jobs(jobs) {
             print::Printed::Sent(msg) => PrintOutcome {
+                sent: true,
                 ok: true,
                 message: format!("Envoyé à l'imprimante ({msg})."),
             },
-            print::Printed::NoPrinter(saved) => {
-                let opened = saved.iter().all(|f| print::open_in_viewer(f));
+            print::Printed::NoPrinter(_) => {
+                let docs: Vec<(&str, &[u8])> = jobs.iter().map(|j| (j.file_name, j.pdf)).collect();
+                let shown = self
+                    .preview
+                    .write(&docs)
+                    .is_ok_and(|files| files.iter().all(|f| print::open_in_viewer(f)));
                 PrintOutcome {
-                    ok: opened,
-                    message: saved_message(&saved, opened),
+                    sent: false,
+                    ok: false,
+                    message: if shown {
+                        "Aucune imprimante : rien n'a été imprimé. Les documents sont affichés à l'écran ; pour les remettre au patient, « Enregistrer le PDF » sur une clé USB.".into()
+                    } else {
+                        "Aucune imprimante : rien n'a été imprimé. Pour remettre les documents au patient, « Enregistrer le PDF » sur une clé USB.".into()
+                    },
                 }
             }
             print::Printed::Failed(msg) => PrintOutcome {
+                sent: false,
                 ok: false,
                 message: format!(
-                    "L'impression a échoué ({msg}). L'acte est enregistré : réimprimez depuis l'Historique."
+                    "L'impression a échoué ({msg}) : rien n'a été imprimé. L'acte est enregistré : vérifiez l'imprimante, puis réessayez."
                 ),
             },
         }
     }
-}
 
-/// Never prints, never opens anything: says where the files are. Used by
-/// tests and screenshots.
-pub struct SavedOnly;
-
-impl Printer for SavedOnly {
-    fn print(&self, files: &[&Path]) -> PrintOutcome {
-        let saved: Vec<PathBuf> = files.iter().map(|f| f.to_path_buf()).collect();
-        PrintOutcome {
-            ok: true,
-            message: saved_message(&saved, false),
-        }
+    fn forget(&self) {
+        self.preview.forget();
     }
 }
 
-fn saved_message(files: &[PathBuf], opened: bool) -> String {
-    let list = files
-        .iter()
-        .map(|f| format!("« {} »", f.display()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if opened {
-        format!("Aucune imprimante : documents ouverts à l'écran et enregistrés dans {list}.")
-    } else {
-        format!("Aucune imprimante : documents enregistrés dans {list}.")
+/// Accepts every job and keeps its bytes, sends nothing anywhere: tests,
+/// benchmarks and screenshots. Clones share the same jobs, so a test keeps
+/// one handle while the kiosk owns another.
+#[derive(Clone, Default)]
+pub struct MemoryPrinter(Arc<Mutex<Vec<PrintedCopy>>>);
+
+/// One job a [`MemoryPrinter`] took.
+#[derive(Debug, Clone)]
+pub struct PrintedCopy {
+    pub title: String,
+    pub pdf: Vec<u8>,
+}
+
+impl MemoryPrinter {
+    /// Every job taken so far, in order.
+    pub fn jobs(&self) -> Vec<PrintedCopy> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Printer for MemoryPrinter {
+    fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome {
+        let mut taken = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        taken.extend(jobs.iter().map(|j| PrintedCopy {
+            title: j.title.to_string(),
+            pdf: j.pdf.to_vec(),
+        }));
+        PrintOutcome {
+            sent: true,
+            ok: true,
+            message: "Envoyé à l'imprimante.".into(),
+        }
     }
 }
 
@@ -120,8 +153,6 @@ pub struct Services {
     pub roster: Option<Roster>,
     pub clock: Box<dyn Clock>,
     pub printer: Box<dyn Printer>,
-    /// Where PDFs are written (`documents/` in the data folder).
-    pub documents_dir: PathBuf,
 }
 
 impl Services {
@@ -131,13 +162,11 @@ impl Services {
         clock: Box<dyn Clock>,
         printer: Box<dyn Printer>,
     ) -> Services {
-        let documents_dir = ledger.dir().join("documents");
         Services {
             ledger,
             roster,
             clock,
             printer,
-            documents_dir,
         }
     }
 }

@@ -158,11 +158,14 @@ pub struct OrdonnanceForm {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {
+    pub act_id: String,
     pub number: String,
     pub verification_code: String,
     pub taken_in_charge: bool,
     pub print: Option<String>,
     pub print_failed: bool,
+    /// USB keys offered by « Enregistrer le PDF » when there are several.
+    pub save_choices: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +183,8 @@ pub struct HistoryForm {
     /// Chosen before the nature of an adverse event: the ledger keeps it
     /// for good, so it is never guessed.
     pub adverse_severity: Option<Severity>,
+    /// USB keys offered by « Enregistrer le PDF » when there are several.
+    pub save_choices: Vec<PathBuf>,
 }
 
 /// « Rapport du mois »: one month's figures and where to export them.
@@ -216,6 +221,8 @@ pub struct SettingsForm {
     pub bundle: BundleForm,
     /// Removable drives a backup can be written to.
     pub drives: Vec<PathBuf>,
+    /// The folder each month closure backs up to, as typed.
+    pub backup_folder: String,
 }
 
 /// Choosing a CPTS bundle file (a USB key), then, for the first one,

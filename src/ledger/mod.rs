@@ -79,6 +79,9 @@ pub struct Ledger {
     device_id: String,
     /// The data key: every connection and the device key need it.
     key: DataKey,
+    /// The database itself is not encrypted: benchmarks only
+    /// ([`Ledger::open_clear_for_benchmarks`]).
+    clear_db: bool,
 }
 
 /// See [`Ledger::links_reader`]: entries are never changed once written,
@@ -119,24 +122,41 @@ impl Ledger {
     /// The shells get the key from the structure's passphrase
     /// ([`crate::vault::open_ledger`]).
     pub fn open(dir: &Path, key: &DataKey, now: DateTime<Utc>) -> Result<Ledger> {
-        Ledger::open_in(dir, key, now).map_err(|e| store::refine(dir, e))
+        Ledger::open_in(dir, key, now, false).map_err(|e| store::refine(dir, e))
     }
 
-    fn open_in(dir: &Path, key: &DataKey, now: DateTime<Utc>) -> Result<Ledger> {
+    /// A ledger whose database is **not** encrypted (the device key still
+    /// is), as every ledger was before encryption at rest: for benchmarks
+    /// only, which measure what encryption costs side by side. No shell
+    /// calls it; a later [`Ledger::open`] of the folder encrypts it.
+    #[doc(hidden)]
+    pub fn open_clear_for_benchmarks(
+        dir: &Path,
+        key: &DataKey,
+        now: DateTime<Utc>,
+    ) -> Result<Ledger> {
+        Ledger::open_in(dir, key, now, true)
+    }
+
+    fn open_in(dir: &Path, key: &DataKey, now: DateTime<Utc>, clear_db: bool) -> Result<Ledger> {
         let db = dir.join(DB_FILE);
         store::create_private(dir, &db)?;
         store::check_writable(dir)?;
-        encrypt::finish_interrupted(&db);
-        if encrypt::is_clear(&db)? {
-            encrypt::in_place(&db, key)?;
+        let db_key = (!clear_db).then_some(key);
+        if let Some(key) = db_key {
+            encrypt::finish_interrupted(&db);
+            if encrypt::is_clear(&db)? {
+                encrypt::in_place(&db, key)?;
+            }
         }
-        let mut conn = store::connect(&db, key)?;
+        let mut conn = store::connect(&db, db_key)?;
         schema::migrate(&mut conn)?;
         let mut ledger = Ledger {
             conn,
             dir: dir.to_path_buf(),
             device_id: String::new(),
             key: key.clone(),
+            clear_db,
         };
         ledger.device_id = ledger.ensure_genesis(now)?;
         // A new device gets its key pair at its first setup; the public key
@@ -164,6 +184,12 @@ impl Ledger {
         &self.key
     }
 
+    /// The key of the database's connections: none for a benchmark's clear
+    /// database.
+    fn db_key(&self) -> Option<&DataKey> {
+        (!self.clear_db).then_some(&self.key)
+    }
+
     /// Copies the database to `to` with SQLite's online backup (a
     /// consistent snapshot, even while another process appends), still
     /// encrypted with the data key; returns its entry count and head hash.
@@ -171,7 +197,7 @@ impl Ledger {
         let _ = std::fs::remove_file(to);
         drop(crate::files::create_private_file(to)?);
         let mut dst = rusqlite::Connection::open(to)?;
-        store::apply_key(&dst, &self.key)?;
+        store::apply_key(&dst, self.db_key())?;
         rusqlite::backup::Backup::new(&self.conn, &mut dst)?.run_to_completion(
             256,
             std::time::Duration::ZERO,
@@ -321,7 +347,7 @@ impl Ledger {
     /// another thread can read from while this one reads too.
     pub fn links_reader(&self) -> Result<LinksReader> {
         Ok(LinksReader {
-            conn: store::connect_reader(&self.dir.join(DB_FILE), &self.key)?,
+            conn: store::connect_reader(&self.dir.join(DB_FILE), self.db_key())?,
         })
     }
 

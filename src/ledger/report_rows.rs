@@ -232,8 +232,8 @@ impl Ledger {
         let (lower, upper) = ((span.from, mid.min(last)), (mid.saturating_add(1), last));
         let db = self.dir.join(DB_FILE);
         let (upper_reader, followup_reader) = (
-            store::connect_reader(&db, &self.key)?,
-            store::connect_reader(&db, &self.key)?,
+            store::connect_reader(&db, self.db_key())?,
+            store::connect_reader(&db, self.db_key())?,
         );
         let interrupted = |_| Error::Storage("lecture des actes du mois interrompue".to_string());
         let (main, upper, follow) = std::thread::scope(|s| {

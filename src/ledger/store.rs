@@ -178,7 +178,7 @@ fn read_only(dir: &Path) -> Error {
 
 /// A second, read-only connection to an open ledger's database, for a
 /// read on another thread (the writer's connection already set WAL).
-pub(super) fn connect_reader(db: &Path, key: &DataKey) -> Result<Connection> {
+pub(super) fn connect_reader(db: &Path, key: Option<&DataKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -190,9 +190,12 @@ pub(super) fn connect_reader(db: &Path, key: &DataKey) -> Result<Connection> {
 
 /// Gives SQLCipher the data key (a raw 256-bit key: no key derivation at
 /// each connection), then reads the schema, where a wrong key shows.
-pub(super) fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
+/// `None` only for a benchmark's clear database.
+pub(super) fn apply_key(conn: &Connection, key: Option<&DataKey>) -> Result<()> {
     quiet(conn)?;
-    conn.pragma_update(None, "key", &*key.sqlcipher_key())?;
+    if let Some(key) = key {
+        conn.pragma_update(None, "key", &*key.sqlcipher_key())?;
+    }
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
         Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == ErrorCode::NotADatabase => {
@@ -213,7 +216,7 @@ pub(super) fn quiet(conn: &Connection) -> Result<()> {
 }
 
 /// Opens the database with the settings every connection must have.
-pub(super) fn connect(db: &Path, key: &DataKey) -> Result<Connection> {
+pub(super) fn connect(db: &Path, key: Option<&DataKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -327,7 +327,7 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
                         ledger,
                         roster,
                         Box::new(kiosk::SystemClock),
-                        Box::new(kiosk::SystemPrinter),
+                        Box::<kiosk::SystemPrinter>::default(),
                     );
                     KioskApp::new(ctx, protocol, services)
                 });

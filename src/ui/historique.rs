@@ -156,8 +156,11 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
         return out;
     }
     ui.horizontal_wrapped(|ui| {
-        if a.outcome.taken_in_charge && secondary(ui, "Réimprimer") {
-            out.push(Action::Reprint);
+        if a.outcome.taken_in_charge {
+            if secondary(ui, "Réimprimer") {
+                out.push(Action::Reprint);
+            }
+            out.extend(super::termine::save_buttons(ui, &form.save_choices));
         }
         if secondary(ui, "Reprise par le délégant") {
             out.push(Action::AddReprise);

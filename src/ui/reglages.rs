@@ -9,7 +9,7 @@ use super::theme::*;
 use super::widgets::*;
 use crate::fr;
 use crate::kiosk::state::SettingsForm;
-use crate::kiosk::{Action, KioskState};
+use crate::kiosk::{Action, Field, KioskState};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -175,6 +175,27 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
                 out.push(Action::BackupTo(drive.clone()));
             }
         }
+        muted(
+            ui,
+            "À chaque clôture de mois, une sauvegarde peut aussi s'écrire dans un dossier (un autre disque, un partage) :",
+        );
+        ui.horizontal_wrapped(|ui| {
+            out.extend(field(
+                ui,
+                "Dossier de sauvegarde à la clôture",
+                Field::BackupFolder,
+                &form.backup_folder,
+                "/mnt/…",
+                ui.available_width().min(560.0),
+                false,
+            ));
+            if secondary(ui, "Enregistrer ce dossier") {
+                out.push(Action::SetBackupFolder(true));
+            }
+            if !form.backup_folder.is_empty() && secondary(ui, "Ne plus sauvegarder à la clôture") {
+                out.push(Action::SetBackupFolder(false));
+            }
+        });
         ui.separator();
         ui.label(RichText::new("Dossier de données").size(BODY).strong());
         muted(ui, &state.data_dir.display().to_string());

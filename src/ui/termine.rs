@@ -9,6 +9,25 @@ use super::widgets::*;
 use crate::kiosk::state::Done;
 use crate::kiosk::{Action, KioskState};
 
+/// « Enregistrer le PDF », or one button per USB key when there are
+/// several (Terminé and Historique).
+pub fn save_buttons(ui: &mut Ui, choices: &[std::path::PathBuf]) -> Vec<Action> {
+    let mut out = Vec::new();
+    if choices.is_empty() {
+        if secondary(ui, "Enregistrer le PDF") {
+            out.push(Action::SaveDocuments(None));
+        }
+        return out;
+    }
+    for drive in choices {
+        let name = crate::kiosk::printing::drive_name(drive);
+        if secondary(ui, &format!("Enregistrer sur la clé « {name} »")) {
+            out.push(Action::SaveDocuments(Some(drive.clone())));
+        }
+    }
+    out
+}
+
 pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
     let mut out = Vec::new();
     ui.vertical_centered(|ui| {
@@ -39,6 +58,14 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
                     ui.label(RichText::new(print).size(BODY));
                 },
             );
+        }
+        if done.taken_in_charge {
+            ui.horizontal_wrapped(|ui| {
+                if done.print_failed && secondary(ui, "Réessayer l'impression") {
+                    out.push(Action::RetryPrint);
+                }
+                out.extend(save_buttons(ui, &done.save_choices));
+            });
         }
         ui.add_space(24.0);
         if primary(ui, "Nouvelle prise en charge") {

@@ -108,10 +108,15 @@ pub fn unlock_or_create(dir: &Path, passphrase: &str, now: DateTime<Utc>) -> Res
 
 /// Opens the ledger of `dir` with the structure's passphrase, creating the
 /// folder, the key and the ledger on first use (the kiosk's first start,
-/// `structure set`), encrypting a clear ledger in place.
+/// `structure set`), encrypting a clear ledger in place and removing the
+/// documents an earlier kiosk left in clear ([`crate::documents::remove_left_in`]).
 pub fn open_ledger(dir: &Path, passphrase: &str, now: DateTime<Utc>) -> Result<Ledger> {
     let key = unlock_or_create(dir, passphrase, now)?;
-    Ledger::open(dir, &key, now)
+    let ledger = Ledger::open(dir, &key, now)?;
+    // Documents an earlier kiosk saved in clear go, once the ledger that
+    // can print them again has opened.
+    crate::documents::remove_left_in(dir);
+    Ok(ledger)
 }
 
 /// [`open_ledger`] for a folder that must already hold a ledger.

@@ -147,7 +147,12 @@ fn delegue(
 /// A ledger with a structure, two trained délégués and one untrained (PIN
 /// 274915 for all), and one délégant.
 pub fn setup_ledger(dir: &Path, now: DateTime<Utc>) -> Ledger {
-    let mut l = protocoop::vault::open_ledger(dir, DEVICE_PASSPHRASE, now).unwrap();
+    let l = protocoop::vault::open_ledger(dir, DEVICE_PASSPHRASE, now).unwrap();
+    register(l, now)
+}
+
+/// Records the structure and professionals of [`setup_ledger`] in `l`.
+pub fn register(mut l: Ledger, now: DateTime<Utc>) -> Ledger {
     l.set_structure(&StructureRecord {
         v: 1,
         name: "Pharmacie du Marché".into(),

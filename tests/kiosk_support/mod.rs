@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use protocoop::documents::Roster;
-use protocoop::kiosk::{Clock, FixedClock, SavedOnly, Services};
+use protocoop::kiosk::{Clock, FixedClock, MemoryPrinter, Services};
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
 
@@ -25,19 +25,34 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn services(dir: &Path, clock: &FixedClock) -> Services {
+    services_printing(dir, clock, &MemoryPrinter::default())
+}
+
+/// The kiosk's services with `printer`, a handle the test keeps.
+pub fn services_printing(dir: &Path, clock: &FixedClock, printer: &MemoryPrinter) -> Services {
     let ledger =
         protocoop::vault::open_ledger(dir, "phrase de passe de test", clock.now()).unwrap();
     Services::new(
         ledger,
         Some(Roster::example()),
         Box::new(clock.clone()),
-        Box::new(SavedOnly),
+        Box::new(printer.clone()),
     )
 }
 
 /// The kiosk on `dir` at 1280×800 (the 10-inch tablet).
 pub fn harness(dir: &Path, clock: &FixedClock, protocol: Protocol) -> Harness<'static, KioskApp> {
-    let services = services(dir, clock);
+    harness_printing(dir, clock, protocol, &MemoryPrinter::default())
+}
+
+/// [`harness`] printing to `printer`.
+pub fn harness_printing(
+    dir: &Path,
+    clock: &FixedClock,
+    protocol: Protocol,
+    printer: &MemoryPrinter,
+) -> Harness<'static, KioskApp> {
+    let services = services_printing(dir, clock, printer);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 800.0))
         .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
