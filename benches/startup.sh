@@ -56,7 +56,9 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 unset WAYLAND_DISPLAY
 
-# A data folder as after the first-start setup, so the kiosk opens on Accueil.
+# A data folder as after the first-start setup, so the kiosk opens on Accueil
+# (the passphrase from the environment: no unlock screen, no terminal prompt).
+export PROTOCOOP_PASSPHRASE="phrase de passe du banc d'essai"
 data="$work/data"
 "$kiosk" --data-dir "$data" structure set --name "Pharmacie du Marché" \
     --address "2 place du Marché, 79500 Melle" --postal-code 79500 >/dev/null

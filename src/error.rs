@@ -152,7 +152,8 @@ pub enum Refusal {
     )]
     LaterMonthClosed { month: String, later: String },
     #[error(
-        "le mois {0} n'est pas terminé : il ne peut être clôturé qu'à partir du 1er du mois suivant"
+        "{} n'est pas terminé : il ne peut être clôturé qu'à partir du 1er du mois suivant",
+        month_name(.0)
     )]
     MonthNotOver(String),
     #[error("{}", earlier_month_open(.earlier, .month))]

@@ -486,7 +486,7 @@ fn suivis_annulation_et_cloture() {
     let out = cli(&env, &data, &["close", "--month", "2026-11"], "");
     assert_eq!(out.code, 3);
     assert!(
-        out.stderr.contains("le mois 2026-11 n'est pas terminé"),
+        out.stderr.contains("novembre 2026 n'est pas terminé"),
         "{}",
         out.stderr
     );

@@ -187,8 +187,23 @@ fn codeine_replaces_paracetamol_when_switched_on() {
     let none = OrdonnanceForm {
         optional_on: vec![],
         delegant: None,
+        secure_paper_asked: false,
     };
     assert_eq!(chosen_lines(&p, &outcome, &none), ["paracetamol"]);
+    // Codeine: the first touch asks for secure paper and records nothing.
+    k.act(Action::ValidateAndPrint);
+    assert!(
+        matches!(&k.state.screen, Screen::Ordonnance(f) if f.secure_paper_asked),
+        "{:?}",
+        k.error()
+    );
+    assert!(k.services.ledger.acts(None).unwrap().is_empty());
+    // Switching a line asks again.
+    k.act(Action::ToggleLine(codeine));
+    assert!(matches!(&k.state.screen, Screen::Ordonnance(f) if !f.secure_paper_asked));
+    k.act(Action::ToggleLine(codeine))
+        .act(Action::ValidateAndPrint);
+    assert!(k.services.ledger.acts(None).unwrap().is_empty());
     k.act(Action::ValidateAndPrint);
     assert!(
         matches!(k.state.screen, Screen::Termine(_)),

@@ -24,12 +24,27 @@ pub fn parse_date_fr(field: &str, s: &str) -> Result<NaiveDate> {
     } else {
         None
     };
-    parsed.ok_or_else(|| {
-        Error::input(
-            field,
-            format!("date « {s} » illisible : écrivez-la JJ/MM/AAAA, par exemple 02/03/1986"),
-        )
-    })
+    parsed.ok_or_else(|| Error::input(field, unreadable_date(s, &digits)))
+}
+
+/// A date written in the expected form but that does not exist (31/02)
+/// is named as such; anything else is asked again in the form expected.
+fn unreadable_date(s: &str, digits: &str) -> String {
+    let parts: Vec<u32> = if s.contains('-') {
+        s.split('-').filter_map(|p| p.trim().parse().ok()).collect()
+    } else if digits.len() == 8 {
+        [digits.get(..2), digits.get(2..4), digits.get(4..)]
+            .into_iter()
+            .filter_map(|p| p?.parse().ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if parts.len() == 3 {
+        format!("le {s} n'existe pas dans le calendrier : vérifiez le jour et le mois")
+    } else {
+        format!("date « {s} » illisible : écrivez-la JJ/MM/AAAA, par exemple 02/03/1986")
+    }
 }
 
 /// `72`, `72,5` or `72.5`, exactly (never rounded); empty means not given.
@@ -140,6 +155,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("JJ/MM/AAAA"), "{e}");
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_named_as_such() {
+        for s in [
+            "31/02/2000",
+            "31022000",
+            "2000-02-31",
+            "29/02/2023",
+            "00/01/2000",
+        ] {
+            let e = parse_date_fr("date de naissance", s)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("n'existe pas dans le calendrier"), "{s}: {e}");
+        }
+        assert_eq!(
+            parse_date_fr("x", "29/02/2024").unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        for s in ["2/3/86", "hier", "1986-03"] {
+            let e = parse_date_fr("date de naissance", s)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("écrivez-la JJ/MM/AAAA"), "{s}: {e}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod state;
 pub mod tap_guard;
 pub mod unlock;
+pub mod wake;
 pub mod words;
 
 pub use action::{Action, Field};

@@ -187,6 +187,7 @@ fn apply(
         Action::ToggleLine(m) => {
             if let Screen::Ordonnance(f) = &mut state.screen {
                 toggle(&mut f.optional_on, m);
+                f.secure_paper_asked = false;
             }
             Ok(())
         }
@@ -905,6 +906,7 @@ fn show_ordonnance(state: &mut KioskState) -> Result<()> {
     state.screen = Screen::Ordonnance(OrdonnanceForm {
         optional_on: Vec::new(),
         delegant: Some(delegant),
+        secure_paper_asked: false,
     });
     Ok(())
 }
@@ -926,6 +928,15 @@ pub fn chosen_lines(p: &Protocol, outcome: &triage::Outcome, form: &OrdonnanceFo
         })
         .map(|l| p.medicine(l.medicine).id.clone())
         .collect()
+}
+
+/// Whether one of the chosen lines must be printed on secure paper.
+pub fn needs_secure_paper(p: &Protocol, lines: &[String]) -> bool {
+    lines.iter().any(|id| {
+        p.medicines
+            .iter()
+            .any(|m| &m.id == id && m.secure_prescription)
+    })
 }
 
 /// Prepares (every rule of the act, again) and records the act.
@@ -1010,6 +1021,12 @@ fn validate_and_print(
         .clone()
         .ok_or_else(|| Error::input("délégant", "choisissez le délégant"))?;
     let lines = chosen_lines(&state.protocol, &outcome, &form);
+    if needs_secure_paper(&state.protocol, &lines) && !form.secure_paper_asked {
+        if let Screen::Ordonnance(f) = &mut state.screen {
+            f.secure_paper_asked = true;
+        }
+        return Ok(());
+    }
     let recorded = record(state, services, lines, delegant, now)?;
     state.act = None;
     let (print, print_failed) = match super::printing::print_act(state, services, &recorded.id, now)

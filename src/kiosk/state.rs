@@ -154,6 +154,9 @@ pub struct OrdonnanceForm {
     /// Optional lines the délégué switched on.
     pub optional_on: Vec<MedicineId>,
     pub delegant: Option<Rpps>,
+    /// A palier-2 line is chosen and « Valider et imprimer » was touched
+    /// once: the screen asks for secure paper before anything is recorded.
+    pub secure_paper_asked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

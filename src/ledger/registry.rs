@@ -3,7 +3,7 @@
 //! sign-ins — all appended to the chained log, so that the lock-out cannot
 //! be undone by deleting a row or moving the clock.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::chain;
@@ -388,7 +388,7 @@ impl Ledger {
         let (count, last) = failures(&self.conn, rpps, activation.as_deref())?;
         Ok(match last {
             Some(at) if (PIN_MAX_FAILURES..PIN_BLOCK_FAILURES).contains(&count) => {
-                let until = at + Duration::minutes(PIN_LOCK_MINUTES);
+                let until = lock_end(at);
                 (until > now).then_some(until)
             }
             _ => None,
@@ -603,7 +603,7 @@ fn lockout(
         && let Some(at) = last
     {
         // A clock set back before the last failure keeps the lock.
-        let until = at + Duration::minutes(PIN_LOCK_MINUTES);
+        let until = lock_end(at);
         if now < until {
             return Some(Refusal::PinLocked {
                 until: fr::datetime(until),
@@ -614,6 +614,20 @@ fn lockout(
     None
 }
 
+/// When a lock-out that began at `at` ends: `PIN_LOCK_MINUTES` later,
+/// rounded up to the whole minute, so that the time shown (« verrouillé
+/// jusqu'à 09:56 », in minutes) is the moment the right PIN works again.
+fn lock_end(at: DateTime<Utc>) -> DateTime<Utc> {
+    let end = at + Duration::minutes(PIN_LOCK_MINUTES);
+    let into = Duration::seconds(i64::from(end.second()))
+        + Duration::nanoseconds(i64::from(end.nanosecond() % 1_000_000_000));
+    if into.is_zero() {
+        end
+    } else {
+        end - into + Duration::minutes(1)
+    }
+}
+
 /// The refusal after the `count`-th failure in a row.
 fn after_failure(d: &DelegueRecord, count: u32, now: DateTime<Utc>) -> Refusal {
     if count >= PIN_BLOCK_FAILURES {
@@ -622,12 +636,33 @@ fn after_failure(d: &DelegueRecord, count: u32, now: DateTime<Utc>) -> Refusal {
         }
     } else if count >= PIN_MAX_FAILURES {
         Refusal::PinLocked {
-            until: fr::datetime(now + Duration::minutes(PIN_LOCK_MINUTES)),
+            until: fr::datetime(lock_end(now)),
             remaining: PIN_BLOCK_FAILURES - count,
         }
     } else {
         Refusal::WrongPin {
             remaining: PIN_MAX_FAILURES - count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    /// Whatever the second of the last failure, the lock ends on the
+    /// minute shown, at least five minutes later and less than six.
+    #[test]
+    fn le_verrouillage_finit_a_la_minute_affichee() {
+        let base: DateTime<Utc> = "2026-11-23T08:50:00Z".parse().unwrap();
+        for ms in (0..60_000).step_by(250).chain([1, 59_999]) {
+            let at = base + Duration::milliseconds(ms);
+            let end = lock_end(at);
+            assert_eq!((end.second(), end.nanosecond()), (0, 0), "{at}");
+            assert!(end >= at + Duration::minutes(PIN_LOCK_MINUTES), "{at}");
+            assert!(end < at + Duration::minutes(PIN_LOCK_MINUTES + 1), "{at}");
+            // The minute shown is the end itself.
+            assert_eq!(fr::datetime(end), fr::datetime(end + Duration::seconds(59)));
         }
     }
 }

@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
-use std::time::Duration;
 
 use egui::{Key, RichText, Ui};
 
@@ -130,8 +129,12 @@ impl KioskApp {
             self.dispatch(actions);
             ui.ctx().request_repaint();
         }
-        // The idle lock and the clock in the top bar move without input.
-        ui.ctx().request_repaint_after(Duration::from_secs(1));
+        // The clock in the top bar and the idle lock move without input;
+        // nothing else does.
+        ui.ctx().request_repaint_after(kiosk::wake::next_wake(
+            self.services.clock.now(),
+            kiosk::wake::idle_deadline(&self.state),
+        ));
     }
 }
 

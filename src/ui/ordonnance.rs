@@ -139,7 +139,24 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
             );
         });
         ui.add_space(12.0);
-        if primary(ui, "Valider et imprimer") {
+        if form.secure_paper_asked {
+            block(ui, TRAINING_BG, |ui| {
+                ui.label(
+                    RichText::new("Chargez le papier d'ordonnance sécurisée dans l'imprimante.")
+                        .size(BODY)
+                        .strong(),
+                );
+                ui.label(
+                    RichText::new(
+                        "Cette ordonnance comporte de la codéine : sur papier ordinaire, elle ne peut pas être délivrée.",
+                    )
+                    .size(SMALL),
+                );
+            });
+            if primary(ui, "Papier sécurisé chargé : valider et imprimer") {
+                out.push(Action::ValidateAndPrint);
+            }
+        } else if primary(ui, "Valider et imprimer") {
             out.push(Action::ValidateAndPrint);
         }
         if secondary(ui, "Retour") {

@@ -177,7 +177,7 @@ fn payments(ui: &mut Ui, r: &MonthReport) {
         .chain(pay.delegants.iter().map(|l| ("délégant", l)));
     for (role, l) in rows {
         let deducted = if l.deducted_acts > 0 {
-            format!(", {} déduit(s)", l.deducted_acts)
+            format!(", {}", fr::plural(l.deducted_acts, "déduit", "déduits"))
         } else {
             String::new()
         };

@@ -134,9 +134,8 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
                 muted(
                     ui,
                     &format!(
-                        "{} — {} période(s){}",
-                        r.origin,
-                        r.duties.len(),
+                        "Tableau de garde : {}{}",
+                        fr::plural(r.duties.len() as u64, "période", "périodes"),
                         if r.example { " (EXEMPLE fictif)" } else { "" }
                     ),
                 );
@@ -155,7 +154,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
             }
             None => muted(
                 ui,
-                "Aucun tableau de garde : placez garde.toml dans le dossier de données.",
+                "Aucun tableau de garde : la CPTS l'envoie avec son lot (« Mettre à jour depuis la CPTS »).",
             ),
         }
         ui.separator();

@@ -103,7 +103,7 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                         None => {
                             ui.label(
                             RichText::new(format!(
-                                "Aucun dentiste de garde connu pour le {} : placez le tableau de garde (garde.toml) dans le dossier de données.",
+                                "Aucun dentiste de garde connu pour le {} : appelez la régulation dentaire ou le 15, et demandez à la CPTS le tableau de garde.",
                                 fr::date(today)
                             ))
                             .size(BODY),
