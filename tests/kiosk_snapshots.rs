@@ -8,7 +8,7 @@ mod kiosk_support;
 
 use egui_kittest::{Harness, SnapshotResults};
 use kiosk_support::*;
-use protocoop::kiosk::FixedClock;
+use protocoop::kiosk::{FixedClock, PrintOutcome, Printer, Services};
 use protocoop::protocol::Protocol;
 use protocoop::ui::KioskApp;
 use serde_json::json;
@@ -18,7 +18,10 @@ fn wgpu_harness(
     clock: &FixedClock,
     protocol: Protocol,
 ) -> Harness<'static, KioskApp> {
-    let services = services(dir, clock);
+    wgpu_harness_with(services(dir, clock), protocol)
+}
+
+fn wgpu_harness_with(services: Services, protocol: Protocol) -> Harness<'static, KioskApp> {
     // Without a Vulkan driver wgpu only says « Failed to create render
     // state »: name the packages, as `common::tool` does.
     let builder = std::panic::catch_unwind(|| {
@@ -74,6 +77,52 @@ fn main_screens_at_1280x800() {
     h.remove_cursor();
     h.run();
     results.add(h.try_snapshot("kiosk_resultat_urgence"));
+}
+
+/// A machine with no printer and no viewer.
+struct NoPrinter;
+
+impl Printer for NoPrinter {
+    fn print(&self, _: &[protocoop::documents::print::Job<'_>]) -> PrintOutcome {
+        PrintOutcome::no_printer(false)
+    }
+}
+
+/// Terminé when nothing printed: said plainly, « Réessayer l'impression »
+/// and « Enregistrer le PDF », no path.
+#[test]
+fn termine_without_a_printer() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut s = services(dir.path(), &clock);
+    s.printer = Box::new(NoPrinter);
+    let mut h = wgpu_harness_with(s, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    patient(&mut h, &mut taps, "02/03/1986", None, "Homme");
+    for label in [
+        "Aucun de ces signes",
+        "Aucune de ces situations",
+        "6",
+        "Abcès dentaire ?",
+        "Continuer",
+        "Voir l'ordonnance",
+        "Valider et imprimer",
+    ] {
+        tap(&mut h, label);
+    }
+    assert!(shows(&h, "rien n'a été imprimé"));
+    assert!(shows(&h, "Réessayer l'impression"));
+    assert!(shows(&h, "Enregistrer le PDF"));
+    // The code comes from the act's hash, which covers the device's random
+    // id: fixed here so that the picture is the same at every run.
+    if let protocoop::kiosk::Screen::Termine(done) = &mut h.state_mut().state.screen {
+        done.verification_code = "AB12-CD34".into();
+    }
+    h.remove_cursor();
+    h.run();
+    h.snapshot("kiosk_termine_sans_imprimante");
 }
 
 /// « Rapport du mois » once October is closed: tallies, the weekday chart,

@@ -58,6 +58,21 @@ pub struct PrintOutcome {
     pub message: String,
 }
 
+impl PrintOutcome {
+    /// No printer: nothing printed; `shown` when a viewer displays them.
+    pub fn no_printer(shown: bool) -> PrintOutcome {
+        PrintOutcome {
+            sent: false,
+            ok: false,
+            message: if shown {
+                "Aucune imprimante : rien n'a été imprimé. Les documents sont affichés à l'écran ; pour les remettre au patient, « Enregistrer le PDF » sur une clé USB.".into()
+            } else {
+                "Aucune imprimante : rien n'a été imprimé. Pour remettre les documents au patient, « Enregistrer le PDF » sur une clé USB.".into()
+            },
+        }
+    }
+}
+
 /// Where documents go: given in memory, so that a shell never needs to
 /// leave a patient's name on disk to print it.
 pub trait Printer {
@@ -87,15 +102,7 @@ impl Printer for SystemPrinter {
                     .preview
                     .write(&docs)
                     .is_ok_and(|files| files.iter().all(|f| print::open_in_viewer(f)));
-                PrintOutcome {
-                    sent: false,
-                    ok: false,
-                    message: if shown {
-                        "Aucune imprimante : rien n'a été imprimé. Les documents sont affichés à l'écran ; pour les remettre au patient, « Enregistrer le PDF » sur une clé USB.".into()
-                    } else {
-                        "Aucune imprimante : rien n'a été imprimé. Pour remettre les documents au patient, « Enregistrer le PDF » sur une clé USB.".into()
-                    },
-                }
+                PrintOutcome::no_printer(shown)
             }
             print::Printed::Failed(msg) => PrintOutcome {
                 sent: false,

@@ -60,12 +60,10 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
             );
         }
         if done.taken_in_charge {
-            ui.horizontal_wrapped(|ui| {
-                if done.print_failed && secondary(ui, "Réessayer l'impression") {
-                    out.push(Action::RetryPrint);
-                }
-                out.extend(save_buttons(ui, &done.save_choices));
-            });
+            if done.print_failed && secondary(ui, "Réessayer l'impression") {
+                out.push(Action::RetryPrint);
+            }
+            out.extend(save_buttons(ui, &done.save_choices));
         }
         ui.add_space(24.0);
         if primary(ui, "Nouvelle prise en charge") {
