@@ -428,13 +428,13 @@ fn dix_echecs_bloquent_malgre_l_horloge_et_le_redemarrage() {
         ],
         "830571\n",
     );
-    // Ten wrong PINs, each time after moving the clock past the lock: every
-    // process is a restart.
+    // Ten wrong PINs, each time after moving the clock past the lock (five
+    // minutes, to the next whole minute): every process is a restart.
     let mut at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
     for i in 1..=10 {
         let out = a.record(&at.to_rfc3339(), "999999", json!({}));
         assert_eq!(out.code, 3, "{i}: {out:?}");
-        at += chrono::Duration::seconds(301);
+        at += chrono::Duration::seconds(360);
     }
     let out = a.record(&at.to_rfc3339(), "999999", json!({}));
     assert!(out.stderr.contains("compte bloqué"), "{}", out.stderr);
