@@ -83,7 +83,7 @@ pub fn set_after_closure(data_dir: &Path, folder: Option<&Path>) -> Result<()> {
             "une sauvegarde dans le dossier de données se perd avec l'appareil : choisissez un autre disque",
         ));
     }
-    crate::files::check_output(&folder.join(file_name(Utc::now())))?;
+    crate::files::check_output(&folder.join("protocoop-sauvegarde.pcbk"))?;
     let text = toml::to_string(&Config {
         apres_cloture: folder.to_path_buf(),
     })

@@ -88,7 +88,8 @@ pub fn init(dir: &Path, name: &str, passphrase: &str) -> Result<Identity> {
 }
 
 fn write_file(dir: &Path, file: &KeyFile) -> Result<()> {
-    let mut bytes = serde_json::to_vec_pretty(file).expect("a key file serializes");
+    let mut bytes = serde_json::to_vec_pretty(file)
+        .map_err(|e| Error::Storage(format!("clé de la CPTS : {e}")))?;
     bytes.push(b'\n');
     write_atomic(&dir.join(KEY_FILE), &bytes, Access::Private)
 }

@@ -1021,7 +1021,7 @@ fn validate_and_print(
         .clone()
         .ok_or_else(|| Error::input("délégant", "choisissez le délégant"))?;
     let lines = chosen_lines(&state.protocol, &outcome, &form);
-    if needs_secure_paper(&state.protocol, &lines) && !form.secure_paper_asked {
+    if state.protocol.needs_secure_paper(&lines) && !form.secure_paper_asked {
         if let Screen::Ordonnance(f) = &mut state.screen {
             f.secure_paper_asked = true;
         }
@@ -1097,10 +1097,7 @@ fn reprint(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>) 
         return Ok(());
     };
     super::printing::reprint(state, services, &id, now)?;
-    let said = state.message.take();
-    open_history(state, services, period(state))?;
-    state.message = said;
-    Ok(())
+    open_history(state, services, period(state))
 }
 
 /// « Enregistrer le PDF » on Terminé or on an act of Historique.
@@ -1121,9 +1118,7 @@ fn save_documents(
     let in_history = matches!(state.screen, Screen::Historique(_));
     let choices = super::printing::save(state, services, &id, drive, now)?;
     if in_history && choices.is_empty() {
-        let said = state.message.take();
         open_history(state, services, period(state))?;
-        state.message = said;
     }
     match &mut state.screen {
         Screen::Termine(d) => d.save_choices = choices,

@@ -448,6 +448,16 @@ impl Protocol {
             .map(|u| u.title.as_str())
     }
 
+    /// Whether one of these lines (medicine ids) must be printed on secure
+    /// paper (palier 2): the kiosk asks for that paper first.
+    pub fn needs_secure_paper(&self, lines: &[String]) -> bool {
+        lines.iter().any(|id| {
+            self.medicines
+                .iter()
+                .any(|m| &m.id == id && m.secure_prescription)
+        })
+    }
+
     pub fn medicine(&self, id: MedicineId) -> &Medicine {
         &self.medicines[usize::from(id.0)]
     }
