@@ -105,7 +105,10 @@ pub enum Refusal {
     #[error("{}", wrong_pin(*.remaining))]
     WrongPin { remaining: u32 },
     #[error("{}", pin_locked(.until, *.remaining))]
-    PinLocked { until: String, remaining: u32 },
+    PinLocked {
+        until: chrono::DateTime<chrono::Utc>,
+        remaining: u32,
+    },
     #[error("aucune structure enregistrée : renseignez d'abord la pharmacie ou le cabinet")]
     NoStructure,
     #[error(
@@ -272,7 +275,8 @@ fn earlier_month_open(earlier: &str, month: &str) -> String {
     )
 }
 
-fn pin_locked(until: &str, remaining: u32) -> String {
+fn pin_locked(until: &chrono::DateTime<chrono::Utc>, remaining: u32) -> String {
+    let until = crate::fr::datetime(*until);
     format!(
         "trop d'essais de code PIN : verrouillé jusqu'à {until} ; encore {remaining} essai{} avant blocage du compte (réactivation par la CPTS)",
         if remaining > 1 { "s" } else { "" }

@@ -94,6 +94,11 @@ pub fn datetime(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// `11:05`, Paris time.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris).format("%H:%M").to_string()
+}
+
 /// Today's date in Paris (the date on prescriptions and in file names).
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&Paris).date_naive()

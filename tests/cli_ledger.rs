@@ -592,21 +592,6 @@ fn enregistrement_des_professionnels_saisies_invalides() {
                 DELEGUE,
                 "--profession",
                 "infirmier",
-                "--pin-stdin",
-            ],
-            "274915\n",
-            "--trained-on",
-        ),
-        (
-            vec![
-                "--role",
-                "delegue",
-                "--name",
-                "A B",
-                "--rpps",
-                DELEGUE,
-                "--profession",
-                "infirmier",
                 "--trained-on",
                 "2026-01-01",
             ],
@@ -660,6 +645,56 @@ fn enregistrement_des_professionnels_saisies_invalides() {
     );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--postal-code"), "{}", out.stderr);
+}
+
+/// The kiosk and the command line apply the same rule: a délégué may be
+/// registered before her training, and can record nothing until then.
+#[test]
+fn un_delegue_sans_date_de_formation_est_enregistre_mais_ne_peut_rien_faire() {
+    let (env, data) = registered();
+    let d = data.as_str();
+    let out = env.run(
+        &[
+            "--data-dir",
+            d,
+            "professional",
+            "add",
+            "--role",
+            "delegue",
+            "--name",
+            "Luc Bernard",
+            "--rpps",
+            "10000000017",
+            "--profession",
+            "infirmier",
+            "--pin-stdin",
+        ],
+        "739164\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("Aucune date de formation"),
+        "{}",
+        out.stdout
+    );
+    let list = env.run(&["--data-dir", d, "professional", "list"], "");
+    assert!(list.stdout.contains("non formé"), "{}", list.stdout);
+    let input = abscess_input(json!({"delegue_rpps": "10000000017"}));
+    let file = env.write("acte-luc.json", &input);
+    let out = env.run(
+        &[
+            "--data-dir",
+            d,
+            "act",
+            "record",
+            "--input",
+            file.to_str().unwrap(),
+            "--pin-stdin",
+        ],
+        "739164\n",
+    );
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("formation"), "{}", out.stderr);
 }
 
 #[test]

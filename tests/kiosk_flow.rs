@@ -149,9 +149,15 @@ fn c_eleven_year_old_without_weight_cannot_reach_ordonnance() {
     assert!(shows(&h, "obligatoire pour un patient de 11 ans"));
     assert!(h.state().state.act.is_none());
 
+    // A minor: the parent or guardian consents, and the screen says so.
+    assert!(shows(
+        &h,
+        "Patient mineur : informez son parent ou son tuteur légal"
+    ));
+    assert!(!shows(&h, "Patient informé et consentant : continuer"));
     // With the weight, the same child goes on to the questions.
     type_into(&mut h, "Poids (kg) — obligatoire avant 15 ans", "35");
-    tap(&mut h, "Patient informé et consentant : continuer");
+    tap(&mut h, "Parent ou tuteur informé et consentant : continuer");
     assert!(matches!(h.state().state.screen, Screen::Question(_)));
 }
 
@@ -186,12 +192,29 @@ fn d_five_wrong_pins_lock_the_delegue() {
         h.state().state.message
     );
 
-    // Even the right PIN is refused while locked; five minutes later it works.
+    // The screen counts down to the minute it shows, on its own.
+    assert!(shows(
+        &h,
+        "Trop d'essais : réessayez à 14:10 (dans 5 minutes)."
+    ));
+    clock.advance(Duration::minutes(2));
+    h.run();
+    assert!(shows(&h, "réessayez à 14:10 (dans 3 minutes)"));
+
+    // Even the right PIN is refused while locked; at the minute shown it works.
     type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     assert!(h.state().state.session.is_none());
     assert!(shows(&h, "verrouillé jusqu'à"));
-    clock.advance(Duration::minutes(5) + Duration::seconds(1));
+    clock.advance(Duration::minutes(3) - Duration::seconds(1));
+    h.run();
+    assert!(shows(&h, "(dans 1 minute)"), "one second left, in minutes");
+    clock.advance(Duration::seconds(1));
+    h.run();
+    assert!(
+        !shows(&h, "réessayez à"),
+        "the countdown ends at the minute shown"
+    );
     type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
     assert!(h.state().state.session.is_some());
@@ -208,14 +231,14 @@ fn e_idle_lock_then_the_same_delegue_resumes_the_act() {
     sign_in(&mut h, &mut taps);
     type_into(&mut h, "Nom", "Martin");
 
-    clock.advance(Duration::minutes(2));
+    clock.advance(Duration::minutes(4));
     h.run();
     assert!(h.state().state.session.is_some(), "not yet");
     clock.advance(Duration::minutes(1));
     h.run();
     assert!(
         h.state().state.session.is_none(),
-        "locked after 3 idle minutes"
+        "locked after 5 idle minutes, the default"
     );
     assert!(shows(&h, "Session verrouillée"));
     assert!(!shows(&h, "Martin"), "patient data hidden while locked");
@@ -344,4 +367,41 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
         .unwrap();
     let d = &reg.delegues()[0];
     assert!(d.pin_hash.starts_with("$argon2id$") && !d.pin_hash.contains("246813"));
+}
+
+#[test]
+fn h_consent_refused_says_what_to_tell_and_abandon_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    type_into(&mut h, "Nom", "Martin");
+    tap(&mut h, "Le patient refuse");
+    assert!(matches!(h.state().state.screen, Screen::ConsentRefused));
+    assert!(shows(&h, "Rien n'a été enregistré"));
+    assert!(shows(
+        &h,
+        "chirurgien-dentiste, ou de consulter son médecin traitant"
+    ));
+    // The signs that call for the 15 are the advice sheet's own.
+    assert!(shows(&h, "Appelez le 15 immédiatement si"));
+    assert!(shows(&h, "le gonflement s'étend vers l'œil ou vers le cou"));
+    assert!(!shows(&h, "Martin"), "the identity is gone");
+    tap(&mut h, "Retour à l'accueil");
+    assert!(matches!(h.state().state.screen, Screen::Accueil));
+
+    tap(&mut h, "Nouvelle prise en charge");
+    patient(&mut h, &mut taps, "02/03/1986", None, "Homme");
+    assert!(matches!(h.state().state.screen, Screen::Question(_)));
+    tap(&mut h, "Abandonner la prise en charge");
+    assert!(shows(&h, "Abandonner cette prise en charge ?"));
+    tap(&mut h, "Non, continuer");
+    assert!(matches!(h.state().state.screen, Screen::Question(_)));
+    tap(&mut h, "Abandonner la prise en charge");
+    tap(&mut h, "Oui, abandonner");
+    assert!(matches!(h.state().state.screen, Screen::Accueil));
+    assert!(shows(&h, "rien n'a été enregistré"));
+    assert!(h.state().services.ledger.acts(None).unwrap().is_empty());
 }

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use chrono::Duration;
 use kiosk_support::now;
 use protocoop::act::Sex;
-use protocoop::kiosk::reduce::chosen_lines;
 use protocoop::kiosk::state::OrdonnanceForm;
 use protocoop::kiosk::{
     Action, Field, FixedClock, KioskState, MemoryPrinter, Message, PrintOutcome, Printer, Screen,
@@ -19,6 +18,7 @@ use protocoop::kiosk::{
 use protocoop::ledger::FollowupEvent;
 use protocoop::protocol::Protocol;
 use protocoop::triage::Slot;
+use protocoop::triage::selection::with_options;
 
 struct Kiosk {
     state: KioskState,
@@ -183,13 +183,19 @@ fn codeine_replaces_paracetamol_when_switched_on() {
         panic!("{:?}", k.error())
     };
     let outcome = k.state.act.as_ref().unwrap().outcome.clone().unwrap();
-    assert_eq!(chosen_lines(&p, &outcome, form), ["paracetamol_codeine"]);
+    assert_eq!(
+        with_options(&p, &outcome, &form.optional_on),
+        ["paracetamol_codeine"]
+    );
     let none = OrdonnanceForm {
         optional_on: vec![],
         delegant: None,
         secure_paper_asked: false,
     };
-    assert_eq!(chosen_lines(&p, &outcome, &none), ["paracetamol"]);
+    assert_eq!(
+        with_options(&p, &outcome, &none.optional_on),
+        ["paracetamol"]
+    );
     // Codeine: the first touch asks for secure paper and records nothing.
     k.act(Action::ValidateAndPrint);
     assert!(
@@ -235,13 +241,122 @@ fn an_untrained_delegue_cannot_start_an_act() {
 }
 
 #[test]
-fn refusing_consent_records_nothing_and_says_why() {
+fn refusing_consent_records_nothing_drops_the_identity_and_says_what_to_tell() {
     let dir = ledger_dir();
     let mut k = Kiosk::new(dir.path());
-    k.adult().act(Action::Back).act(Action::RefuseConsent);
-    assert!(matches!(k.state.screen, Screen::Accueil));
-    assert!(k.error().unwrap().contains("informé et consentant"));
+    k.adult().act(Action::Back);
+    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    k.act(Action::RefuseConsent);
+    assert!(matches!(k.state.screen, Screen::ConsentRefused));
+    assert!(k.state.act.is_none(), "the identity typed is dropped");
+    assert!(
+        k.error().is_none(),
+        "a refusal is the patient's right, not an error"
+    );
     assert!(k.services.ledger.acts(None).unwrap().is_empty());
+    k.act(Action::Home);
+    assert!(matches!(k.state.screen, Screen::Accueil));
+}
+
+/// « Retour » up to the first question and forward again: every answer
+/// given comes back, shown to be confirmed, never recorded unanswered.
+#[test]
+fn retour_keeps_every_answer_for_when_the_question_comes_back() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let (pain, heat, cold) = (
+        k.fact("pain_score"),
+        k.fact("sympt.heat"),
+        k.fact("sympt.cold_brushing"),
+    );
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(heat))
+        .act(Action::SubmitQuestion);
+    assert!(
+        matches!(k.state.screen, Screen::Resultat),
+        "{:?}",
+        k.error()
+    );
+    // Back to the symptoms; one more tick, then back past the pain question
+    // and the antecedents to the identity.
+    k.act(Action::Back).act(Action::ToggleFact(cold));
+    for _ in 0..4 {
+        k.act(Action::Back);
+    }
+    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    let draft = k.state.act.as_ref().unwrap();
+    assert_eq!(draft.facts.get(pain), Slot::Unset, "nothing stays answered");
+    assert_eq!(draft.facts.get(heat), Slot::Unset);
+    // The identity is confirmed again: each question shows what was given.
+    k.act(Action::ConfirmPatient)
+        .act(Action::NoneOfThese)
+        .act(Action::NoneOfThese);
+    let Screen::Question(q) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    assert_eq!(q.numbers.get(&pain).map(String::as_str), Some("6"));
+    assert_eq!(k.state.act.as_ref().unwrap().facts.get(pain), Slot::Unset);
+    k.act(Action::AnswerNumber(pain, 6));
+    let Screen::Question(q) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    let mut checked = q.checked.clone();
+    checked.sort();
+    let mut both = vec![heat, cold];
+    both.sort();
+    assert_eq!(checked, both, "both ticks, the later one included");
+    assert_eq!(k.state.act.as_ref().unwrap().facts.get(heat), Slot::Unset);
+}
+
+#[test]
+fn abandoning_asks_first_then_records_nothing() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::NoneOfThese);
+    // Asked, then another touch: the question is withdrawn.
+    k.act(Action::AskAbandon);
+    assert!(k.state.abandon_asked);
+    k.act(Action::SubmitQuestion);
+    assert!(!k.state.abandon_asked);
+    k.act(Action::ConfirmAbandon);
+    assert!(
+        matches!(k.state.screen, Screen::Question(_)),
+        "not confirmed"
+    );
+    // « Non, continuer » keeps everything.
+    k.act(Action::AskAbandon).act(Action::CancelAbandon);
+    assert!(matches!(k.state.screen, Screen::Question(_)));
+    assert!(k.state.act.is_some());
+    // « Oui, abandonner »: back to Accueil, nothing recorded.
+    k.act(Action::AskAbandon).act(Action::ConfirmAbandon);
+    assert!(matches!(k.state.screen, Screen::Accueil));
+    assert!(k.state.act.is_none());
+    assert!(
+        matches!(&k.state.message, Some(Message::Info(m)) if m.contains("rien n'a été enregistré"))
+    );
+    assert!(k.services.ledger.acts(None).unwrap().is_empty());
+}
+
+#[test]
+fn retour_on_the_patient_screen_asks_before_dropping_what_was_typed() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::Back);
+    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    k.act(Action::Back);
+    assert!(
+        matches!(k.state.screen, Screen::Patient(_)),
+        "not silently dropped"
+    );
+    assert!(k.state.abandon_asked);
+    k.act(Action::ConfirmAbandon);
+    assert!(matches!(k.state.screen, Screen::Accueil));
+    // An empty Patient screen has nothing to lose: « Retour » leaves it.
+    k.act(Action::NewAct);
+    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    k.act(Action::Back);
+    assert!(matches!(k.state.screen, Screen::Accueil));
 }
 
 struct BrokenPrinter;
@@ -417,7 +532,7 @@ fn idle_lock_keeps_the_act_for_the_same_delegue_only() {
     let dir = ledger_dir();
     let mut k = Kiosk::new(dir.path());
     k.adult();
-    k.clock.advance(Duration::minutes(3));
+    k.clock.advance(Duration::minutes(5));
     k.act(Action::Tick);
     assert!(k.state.session.is_none());
     assert!(matches!(k.state.screen, Screen::Identification(_)));
@@ -507,7 +622,7 @@ fn a_signed_in_delegue_cannot_replace_a_colleagues_record() {
     fill(&mut k, common::DELEGUE_2, "Quelqu'un d'autre");
     assert!(
         k.error()
-            .is_some_and(|e| e.contains("est déjà enregistré(e)")),
+            .is_some_and(|e| e.contains("a déjà sa fiche sur cet appareil")),
         "{:?}",
         k.state.message
     );

@@ -194,6 +194,38 @@ fn provisional_then_closed_after_confirmation_then_exported() {
     assert_eq!(k.services.ledger.closures().unwrap().len(), 1);
 }
 
+/// Nothing to close: the screen opens on the last month with acts (here
+/// the current one, a preview that cannot be closed yet), never on an
+/// empty month offered for closure.
+#[test]
+fn with_no_month_to_close_it_opens_on_the_last_month_with_acts() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut l = setup_ledger(dir.path(), t("2026-09-01T08:00:00Z"));
+        let p = attach(&mut l, t("2026-09-01T08:00:00Z"));
+        let input = abscess_input(json!({"occurred_at": "2026-11-20T08:00:00Z"}));
+        record(&mut l, &p, &input, t("2026-11-20T08:00:00Z")).unwrap();
+    }
+    let mut k = Kiosk::new(dir.path());
+    k.signed_in_report();
+    assert_eq!(k.form().month, month("2026-11"));
+    assert!(k.form().close_refusal.is_some(), "November is not over");
+    k.act(Action::StartCloseMonth);
+    assert!(!k.form().confirm_close);
+    assert_eq!(k.services.ledger.acts(None).unwrap().len(), 1);
+}
+
+/// An empty ledger: the current month, with nothing offered to close.
+#[test]
+fn an_empty_ledger_opens_on_the_current_month() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(setup_ledger(dir.path(), t("2026-09-01T08:00:00Z")));
+    let mut k = Kiosk::new(dir.path());
+    k.signed_in_report();
+    assert_eq!(k.form().month, month("2026-11"));
+    assert!(k.form().close_refusal.is_some());
+}
+
 #[test]
 fn an_earlier_open_month_is_reported_first() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,5 +11,5 @@ mod prepare;
 mod record;
 
 pub use input::{ActRequest, Patient, Sex};
-pub use prepare::{DEFERRED_AFTER_MINUTES, age_on, prepare, training_reason};
+pub use prepare::{DEFERRED_AFTER_MINUTES, age_on, prepare, training_reason, with_patient};
 pub use record::{ActRecord, Payment, PersonRef, PrescribedLine, ProtocolRef, StructureRef};

@@ -232,7 +232,7 @@ fn patient_facts(
             format!("âge de {age} ans invraisemblable"),
         ));
     }
-    let mut facts = Facts::from_answers(protocol, given)?;
+    let facts = Facts::from_answers(protocol, given)?;
     let (age_id, weight_id) = (protocol.patient.age, protocol.patient.weight);
     if let Some(stated) = facts.number(age_id)
         && stated != Fixed::from_int(age)
@@ -253,10 +253,28 @@ fn patient_facts(
         }
         .into());
     }
-    facts.set(protocol, age_id, Value::Num(Fixed::from_int(age)))?;
+    let facts = with_patient(protocol, facts, patient, age)?;
+    debug_assert!(facts.get(age_id) != Slot::Unset);
+    Ok(facts)
+}
+
+/// Puts the patient's age and weight into the facts, and refuses a missing
+/// weight where the protocol computes doses by weight: one rule for the
+/// kiosk's Patient screen and for every recorded act.
+pub fn with_patient(
+    protocol: &Protocol,
+    mut facts: Facts,
+    patient: &Patient,
+    age: i64,
+) -> Result<Facts> {
+    facts.set(
+        protocol,
+        protocol.patient.age,
+        Value::Num(Fixed::from_int(age)),
+    )?;
     match patient.weight_kg {
-        Some(w) => facts.set(protocol, weight_id, Value::Num(w))?,
-        None => facts.set_absent(protocol, weight_id)?,
+        Some(w) => facts.set(protocol, protocol.patient.weight, Value::Num(w))?,
+        None => facts.set_absent(protocol, protocol.patient.weight)?,
     }
     if patient.weight_kg.is_none()
         && protocol
@@ -268,10 +286,9 @@ fn patient_facts(
     {
         return Err(Error::input(
             "patient.weight_kg",
-            format!("poids obligatoire pour un patient de {age} ans (doses calculées au poids)"),
+            format!("obligatoire pour un patient de {age} ans (les doses se calculent au poids)"),
         ));
     }
-    debug_assert!(facts.get(age_id) != Slot::Unset);
     Ok(facts)
 }
 

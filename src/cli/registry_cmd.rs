@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Cli, Context, stdout_error};
 use crate::error::{Error, Result};
 use crate::protocol::parse_date;
-use crate::registry::input::{DelegantInput, DelegueInput, StructureInput};
+use crate::registry::input::{Author, DelegantInput, DelegueInput, StructureInput};
 use crate::registry::{self, Profession, ProfessionalRecord};
 
 #[derive(Debug, Subcommand)]
@@ -93,7 +93,7 @@ pub struct AddArgs {
     /// Délégué : pharmacien ou infirmier.
     #[arg(long, value_enum)]
     profession: Option<ProfessionArg>,
-    /// Délégué : date de la formation au protocole (AAAA-MM-JJ).
+    /// Délégué : date de la formation au protocole (AAAA-MM-JJ). Sans elle, le délégué est enregistré mais ne peut faire aucun acte.
     #[arg(long)]
     trained_on: Option<String>,
     /// Délégué : lire le code PIN (6 à 12 chiffres, pas une suite ni un motif répété) sur la première ligne de l'entrée standard.
@@ -214,13 +214,8 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 }
             };
             let trained_on = match &a.trained_on {
-                Some(d) => parse_date("--trained-on", d)?,
-                None => {
-                    return Err(Error::input(
-                        "--trained-on",
-                        "date de formation au protocole obligatoire (AAAA-MM-JJ)",
-                    ));
-                }
+                Some(d) => Some(parse_date("--trained-on", d)?),
+                None => None,
             };
             if !a.pin_stdin {
                 return Err(Error::input(
@@ -233,8 +228,9 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 name: &a.name,
                 rpps: &a.rpps,
                 profession,
-                trained_on: Some(trained_on),
+                trained_on,
                 pin: stdin.lines().next().unwrap_or(""),
+                pin_again: None,
             };
             ProfessionalRecord::Delegue(registry::input::delegue(&input, cx.now)?)
         }
@@ -250,6 +246,9 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
         }
     };
     let mut ledger = cx.existing_ledger()?;
+    if let ProfessionalRecord::Delegue(d) = &record {
+        registry::input::may_write(&ledger.registry()?, d, Author::Administrator)?;
+    }
     let r = ledger.add_professional(&record)?;
     let (role, name) = match &record {
         ProfessionalRecord::Delegue(d) => ("Délégué", &d.name),
@@ -261,6 +260,13 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
         r.id, r.seq
     )
     .map_err(stdout_error)?;
+    if matches!(&record, ProfessionalRecord::Delegue(d) if d.trained_on.is_none()) {
+        writeln!(
+            out,
+            "Aucune date de formation : aucun acte ne sera possible avant qu'elle soit enregistrée (--trained-on)."
+        )
+        .map_err(stdout_error)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -90,6 +90,12 @@ pub enum Action {
     /// A value button (pain 0–10): answers and moves on.
     AnswerNumber(FactId, i64),
     Back,
+    /// « Abandonner la prise en charge »: asks to confirm.
+    AskAbandon,
+    /// « Non, continuer ».
+    CancelAbandon,
+    /// « Oui, abandonner »: nothing is recorded, the identity is dropped.
+    ConfirmAbandon,
 
     // Résultat
     ShowOrdonnance,

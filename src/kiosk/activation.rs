@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::reduce::open_session;
 use super::services::Services;
+use super::session::open_session;
 use super::state::{KioskState, Screen};
 use crate::error::{Error, Result};
 

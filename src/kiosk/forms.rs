@@ -69,6 +69,12 @@ pub fn paris_day(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&Paris).date_naive()
 }
 
+/// The age shown while the birth date is typed, if it can be read yet.
+pub fn typed_age(form: &PatientForm, now: DateTime<Utc>) -> Option<i64> {
+    let birth = parse_date_fr("", &form.birth_date).ok()?;
+    Some(age_on(birth, paris_day(now)))
+}
+
 /// The patient as typed, checked field by field; also returns the age today.
 pub fn patient(form: &PatientForm, now: DateTime<Utc>) -> Result<(Patient, i64)> {
     let birth = parse_date_fr("date de naissance", &form.birth_date)?;
@@ -114,18 +120,13 @@ pub fn delegue(form: &DelegueForm, now: DateTime<Utc>) -> Result<ProfessionalRec
     } else {
         Some(parse_date_fr("date de formation", &form.trained_on)?)
     };
-    if form.pin != form.pin_again {
-        return Err(Error::input(
-            "code PIN",
-            "les deux codes PIN saisis sont différents",
-        ));
-    }
     let input = DelegueInput {
         name: &form.name,
         rpps: &form.rpps,
         profession: form.profession,
         trained_on,
         pin: &form.pin,
+        pin_again: Some(&form.pin_again),
     };
     registry::input::delegue(&input, now).map(ProfessionalRecord::Delegue)
 }

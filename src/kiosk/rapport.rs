@@ -20,7 +20,8 @@ const DEFAULT_FOLDER: &str = "rapports";
 
 /// Opens the screen on `month`, or by default on the month a pharmacist
 /// most likely has to report: the earliest finished month still open with
-/// acts, else the previous month.
+/// acts, else the last month with acts (never an empty month offered for
+/// closure), else the current one.
 pub fn open(
     state: &mut KioskState,
     services: &Services,
@@ -74,10 +75,25 @@ pub fn open(
 
 fn default_month(services: &Services, now: DateTime<Utc>) -> Result<Month> {
     let current = Month::of_instant(now);
-    Ok(services
-        .ledger
-        .open_month_with_acts_before(current)?
-        .unwrap_or(current.previous()))
+    let ledger = &services.ledger;
+    Ok(match ledger.open_month_with_acts_before(current)? {
+        Some(m) => m,
+        None => ledger.last_month_with_acts(current)?.unwrap_or(current),
+    })
+}
+
+/// « Clôturer le mois » asks for a confirmation, only where closing is
+/// possible; « Annuler » withdraws it.
+pub fn ask_close(state: &mut KioskState, on: bool) {
+    if let Screen::Rapport(f) = &mut state.screen {
+        f.confirm_close = on && f.close_refusal.is_none();
+    }
+}
+
+pub fn choose_export_dir(state: &mut KioskState, dir: &Path) {
+    if let Screen::Rapport(f) = &mut state.screen {
+        f.export_dir = dir.display().to_string();
+    }
 }
 
 /// Closes the month on screen (after the confirmation) and shows its final
@@ -86,6 +102,9 @@ pub fn close(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>
     let Screen::Rapport(f) = &state.screen else {
         return Ok(());
     };
+    if !f.confirm_close {
+        return Ok(());
+    }
     let month = f.month;
     if let Err(e) = report::generate(&mut services.ledger, &state.protocol, month, now) {
         // Show the month as it now stands (another device may have closed

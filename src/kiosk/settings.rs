@@ -11,7 +11,7 @@ use crate::files::{Access, write_atomic};
 
 pub const FILE: &str = "kiosque.toml";
 /// A shared counter tablet must not stay open for long.
-pub const DEFAULT_IDLE_MINUTES: u32 = 3;
+pub const DEFAULT_IDLE_MINUTES: u32 = 5;
 pub const MAX_IDLE_MINUTES: u32 = 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use crate::calendar::Month;
 use crate::documents::Roster;
 use crate::ids::Rpps;
 use crate::ledger::{ActSummary, ActView, Severity};
-use crate::protocol::{FactId, MedicineId, Protocol};
+use crate::protocol::{FactId, MedicineId, Protocol, Value};
 use crate::registry::{Profession, Registry};
 use crate::report::{MonthReport, MonthStatus};
 use crate::triage::{Facts, Outcome};
@@ -40,6 +40,9 @@ pub struct KioskState {
     pub message: Option<Message>,
     /// The last backup of this device (Réglages shows it, Accueil reminds).
     pub last_backup: Option<crate::backup::LastBackup>,
+    /// « Abandonner la prise en charge » was touched: the screen asks to
+    /// confirm before the act in progress is dropped.
+    pub abandon_asked: bool,
 }
 
 /// An authenticated délégué.
@@ -75,6 +78,8 @@ pub enum Screen {
     Patient(PatientForm),
     Question(QuestionForm),
     Resultat,
+    /// The patient did not consent: nothing recorded, what to tell them.
+    ConsentRefused,
     Ordonnance(OrdonnanceForm),
     Termine(Done),
     Historique(HistoryForm),
@@ -92,6 +97,7 @@ impl Screen {
             Screen::Patient(_) => "Patient",
             Screen::Question(_) => "Questions",
             Screen::Resultat => "Résultat",
+            Screen::ConsentRefused => "Accord refusé",
             Screen::Ordonnance(_) => "Ordonnance",
             Screen::Termine(_) => "Terminé",
             Screen::Historique(_) => "Historique",
@@ -123,6 +129,9 @@ pub struct IdentForm {
     pub then: After,
     /// Shown when the idle lock brought us here.
     pub locked_by_idle: bool,
+    /// Too many wrong PINs for the délégué selected: when her PIN works
+    /// again (the screen counts down to it).
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -305,6 +314,9 @@ pub struct ActDraft {
     pub facts: Facts,
     /// Questions answered, in order (for « Retour »).
     pub asked: Vec<usize>,
+    /// Answers taken back by « Retour », shown again (never recorded
+    /// unanswered) when their question comes back.
+    pub withdrawn: BTreeMap<FactId, Value>,
     pub outcome: Option<Outcome>,
 }
 

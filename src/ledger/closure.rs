@@ -93,6 +93,17 @@ impl Ledger {
             .transpose()
     }
 
+    /// The latest month up to `month` that has acts, closed or not.
+    pub fn last_month_with_acts(&self, month: Month) -> Result<Option<Month>> {
+        let found: Option<String> = self
+            .conn
+            .prepare_cached("SELECT month FROM acts WHERE month <= ?1 ORDER BY month DESC LIMIT 1")?
+            .query_map(params![month.to_string()], |r| r.get(0))?
+            .next()
+            .transpose()?;
+        found.map(|m| m.parse()).transpose()
+    }
+
     /// Whether [`Self::close_month`] would accept `month` now; writes
     /// nothing (the kiosk offers the closure only when it would succeed).
     pub fn can_close(&self, month: Month, now: DateTime<Utc>) -> Result<()> {

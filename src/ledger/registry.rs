@@ -16,7 +16,6 @@ use crate::bundle::{Bundle, BundleRecord, DelegueStatus};
 use crate::crypto::PublicKey;
 use crate::crypto::codes;
 use crate::error::{Error, Refusal, Result};
-use crate::fr;
 use crate::ids::Rpps;
 use crate::registry::{
     ActivationInForce, Attachment, DelegantRecord, DelegueRecord, PIN_BLOCK_FAILURES,
@@ -606,7 +605,7 @@ fn lockout(
         let until = lock_end(at);
         if now < until {
             return Some(Refusal::PinLocked {
-                until: fr::datetime(until),
+                until,
                 remaining: PIN_BLOCK_FAILURES - count,
             });
         }
@@ -636,7 +635,7 @@ fn after_failure(d: &DelegueRecord, count: u32, now: DateTime<Utc>) -> Refusal {
         }
     } else if count >= PIN_MAX_FAILURES {
         Refusal::PinLocked {
-            until: fr::datetime(lock_end(now)),
+            until: lock_end(now),
             remaining: PIN_BLOCK_FAILURES - count,
         }
     } else {
@@ -649,6 +648,7 @@ fn after_failure(d: &DelegueRecord, count: u32, now: DateTime<Utc>) -> Refusal {
 #[cfg(test)]
 mod lock_tests {
     use super::*;
+    use crate::fr;
 
     /// Whatever the second of the last failure, the lock ends on the
     /// minute shown, at least five minutes later and less than six.

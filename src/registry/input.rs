@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 use crate::ids::{Finess, Rpps, postal_code_valid};
 use crate::text;
 
+use super::Registry;
+
 /// The structure as typed.
 #[derive(Debug, Clone, Copy)]
 pub struct StructureInput<'a> {
@@ -33,6 +35,17 @@ pub struct DelegueInput<'a> {
     pub profession: Profession,
     pub trained_on: Option<NaiveDate>,
     pub pin: &'a str,
+    /// The PIN typed a second time, where a form asks for it.
+    pub pin_again: Option<&'a str>,
+}
+
+/// Who writes a délégué's record: the device's administrator (the command
+/// line, run by whoever holds the structure's passphrase) or whoever is
+/// signed in at the kiosk.
+#[derive(Debug, Clone, Copy)]
+pub enum Author<'a> {
+    Administrator,
+    Kiosk { signed_in: Option<&'a Rpps> },
 }
 
 /// A délégant as typed.
@@ -92,6 +105,12 @@ pub fn delegue(i: &DelegueInput, now: DateTime<Utc>) -> Result<DelegueRecord> {
             "la formation doit avoir eu lieu : date dans le futur",
         ));
     }
+    if i.pin_again.is_some_and(|again| again != i.pin) {
+        return Err(Error::input(
+            "delegue.pin",
+            "les deux codes PIN saisis sont différents",
+        ));
+    }
     let pin = parse_new_pin("delegue.pin", i.pin)?;
     Ok(DelegueRecord {
         v: 1,
@@ -105,6 +124,24 @@ pub fn delegue(i: &DelegueInput, now: DateTime<Utc>) -> Result<DelegueRecord> {
     })
 }
 
+/// The latest record wins, PIN included: at the kiosk only the délégué
+/// herself may replace her record, never a colleague signed in.
+pub fn may_write(registry: &Registry, record: &DelegueRecord, by: Author) -> Result<()> {
+    let Author::Kiosk { signed_in } = by else {
+        return Ok(());
+    };
+    match registry.delegue_any(&record.rpps) {
+        Some(existing) if signed_in != Some(&record.rpps) => Err(Error::input(
+            "delegue.rpps",
+            format!(
+                "{} (RPPS {}) a déjà sa fiche sur cet appareil : seule cette personne peut la modifier, après identification avec son propre code PIN",
+                existing.name, record.rpps
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn delegant(i: &DelegantInput, now: DateTime<Utc>) -> Result<DelegantRecord> {
     Ok(DelegantRecord {
         v: 1,
@@ -116,4 +153,58 @@ pub fn delegant(i: &DelegantInput, now: DateTime<Utc>) -> Result<DelegantRecord>
         recorded_at: now,
         profession: i.profession,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::ProfessionalRecord;
+
+    fn marie(pin: &str, again: Option<&str>) -> Result<DelegueRecord> {
+        let input = DelegueInput {
+            name: "Marie Durand",
+            rpps: "10005173140",
+            profession: Profession::Pharmacien,
+            trained_on: None,
+            pin,
+            pin_again: again,
+        };
+        delegue(&input, Utc::now())
+    }
+
+    #[test]
+    fn two_different_pins_are_refused_where_a_form_asks_twice() {
+        let e = marie("482915", Some("482916")).unwrap_err().to_string();
+        assert!(e.contains("différents"), "{e}");
+        assert!(marie("482915", Some("482915")).is_ok());
+        assert!(marie("482915", None).is_ok());
+    }
+
+    #[test]
+    fn only_the_delegue_herself_rewrites_her_record_at_the_kiosk() {
+        let first = marie("482915", None).unwrap();
+        let mut registry = Registry::default();
+        let other = Rpps::parse("10000000009").unwrap();
+        let anyone = [
+            Author::Kiosk { signed_in: None },
+            Author::Kiosk {
+                signed_in: Some(&other),
+            },
+            Author::Administrator,
+        ];
+        for by in anyone {
+            assert!(may_write(&registry, &first, by).is_ok(), "{by:?}");
+        }
+        registry.apply_professional(ProfessionalRecord::Delegue(first.clone()));
+        let again = marie("739164", None).unwrap();
+        for by in &anyone[..2] {
+            let e = may_write(&registry, &again, *by).unwrap_err().to_string();
+            assert!(e.contains("seule cette personne"), "{by:?}: {e}");
+        }
+        let herself = Author::Kiosk {
+            signed_in: Some(&first.rpps),
+        };
+        assert!(may_write(&registry, &again, herself).is_ok());
+        assert!(may_write(&registry, &again, Author::Administrator).is_ok());
+    }
 }

@@ -3,7 +3,7 @@
 //! line replaces it, never a line together with the one it replaces.
 
 use crate::error::{Refusal, Result};
-use crate::protocol::{Decision, Protocol};
+use crate::protocol::{Decision, MedicineId, Protocol};
 
 use super::{Outcome, ProposedLine};
 
@@ -14,6 +14,29 @@ pub fn default_choice(outcome: &Outcome) -> Vec<ProposedLine> {
         .iter()
         .filter(|l| l.selected)
         .copied()
+        .collect()
+}
+
+/// The line ids chosen on the prescription screen: every proposed line
+/// unless optional and not switched on, or replaced by an optional line
+/// switched on.
+pub fn with_options(
+    protocol: &Protocol,
+    outcome: &Outcome,
+    optional_on: &[MedicineId],
+) -> Vec<String> {
+    outcome
+        .lines
+        .iter()
+        .filter(|l| {
+            if l.optional {
+                return optional_on.contains(&l.medicine);
+            }
+            !optional_on
+                .iter()
+                .any(|on| protocol.medicine(*on).replaces == Some(l.medicine))
+        })
+        .map(|l| protocol.medicine(l.medicine).id.clone())
         .collect()
 }
 

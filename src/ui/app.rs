@@ -11,8 +11,8 @@ use egui::{Key, RichText, Ui};
 
 use super::theme::*;
 use super::{
-    accueil, historique, identification, ordonnance, patient, question, rapport, reglages,
-    resultat, setup, termine,
+    accueil, bar, historique, identification, ordonnance, patient, question, rapport, refus,
+    reglages, resultat, setup, termine,
 };
 use crate::documents::Roster;
 use crate::error::{Error, Result};
@@ -174,40 +174,38 @@ fn enter_action(state: &KioskState) -> Option<Action> {
 fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
     let mut out = Vec::new();
     egui::Panel::top("top").show(ui, |ui| {
+        // Narrower screens shorten the training badge, and a portrait one
+        // puts the session on a second row, rather than one over the other.
+        // (The screen's title goes first: each screen has its heading.)
+        let width = ui.available_width();
+        let narrow = width < 1000.0;
         ui.horizontal(|ui| {
             ui.label(RichText::new(state.structure_name()).size(BODY).strong());
-            ui.label(RichText::new(format!("· {}", state.screen.title())).size(BODY).color(MUTED));
-            if state.is_training() {
-                egui::Frame::new()
-                    .fill(TRAINING_BG)
-                    .inner_margin(egui::vec2(10.0, 4.0))
-                    .corner_radius(6.0)
-                    .show(ui, |ui| {
-                        ui.label(
-                            RichText::new("MODE FORMATION — SPÉCIMEN, non rémunéré")
-                                .size(SMALL)
-                                .strong()
-                                .color(TRAINING_FG),
-                        )
-                        .on_hover_text("Protocole non validé par un délégant : documents « SPÉCIMEN », actes non rémunérés");
-                    });
+            if width >= 1100.0 {
+                ui.label(
+                    RichText::new(format!("· {}", state.screen.title()))
+                        .size(BODY)
+                        .color(MUTED),
+                );
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(RichText::new(fr::datetime(state.now)).size(SMALL).color(MUTED));
-                if let Some(s) = &state.session {
-                    if ui
-                        .add(egui::Button::new(RichText::new("Verrouiller").size(BODY)).min_size(egui::vec2(TARGET * 2.0, TARGET)))
-                        .clicked()
-                    {
-                        out.push(Action::Lock);
-                    }
-                    ui.label(RichText::new(&s.name).size(BODY));
-                }
-            });
+            if state.is_training() {
+                training_badge(ui, width < 1500.0);
+            }
+            if !narrow {
+                session_and_clock(ui, state, &mut out);
+            }
         });
+        if narrow {
+            ui.horizontal(|ui| session_and_clock(ui, state, &mut out));
+        }
         message_strip(ui, state.message.as_ref());
         ui.add_space(4.0);
     });
+    if bar::shown(state) {
+        egui::Panel::bottom("actions").show(ui, |ui| {
+            out.extend(bar::show(ui, state));
+        });
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         // Whatever the screen size, a long screen scrolls rather than
         // hiding its buttons below the edge.
@@ -220,7 +218,14 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                     Screen::Identification(f) => identification::show(ui, state, f),
                     Screen::Patient(f) => patient::show(ui, state, f),
                     Screen::Question(f) => question::show(ui, state, f),
-                    Screen::Resultat => resultat::show(ui, state),
+                    Screen::Resultat => {
+                        resultat::show(ui, state);
+                        Vec::new()
+                    }
+                    Screen::ConsentRefused => {
+                        refus::show(ui, state);
+                        Vec::new()
+                    }
                     Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
                     Screen::Termine(d) => termine::show(ui, state, d),
                     Screen::Historique(f) => historique::show(ui, state, f),
@@ -230,6 +235,42 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             });
     });
     out
+}
+
+/// « MODE FORMATION »: every document of this device is a specimen.
+fn training_badge(ui: &mut Ui, short: bool) {
+    let text = if short {
+        "FORMATION — SPÉCIMEN"
+    } else {
+        "MODE FORMATION — SPÉCIMEN, non rémunéré"
+    };
+    egui::Frame::new()
+        .fill(TRAINING_BG)
+        .inner_margin(egui::vec2(10.0, 4.0))
+        .corner_radius(6.0)
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).size(SMALL).strong().color(TRAINING_FG))
+                .on_hover_text("Protocole non validé par un délégant : documents « SPÉCIMEN », actes non rémunérés");
+        });
+}
+
+/// The clock, and who is signed in with « Verrouiller », on the right.
+fn session_and_clock(ui: &mut Ui, state: &KioskState, out: &mut Vec<Action>) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.label(
+            RichText::new(fr::datetime(state.now))
+                .size(SMALL)
+                .color(MUTED),
+        );
+        if let Some(s) = &state.session {
+            let lock = egui::Button::new(RichText::new("Verrouiller").size(BODY))
+                .min_size(egui::vec2(TARGET * 2.0, TARGET));
+            if ui.add(lock).clicked() {
+                out.push(Action::Lock);
+            }
+            ui.label(RichText::new(&s.name).size(BODY));
+        }
+    });
 }
 
 /// Height of the message strip, reserved whether or not a message shows:

@@ -10,10 +10,10 @@ use crate::kiosk::{Action, Field, KioskState};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
     let mut out = Vec::new();
+    // « Qui êtes-vous ? » is the top bar's title; a heading only says why
+    // the PIN is asked again. Every pixel counts on a 600-pixel screen.
     if form.locked_by_idle {
         heading(ui, "Session verrouillée");
-    } else {
-        heading(ui, "Qui êtes-vous ?");
     }
     ui.columns(2, |cols| {
         let mut left = column(&mut cols[0]);
@@ -31,6 +31,10 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
                 out.push(Action::SelectDelegue(d.rpps.clone()));
             }
         }
+        ui.add_space(12.0);
+        if secondary(ui, "Annuler") {
+            out.push(Action::Home);
+        }
         let mut right = column(&mut cols[1]);
         let ui = &mut right;
         let activating = form
@@ -41,14 +45,25 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
             out.extend(activation(ui, form));
             return;
         }
-        muted(ui, "Code PIN (clavier ou touches ci-dessous) :");
         let dots = "* ".repeat(form.pin.len());
         let shown = if form.pin.is_empty() {
             "-".to_string()
         } else {
             dots
         };
-        ui.label(RichText::new(shown).size(HEADING).monospace());
+        if let Some(until) = form.locked_until.filter(|u| *u > state.now) {
+            block(ui, ERROR_BG, |ui| {
+                ui.label(
+                    RichText::new(lock_countdown(until, state.now))
+                        .size(BODY)
+                        .strong(),
+                );
+            });
+        }
+        ui.horizontal(|ui| {
+            muted(ui, "Code PIN :");
+            ui.label(RichText::new(shown).size(HEADING).monospace());
+        });
         let key = |ui: &mut Ui, text: &str| {
             ui.add(Button::new(RichText::new(text).size(HEADING)).min_size(Vec2::new(88.0, 64.0)))
                 .clicked()
@@ -62,6 +77,8 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
                 }
             });
         }
+        // « Valider » is a key of the pad: on a 600-pixel-high screen it
+        // stays next to the digits instead of below the edge.
         ui.horizontal(|ui| {
             if key(ui, "Effacer") {
                 out.push(Action::PinErase);
@@ -69,14 +86,18 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
             if key(ui, "0") {
                 out.push(Action::PinDigit('0'));
             }
+            let ok = Button::new(
+                RichText::new("Valider")
+                    .size(BODY + 4.0)
+                    .strong()
+                    .color(ON_PRIMARY),
+            )
+            .fill(PRIMARY)
+            .min_size(Vec2::new(88.0, 64.0));
+            if ui.add(ok).clicked() {
+                out.push(Action::SubmitPin);
+            }
         });
-        ui.add_space(12.0);
-        if primary(ui, "Valider") {
-            out.push(Action::SubmitPin);
-        }
-        if secondary(ui, "Annuler") {
-            out.push(Action::Home);
-        }
     });
     out
 }
@@ -123,8 +144,23 @@ fn activation(ui: &mut Ui, form: &IdentForm) -> Vec<Action> {
     if primary(ui, "Choisir ce code PIN") {
         out.push(Action::SubmitActivation);
     }
-    if secondary(ui, "Annuler") {
-        out.push(Action::Home);
-    }
     out
+}
+
+/// « Réessayez à 11:05 (dans 4 minutes) »: the lock ends on a whole
+/// minute, and the kiosk wakes on each minute, so the count moves alone.
+fn lock_countdown(
+    until: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let minutes = (until - now)
+        .num_seconds()
+        .max(1)
+        .unsigned_abs()
+        .div_ceil(60);
+    format!(
+        "Trop d'essais : réessayez à {} (dans {}).",
+        crate::fr::time(until),
+        crate::fr::plural(minutes, "minute", "minutes")
+    )
 }

@@ -4,6 +4,7 @@
 
 mod accueil;
 pub mod app;
+mod bar;
 mod cpts_bundle;
 mod historique;
 mod identification;
@@ -11,6 +12,7 @@ mod ordonnance;
 mod patient;
 mod question;
 mod rapport;
+mod refus;
 mod reglages;
 mod resultat;
 mod setup;

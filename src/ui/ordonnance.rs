@@ -7,11 +7,11 @@ use egui::{RichText, Ui};
 use super::theme::*;
 use super::widgets::*;
 use crate::fr;
-use crate::kiosk::reduce::chosen_lines;
 use crate::kiosk::state::OrdonnanceForm;
 use crate::kiosk::{Action, KioskState};
 use crate::protocol::Decision;
 use crate::triage::describe;
+use crate::triage::selection;
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -20,7 +20,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
     let Some(outcome) = &act.outcome else {
         return out;
     };
-    let chosen = chosen_lines(p, outcome, form);
+    let chosen = selection::with_options(p, outcome, &form.optional_on);
     ui.columns(2, |cols| {
         let mut left = column(&mut cols[0]);
         let ui = &mut left;
@@ -153,14 +153,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
                     .size(SMALL),
                 );
             });
-            if primary(ui, "Papier sécurisé chargé : valider et imprimer") {
-                out.push(Action::ValidateAndPrint);
-            }
-        } else if primary(ui, "Valider et imprimer") {
-            out.push(Action::ValidateAndPrint);
-        }
-        if secondary(ui, "Retour") {
-            out.push(Action::Back);
         }
     });
     out

@@ -14,8 +14,10 @@ use crate::kiosk::{Action, Field, KioskState};
 pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> {
     let mut out = Vec::new();
     heading(ui, "Patient");
-    let w = 380.0;
-    ui.horizontal(|ui| {
+    let age = forms::typed_age(form, state.now);
+    // Two fields a row where they fit, else one: nothing past the right edge.
+    let w = ((ui.available_width() - 24.0) / 2.0).clamp(240.0, 380.0);
+    ui.horizontal_wrapped(|ui| {
         out.extend(field(
             ui,
             "Nom",
@@ -35,7 +37,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             false,
         ));
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         out.extend(field(
             ui,
             "Date de naissance",
@@ -47,9 +49,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
         ));
         ui.vertical(|ui| {
             muted(ui, "Âge");
-            let age = forms::parse_date_fr("", &form.birth_date)
-                .ok()
-                .map(|b| crate::act::age_on(b, forms::paris_day(state.now)));
             let text = match age {
                 Some(a) if a >= 0 => format!("{a} ans"),
                 _ => "-".into(),
@@ -57,10 +56,10 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             ui.label(RichText::new(text).size(HEADING));
         });
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.vertical(|ui| {
             muted(ui, "Sexe");
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if choice(ui, form.sex == Some(Sex::F), "Femme") {
                     out.push(Action::SetSex(Sex::F));
                 }
@@ -90,20 +89,14 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
         ));
     });
     ui.add_space(16.0);
+    let minor = age.is_some_and(|a| (0..18).contains(&a));
     muted(
         ui,
-        "Protocole de coopération : informez le patient (prise en charge par le pharmacien ou l'infirmier au nom d'un chirurgien-dentiste) et recueillez son accord.",
+        if minor {
+            "Patient mineur : informez son parent ou son tuteur légal (prise en charge par le pharmacien ou l'infirmier au nom d'un chirurgien-dentiste) et recueillez son accord."
+        } else {
+            "Protocole de coopération : informez le patient (prise en charge par le pharmacien ou l'infirmier au nom d'un chirurgien-dentiste) et recueillez son accord."
+        },
     );
-    ui.horizontal(|ui| {
-        if primary(ui, "Patient informé et consentant : continuer") {
-            out.push(Action::ConfirmPatient);
-        }
-        if secondary(ui, "Le patient refuse") {
-            out.push(Action::RefuseConsent);
-        }
-        if secondary(ui, "Retour") {
-            out.push(Action::Back);
-        }
-    });
     out
 }

@@ -8,7 +8,7 @@ use super::theme::*;
 use super::widgets::*;
 use crate::kiosk::state::QuestionForm;
 use crate::kiosk::{Action, Field, KioskState};
-use crate::protocol::FactType;
+use crate::protocol::{FactType, Protocol, Question};
 
 /// Value buttons instead of a field when a whole-number answer has at most
 /// this many possible values (pain 0–10).
@@ -21,7 +21,8 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &QuestionForm) -> Vec<Action>
     let total = form.done + form.remaining;
     ui.add(
         ProgressBar::new(form.done as f32 / total.max(1) as f32)
-            .desired_height(10.0)
+            .fill(PRIMARY)
+            .desired_height(16.0)
             .desired_width(ui.available_width()),
     );
     ui.label(
@@ -38,15 +39,18 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &QuestionForm) -> Vec<Action>
     if let Some(h) = &q.help {
         muted(ui, h);
     }
-    let buttons = q.facts.len() == 1
-        && matches!(p.fact(q.facts[0]).ty, FactType::Integer { min, max } if max.floor() - min.floor() < MAX_BUTTONS);
+    let buttons = value_buttons(p, q);
     if buttons {
         let f = q.facts[0];
         if let FactType::Integer { min, max } = p.fact(f).ty {
             ui.add_space(24.0);
             ui.horizontal_wrapped(|ui| {
+                // The answer given before « Retour » shows, to be touched again.
+                let given = form.numbers.get(&f);
                 for n in min.floor()..=max.floor() {
+                    let on = given.is_some_and(|g| *g == n.to_string());
                     let b = Button::new(RichText::new(n.to_string()).size(HEADING).strong())
+                        .selected(on)
                         .min_size(Vec2::new(84.0, 84.0));
                     if ui.add(b).clicked() {
                         out.push(Action::AnswerNumber(f, n));
@@ -100,25 +104,12 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &QuestionForm) -> Vec<Action>
             ));
         }
     }
-    ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        if !buttons {
-            match (&q.none, form.checked.is_empty()) {
-                (Some(none), true) => {
-                    if primary(ui, none) {
-                        out.push(Action::NoneOfThese);
-                    }
-                }
-                _ => {
-                    if primary(ui, "Continuer") {
-                        out.push(Action::SubmitQuestion);
-                    }
-                }
-            }
-        }
-        if secondary(ui, "Retour") {
-            out.push(Action::Back);
-        }
-    });
     out
+}
+
+/// A whole-number answer with few values is a row of buttons that answer
+/// at once (pain 0–10); anything else is confirmed in the bottom bar.
+pub fn value_buttons(p: &Protocol, q: &Question) -> bool {
+    q.facts.len() == 1
+        && matches!(p.fact(q.facts[0]).ty, FactType::Integer { min, max } if max.floor() - min.floor() < MAX_BUTTONS)
 }

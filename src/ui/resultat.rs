@@ -7,17 +7,16 @@ use egui::{RichText, Ui};
 use super::theme::*;
 use super::widgets::*;
 use crate::fr;
+use crate::kiosk::KioskState;
 use crate::kiosk::forms::paris_day;
-use crate::kiosk::{Action, KioskState};
 use crate::protocol::Decision;
 use crate::triage::describe;
 
-pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
-    let mut out = Vec::new();
+pub fn show(ui: &mut Ui, state: &KioskState) {
     let p = &state.protocol;
-    let Some(act) = &state.act else { return out };
+    let Some(act) = &state.act else { return };
     let Some(outcome) = &act.outcome else {
-        return out;
+        return;
     };
     match outcome.decision {
         Decision::Orient(o) => {
@@ -54,14 +53,6 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                 .size(SMALL)
                 .color(MUTED),
             );
-            ui.horizontal(|ui| {
-                if primary(ui, "Enregistrer l'orientation") {
-                    out.push(Action::RecordScreening);
-                }
-                if secondary(ui, "Retour") {
-                    out.push(Action::Back);
-                }
-            });
         }
         Decision::TakeInCharge(u) => {
             let u = p.urgency(u);
@@ -112,16 +103,6 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                     }
                 });
             }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if primary(ui, "Voir l'ordonnance") {
-                    out.push(Action::ShowOrdonnance);
-                }
-                if secondary(ui, "Retour") {
-                    out.push(Action::Back);
-                }
-            });
         }
     }
-    out
 }

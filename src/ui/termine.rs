@@ -1,5 +1,6 @@
 //! Terminé: the act number and the short verification code printed on the
-//! documents.
+//! documents; what happened to them (printed, or not, and why), and a
+//! retry or a save. « Nouvelle prise en charge » is in the bottom bar.
 
 use eframe::egui;
 use egui::{RichText, Ui};
@@ -64,13 +65,6 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
                 out.push(Action::RetryPrint);
             }
             out.extend(save_buttons(ui, &done.save_choices));
-        }
-        ui.add_space(24.0);
-        if primary(ui, "Nouvelle prise en charge") {
-            out.push(Action::NewAct);
-        }
-        if secondary(ui, "Accueil") {
-            out.push(Action::Home);
         }
     });
     out

@@ -6,9 +6,9 @@ use egui::{Color32, FontFamily, FontId, TextStyle, Vec2};
 
 /// Minimum height and width of anything that can be touched.
 pub const TARGET: f32 = 56.0;
-pub const BODY: f32 = 20.0;
-pub const SMALL: f32 = 18.0;
-pub const HEADING: f32 = 30.0;
+pub const BODY: f32 = 24.0;
+pub const SMALL: f32 = 20.0;
+pub const HEADING: f32 = 32.0;
 pub const HUGE: f32 = 64.0;
 
 pub const PRIMARY: Color32 = Color32::from_rgb(0, 92, 160);
@@ -53,5 +53,10 @@ pub fn apply(ctx: &egui::Context) {
         style.visuals.selection.bg_fill = SELECTED;
         style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(20);
         style.animation_time = 0.0;
+        // A solid scroll bar, wide enough for a finger, shows wherever a
+        // screen is longer than the window: the cue that there is more
+        // below (egui's floating bars only appear under a mouse).
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
+        style.spacing.scroll.bar_width = 18.0;
     });
 }

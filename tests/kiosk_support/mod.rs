@@ -90,23 +90,16 @@ pub fn tap(h: &mut Harness<'_, KioskApp>, label: &str) {
 }
 
 /// Taps at once, without reading: a double tap's second touch. A button
-/// below the edge of a long screen is scrolled into view first, as a
-/// person would.
+/// out of view on a long screen is scrolled into view first, as a person
+/// would.
 pub fn tap_now(h: &mut Harness<'_, KioskApp>, label: &str) {
-    let visible = |h: &Harness<'_, KioskApp>| {
-        let node = h
-            .query_by_role_and_label(Role::Button, label)
-            .unwrap_or_else(|| h.get_by_label(label));
-        let r = node.rect();
-        r.max.y <= h.ctx.content_rect().max.y
-    };
-    if !visible(h) {
-        match h.query_by_role_and_label(Role::Button, label) {
-            Some(node) => node.scroll_to_me(),
-            None => h.get_by_label(label).scroll_to_me(),
-        }
-        h.run();
+    // The screen's bottom bar covers the end of the scrolled area: whatever
+    // the node's position, it is brought into view within its scroll area.
+    match h.query_by_role_and_label(Role::Button, label) {
+        Some(node) => node.scroll_to_me(),
+        None => h.get_by_label(label).scroll_to_me(),
     }
+    h.run();
     match h.query_by_role_and_label(Role::Button, label) {
         Some(node) => node.click(),
         None => h.get_by_label(label).click(),
@@ -165,5 +158,15 @@ pub fn patient(
     }
     type_into(h, "Code postal", "79500");
     taps.tap(h, sex);
-    taps.tap(h, "Patient informé et consentant : continuer");
+    taps.tap(h, consent_label(h));
+}
+
+/// The consent button: for a patient under 18, the parent or guardian
+/// consents.
+pub fn consent_label(h: &Harness<'_, KioskApp>) -> &'static str {
+    if shows(h, "Parent ou tuteur informé et consentant : continuer") {
+        "Parent ou tuteur informé et consentant : continuer"
+    } else {
+        "Patient informé et consentant : continuer"
+    }
 }

@@ -1,0 +1,141 @@
+//! The bar fixed at the bottom of every step of a prise en charge (and of
+//! its end): the step's main action, « Retour » and « Abandonner la prise en charge »
+//! stay on screen whatever its size, while the step above them scrolls.
+
+use eframe::egui;
+use egui::{RichText, Ui};
+
+use super::theme::*;
+use super::widgets::*;
+use crate::kiosk::forms;
+use crate::kiosk::{Action, KioskState, Screen};
+use crate::protocol::Decision;
+
+/// Narrower than this, « Abandonner » alone keeps the bar on one row (its
+/// confirmation names the prise en charge).
+const WIDE_BAR: f32 = 1200.0;
+
+pub fn abandon_label(ui: &Ui) -> &'static str {
+    if ui.ctx().content_rect().width() >= WIDE_BAR {
+        "Abandonner la prise en charge"
+    } else {
+        "Abandonner"
+    }
+}
+
+/// Whether the screen has a bottom bar.
+pub fn shown(state: &KioskState) -> bool {
+    matches!(
+        state.screen,
+        Screen::Patient(_)
+            | Screen::Question(_)
+            | Screen::Resultat
+            | Screen::Ordonnance(_)
+            | Screen::ConsentRefused
+            | Screen::Termine(_)
+    )
+}
+
+/// The step's main action, and whether « Retour » goes back a step.
+fn main_action(state: &KioskState) -> (Option<(String, Action)>, bool) {
+    let main = |text: &str, a: Action| Some((text.to_string(), a));
+    match &state.screen {
+        Screen::Patient(f) => {
+            let minor = forms::typed_age(f, state.now).is_some_and(|a| (0..18).contains(&a));
+            let text = if minor {
+                "Parent ou tuteur informé et consentant : continuer"
+            } else {
+                "Patient informé et consentant : continuer"
+            };
+            (main(text, Action::ConfirmPatient), false)
+        }
+        Screen::Question(q) => {
+            let question = &state.protocol.questions[q.index];
+            if super::question::value_buttons(&state.protocol, question) {
+                return (None, true);
+            }
+            let action = match (&question.none, q.checked.is_empty()) {
+                (Some(none), true) => main(none, Action::NoneOfThese),
+                _ => main("Continuer", Action::SubmitQuestion),
+            };
+            (action, true)
+        }
+        Screen::Resultat => {
+            let decision = state
+                .act
+                .as_ref()
+                .and_then(|a| a.outcome.as_ref())
+                .map(|o| o.decision);
+            let action = match decision {
+                Some(Decision::Orient(_)) => {
+                    main("Enregistrer l'orientation", Action::RecordScreening)
+                }
+                Some(Decision::TakeInCharge(_)) => {
+                    main("Voir l'ordonnance", Action::ShowOrdonnance)
+                }
+                None => None,
+            };
+            (action, true)
+        }
+        Screen::Ordonnance(f) => {
+            let text = if f.secure_paper_asked {
+                "Papier sécurisé chargé : valider et imprimer"
+            } else {
+                "Valider et imprimer"
+            };
+            (main(text, Action::ValidateAndPrint), true)
+        }
+        Screen::ConsentRefused => (main("Retour à l'accueil", Action::Home), false),
+        Screen::Termine(_) => (main("Nouvelle prise en charge", Action::NewAct), false),
+        _ => (None, false),
+    }
+}
+
+pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.add_space(6.0);
+    if state.abandon_asked {
+        ui.label(
+            RichText::new("Abandonner cette prise en charge ? Rien ne sera enregistré et l'identité saisie sera effacée.")
+                .size(BODY)
+                .strong(),
+        );
+        ui.horizontal_wrapped(|ui| {
+            if danger(ui, "Oui, abandonner") {
+                out.push(Action::ConfirmAbandon);
+            }
+            if secondary(ui, "Non, continuer") {
+                out.push(Action::CancelAbandon);
+            }
+        });
+        ui.add_space(6.0);
+        return out;
+    }
+    let (main, retour) = main_action(state);
+    ui.horizontal_wrapped(|ui| {
+        if let Some((text, action)) = main
+            && primary(ui, &text)
+        {
+            out.push(action);
+        }
+        let other = match &state.screen {
+            Screen::Patient(_) => Some(("Le patient refuse", Action::RefuseConsent)),
+            Screen::Termine(_) => Some(("Accueil", Action::Home)),
+            _ => None,
+        };
+        if let Some((text, action)) = other
+            && secondary(ui, text)
+        {
+            out.push(action);
+        }
+        if retour && secondary(ui, "Retour") {
+            out.push(Action::Back);
+        }
+        let after = matches!(state.screen, Screen::ConsentRefused | Screen::Termine(_));
+        if !after && secondary(ui, abandon_label(ui)) {
+            out.push(Action::AskAbandon);
+        }
+    });
+    ui.add_space(6.0);
+    out
+}
