@@ -249,3 +249,18 @@ fn a_message_appearing_never_moves_a_button() {
         "the error moved the Patient screen"
     );
 }
+
+/// « Abandonner » then, at once, « Oui, abandonner »: the confirmation
+/// counts as a new screen, so a double touch never drops the act.
+#[test]
+fn double_tap_on_abandonner_does_not_confirm_it() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = fast_harness(dir.path(), &clock);
+    to_first_question(&mut h);
+    double_tap(&mut h, "Abandonner la prise en charge", "Oui, abandonner");
+    assert!(question_index(&h).is_some(), "the act is still under way");
+    assert!(h.state().state.act.is_some());
+    assert!(shows(&h, "Abandonner cette prise en charge ?"));
+}

@@ -72,6 +72,7 @@ pub(super) fn lock(state: &mut KioskState, by_idle: bool) {
     let Some(session) = state.session.take() else {
         return;
     };
+    state.abandon_asked = false;
     let current = std::mem::replace(&mut state.screen, Screen::Accueil);
     let resumable = matches!(
         current,

@@ -44,6 +44,13 @@ pub fn screen_key(state: &KioskState) -> ScreenKey {
         Screen::Identification(f) => format!("{:?}", f.selected),
         _ => String::new(),
     };
+    // The abandon confirmation replaces the bottom bar's buttons: a
+    // second touch meant for « Abandonner » never confirms it.
+    let detail = if state.abandon_asked {
+        format!("{detail}/abandon")
+    } else {
+        detail
+    };
     ScreenKey {
         kind: discriminant(&state.screen),
         detail,
