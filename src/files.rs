@@ -33,6 +33,11 @@ pub fn create_private_dir(dir: &Path, action: &'static str) -> Result<()> {
 
 /// Creates a new file owner-only (0600); refuses one that exists.
 pub fn create_private_file(path: &Path) -> Result<fs::File> {
+    open_private_new(path).map_err(|e| Error::io("impossible de créer", path, e))
+}
+
+/// [`create_private_file`] for callers that word the error themselves.
+pub fn open_private_new(path: &Path) -> std::io::Result<fs::File> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -41,7 +46,6 @@ pub fn create_private_file(path: &Path) -> Result<fs::File> {
         opts.mode(0o600);
     }
     opts.open(path)
-        .map_err(|e| Error::io("impossible de créer", path, e))
 }
 
 /// Checks, before anything is recorded, that `path` can be written as a

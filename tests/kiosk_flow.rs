@@ -200,6 +200,13 @@ fn d_five_wrong_pins_lock_the_delegue() {
     clock.advance(Duration::minutes(2));
     h.run();
     assert!(shows(&h, "réessayez à 14:10 (dans 3 minutes)"));
+    // Leaving and coming back: the count shows with her name, before any
+    // new try.
+    tap(&mut h, "Annuler");
+    assert!(!shows(&h, "réessayez à"));
+    tap(&mut h, "Nouvelle prise en charge");
+    tap(&mut h, "Marie Durand");
+    assert!(shows(&h, "réessayez à 14:10 (dans 3 minutes)"));
 
     // Even the right PIN is refused while locked; at the minute shown it works.
     type_keys(&mut h, "274915");
@@ -404,4 +411,33 @@ fn h_consent_refused_says_what_to_tell_and_abandon_asks_first() {
     assert!(matches!(h.state().state.screen, Screen::Accueil));
     assert!(shows(&h, "rien n'a été enregistré"));
     assert!(h.state().services.ledger.acts(None).unwrap().is_empty());
+}
+
+#[test]
+fn i_a_codeine_prescription_asks_for_secure_paper_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    patient(&mut h, &mut taps, "02/03/1986", None, "Homme");
+    tap(&mut h, "Aucun de ces signes");
+    tap(&mut h, "Aucune de ces situations");
+    tap(&mut h, "6");
+    tap(&mut h, "Abcès dentaire ?");
+    tap(&mut h, "Continuer");
+    tap(&mut h, "Voir l'ordonnance");
+    tap(
+        &mut h,
+        "paracétamol + codéine 500 mg / 30 mg (comprimé) (facultatif)",
+    );
+    tap(&mut h, "Valider et imprimer");
+    assert!(shows(
+        &h,
+        "Sur ordonnance sécurisée : paracétamol + codéine."
+    ));
+    assert!(h.state().services.ledger.acts(None).unwrap().is_empty());
+    tap(&mut h, "Papier sécurisé chargé : valider et imprimer");
+    assert!(matches!(h.state().state.screen, Screen::Termine(_)));
 }

@@ -11,5 +11,7 @@ mod prepare;
 mod record;
 
 pub use input::{ActRequest, Patient, Sex};
-pub use prepare::{DEFERRED_AFTER_MINUTES, age_on, prepare, training_reason, with_patient};
+pub use prepare::{
+    DEFERRED_AFTER_MINUTES, age_on, is_minor, prepare, training_reason, with_patient,
+};
 pub use record::{ActRecord, Payment, PersonRef, PrescribedLine, ProtocolRef, StructureRef};

@@ -43,6 +43,11 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i64 {
     age
 }
 
+/// Under 18, the parent or guardian consents for the patient.
+pub fn is_minor(age: i64) -> bool {
+    (0..18).contains(&age)
+}
+
 /// Checks an act request against the protocol and the registry and builds
 /// the record to append. `id` and `number` are left empty: the ledger
 /// assigns them inside its append transaction. The délégué's PIN is checked
@@ -301,5 +306,22 @@ impl TruncateNanos for DateTime<Utc> {
     fn with_nanosecond_zero(self) -> Self {
         use chrono::Timelike;
         self.with_nanosecond(0).unwrap_or(self)
+    }
+}
+
+#[cfg(test)]
+mod minor_tests {
+    use super::is_minor;
+
+    #[test]
+    fn the_parent_consents_until_the_eighteenth_birthday() {
+        assert!(is_minor(0));
+        assert!(is_minor(17));
+        assert!(!is_minor(18));
+        assert!(!is_minor(40));
+        assert!(
+            !is_minor(-1),
+            "a birth date in the future is refused elsewhere"
+        );
     }
 }

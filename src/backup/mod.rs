@@ -18,7 +18,7 @@
 pub mod folder;
 pub mod restore;
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -139,14 +139,7 @@ pub fn write(ledger: &Ledger, out: &Path, now: DateTime<Utc>) -> Result<Written>
         let tmp = folder.join(format!(".protocoop-backup-{}.tmp", std::process::id()));
         let written = (|| -> std::io::Result<()> {
             let _ = fs::remove_file(&tmp);
-            let mut opts = OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut w = BufWriter::new(opts.open(&tmp)?);
+            let mut w = BufWriter::new(crate::files::open_private_new(&tmp)?);
             w.write_all(MAGIC)?;
             serde_json::to_writer(&mut w, &manifest)?;
             w.write_all(b"\n")?;

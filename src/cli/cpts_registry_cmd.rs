@@ -418,7 +418,7 @@ pub fn recover(
     }
     files::check_output(to)?;
     let file = crate::cpts::recover::recover(dir, cpts, source, new)?;
-    files::write_atomic(to, &file.to_bytes(), Access::Private)?;
+    files::write_atomic(to, &file.to_bytes()?, Access::Private)?;
     print(
         out,
         None,

@@ -95,13 +95,14 @@ fn write_file(dir: &Path, file: &KeyFile) -> Result<()> {
 }
 
 /// The recovery key's public half, created (sealed under `passphrase`) for
-/// a CPTS that has none yet.
+/// a CPTS that has none yet. The passphrase is checked (a slow key
+/// derivation) only then: reading the public half needs none.
 pub fn recovery_recipient(dir: &Path, passphrase: &str) -> Result<escrow::Recipient> {
-    unlock(dir, passphrase)?;
     let mut file = read(dir)?.ok_or(Refusal::NoCpts)?;
     let recovery = match &file.recovery {
         Some(r) => r.clone(),
         None => {
+            unlock(dir, passphrase)?;
             let r = new_recovery(passphrase)?;
             file.recovery = Some(r.clone());
             write_file(dir, &file)?;

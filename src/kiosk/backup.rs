@@ -18,12 +18,7 @@ pub fn to_drive(
     drive: &Path,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !drive.is_dir() {
-        return Err(Error::input(
-            "clé USB",
-            "la clé USB n'est plus branchée : rebranchez-la, puis recommencez",
-        ));
-    }
+    super::printing::plugged_in(drive)?;
     let name = crate::backup::folder::file_name(now);
     let w = crate::backup::write(&services.ledger, &drive.join(name), now)?;
     state.last_backup = crate::backup::last(&state.data_dir);

@@ -111,7 +111,7 @@ pub(super) fn validate_and_print(
         .clone()
         .ok_or_else(|| Error::input("délégant", "choisissez le délégant"))?;
     let lines = selection::with_options(&state.protocol, &outcome, &form.optional_on);
-    if state.protocol.needs_secure_paper(&lines) && !form.secure_paper_asked {
+    if !state.protocol.secure_lines(&lines).is_empty() && !form.secure_paper_asked {
         if let Screen::Ordonnance(f) = &mut state.screen {
             f.secure_paper_asked = true;
         }

@@ -94,12 +94,7 @@ pub fn save(
             }
         }
     };
-    if !drive.is_dir() {
-        return Err(Error::input(
-            "clé USB",
-            "la clé USB n'est plus branchée : rebranchez-la, puis recommencez",
-        ));
-    }
+    plugged_in(&drive)?;
     let issued = documents::issue(
         &mut services.ledger,
         &state.protocol,
@@ -124,6 +119,17 @@ pub fn save(
 }
 
 /// The name a person sees for a drive: its label.
+/// A USB key chosen a moment ago may have been pulled out since.
+pub fn plugged_in(drive: &Path) -> Result<()> {
+    if drive.is_dir() {
+        return Ok(());
+    }
+    Err(Error::input(
+        "clé USB",
+        "la clé USB n'est plus branchée : rebranchez-la, puis recommencez",
+    ))
+}
+
 pub fn drive_name(drive: &Path) -> String {
     drive.file_name().map_or_else(
         || drive.display().to_string(),

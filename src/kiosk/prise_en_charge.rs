@@ -35,17 +35,17 @@ pub(super) fn refuse_consent(state: &mut KioskState) {
 }
 
 /// Whether an act is under way on this screen (what « Abandonner » drops).
+/// An empty Patient screen has nothing to lose yet.
 fn in_act(state: &KioskState) -> bool {
     match &state.screen {
         Screen::Patient(f) => state.act.is_some() || *f != PatientForm::default(),
-        Screen::Question(_) | Screen::Resultat | Screen::Ordonnance(_) => true,
-        _ => false,
+        other => other.is_act_step(),
     }
 }
 
 /// « Abandonner la prise en charge » asks first: the answers would be lost.
-pub(super) fn ask_abandon(state: &mut KioskState, on: bool) {
-    state.abandon_asked = on && in_act(state);
+pub(super) fn ask_abandon(state: &mut KioskState) {
+    state.abandon_asked = in_act(state);
 }
 
 /// Confirmed: nothing is recorded and the identity typed is dropped.
@@ -339,7 +339,7 @@ pub(super) fn back(state: &mut KioskState) -> Result<()> {
             }
         }
         Screen::Ordonnance(_) => state.screen = Screen::Resultat,
-        Screen::Patient(_) if in_act(state) => ask_abandon(state, true),
+        Screen::Patient(_) if in_act(state) => ask_abandon(state),
         Screen::Patient(_)
         | Screen::ConsentRefused
         | Screen::Identification(_)

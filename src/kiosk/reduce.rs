@@ -77,6 +77,7 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
             let idle = Duration::minutes(i64::from(state.settings.idle_lock_minutes));
             if state.session.is_some() && now - state.last_activity >= idle {
                 session::lock(state, true);
+                session::show_lock(state, services, now);
                 services.printer.forget();
             }
             return;
@@ -93,8 +94,12 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
         }
     }
     state.last_activity = now;
+    let was_identification = matches!(state.screen, Screen::Identification(_));
     if let Err(e) = apply(state, action, services, now) {
         state.message = Some(Message::Error(message_of(&e)));
+    }
+    if !was_identification {
+        session::show_lock(state, services, now);
     }
 }
 
@@ -145,7 +150,7 @@ fn apply(
             Ok(())
         }),
         Action::SelectDelegue(rpps) => {
-            session::select_delegue(state, rpps);
+            session::select_delegue(state, services, rpps, now);
             Ok(())
         }
         Action::PinDigit(c) => {
@@ -167,7 +172,7 @@ fn apply(
             Ok(())
         }
         Action::AskAbandon => {
-            prise_en_charge::ask_abandon(state, true);
+            prise_en_charge::ask_abandon(state);
             Ok(())
         }
         Action::CancelAbandon => Ok(()),

@@ -10,18 +10,34 @@ use super::rapport;
 use super::reglages::open_settings;
 use super::services::Services;
 use super::state::*;
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Result};
 use crate::fr;
 use crate::ids::Rpps;
 
 /// Longest PIN the keypad takes.
 const MAX_PIN_DIGITS: usize = 8;
 
-pub(super) fn select_delegue(state: &mut KioskState, rpps: Rpps) {
+pub(super) fn select_delegue(
+    state: &mut KioskState,
+    services: &Services,
+    rpps: Rpps,
+    now: DateTime<Utc>,
+) {
     if let Screen::Identification(f) = &mut state.screen {
         f.selected = Some(rpps);
         f.pin.clear();
-        f.locked_until = None;
+    }
+    show_lock(state, services, now);
+}
+
+/// The lock-out of the délégué selected, as the ledger has it: shown (and
+/// counted down) as soon as her name is, not only after a new try.
+pub(super) fn show_lock(state: &mut KioskState, services: &Services, now: DateTime<Utc>) {
+    if let Screen::Identification(f) = &mut state.screen {
+        f.locked_until = f
+            .selected
+            .as_ref()
+            .and_then(|r| services.ledger.locked_until(r, now).ok().flatten());
     }
 }
 
@@ -124,17 +140,9 @@ pub(super) fn submit_pin(
         return Err(Error::input("code PIN", "tapez votre code PIN"));
     }
     let then = form.then.clone();
-    let auth = match services.ledger.authenticate(&rpps, &pin, now) {
-        Ok(auth) => auth,
-        Err(e) => {
-            form.locked_until = match &e {
-                Error::Refused(Refusal::PinLocked { until, .. }) => Some(*until),
-                _ => None,
-            };
-            return Err(e);
-        }
-    };
-    open_session(state, services, auth, then, now)
+    let auth = services.ledger.authenticate(&rpps, &pin, now);
+    show_lock(state, services, now);
+    open_session(state, services, auth?, then, now)
 }
 
 /// A délégué proved her PIN: the session opens and the kiosk goes where

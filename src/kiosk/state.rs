@@ -88,6 +88,14 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// A step of a prise en charge, which « Abandonner » would drop.
+    pub fn is_act_step(&self) -> bool {
+        matches!(
+            self,
+            Screen::Patient(_) | Screen::Question(_) | Screen::Resultat | Screen::Ordonnance(_)
+        )
+    }
+
     /// The title shown in the top bar.
     pub fn title(&self) -> &'static str {
         match self {

@@ -94,7 +94,9 @@ fn write(dir: &Path, pair: &KeyPair, key: &DataKey) -> Result<()> {
         sealed_secret: hex::encode(key.seal(&pair.secret_bytes(), CONTEXT)?),
         public_key: pair.public(),
     };
-    let bytes = serde_json::to_vec(&file).unwrap_or_default();
+    // Never an empty file in place of the key.
+    let bytes = serde_json::to_vec(&file)
+        .map_err(|e| Error::Storage(format!("clé de l'appareil non sérialisable : {e}")))?;
     write_atomic(&dir.join(DEVICE_KEY_FILE), &bytes, Access::Private)
 }
 

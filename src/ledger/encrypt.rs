@@ -8,7 +8,7 @@
 //! either the clear ledger (and a partial copy, removed at the next open)
 //! or the encrypted one — never neither.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, params};
@@ -85,14 +85,7 @@ pub(super) fn in_place(db: &Path, key: &DataKey) -> Result<()> {
 }
 
 fn create_private(path: &Path) -> Result<()> {
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-        .map(|_| ())
+    crate::files::open_private_new(path)
+        .map(drop)
         .map_err(|e| Error::io("impossible de créer le registre chiffré", path, e))
 }

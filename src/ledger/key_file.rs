@@ -45,10 +45,12 @@ impl KeyFile {
             .map_err(|_| Error::Damaged("la clé du registre (keys.json) est illisible".into()))
     }
 
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut b = serde_json::to_vec_pretty(self).unwrap_or_default();
+    /// Never an empty file in place of the key: a failure is an error.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut b = serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::Storage(format!("clé du registre non sérialisable : {e}")))?;
         b.push(b'\n');
-        b
+        Ok(b)
     }
 
     /// A key file for `key`, sealed under `passphrase`.
@@ -76,7 +78,7 @@ pub fn read(dir: &Path) -> Result<KeyFile> {
 }
 
 pub fn write(dir: &Path, file: &KeyFile) -> Result<()> {
-    write_atomic(&dir.join(KEY_FILE), &file.to_bytes(), Access::Private)
+    write_atomic(&dir.join(KEY_FILE), &file.to_bytes()?, Access::Private)
 }
 
 /// Escrows the data key to `to` unless it already is; true when written.

@@ -448,14 +448,15 @@ impl Protocol {
             .map(|u| u.title.as_str())
     }
 
-    /// Whether one of these lines (medicine ids) must be printed on secure
-    /// paper (palier 2): the kiosk asks for that paper first.
-    pub fn needs_secure_paper(&self, lines: &[String]) -> bool {
-        lines.iter().any(|id| {
-            self.medicines
-                .iter()
-                .any(|m| &m.id == id && m.secure_prescription)
-        })
+    /// The lines (medicine ids) that must be printed on secure paper
+    /// (palier 2): the kiosk asks for that paper first, naming them.
+    pub fn secure_lines(&self, lines: &[String]) -> Vec<&Medicine> {
+        lines
+            .iter()
+            .filter_map(|id| self.medicine_id(id))
+            .map(|m| self.medicine(m))
+            .filter(|m| m.secure_prescription)
+            .collect()
     }
 
     pub fn medicine(&self, id: MedicineId) -> &Medicine {

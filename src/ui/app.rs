@@ -357,13 +357,15 @@ pub fn run(opts: LaunchOptions) -> Result<()> {
         options,
         Box::new(move |cc| {
             let started = (|| {
-                let mut explicit = pending
+                let explicit = pending
                     .take()
                     .ok_or_else(|| Error::Window("kiosque déjà démarré".into()))?;
                 let dir = data_dir.clone();
+                // Cloned, not taken: if opening fails after it (a damaged
+                // roster), the next try keeps the protocol given.
                 let open: super::unlock::Opener = Box::new(move |ctx, ledger: Ledger| {
-                    let protocol = match explicit.take() {
-                        Some(p) => p,
+                    let protocol = match &explicit {
+                        Some(p) => p.clone(),
                         None => ledger.cpts_protocol()?.unwrap_or_else(Protocol::bundled),
                     };
                     let roster = Roster::for_device(&dir, &ledger.registry()?)?;

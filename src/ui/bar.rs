@@ -25,15 +25,8 @@ pub fn abandon_label(ui: &Ui) -> &'static str {
 
 /// Whether the screen has a bottom bar.
 pub fn shown(state: &KioskState) -> bool {
-    matches!(
-        state.screen,
-        Screen::Patient(_)
-            | Screen::Question(_)
-            | Screen::Resultat
-            | Screen::Ordonnance(_)
-            | Screen::ConsentRefused
-            | Screen::Termine(_)
-    )
+    state.screen.is_act_step()
+        || matches!(state.screen, Screen::ConsentRefused | Screen::Termine(_))
 }
 
 /// The step's main action, and whether « Retour » goes back a step.
@@ -41,7 +34,7 @@ fn main_action(state: &KioskState) -> (Option<(String, Action)>, bool) {
     let main = |text: &str, a: Action| Some((text.to_string(), a));
     match &state.screen {
         Screen::Patient(f) => {
-            let minor = forms::typed_age(f, state.now).is_some_and(|a| (0..18).contains(&a));
+            let minor = forms::typed_age(f, state.now).is_some_and(crate::act::is_minor);
             let text = if minor {
                 "Parent ou tuteur informé et consentant : continuer"
             } else {
@@ -131,8 +124,7 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         if retour && secondary(ui, "Retour") {
             out.push(Action::Back);
         }
-        let after = matches!(state.screen, Screen::ConsentRefused | Screen::Termine(_));
-        if !after && secondary(ui, abandon_label(ui)) {
+        if state.screen.is_act_step() && secondary(ui, abandon_label(ui)) {
             out.push(Action::AskAbandon);
         }
     });

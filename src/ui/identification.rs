@@ -35,6 +35,17 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
         if secondary(ui, "Annuler") {
             out.push(Action::Home);
         }
+        // Beside the pad, under the names: the count appearing never
+        // moves a key, and stays in view on a 600-pixel screen.
+        if let Some(until) = form.locked_until.filter(|u| *u > state.now) {
+            block(ui, ERROR_BG, |ui| {
+                ui.label(
+                    RichText::new(lock_countdown(until, state.now))
+                        .size(BODY)
+                        .strong(),
+                );
+            });
+        }
         let mut right = column(&mut cols[1]);
         let ui = &mut right;
         let activating = form
@@ -51,15 +62,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &IdentForm) -> Vec<Action> {
         } else {
             dots
         };
-        if let Some(until) = form.locked_until.filter(|u| *u > state.now) {
-            block(ui, ERROR_BG, |ui| {
-                ui.label(
-                    RichText::new(lock_countdown(until, state.now))
-                        .size(BODY)
-                        .strong(),
-                );
-            });
-        }
         ui.horizontal(|ui| {
             muted(ui, "Code PIN :");
             ui.label(RichText::new(shown).size(HEADING).monospace());

@@ -146,10 +146,16 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
                         .size(BODY)
                         .strong(),
                 );
+                let names: Vec<&str> = p
+                    .secure_lines(&chosen)
+                    .iter()
+                    .map(|m| m.dci.as_str())
+                    .collect();
                 ui.label(
-                    RichText::new(
-                        "Cette ordonnance comporte de la codéine : sur papier ordinaire, elle ne peut pas être délivrée.",
-                    )
+                    RichText::new(format!(
+                        "Sur ordonnance sécurisée : {}. Sur papier ordinaire, cette ordonnance ne peut pas être délivrée.",
+                        names.join(", ")
+                    ))
                     .size(SMALL),
                 );
             });

@@ -89,7 +89,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
         ));
     });
     ui.add_space(16.0);
-    let minor = age.is_some_and(|a| (0..18).contains(&a));
+    let minor = age.is_some_and(crate::act::is_minor);
     muted(
         ui,
         if minor {

@@ -167,9 +167,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
             );
         }
         for drive in &form.drives {
-            let name = drive
-                .file_name()
-                .map_or_else(|| drive.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = crate::kiosk::printing::drive_name(drive);
             if secondary(ui, &format!("Sauvegarder sur la clé USB « {name} »")) {
                 out.push(Action::BackupTo(drive.clone()));
             }
