@@ -34,6 +34,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
         let first = start.split([',', ' ', '\n', ']']).next().unwrap_or(start);
         let got = match classify(first) {
             Answer::Other(kind) => kind,
+            Answer::Text(_) => "un texte",
             Answer::Null => "null",
             Answer::Bool(_) => "un booléen",
             Answer::Number(_) => "un nombre",
@@ -218,8 +219,10 @@ pub enum Answer {
     Bool(bool),
     /// A number exactly as written (`38.5`, `2305843009213693956`, `1e2`).
     Number(ExactNumber),
-    /// A text, a list or an object: never a valid answer; the kind is kept
-    /// for the message.
+    /// A text: only the patient's sex (`"F"`, `"M"`) is written so.
+    Text(String),
+    /// A list or an object: never a valid answer; the kind is kept for the
+    /// message.
     Other(&'static str),
 }
 
@@ -263,6 +266,7 @@ impl<'de> Deserialize<'de> for ExactNumber {
             Answer::Number(n) => Ok(n),
             Answer::Null => Err(de::Error::custom("un nombre attendu, reçu : null")),
             Answer::Bool(_) => Err(de::Error::custom("un nombre attendu, reçu : un booléen")),
+            Answer::Text(_) => Err(de::Error::custom("un nombre attendu, reçu : un texte")),
             Answer::Other(kind) => Err(de::Error::custom(format!(
                 "un nombre attendu, reçu : {kind}"
             ))),
@@ -328,7 +332,10 @@ fn classify(raw: &str) -> Answer {
         Some(b'n') => Answer::Null,
         Some(b't') => Answer::Bool(true),
         Some(b'f') => Answer::Bool(false),
-        Some(b'"') => Answer::Other("un texte"),
+        Some(b'"') => match serde_json::from_str::<String>(raw) {
+            Ok(text) => Answer::Text(text),
+            Err(_) => Answer::Other("un texte"),
+        },
         Some(b'[') => Answer::Other("une liste"),
         Some(b'{') => Answer::Other("un objet"),
         _ => Answer::Number(ExactNumber::parse(raw)),

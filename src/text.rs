@@ -130,6 +130,20 @@ pub fn prefix(s: &str, n: usize) -> &str {
         .map_or(s, |(i, _)| s.get(..i).unwrap_or(s))
 }
 
+/// A hash as a person reads it aloud: its first twelve characters in
+/// capitals, in groups of four (`5A23-F3C7-1B2C`).
+pub fn short_code(hash: &str) -> String {
+    let head: Vec<char> = hash
+        .chars()
+        .take(12)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    head.chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Input echoed in a message: harmless (see [`for_display`]) and short, so
 /// that a 100 000-character mistake does not flood the screen.
 pub fn quote(value: &str) -> String {
@@ -145,6 +159,14 @@ pub fn quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_code_is_twelve_capitals_in_three_groups() {
+        assert_eq!(short_code("5a23f3c71b2cdeadbeef"), "5A23-F3C7-1B2C");
+        assert_eq!(short_code("5a23f"), "5A23-F");
+        assert_eq!(short_code(""), "");
+        assert_eq!(short_code("éàü"), "éàü", "a damaged value never panics");
+    }
 
     #[test]
     fn names_refuse_what_changes_how_text_reads() {

@@ -321,7 +321,8 @@ fn triage_lisible_en_francais() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("  - Intensité de la douleur"),
+        out.stdout
+            .contains("  - intensité de la douleur (sur 10) : 9"),
         "{}",
         out.stdout
     );

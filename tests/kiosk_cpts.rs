@@ -91,7 +91,7 @@ fn rattacher_a_la_cpts_puis_premiere_connexion_avec_le_code_d_activation() {
     );
     type_into(&mut h, "Nom de la structure", "Pharmacie de la Poste");
     type_into(&mut h, "Adresse", "1 rue de la Poste, 79500 Melle");
-    type_into(&mut h, "Code postal", "79500");
+    replace_text(&mut h, "Code postal", "79500");
     tap(&mut h, "Enregistrer et commencer");
     assert!(
         matches!(h.state().state.screen, Screen::Accueil),

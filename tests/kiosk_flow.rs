@@ -322,7 +322,7 @@ fn g_first_start_on_an_empty_data_folder_asks_for_the_setup() {
     assert!(shows(&h, "Première mise en service"));
     type_into(&mut h, "Nom de la structure", "Pharmacie de la Poste");
     type_into(&mut h, "Adresse", "1 rue de la Poste, 79500 Melle");
-    type_into(&mut h, "Code postal", "79500");
+    replace_text(&mut h, "Code postal", "79500");
     type_into(&mut h, "Nom du délégué", "Anne Martin");
     type_into(&mut h, "RPPS du délégué", common::DELEGUE);
     type_into(&mut h, "Date de formation", "15/01/2026");
@@ -440,4 +440,97 @@ fn i_a_codeine_prescription_asks_for_secure_paper_naming_the_line() {
     assert!(h.state().services.ledger.acts(None).unwrap().is_empty());
     tap(&mut h, "Papier sécurisé chargé : valider et imprimer");
     assert!(matches!(h.state().state.screen, Screen::Termine(_)));
+}
+
+/// A finger on the field « Nom » at a counter with no keyboard: the
+/// on-screen keyboard comes up, and the whole identity is typed by its
+/// keys alone (capitals, an accent, the date pad putting in its slashes),
+/// the consent given, and the act goes on with that identity.
+#[test]
+fn the_identity_typed_with_the_on_screen_keys_only() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    let mut taps = Taps::default();
+    sign_in(&mut h, &mut taps);
+    tap(&mut h, "Prénom");
+    assert!(
+        !shows(&h, "Masquer le clavier"),
+        "a mouse click: a keyboard is at hand, none comes up"
+    );
+
+    // A touch, as a touch screen sends it: a finger down and up on the field.
+    read(&mut h);
+    let at = h
+        .query_by_role_and_label(egui::accesskit::Role::TextInput, "Nom")
+        .expect("the field « Nom »")
+        .rect()
+        .center();
+    let pos = egui::pos2(at.x as f32, at.y as f32);
+    let touch = |phase| egui::Event::Touch {
+        device_id: egui::TouchDeviceId(1),
+        id: egui::TouchId(1),
+        phase,
+        pos,
+        force: None,
+    };
+    let button = |pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(pos));
+    h.run();
+    h.event(touch(egui::TouchPhase::Start));
+    h.event(button(true));
+    h.step();
+    h.event(touch(egui::TouchPhase::End));
+    h.event(button(false));
+    h.run();
+    assert!(
+        shows(&h, "Masquer le clavier"),
+        "a finger on a field brings up the keyboard"
+    );
+
+    let keys = |h: &mut egui_kittest::Harness<'_, protocoop::ui::KioskApp>, keys: &[&str]| {
+        for k in keys {
+            tap_now(h, k);
+        }
+    };
+    keys(
+        &mut h,
+        &["Majuscules", "M", "Majuscules", "a", "r", "t", "i", "n"],
+    );
+    tap(&mut h, "Prénom");
+    keys(
+        &mut h,
+        &[
+            "Majuscules",
+            "Z",
+            "Majuscules",
+            "o",
+            "Accents",
+            "é",
+            "Accents",
+        ],
+    );
+    tap(&mut h, "Date de naissance");
+    keys(&mut h, &["0", "2", "0", "3", "1", "9", "8", "6"]);
+    assert!(shows(&h, "40 ans"), "the age follows the date typed");
+    tap_now(&mut h, "Masquer le clavier");
+    tap(&mut h, "Femme");
+    let consent = consent_label(&h);
+    tap(&mut h, consent);
+    let Screen::Question(_) = &h.state().state.screen else {
+        panic!("not on the questions: {:?}", h.state().state.message)
+    };
+    let p = &h.state().state.act.as_ref().unwrap().patient;
+    assert_eq!(
+        (p.last_name.as_str(), p.first_name.as_str()),
+        ("Martin", "Zoé")
+    );
+    assert_eq!(p.birth_date.to_string(), "1986-03-02");
+    assert_eq!(p.postal_code, "79500", "the structure's, untouched");
 }

@@ -57,6 +57,11 @@ impl Kiosk {
 
     /// Signs in Marie Durand and fills in an adult patient.
     fn adult(&mut self) -> &mut Self {
+        self.adult_of(Sex::M)
+    }
+
+    /// The same, of the given sex.
+    fn adult_of(&mut self, sex: Sex) -> &mut Self {
         self.act(Action::NewAct)
             .act(Action::SelectDelegue(common::rpps(common::DELEGUE)));
         for c in "274915".chars() {
@@ -67,7 +72,7 @@ impl Kiosk {
             .act(Action::Edit(Field::FirstName, "Paul".into()))
             .act(Action::Edit(Field::BirthDate, "02/03/1986".into()))
             .act(Action::Edit(Field::PostalCode, "79500".into()))
-            .act(Action::SetSex(Sex::M))
+            .act(Action::SetSex(sex))
             .act(Action::ConfirmPatient)
     }
 }
@@ -102,6 +107,36 @@ fn questions_come_in_protocol_order_red_flags_first() {
     };
     assert_eq!(k.state.protocol.questions[q.index].id, "signes_alerte");
     assert_eq!(q.done, 0);
+}
+
+/// « Grossesse ou allaitement ? » is on a woman's antecedents screen and
+/// not on a man's; his act records it « non » all the same, and « Retour »
+/// to that screen does not bring it back.
+#[test]
+fn pregnancy_is_asked_of_a_woman_only() {
+    for (sex, shown) in [(Sex::F, true), (Sex::M, false)] {
+        let dir = ledger_dir();
+        let mut k = Kiosk::new(dir.path());
+        k.adult_of(sex).act(Action::NoneOfThese);
+        let pregnant = k.fact("pregnant");
+        let Screen::Question(q) = &k.state.screen else {
+            panic!("{:?}", k.error())
+        };
+        assert_eq!(k.state.protocol.questions[q.index].id, "antecedents");
+        assert_eq!(q.facts.contains(&pregnant), shown, "{sex:?}");
+        assert_eq!(q.facts.len(), 7 - usize::from(!shown), "{sex:?}");
+        k.act(Action::NoneOfThese);
+        assert_eq!(
+            k.state.act.as_ref().unwrap().facts.get(pregnant),
+            Slot::Set(protocoop::protocol::Value::Bool(false)),
+            "{sex:?}"
+        );
+        k.act(Action::Back);
+        let Screen::Question(q) = &k.state.screen else {
+            panic!("{:?}", k.error())
+        };
+        assert_eq!(q.facts.contains(&pregnant), shown, "{sex:?} after Retour");
+    }
 }
 
 #[test]
@@ -353,8 +388,13 @@ fn retour_on_the_patient_screen_asks_before_dropping_what_was_typed() {
     k.act(Action::ConfirmAbandon);
     assert!(matches!(k.state.screen, Screen::Accueil));
     // An empty Patient screen has nothing to lose: « Retour » leaves it.
+    // Its postcode is the structure's, offered, not typed by anyone.
     k.act(Action::NewAct);
-    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    let Screen::Patient(form) = &k.state.screen else {
+        panic!("{:?}", k.state.screen)
+    };
+    assert_eq!(form.postal_code, "79500");
+    assert_eq!(form.last_name, "");
     k.act(Action::Back);
     assert!(matches!(k.state.screen, Screen::Accueil));
 }
@@ -687,4 +727,101 @@ fn reglages_sauvegarde_sur_la_cle_et_accueil_ne_le_rappelle_plus() {
     k.clock.advance(Duration::days(8));
     k.act(Action::Home);
     assert!(protocoop::kiosk::backup::reminder(&k.state).is_some());
+}
+
+/// The on-screen keyboard: a finger on a field brings it up with that
+/// field's pad, its keys type into the field, another field takes it over,
+/// and it goes with the screen. A mouse click alone does not bring it up;
+/// « Clavier » does, on the screen's first field.
+#[test]
+fn the_on_screen_keyboard_types_into_the_field_touched() {
+    use protocoop::kiosk::keyboard::{Key, Pad};
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.act(Action::NewAct)
+        .act(Action::SelectDelegue(common::rpps(common::DELEGUE)));
+    for c in "274915".chars() {
+        k.act(Action::PinDigit(c));
+    }
+    k.act(Action::SubmitPin);
+    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    k.act(Action::FieldTouched {
+        field: Field::LastName,
+        touch: false,
+    });
+    assert_eq!(k.state.keyboard, None, "a mouse click brings no keyboard");
+    k.act(Action::ToggleKeyboard);
+    let kb = k.state.keyboard.expect("« Clavier » brings it up");
+    assert_eq!((kb.field, kb.pad), (Field::LastName, Pad::Letters));
+    for key in [
+        Key::Capitals,
+        Key::Char('L'),
+        Key::Capitals,
+        Key::Char('e'),
+        Key::Space,
+        Key::Char('g'),
+        Key::Char('x'),
+        Key::Erase,
+        Key::Char('a'),
+        Key::Accents,
+        Key::Char('ë'),
+        Key::Accents,
+        Key::Char('l'),
+    ] {
+        k.act(Action::Key(key));
+    }
+    k.act(Action::FieldTouched {
+        field: Field::BirthDate,
+        touch: true,
+    });
+    assert_eq!(k.state.keyboard.map(|k| k.pad), Some(Pad::Date));
+    for c in "02031986".chars() {
+        k.act(Action::Key(Key::Char(c)));
+    }
+    k.act(Action::FieldTouched {
+        field: Field::PostalCode,
+        touch: true,
+    });
+    for _ in 0..5 {
+        k.act(Action::Key(Key::Erase));
+    }
+    for c in "79a120".chars() {
+        k.act(Action::Key(Key::Char(c)));
+    }
+    let Screen::Patient(f) = &k.state.screen else {
+        panic!("{:?}", k.state.screen)
+    };
+    assert_eq!(f.last_name, "Le gaël");
+    assert_eq!(f.birth_date, "02/03/1986");
+    assert_eq!(f.postal_code, "79120", "a letter never lands in a postcode");
+    k.act(Action::Key(Key::Hide));
+    assert_eq!(k.state.keyboard, None);
+    k.act(Action::FieldTouched {
+        field: Field::FirstName,
+        touch: true,
+    });
+    for c in "Paul".chars() {
+        k.act(Action::Key(Key::Char(c)));
+    }
+    k.act(Action::SetSex(Sex::M)).act(Action::ConfirmPatient);
+    assert!(
+        matches!(k.state.screen, Screen::Question(_)),
+        "{:?}",
+        k.error()
+    );
+    assert_eq!(k.state.keyboard, None, "the keyboard goes with its screen");
+    let p = &k.state.act.as_ref().unwrap().patient;
+    assert_eq!(
+        (
+            p.last_name.as_str(),
+            p.first_name.as_str(),
+            p.postal_code.as_str()
+        ),
+        ("Le gaël", "Paul", "79120")
+    );
+    // A key with no keyboard, or for a field the screen no longer has,
+    // changes nothing.
+    let before = format!("{:?}", k.state.screen);
+    k.act(Action::Key(Key::Char('x')));
+    assert_eq!(format!("{:?}", k.state.screen), before);
 }

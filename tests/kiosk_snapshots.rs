@@ -98,10 +98,25 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         type_into(&mut h, "Nom", "Martin");
         type_into(&mut h, "Prénom", "Paul");
         type_into(&mut h, "Date de naissance", "02/03/1986");
-        type_into(&mut h, "Code postal", "79500");
+        replace_text(&mut h, "Code postal", "79500");
         tap(&mut h, "Homme");
         let consent = "Patient informé et consentant : continuer";
         screen(&mut h, r, "patient", consent, size);
+        // The on-screen keyboard over the bar, the field it types into in
+        // view above it.
+        tap(&mut h, "Nom");
+        tap(&mut h, "Clavier");
+        screen(&mut h, r, "patient_clavier", "Masquer le clavier", size);
+        let field = h
+            .query_by_role_and_label(Role::TextInput, "Nom")
+            .expect("the field « Nom »")
+            .rect();
+        let keys = h.get_by_label("1").rect();
+        assert!(
+            field.min.y >= 0.0 && field.max.y <= keys.min.y,
+            "{size:?}: « Nom » at {field:?} hidden by the keyboard at {keys:?}"
+        );
+        tap(&mut h, "Masquer le clavier");
         tap(&mut h, consent);
         screen(
             &mut h,
@@ -133,7 +148,7 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         type_into(&mut h, "Nom", "Martin");
         type_into(&mut h, "Prénom", "Paule");
         type_into(&mut h, "Date de naissance", "02/03/1986");
-        type_into(&mut h, "Code postal", "79500");
+        replace_text(&mut h, "Code postal", "79500");
         tap(&mut h, "Femme");
         tap(&mut h, consent);
         tap(

@@ -190,6 +190,15 @@ fn random_facts(p: &Protocol, rng: &mut Rng) -> Facts {
             FactType::Bool => {
                 let _ = f.set(p, id, Value::Bool(rng.below(4) == 0));
             }
+            FactType::Sex => match rng.below(3) {
+                0 => {}
+                1 => {
+                    let _ = f.set(p, id, Value::Sex(protocoop::protocol::Sex::F));
+                }
+                _ => {
+                    let _ = f.set(p, id, Value::Sex(protocoop::protocol::Sex::M));
+                }
+            },
             FactType::Integer { min, max } | FactType::Number { min, max, .. } => {
                 if !def.required && rng.below(5) == 0 {
                     let _ = f.set_absent(p, id);

@@ -602,3 +602,62 @@ fn exemple_de_la_documentation_schema_amoxicilline() {
     );
     assert_ne!(p.identity.sha256, Protocol::bundled().identity.sha256);
 }
+
+/// `ask_when` only on an optional yes/no fact, and reading only what the
+/// Patient screen sets: whether a question applies never depends on an
+/// answer given later, and a question left out is « non ».
+#[test]
+fn ask_when_sur_un_fait_oui_non_et_ne_lisant_que_l_ecran_patient() {
+    let text = mutate(
+        "ask_when = \"sex == F\"",
+        "ask_when = \"sex == F and not sympt.abscess\"",
+    );
+    let d = expect_one(&text, line_of(&text, "ask_when ="), "« sympt.abscess »");
+    assert!(d.message.contains("écran Patient"), "{d:?}");
+
+    let text = mutate(
+        "statement = \"température\"\n",
+        "statement = \"température\"\nask_when = \"age_years >= 15\"\n",
+    );
+    expect_one(
+        &text,
+        line_of(&text, "ask_when = \"age"),
+        "ne s'applique qu'à un fait oui/non facultatif",
+    );
+
+    for (cond, what) in [
+        ("sex == X", "se compare à F ou M"),
+        ("sex > 3", "se compare à F ou M"),
+        ("sex", "se compare à F ou M"),
+        ("any(sex)", "n'accepte que des faits oui/non"),
+    ] {
+        let text = mutate("ask_when = \"sex == F\"", &format!("ask_when = \"{cond}\""));
+        expect_one(&text, line_of(&text, "ask_when ="), what);
+    }
+}
+
+/// A fact of type sex must be the one [patient] fills; it takes no bounds.
+#[test]
+fn le_fait_sexe_est_celui_de_l_ecran_patient() {
+    let text = mutate("sex_fact = \"sex\"\n", "");
+    let errs = errors(&text);
+    assert!(
+        errs.iter().any(|d| d
+            .message
+            .contains("de type sex, mais [patient] ne le nomme pas")),
+        "{errs:#?}"
+    );
+    let text = mutate("sex_fact = \"sex\"", "sex_fact = \"pregnant\"");
+    let errs = errors(&text);
+    assert!(
+        errs.iter()
+            .any(|d| d.message.contains("« pregnant » doit être de type sex")),
+        "{errs:#?}"
+    );
+    let text = mutate("type = \"sex\"\n", "type = \"sex\"\nmin = 0\n");
+    expect_one(
+        &text,
+        line_of(&text, "min = 0\nlabel = \"Sexe"),
+        "« min » n'a pas de sens",
+    );
+}

@@ -261,3 +261,59 @@ fn chaque_reponse_manquante_est_nommee_pour_l_enregistrement() {
         .unwrap();
     assert!(sequence::unanswered(&p, &flag).is_empty());
 }
+
+/// Pregnancy is asked of a woman, and of a patient whose sex is unknown (a
+/// script that does not give it), never of a man: for him it is « non »
+/// without being asked, so it is no missing answer, it cannot be « oui »,
+/// and the antecedents screen still asks everything else.
+#[test]
+fn la_grossesse_n_est_demandee_qu_a_une_patiente() {
+    use protocoop::protocol::Sex;
+    use protocoop::triage::Slot;
+    let p = Protocol::bundled();
+    let pregnant = p.fact_id("pregnant").unwrap();
+    let sex = p.patient.sex.expect("the bundled protocol reads the sex");
+    let pt = adult(&["sympt.abscess"], 6);
+    let (_, answered) = interview(&p, &pt);
+    for (who, given, asked) in [
+        ("une femme", Some(Sex::F), true),
+        ("un homme", Some(Sex::M), false),
+        ("sexe inconnu", None, true),
+    ] {
+        let mut facts = answered.clone();
+        facts.unset(pregnant);
+        if let Some(s) = given {
+            facts.set(&p, sex, Value::Sex(s)).unwrap();
+        }
+        assert_eq!(facts.applies(&p, pregnant), asked, "{who}");
+        facts.settle_inapplicable(&p).unwrap();
+        let missing = sequence::unanswered(&p, &facts);
+        assert_eq!(missing == vec![pregnant], asked, "{who}: {missing:?}");
+        if !asked {
+            assert_eq!(facts.get(pregnant), Slot::Set(Value::Bool(false)), "{who}");
+            assert!(missing.is_empty(), "{who}: {missing:?}");
+            let mut yes = facts.clone();
+            yes.set(&p, pregnant, Value::Bool(true)).unwrap();
+            let e = yes.settle_inapplicable(&p).unwrap_err().to_string();
+            assert!(e.contains("ne s'applique pas à ce patient"), "{e}");
+            assert_eq!(
+                yes.get(pregnant),
+                Slot::Set(Value::Bool(true)),
+                "refused, unchanged"
+            );
+        }
+    }
+    // A script says it in JSON: "sex": "M" settles pregnancy, "X" is refused.
+    let man = Facts::from_json_text(&p, r#"{"age_years": 40, "sex": "M"}"#).unwrap();
+    assert_eq!(man.get(pregnant), Slot::Set(Value::Bool(false)));
+    let e = Facts::from_json_text(&p, r#"{"sex": "M", "pregnant": true}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("pregnant"), "{e}");
+    let e = Facts::from_json_text(&p, r#"{"sex": "X"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"F\" ou \"M\" attendu"), "{e}");
+    let unknown = Facts::from_json_text(&p, r#"{"sex": null}"#).unwrap();
+    assert!(unknown.applies(&p, pregnant));
+}

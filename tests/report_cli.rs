@@ -213,7 +213,7 @@ fn pdf_du_bureau_graphiques_et_paiements() {
         "RDV sous 24 h : 2 (100,0",
         // Orientations and reasons in the protocol's words, not ids.
         "Hors protocole : avis sous 24 heures : 1",
-        "Motif « Traitement anticoagulant ou antiagrégant ? » : 1",
+        "Motif « traitement anticoagulant ou antiagrégant » : 1",
         "Rémunérations",
         "Marie Durand",
         "Dr Claire Exemple",

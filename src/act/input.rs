@@ -2,18 +2,14 @@
 //! parsed once into typed values.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::ids::{Rpps, postal_code_valid};
 use crate::json_input::{self, Answers, ExactNumber};
 use crate::protocol::{Fixed, parse_date};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Sex {
-    F,
-    M,
-}
+pub use crate::protocol::Sex;
 
 /// The patient, as identified at the counter. Health data: never leaves the
 /// device in a report.
@@ -37,15 +33,11 @@ impl Patient {
         weight_kg: Option<Fixed>,
         postal_code: &str,
     ) -> Result<Patient> {
-        let sex = match sex.trim() {
-            "F" | "f" => Sex::F,
-            "M" | "m" => Sex::M,
-            other => {
-                return Err(Error::input(
-                    "patient.sex",
-                    format!("« {} » : F ou M attendu", crate::text::quote(other)),
-                ));
-            }
+        let Some(sex) = Sex::parse(sex.trim()) else {
+            return Err(Error::input(
+                "patient.sex",
+                format!("« {} » : F ou M attendu", crate::text::quote(sex.trim())),
+            ));
         };
         let weight_kg = match weight_kg {
             None => None,

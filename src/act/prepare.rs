@@ -263,7 +263,8 @@ fn patient_facts(
     Ok(facts)
 }
 
-/// Puts the patient's age and weight into the facts, and refuses a missing
+/// Puts the patient's age, weight and sex into the facts (a question that
+/// does not apply to the patient is answered « non »), and refuses a missing
 /// weight where the protocol computes doses by weight: one rule for the
 /// kiosk's Patient screen and for every recorded act.
 pub fn with_patient(
@@ -280,6 +281,22 @@ pub fn with_patient(
     match patient.weight_kg {
         Some(w) => facts.set(protocol, protocol.patient.weight, Value::Num(w))?,
         None => facts.set_absent(protocol, protocol.patient.weight)?,
+    }
+    if let Some(sex_fact) = protocol.patient.sex {
+        if let Slot::Set(Value::Sex(stated)) = facts.get(sex_fact)
+            && stated != patient.sex
+        {
+            return Err(Error::input(
+                protocol.fact(sex_fact).id.as_str(),
+                format!(
+                    "« {} » dans les faits, « {} » pour le patient : les deux doivent concorder",
+                    stated.as_str(),
+                    patient.sex.as_str()
+                ),
+            ));
+        }
+        facts.set(protocol, sex_fact, Value::Sex(patient.sex))?;
+        facts.settle_inapplicable(protocol)?;
     }
     if patient.weight_kg.is_none()
         && protocol

@@ -55,6 +55,16 @@ pub enum Action {
     /// Escape: back one step, never losing a recorded act.
     Escape,
     Edit(Field, String),
+    /// A text field was touched or took the focus; `touch` when by a
+    /// finger (the on-screen keyboard comes up).
+    FieldTouched {
+        field: Field,
+        touch: bool,
+    },
+    /// « Clavier »: shows or hides the on-screen keyboard.
+    ToggleKeyboard,
+    /// A key of the on-screen keyboard.
+    Key(super::keyboard::Key),
 
     // Accueil
     NewAct,

@@ -78,6 +78,9 @@ pub(super) fn record(
     let mut facts = draft.facts.clone();
     facts.unset(p.patient.age);
     facts.unset(p.patient.weight);
+    if let Some(sex) = p.patient.sex {
+        facts.unset(sex);
+    }
     let request = ActRequest {
         facts: facts.to_answers(p),
         patient: draft.patient.clone(),

@@ -38,7 +38,7 @@ pub(super) fn refuse_consent(state: &mut KioskState) {
 /// An empty Patient screen has nothing to lose yet.
 fn in_act(state: &KioskState) -> bool {
     match &state.screen {
-        Screen::Patient(f) => state.act.is_some() || *f != PatientForm::default(),
+        Screen::Patient(f) => state.act.is_some() || *f != blank_patient(state),
         other => other.is_act_step(),
     }
 }
@@ -60,6 +60,20 @@ pub(super) fn abandon(state: &mut KioskState) {
     ));
 }
 
+/// A new Patient screen: empty, but for the postcode, which is the
+/// structure's until the patient says otherwise (most patients live near).
+fn blank_patient(state: &KioskState) -> PatientForm {
+    PatientForm {
+        postal_code: state
+            .registry
+            .structure
+            .as_ref()
+            .map(|s| s.postal_code.clone())
+            .unwrap_or_default(),
+        ..PatientForm::default()
+    }
+}
+
 /// Only a délégué with a recorded training may start an act.
 pub(super) fn begin_act(state: &mut KioskState) -> Result<()> {
     state.act = None;
@@ -76,7 +90,7 @@ pub(super) fn begin_act(state: &mut KioskState) -> Result<()> {
         }
         .into());
     }
-    state.screen = Screen::Patient(PatientForm::default());
+    state.screen = Screen::Patient(blank_patient(state));
     Ok(())
 }
 
@@ -141,6 +155,12 @@ fn question_form(p: &Protocol, draft: &ActDraft, index: usize) -> QuestionForm {
     let q = &p.questions[index];
     let mut form = QuestionForm {
         index,
+        facts: q
+            .facts
+            .iter()
+            .copied()
+            .filter(|&f| draft.facts.applies(p, f))
+            .collect(),
         checked: Vec::new(),
         numbers: Default::default(),
         done: draft.asked.len(),
@@ -249,6 +269,10 @@ pub(super) fn answer_checklist(state: &mut KioskState, none: bool) -> Result<()>
     let mut facts = draft.facts.clone();
     for &f in &q.facts {
         let def = p.fact(f);
+        if !facts.applies(&p, f) {
+            // Answered « non » from the Patient screen, never shown.
+            continue;
+        }
         if def.ty.is_bool() {
             facts.set(&p, f, Value::Bool(form.checked.contains(&f)))?;
             continue;
@@ -284,7 +308,7 @@ fn out_of_range(p: &Protocol, f: FactId, typed: &str) -> Error {
                 fr::decimal(max)
             )
         }
-        FactType::Bool => String::new(),
+        FactType::Bool | FactType::Sex => String::new(),
     };
     Error::input(
         def.label.as_str(),
@@ -328,6 +352,9 @@ pub(super) fn back(state: &mut KioskState) -> Result<()> {
                 Some(i) => {
                     let mut form = question_form(&p, draft, i);
                     for &f in &p.questions[i].facts {
+                        if !draft.facts.applies(&p, f) {
+                            continue;
+                        }
                         if let Slot::Set(v) = draft.facts.get(f) {
                             draft.withdrawn.insert(f, v);
                         }

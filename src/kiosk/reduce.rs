@@ -8,21 +8,17 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::action::{Action, Field};
+use super::action::Action;
 use super::services::Services;
 use super::settings::KioskSettings;
 use super::state::*;
 use super::{
-    activation, attach, backup, historique, ordonnance, printing, prise_en_charge, rapport,
-    reglages, session,
+    activation, attach, backup, fields, historique, keyboard, ordonnance, printing,
+    prise_en_charge, rapport, reglages, session,
 };
 use crate::error::{Error, Result};
 use crate::ledger::FollowupEvent;
 use crate::protocol::Protocol;
-
-/// Longest text accepted in a field: names and addresses fit, pasted
-/// garbage does not.
-const MAX_FIELD_CHARS: usize = 120;
 
 /// The state on launch: first-start setup on an empty ledger, else Accueil.
 pub fn start(
@@ -47,6 +43,8 @@ pub fn start(
         act: None,
         message: None,
         abandon_asked: false,
+        keyboard: None,
+        focus: None,
     };
     if needs_setup(&state) {
         let mut form = SetupForm::default();
@@ -71,6 +69,15 @@ pub(super) fn needs_setup(state: &KioskState) -> bool {
 
 /// Applies one action. Refusals and errors end up in `state.message`.
 pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, now: DateTime<Utc>) {
+    let before = super::tap_guard::screen_key(state);
+    reduce_one(state, action, services, now);
+    // The on-screen keyboard belongs to the screen it was opened on.
+    if state.keyboard.is_some() && super::tap_guard::screen_key(state) != before {
+        state.keyboard = None;
+    }
+}
+
+fn reduce_one(state: &mut KioskState, action: Action, services: &mut Services, now: DateTime<Utc>) {
     state.now = now;
     match action {
         Action::Tick => {
@@ -86,7 +93,12 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
             state.last_activity = now;
             return;
         }
-        Action::Edit(..) | Action::PinDigit(_) | Action::PinErase => {}
+        Action::Edit(..)
+        | Action::PinDigit(_)
+        | Action::PinErase
+        | Action::FieldTouched { .. }
+        | Action::Key(_)
+        | Action::ToggleKeyboard => {}
         Action::ConfirmAbandon => state.message = None,
         _ => {
             state.message = None;
@@ -118,7 +130,19 @@ fn apply(
     match action {
         Action::Tick | Action::Activity => Ok(()),
         Action::Edit(field, value) => {
-            edit(state, field, value);
+            fields::edit(state, field, value);
+            Ok(())
+        }
+        Action::FieldTouched { field, touch } => {
+            keyboard::focus(state, field, touch);
+            Ok(())
+        }
+        Action::ToggleKeyboard => {
+            keyboard::toggle(state);
+            Ok(())
+        }
+        Action::Key(key) => {
+            keyboard::press(state, key);
             Ok(())
         }
         Action::Escape => escape(state),
@@ -295,65 +319,6 @@ pub(super) fn refresh(state: &mut KioskState, services: &Services) -> Result<()>
         state.protocol = Arc::new(p);
     }
     Ok(())
-}
-
-fn edit(state: &mut KioskState, field: Field, value: String) {
-    let value: String = value.chars().take(MAX_FIELD_CHARS).collect();
-    let slot: Option<&mut String> = match (&mut state.screen, field) {
-        (Screen::Patient(f), Field::LastName) => Some(&mut f.last_name),
-        (Screen::Patient(f), Field::FirstName) => Some(&mut f.first_name),
-        (Screen::Patient(f), Field::BirthDate) => Some(&mut f.birth_date),
-        (Screen::Patient(f), Field::Weight) => Some(&mut f.weight),
-        (Screen::Patient(f), Field::PostalCode) => Some(&mut f.postal_code),
-        (Screen::Question(q), Field::Fact(id)) => Some(q.numbers.entry(id).or_default()),
-        (Screen::Historique(h), Field::VoidReason) => h.void.as_mut().map(|v| &mut v.reason),
-        (Screen::Historique(h), Field::VoidPin) => h.void.as_mut().map(|v| &mut v.pin),
-        (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
-        (Screen::Reglages(f), Field::BackupFolder) => Some(&mut f.backup_folder),
-        (Screen::Identification(f), Field::ActivationCode) => Some(&mut f.activation.code),
-        (Screen::Identification(f), Field::ActivationPin) => Some(&mut f.activation.pin),
-        (Screen::Identification(f), Field::ActivationPinAgain) => Some(&mut f.activation.pin_again),
-        (
-            Screen::Setup(SetupForm {
-                structure,
-                delegue,
-                delegant,
-                bundle,
-            }),
-            field,
-        )
-        | (
-            Screen::Reglages(SettingsForm {
-                structure,
-                delegue,
-                delegant,
-                bundle,
-                ..
-            }),
-            field,
-        ) => match field {
-            Field::BundlePath => {
-                bundle.read = None;
-                Some(&mut bundle.path)
-            }
-            Field::StructureName => Some(&mut structure.name),
-            Field::StructureAddress => Some(&mut structure.address),
-            Field::StructurePostalCode => Some(&mut structure.postal_code),
-            Field::StructurePhone => Some(&mut structure.phone),
-            Field::DelegueName => Some(&mut delegue.name),
-            Field::DelegueRpps => Some(&mut delegue.rpps),
-            Field::DelegueTrainedOn => Some(&mut delegue.trained_on),
-            Field::DeleguePin => Some(&mut delegue.pin),
-            Field::DeleguePinAgain => Some(&mut delegue.pin_again),
-            Field::DelegantName => Some(&mut delegant.name),
-            Field::DelegantRpps => Some(&mut delegant.rpps),
-            _ => None,
-        },
-        _ => None,
-    };
-    if let Some(s) = slot {
-        *s = value;
-    }
 }
 
 fn escape(state: &mut KioskState) -> Result<()> {

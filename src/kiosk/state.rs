@@ -43,6 +43,10 @@ pub struct KioskState {
     /// « Abandonner la prise en charge » was touched: the screen asks to
     /// confirm before the act in progress is dropped.
     pub abandon_asked: bool,
+    /// The on-screen keyboard, when shown.
+    pub keyboard: Option<super::keyboard::Keyboard>,
+    /// The text field touched last (what « Clavier » types into).
+    pub focus: Option<super::action::Field>,
 }
 
 /// An authenticated délégué.
@@ -158,6 +162,9 @@ pub struct PatientForm {
 pub struct QuestionForm {
     /// Index into `Protocol::questions`.
     pub index: usize,
+    /// The question's facts that apply to this patient, in protocol order
+    /// (pregnancy is not shown for a man): what the screen asks.
+    pub facts: Vec<FactId>,
     pub checked: Vec<FactId>,
     pub numbers: BTreeMap<FactId, String>,
     /// Questions answered before this one (for the progress bar).

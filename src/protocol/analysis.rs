@@ -8,7 +8,7 @@
 //! and whether a medicine line can ever be proposed.
 
 use super::expr::{Env, Expr, Lookup, Tri};
-use super::fact::{FactDef, FactId, FactType, Fixed, Value};
+use super::fact::{FactDef, FactId, FactType, Fixed, Sex, Value};
 use super::{Condition, Decision, Medicine, MedicineId, Rule, RuleId};
 
 /// The candidate values of every fact.
@@ -56,6 +56,16 @@ fn candidates(f: &FactDef, thresholds: &[Fixed]) -> Vec<Lookup> {
                 Lookup::Known(Value::Bool(false)),
                 Lookup::Known(Value::Bool(true)),
             ];
+        }
+        FactType::Sex => {
+            let mut out = vec![
+                Lookup::Known(Value::Sex(Sex::F)),
+                Lookup::Known(Value::Sex(Sex::M)),
+            ];
+            if !f.required {
+                out.push(Lookup::Absent);
+            }
+            return out;
         }
         FactType::Integer { min, max } => (min, max, Fixed::SCALE),
         FactType::Number {
@@ -401,6 +411,7 @@ fn describe(facts: &[FactDef], assignment: &[(FactId, Lookup)]) -> String {
                 all_false = false;
             }
             Lookup::Known(Value::Num(n)) => parts.push(format!("{id} = {n}")),
+            Lookup::Known(Value::Sex(sex)) => parts.push(format!("{id} = {}", sex.as_str())),
             Lookup::Absent => parts.push(format!("{id} non renseigné")),
             _ => {}
         }

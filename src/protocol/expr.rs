@@ -15,6 +15,7 @@
 //!          | ("any" | "all" | "none") "(" name ("," name)* ")"   -- yes/no facts or groups
 //!          | "known" "(" fact ")"
 //!          | fact (op number)?                                    -- op: < <= > >= == !=
+//!          | sex_fact ("==" | "!=") ("F" | "M")                   -- the patient's sex
 //! ```
 //!
 //! Evaluation is three-valued (true / false / unknown) so that the kiosk can
@@ -23,7 +24,7 @@
 
 use std::fmt;
 
-use super::fact::{FactId, FactType, Fixed, Value};
+use super::fact::{FactId, FactType, Fixed, Sex, Value};
 
 /// A parsed, type-checked condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,12 @@ pub enum Expr {
     Fact(FactId),
     /// A numeric fact compared with a constant.
     Cmp(FactId, CmpOp, Fixed),
+    /// The patient's sex is (`equal`) or is not this one.
+    SexIs {
+        fact: FactId,
+        sex: Sex,
+        equal: bool,
+    },
     /// Whether a fact has a value at all.
     Known(FactId),
     /// At least one of these yes/no facts is true.
@@ -140,7 +147,12 @@ impl Expr {
             Expr::Fact(id) => bool_of(env.lookup(*id)),
             Expr::Cmp(id, op, rhs) => match env.lookup(*id) {
                 Lookup::Known(Value::Num(v)) => Tri::from_bool(op.holds(v, *rhs)),
-                Lookup::Known(Value::Bool(_)) | Lookup::Absent => Tri::False,
+                Lookup::Known(Value::Bool(_) | Value::Sex(_)) | Lookup::Absent => Tri::False,
+                Lookup::Unknown => Tri::Unknown,
+            },
+            Expr::SexIs { fact, sex, equal } => match env.lookup(*fact) {
+                Lookup::Known(Value::Sex(s)) => Tri::from_bool((s == *sex) == *equal),
+                Lookup::Known(_) | Lookup::Absent => Tri::False,
                 Lookup::Unknown => Tri::Unknown,
             },
             Expr::Known(id) => match env.lookup(*id) {
@@ -162,6 +174,7 @@ impl Expr {
         match self {
             Expr::Const(_) => {}
             Expr::Fact(id) | Expr::Cmp(id, _, _) | Expr::Known(id) => out.push(*id),
+            Expr::SexIs { fact, .. } => out.push(*fact),
             Expr::Any(ids) | Expr::All(ids) | Expr::None(ids) => out.extend(ids),
             Expr::Not(e) => e.facts(out),
             Expr::And(es) | Expr::Or(es) => es.iter().for_each(|e| e.facts(out)),
@@ -172,7 +185,7 @@ impl Expr {
 fn bool_of(l: Lookup) -> Tri {
     match l {
         Lookup::Known(Value::Bool(b)) => Tri::from_bool(b),
-        Lookup::Known(Value::Num(_)) | Lookup::Absent => Tri::False,
+        Lookup::Known(Value::Num(_) | Value::Sex(_)) | Lookup::Absent => Tri::False,
         Lookup::Unknown => Tri::Unknown,
     }
 }
@@ -553,6 +566,9 @@ impl Parser<'_> {
 
     fn fact_or_comparison(&mut self, name: &str, offset: usize) -> Result<Expr, ExprError> {
         let (id, ty) = self.resolve_fact(name, offset)?;
+        if ty == FactType::Sex {
+            return self.sex_comparison(id, name, offset);
+        }
         if let Some(Tok::Op(op)) = self.peek().map(|t| t.tok.clone()) {
             self.pos += 1;
             if ty.is_bool() {
@@ -601,6 +617,34 @@ impl Parser<'_> {
             });
         }
         Ok(Expr::Fact(id))
+    }
+
+    /// `sex == F`, `sex != M`: the only comparisons a sex fact takes.
+    fn sex_comparison(
+        &mut self,
+        fact: FactId,
+        name: &str,
+        offset: usize,
+    ) -> Result<Expr, ExprError> {
+        let wrong = |offset| ExprError {
+            offset,
+            message: format!("« {name} » se compare à F ou M, avec == ou !="),
+            hint: Some(format!("par exemple « {name} == F »")),
+        };
+        let equal = match self.peek().map(|t| t.tok.clone()) {
+            Some(Tok::Op(CmpOp::Eq)) => true,
+            Some(Tok::Op(CmpOp::Ne)) => false,
+            _ => return Err(wrong(offset)),
+        };
+        self.pos += 1;
+        let value_offset = self.here();
+        match self.next() {
+            Some(t) if t.tok == Tok::Ident => match Sex::parse(&t.text) {
+                Some(sex) => Ok(Expr::SexIs { fact, sex, equal }),
+                None => Err(wrong(value_offset)),
+            },
+            _ => Err(wrong(value_offset)),
+        }
     }
 
     fn fact_list(&mut self, func: &str) -> Result<Vec<FactId>, ExprError> {

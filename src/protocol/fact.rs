@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Index of a fact in [`crate::protocol::Protocol::facts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactId(pub(crate) u16);
@@ -94,10 +96,39 @@ impl fmt::Display for Fixed {
     }
 }
 
+/// The patient's sex, as the Patient screen records it and as conditions
+/// read it (`sex == F`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Sex {
+    F,
+    M,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::F => "F",
+            Sex::M => "M",
+        }
+    }
+
+    /// `F` or `M` (either case), as written in a script or a condition.
+    pub fn parse(s: &str) -> Option<Sex> {
+        match s {
+            "F" | "f" => Some(Sex::F),
+            "M" | "m" => Some(Sex::M),
+            _ => None,
+        }
+    }
+}
+
 /// The type of a fact, with its allowed range for numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactType {
     Bool,
+    /// The patient's sex, `F` or `M`: set from the Patient screen, read by
+    /// conditions as `sex == F` or `sex != F`.
+    Sex,
     /// A whole number within `min..=max`.
     Integer {
         min: Fixed,
@@ -120,7 +151,7 @@ impl FactType {
 
     pub fn range(&self) -> Option<(Fixed, Fixed)> {
         match *self {
-            FactType::Bool => None,
+            FactType::Bool | FactType::Sex => None,
             FactType::Integer { min, max } | FactType::Number { min, max, .. } => Some((min, max)),
         }
     }
@@ -128,7 +159,7 @@ impl FactType {
     /// Whether `v` has no more decimals than this type allows.
     pub fn precise_enough(&self, v: Fixed) -> bool {
         match *self {
-            FactType::Bool => false,
+            FactType::Bool | FactType::Sex => false,
             FactType::Integer { .. } => v.is_integer(),
             FactType::Number { decimals, .. } => v.has_at_most_decimals(decimals),
         }
@@ -145,6 +176,7 @@ impl FactType {
     pub fn name_fr(&self) -> &'static str {
         match self {
             FactType::Bool => "oui/non (true/false)",
+            FactType::Sex => "sexe (\"F\" ou \"M\")",
             FactType::Integer { .. } => "nombre entier",
             FactType::Number { .. } => "nombre",
         }
@@ -156,6 +188,7 @@ impl FactType {
 pub enum Value {
     Bool(bool),
     Num(Fixed),
+    Sex(Sex),
 }
 
 /// One fact of the protocol.
@@ -176,4 +209,18 @@ pub struct FactDef {
     pub required: bool,
     /// Value assumed when a script leaves the fact out (booleans: false).
     pub default: Option<Value>,
+    /// When the question applies at all (pregnancy: `sex == F`), read from
+    /// the Patient screen's facts only; a yes/no fact that does not apply
+    /// is « non » without being asked.
+    pub ask_when: Option<super::Condition>,
+    /// The fact as a reason for a decision (« rougeur s'étendant vers
+    /// l'œil »), where the label is a question; the label when absent.
+    pub statement: Option<String>,
+}
+
+impl FactDef {
+    /// How the fact is named as a reason: its statement, else its label.
+    pub fn as_reason(&self) -> &str {
+        self.statement.as_deref().unwrap_or(&self.label)
+    }
 }

@@ -36,7 +36,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::ids::Rpps;
 pub use expr::{Expr, Tri};
-pub use fact::{FactDef, FactId, FactType, Fixed, Value};
+pub use fact::{FactDef, FactId, FactType, Fixed, Sex, Value};
 pub use validation::{Validation, ValidationStatus};
 
 /// The protocol shipped with protocoop (a draft until a délégant validates it).
@@ -148,7 +148,16 @@ pub struct Remuneration {
 pub struct PatientFacts {
     pub age: FactId,
     pub weight: FactId,
+    /// The fact the patient's sex goes into, when the protocol reads it.
+    pub sex: Option<FactId>,
     pub weight_required_when: Condition,
+}
+
+impl PatientFacts {
+    /// Whether the Patient screen, not a question, sets this fact.
+    pub fn sets(&self, id: FactId) -> bool {
+        id == self.age || id == self.weight || Some(id) == self.sex
+    }
 }
 
 /// A condition with the text it was written as (shown in the summary PDF).

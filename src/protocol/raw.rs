@@ -68,6 +68,7 @@ pub struct RawRemuneration {
 pub struct RawPatient {
     pub age_fact: S<String>,
     pub weight_fact: S<String>,
+    pub sex_fact: Option<S<String>>,
     pub weight_required_when: S<String>,
 }
 
@@ -93,6 +94,8 @@ pub struct RawFact {
     pub label: S<String>,
     pub help: Option<S<String>>,
     pub picture: Option<S<String>>,
+    pub statement: Option<S<String>>,
+    pub ask_when: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

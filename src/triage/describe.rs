@@ -45,7 +45,7 @@ pub fn pictures<'a>(protocol: &'a Protocol, facts: &Facts) -> Vec<&'a str> {
 }
 
 /// A reason for not taking a patient in charge, as the protocol words it:
-/// the fact's question, with its value when it is a known number.
+/// the fact's statement, with its value when it is a known number.
 pub fn reason(protocol: &Protocol, facts: &Facts, reason: &str) -> String {
     match protocol.fact_id(reason) {
         Some(f) => {
@@ -57,9 +57,9 @@ pub fn reason(protocol: &Protocol, facts: &Facts, reason: &str) -> String {
                         .as_deref()
                         .map(|u| format!(" {u}"))
                         .unwrap_or_default();
-                    format!("{} : {}{unit}", def.label, fr::decimal(v))
+                    format!("{} : {}{unit}", def.as_reason(), fr::decimal(v))
                 }
-                None => def.label.clone(),
+                None => def.as_reason().to_string(),
             }
         }
         None => reason_label(protocol, reason),
@@ -67,10 +67,10 @@ pub fn reason(protocol: &Protocol, facts: &Facts, reason: &str) -> String {
 }
 
 /// A reason without the patient's values, for counts (monthly reports):
-/// the fact's question, or the wording of a named reason.
+/// the fact's statement, or the wording of a named reason.
 pub fn reason_label(protocol: &Protocol, reason: &str) -> String {
     match protocol.fact_id(reason) {
-        Some(f) => protocol.fact(f).label.clone(),
+        Some(f) => protocol.fact(f).as_reason().to_string(),
         None if reason == "no_symptom" => "aucun des symptômes du protocole".into(),
         None => reason.replace('_', " "),
     }

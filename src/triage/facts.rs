@@ -4,8 +4,8 @@ use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
 use crate::json_input::{self, Answer, Answers, ExactNumber};
-use crate::protocol::expr::{self, Env, Lookup};
-use crate::protocol::{FactId, FactType, Fixed, Protocol, Value};
+use crate::protocol::expr::{self, Env, Lookup, Tri};
+use crate::protocol::{FactId, FactType, Fixed, Protocol, Sex, Value};
 
 /// The state of one fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,7 +41,7 @@ impl Facts {
         let def = protocol.fact(id);
         let field = def.id.as_str();
         match (&def.ty, value) {
-            (FactType::Bool, Value::Bool(_)) => {}
+            (FactType::Bool, Value::Bool(_)) | (FactType::Sex, Value::Sex(_)) => {}
             (FactType::Integer { min, max } | FactType::Number { min, max, .. }, Value::Num(v)) => {
                 if !def.ty.precise_enough(v) {
                     return Err(Error::input(
@@ -79,6 +79,46 @@ impl Facts {
             ));
         }
         self.slots[id.index()] = Slot::Absent;
+        Ok(())
+    }
+
+    /// Whether this fact's question applies to the patient: no `ask_when`,
+    /// or one not false given what is known (an unknown sex: it applies).
+    pub fn applies(&self, protocol: &Protocol, id: FactId) -> bool {
+        protocol
+            .fact(id)
+            .ask_when
+            .as_ref()
+            .is_none_or(|c| c.expr.eval(&self.partial()) != Tri::False)
+    }
+
+    /// The yes/no facts whose question does not apply to this patient.
+    pub(crate) fn inapplicable(&self, protocol: &Protocol) -> Vec<FactId> {
+        protocol
+            .fact_ids()
+            .filter(|&id| !self.applies(protocol, id))
+            .collect()
+    }
+
+    /// Answers « non » every yes/no fact whose question does not apply to
+    /// this patient (pregnancy for a man), as if asked; a « oui » given
+    /// for one contradicts the patient and is refused, changing nothing.
+    pub fn settle_inapplicable(&mut self, protocol: &Protocol) -> Result<()> {
+        let settled = self.inapplicable(protocol);
+        if let Some(&id) = settled
+            .iter()
+            .find(|&&id| self.get(id) == Slot::Set(Value::Bool(true)))
+        {
+            let def = protocol.fact(id);
+            let when = def.ask_when.as_ref().map_or("", |c| c.text.as_str());
+            return Err(Error::input(
+                def.id.as_str(),
+                format!("« oui » impossible : la question ne s'applique pas à ce patient ({when})"),
+            ));
+        }
+        for id in settled {
+            self.slots[id.index()] = Slot::Set(Value::Bool(false));
+        }
         Ok(())
     }
 
@@ -120,6 +160,7 @@ impl Facts {
                 let a = match v {
                     Json::Null => Answer::Null,
                     Json::Bool(b) => Answer::Bool(*b),
+                    Json::String(t) => Answer::Text(t.clone()),
                     Json::Number(n) => {
                         let text = n.to_string();
                         Answer::Number(ExactNumber {
@@ -158,9 +199,27 @@ impl Facts {
             };
             let def = protocol.fact(id);
             match value {
+                // An unknown sex is left unknown: the questions that
+                // depend on it are asked.
+                Answer::Null if def.ty == FactType::Sex => {}
                 Answer::Null => facts.set_absent(protocol, id)?,
                 Answer::Bool(b) => facts.set(protocol, id, Value::Bool(*b))?,
-                Answer::Number(_) if def.ty.is_bool() => {
+                Answer::Text(t) if def.ty == FactType::Sex => match Sex::parse(t.trim()) {
+                    Some(sex) => facts.set(protocol, id, Value::Sex(sex))?,
+                    None => {
+                        return Err(Error::input(
+                            key.as_str(),
+                            format!("« {} » : \"F\" ou \"M\" attendu", crate::text::quote(t)),
+                        ));
+                    }
+                },
+                Answer::Text(_) => {
+                    return Err(Error::input(
+                        key.as_str(),
+                        format!("{} attendu, reçu : un texte", def.ty.name_fr()),
+                    ));
+                }
+                Answer::Number(_) if def.ty.range().is_none() => {
                     return Err(Error::input(
                         key.as_str(),
                         format!("{} attendu, reçu : un nombre", def.ty.name_fr()),
@@ -178,6 +237,7 @@ impl Facts {
                 }
             }
         }
+        facts.settle_inapplicable(protocol)?;
         Ok(facts)
     }
 
@@ -192,6 +252,7 @@ impl Facts {
                 Slot::Set(Value::Bool(b)) => Json::Bool(b),
                 Slot::Set(Value::Num(n)) if n.is_integer() => Json::from(n.floor()),
                 Slot::Set(Value::Num(n)) => Json::from(n.to_f64()),
+                Slot::Set(Value::Sex(sex)) => Json::from(sex.as_str()),
             };
             map.insert(protocol.fact(id).id.clone(), v);
         }
@@ -210,6 +271,7 @@ impl Facts {
                         Slot::Absent => Answer::Null,
                         Slot::Set(Value::Bool(b)) => Answer::Bool(b),
                         Slot::Set(Value::Num(n)) => Answer::Number(ExactNumber::of(n)),
+                        Slot::Set(Value::Sex(sex)) => Answer::Text(sex.as_str().into()),
                     };
                     Some((protocol.fact(id).id.clone(), a))
                 })

@@ -106,8 +106,16 @@ fn unknown_only(env: &impl Env, mut facts: Vec<FactId>) -> Vec<FactId> {
 /// out of a script must never read as « no » at the counter's expense.
 pub fn unanswered(protocol: &Protocol, given: &Facts) -> Vec<FactId> {
     let mut known = Facts::new(protocol);
-    for id in [protocol.patient.age, protocol.patient.weight] {
+    for id in [protocol.patient.age, protocol.patient.weight]
+        .into_iter()
+        .chain(protocol.patient.sex)
+    {
         known.copy_slot(given, id);
+    }
+    // A question that does not apply (given the patient) is not asked:
+    // its « non » is no missing answer.
+    for id in known.inapplicable(protocol) {
+        known.assume_unanswered(protocol, id);
     }
     let mut missing = Vec::new();
     // Each round answers at least one question for good, so this ends.
@@ -117,7 +125,9 @@ pub fn unanswered(protocol: &Protocol, given: &Facts) -> Vec<FactId> {
         };
         let facts = &protocol.questions[q].facts;
         for &f in facts {
-            known.copy_slot(given, f);
+            if given.get(f) != Slot::Unset {
+                known.copy_slot(given, f);
+            }
         }
         let excused = next(protocol, &known) == Step::Done
             && super::evaluate::evaluate(protocol, &known)

@@ -11,8 +11,8 @@ use egui::{Key, RichText, Ui};
 
 use super::theme::*;
 use super::{
-    accueil, bar, historique, identification, ordonnance, patient, question, rapport, refus,
-    reglages, resultat, setup, termine,
+    accueil, bar, historique, identification, keyboard, ordonnance, patient, question, rapport,
+    refus, reglages, resultat, setup, termine,
 };
 use crate::documents::Roster;
 use crate::error::{Error, Result};
@@ -27,7 +27,13 @@ pub struct KioskApp {
     pub state: KioskState,
     pub services: Services,
     guard: TapGuard,
+    /// When a finger last touched the screen: a field it touches brings
+    /// up the on-screen keyboard.
+    last_touch: Option<f64>,
 }
+
+/// How long after a finger touches the screen a click is still its.
+const TOUCH_PRESS_SECONDS: f64 = 0.5;
 
 impl KioskApp {
     /// Builds the app and applies the kiosk look to `ctx`.
@@ -39,6 +45,7 @@ impl KioskApp {
             state,
             services,
             guard: TapGuard::default(),
+            last_touch: None,
         })
     }
 
@@ -77,6 +84,20 @@ impl KioskApp {
         if pressed {
             self.guard.press(time);
         }
+        let finger = ui.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::Touch { .. }))
+        });
+        if finger {
+            self.last_touch = Some(time);
+        }
+        // A touch screen sends the finger and the press (or release) it
+        // stands for together, or nearly: a click that close to a finger
+        // is the finger's.
+        let touch = self
+            .last_touch
+            .is_some_and(|t| time - t < TOUCH_PRESS_SECONDS);
         let allowed = self.guard.allows_frame(pointer_button, time);
         let (active, escape, enter, digits, erase) = ui.input(|i| {
             let digits: Vec<char> = i
@@ -105,10 +126,25 @@ impl KioskApp {
         before.push(Action::Tick);
         self.dispatch(before);
 
+        let keyboard_field = self.state.keyboard.map(|k| k.field);
+        ui.data_mut(|d| {
+            d.insert_temp(keyboard::target_id(), keyboard_field);
+            if keyboard_field.is_none() {
+                d.remove::<(kiosk::Field, i32)>(keyboard::revealed_id());
+            }
+        });
         let mut actions = draw(ui, &self.state);
+        for a in &mut actions {
+            if let Action::FieldTouched {
+                touch: by_finger, ..
+            } = a
+            {
+                *by_finger = touch;
+            }
+        }
         if !allowed {
             // Typing goes on; touches and clicks wait for the screen.
-            actions.retain(|a| matches!(a, Action::Edit(..)));
+            actions.retain(|a| matches!(a, Action::Edit(..) | Action::FieldTouched { .. }));
         }
         if matches!(self.state.screen, Screen::Identification(_)) {
             actions.extend(digits.into_iter().map(Action::PinDigit));
@@ -189,7 +225,7 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                 );
             }
             if state.is_training() {
-                training_badge(ui, width < 1500.0);
+                training_badge(ui, width < 1500.0, width < 1100.0);
             }
             if !narrow {
                 session_and_clock(ui, state, &mut out);
@@ -201,7 +237,15 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         message_strip(ui, state.message.as_ref());
         ui.add_space(4.0);
     });
-    if bar::shown(state) {
+    // The keyboard comes up over the action bar, as on a phone: « Masquer
+    // le clavier » brings the bar back.
+    if let Some(k) = &state.keyboard {
+        egui::Panel::bottom("keyboard")
+            .resizable(false)
+            .show(ui, |ui| {
+                out.extend(keyboard::show(ui, k));
+            });
+    } else if bar::shown(state) {
         egui::Panel::bottom("actions").show(ui, |ui| {
             out.extend(bar::show(ui, state));
         });
@@ -238,8 +282,10 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
 }
 
 /// « MODE FORMATION »: every document of this device is a specimen.
-fn training_badge(ui: &mut Ui, short: bool) {
-    let text = if short {
+fn training_badge(ui: &mut Ui, short: bool, shortest: bool) {
+    let text = if shortest {
+        "FORMATION"
+    } else if short {
         "FORMATION — SPÉCIMEN"
     } else {
         "MODE FORMATION — SPÉCIMEN, non rémunéré"
@@ -256,12 +302,24 @@ fn training_badge(ui: &mut Ui, short: bool) {
 
 /// The clock, and who is signed in with « Verrouiller », on the right.
 fn session_and_clock(ui: &mut Ui, state: &KioskState, out: &mut Vec<Action>) {
+    // Below 1100 points wide the date gives way to the buttons: the time
+    // alone stays.
+    let clock = if ui.ctx().content_rect().width() < 1100.0 {
+        fr::time(state.now)
+    } else {
+        fr::datetime(state.now)
+    };
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-        ui.label(
-            RichText::new(fr::datetime(state.now))
-                .size(SMALL)
-                .color(MUTED),
-        );
+        ui.label(RichText::new(clock).size(SMALL).color(MUTED));
+        if state.keyboard.is_some() || kiosk::fields::first(state).is_some() {
+            let on = state.keyboard.is_some();
+            let b = egui::Button::new(RichText::new("Clavier").size(BODY))
+                .selected(on)
+                .min_size(egui::vec2(TARGET * 2.0, TARGET));
+            if ui.add(b).clicked() {
+                out.push(Action::ToggleKeyboard);
+            }
+        }
         if let Some(s) = &state.session {
             let lock = egui::Button::new(RichText::new("Verrouiller").size(BODY))
                 .min_size(egui::vec2(TARGET * 2.0, TARGET));

@@ -8,6 +8,7 @@ mod bar;
 mod cpts_bundle;
 mod historique;
 mod identification;
+mod keyboard;
 mod ordonnance;
 mod patient;
 mod question;

@@ -23,7 +23,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             "Nom",
             Field::LastName,
             &form.last_name,
-            "MARTIN",
+            "nom de famille",
             w,
             false,
         ));
@@ -32,7 +32,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             "Prénom",
             Field::FirstName,
             &form.first_name,
-            "Paul",
+            "prénom",
             w,
             false,
         ));
@@ -56,26 +56,25 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             ui.label(RichText::new(text).size(HEADING));
         });
     });
-    ui.horizontal_wrapped(|ui| {
-        ui.vertical(|ui| {
-            muted(ui, "Sexe");
-            ui.horizontal_wrapped(|ui| {
-                if choice(ui, form.sex == Some(Sex::F), "Femme") {
-                    out.push(Action::SetSex(Sex::F));
-                }
-                if choice(ui, form.sex == Some(Sex::M), "Homme") {
-                    out.push(Action::SetSex(Sex::M));
-                }
-            });
+    ui.vertical(|ui| {
+        muted(ui, "Sexe");
+        ui.horizontal(|ui| {
+            if choice(ui, form.sex == Some(Sex::F), "Femme") {
+                out.push(Action::SetSex(Sex::F));
+            }
+            if choice(ui, form.sex == Some(Sex::M), "Homme") {
+                out.push(Action::SetSex(Sex::M));
+            }
         });
-        ui.add_space(24.0);
+    });
+    ui.horizontal_wrapped(|ui| {
         out.extend(field(
             ui,
             "Poids (kg) — obligatoire avant 15 ans",
             Field::Weight,
             &form.weight,
             "kg",
-            200.0,
+            w,
             false,
         ));
         out.extend(field(
@@ -83,8 +82,8 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             "Code postal",
             Field::PostalCode,
             &form.postal_code,
-            "79500",
-            200.0,
+            "5 chiffres",
+            w,
             false,
         ));
     });

@@ -59,13 +59,13 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &QuestionForm) -> Vec<Action>
             });
         }
     } else {
-        let items: Vec<_> = q
+        let items: Vec<_> = form
             .facts
             .iter()
             .copied()
             .filter(|f| p.fact(*f).ty.is_bool())
             .collect();
-        let numbers: Vec<_> = q
+        let numbers: Vec<_> = form
             .facts
             .iter()
             .copied()

@@ -47,13 +47,28 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
                     ),
                     None => ui.label(RichText::new("Actes réels, rémunérés.").size(SMALL)),
                 };
-                ui.label(
-                    RichText::new(format!(
-                        "Empreinte du protocole : {}",
-                        crate::text::prefix(&p.identity.sha256, 16)
-                    ))
-                    .size(SMALL),
-                );
+                // The fingerprints are for a CPTS coordinator on the phone,
+                // not for the counter: folded away until asked for.
+                egui::CollapsingHeader::new(RichText::new("Détails").size(SMALL))
+                    .id_salt("reglages-details")
+                    .show(ui, |ui| {
+                        ui.label(
+                            RichText::new(format!(
+                                "Empreinte du protocole : {}",
+                                crate::text::short_code(&p.identity.sha256)
+                            ))
+                            .size(SMALL),
+                        );
+                        if let Some(a) = attached {
+                            ui.label(
+                                RichText::new(format!(
+                                    "Empreinte de la clé de la CPTS : {}",
+                                    a.cpts_key.fingerprint()
+                                ))
+                                .size(SMALL),
+                            );
+                        }
+                    });
             },
         );
         ui.label(RichText::new("CPTS").size(BODY).strong());
@@ -62,12 +77,11 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
                 muted(
                     ui,
                     &format!(
-                        "Rattaché à « {} » — lot n° {} du {}, appliqué le {} — empreinte de la clé {}",
+                        "Rattaché à « {} » — lot n° {} du {}, appliqué le {}",
                         a.cpts_name,
                         a.serial,
                         fr::date(crate::kiosk::forms::paris_day(a.created_at)),
                         fr::datetime(a.applied_at),
-                        a.cpts_key.fingerprint()
                     ),
                 );
                 ui.label(RichText::new("Mettre à jour depuis la CPTS").size(BODY));

@@ -51,7 +51,7 @@ pub fn structure_fields(ui: &mut Ui, s: &StructureForm) -> Vec<Action> {
             "Nom de la structure",
             Field::StructureName,
             &s.name,
-            "Pharmacie du Marché",
+            "nom de la pharmacie ou du cabinet",
             360.0,
             false,
         ));
@@ -60,7 +60,7 @@ pub fn structure_fields(ui: &mut Ui, s: &StructureForm) -> Vec<Action> {
             "Adresse",
             Field::StructureAddress,
             &s.address,
-            "2 place du Marché, 79500 Melle",
+            "numéro, rue, commune",
             420.0,
             false,
         ));
@@ -71,7 +71,7 @@ pub fn structure_fields(ui: &mut Ui, s: &StructureForm) -> Vec<Action> {
             "Code postal",
             Field::StructurePostalCode,
             &s.postal_code,
-            "79500",
+            "5 chiffres",
             160.0,
             false,
         ));
@@ -80,7 +80,7 @@ pub fn structure_fields(ui: &mut Ui, s: &StructureForm) -> Vec<Action> {
             "Téléphone (facultatif)",
             Field::StructurePhone,
             &s.phone,
-            "05 49 00 00 00",
+            "10 chiffres",
             220.0,
             false,
         ));
@@ -97,7 +97,7 @@ pub fn delegue_fields(ui: &mut Ui, d: &DelegueForm, title: &str) -> Vec<Action> 
             "Nom du délégué",
             Field::DelegueName,
             &d.name,
-            "Marie Durand",
+            "prénom et nom",
             300.0,
             false,
         ));
@@ -160,7 +160,7 @@ pub fn delegant_fields(ui: &mut Ui, d: &DelegantForm) -> Vec<Action> {
             "Nom du délégant",
             Field::DelegantName,
             &d.name,
-            "Dr Claire Exemple",
+            "Dr prénom nom",
             300.0,
             false,
         ));

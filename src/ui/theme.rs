@@ -20,6 +20,9 @@ pub const TRAINING_FG: Color32 = Color32::from_rgb(60, 40, 0);
 pub const ERROR_BG: Color32 = Color32::from_rgb(253, 226, 226);
 pub const INFO_BG: Color32 = Color32::from_rgb(224, 242, 228);
 pub const MUTED: Color32 = Color32::from_rgb(70, 70, 70);
+/// Placeholder text in an empty field: light and italic, never mistaken
+/// for a value typed.
+pub const HINT: Color32 = Color32::from_rgb(150, 150, 150);
 
 /// Applies the kiosk look to every theme (light is used: counters are bright).
 pub fn apply(ctx: &egui::Context) {

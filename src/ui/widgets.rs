@@ -92,11 +92,38 @@ pub fn toggle(ui: &mut Ui, on: bool, text: &str, width: f32) -> bool {
 
 /// One of a few exclusive choices (Femme / Homme, a délégant).
 pub fn choice(ui: &mut Ui, on: bool, text: &str) -> bool {
-    ui.add(
-        Button::selectable(on, RichText::new(text).size(BODY).strong())
-            .min_size(Vec2::new(TARGET * 2.5, TARGET)),
-    )
-    .clicked()
+    // Framed whether chosen or not (an unframed word reads as text, not
+    // as something to touch), and of one size in every state: a hover or
+    // a message never moves it.
+    let (fill, fg) = if on {
+        (PRIMARY, ON_PRIMARY)
+    } else {
+        (Color32::WHITE, PRIMARY)
+    };
+    let galley = egui::WidgetText::from(RichText::new(text).size(BODY).strong().color(fg))
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Button,
+        );
+    let size = Vec2::new((galley.size().x + 2.0 * 18.0).max(TARGET * 2.5), TARGET);
+    let (rect, r) = ui.allocate_exact_size(size, egui::Sense::click());
+    r.widget_info(|| egui::WidgetInfo::selected(egui::accesskit::Role::Button, true, on, text));
+    let painter = ui.painter();
+    painter.rect(
+        rect,
+        6.0,
+        if r.is_pointer_button_down_on() && !on {
+            SELECTED
+        } else {
+            fill
+        },
+        egui::Stroke::new(2.0, PRIMARY),
+        egui::StrokeKind::Inside,
+    );
+    painter.galley(rect.center() - galley.size() / 2.0, galley, fg);
+    r.clicked()
 }
 
 /// A labelled text field; returns the `Edit` action when the text changed.
@@ -109,22 +136,56 @@ pub fn field(
     width: f32,
     password: bool,
 ) -> Option<Action> {
+    let target =
+        ui.data(|d| d.get_temp::<Option<Field>>(super::keyboard::target_id())) == Some(Some(field));
     ui.vertical(|ui| {
         let l = ui.label(RichText::new(label).size(SMALL).color(MUTED));
         let mut text = value.to_string();
-        let r = ui
-            .add(
-                TextEdit::singleline(&mut text)
-                    .hint_text(RichText::new(hint).size(BODY))
-                    .password(password)
-                    .font(egui::FontId::proportional(BODY + 2.0))
-                    .desired_width(width)
-                    .min_size(Vec2::new(width, TARGET - 8.0)),
-            )
-            .labelled_by(l.id);
-        r.changed().then_some(Action::Edit(field, text))
+        let mut edit = TextEdit::singleline(&mut text)
+            .hint_text(RichText::new(hint).size(BODY).italics().color(HINT))
+            .password(password)
+            .font(egui::FontId::proportional(BODY + 2.0))
+            .desired_width(width)
+            .min_size(Vec2::new(width, TARGET - 8.0));
+        if target {
+            // The field the on-screen keyboard types into stands out.
+            edit = edit.background_color(SELECTED);
+        }
+        let r = ui.add(edit).labelled_by(l.id);
+        if target {
+            ui.painter().rect_stroke(
+                r.rect.expand(2.0),
+                6.0,
+                egui::Stroke::new(3.0, PRIMARY),
+                egui::StrokeKind::Outside,
+            );
+            reveal_once(ui, field, r.rect);
+        }
+        if r.changed() {
+            Some(Action::Edit(field, text))
+        } else if r.clicked() || r.gained_focus() {
+            Some(Action::FieldTouched {
+                field,
+                touch: false,
+            })
+        } else {
+            None
+        }
     })
     .inner
+}
+
+/// Scrolls the keyboard's field into view above the keyboard when it
+/// comes up for it, and again when the space left above it changes (the
+/// keyboard's height is known a frame after it appears); not otherwise:
+/// the person may scroll away.
+fn reveal_once(ui: &mut Ui, field: Field, rect: egui::Rect) {
+    let id = super::keyboard::revealed_id();
+    let seen = (field, ui.clip_rect().height().round() as i32);
+    if ui.data(|d| d.get_temp::<(Field, i32)>(id)) != Some(seen) {
+        ui.scroll_to_rect_animation(rect.expand(8.0), None, egui::style::ScrollAnimation::none());
+        ui.data_mut(|d| d.insert_temp(id, seen));
+    }
 }
 
 pub fn heading(ui: &mut Ui, text: &str) {

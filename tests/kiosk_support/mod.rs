@@ -156,7 +156,12 @@ pub fn patient(
     if let Some(w) = weight {
         type_into(h, "Poids (kg) — obligatoire avant 15 ans", w);
     }
-    type_into(h, "Code postal", "79500");
+    // The postcode is the structure's until changed: nothing to type.
+    assert_eq!(
+        h.get_by_label("Code postal").value().as_deref(),
+        Some("79500"),
+        "the structure's postcode is offered"
+    );
     taps.tap(h, sex);
     taps.tap(h, consent_label(h));
 }

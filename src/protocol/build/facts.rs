@@ -168,11 +168,27 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
                     FactType::Number { min, max, decimals }
                 }
             }
+            "sex" => {
+                no_decimals(cx, "sexe");
+                for (v, name) in [(&f.min, "min"), (&f.max, "max")] {
+                    if let Some(v) = v {
+                        cx.err(
+                            v.span(),
+                            format!(
+                                "« {name} » n'a pas de sens pour le fait sexe « {} »",
+                                f.id.get_ref()
+                            ),
+                            Some(format!("supprimez « {name} »")),
+                        );
+                    }
+                }
+                FactType::Sex
+            }
             other => {
                 cx.err(
                     f.ty.span(),
                     format!("type de fait inconnu « {other} »"),
-                    Some("types possibles : bool, integer, number".into()),
+                    Some("types possibles : bool, integer, number, sex".into()),
                 );
                 FactType::Bool
             }
@@ -187,6 +203,9 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
             required: f.required,
             default,
             ty,
+            statement: cx.opt_text(&f.statement, "l'énoncé du motif (statement)"),
+            // Read once every fact is known: see `ask_when`.
+            ask_when: None,
         };
         if unique {
             index.insert(def.id.clone(), FactId(facts.len() as u16));
@@ -216,7 +235,7 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
                     Some(&id) if facts[id.index()].ty.is_bool() => ids.push(id),
                     Some(_) => cx.err(
                         m.span(),
-                        format!("le groupe « {name} » ne peut contenir que des faits oui/non ; « {} » est un nombre", m.get_ref()),
+                        format!("le groupe « {name} » ne peut contenir que des faits oui/non ; « {} » n'en est pas un", m.get_ref()),
                         None,
                     ),
                     None => {
@@ -236,5 +255,64 @@ pub(super) fn build_facts(cx: &mut Cx, raw: &RawProtocol) -> Scope {
         facts,
         index,
         groups,
+    }
+}
+
+/// Each fact's `ask_when`, read once the Patient screen's facts are known:
+/// it may only read those (age, weight, sex), which are set before any
+/// question, so whether a question applies never depends on the answers.
+/// Only an optional yes/no fact may have one: when it does not apply it
+/// is « non », as a question answered « non ».
+pub(super) fn build_ask_when(
+    cx: &mut Cx,
+    raw: &RawProtocol,
+    scope: &mut Scope,
+    patient: Option<&PatientFacts>,
+) {
+    let mut found = Vec::new();
+    for f in &raw.facts {
+        let f = f.get_ref();
+        let Some(text) = &f.ask_when else { continue };
+        let Some(&id) = scope.index.get(f.id.get_ref().trim()) else {
+            continue;
+        };
+        let def = &scope.facts[id.index()];
+        if !def.ty.is_bool() || def.required {
+            cx.err(
+                text.span(),
+                format!(
+                    "« ask_when » ne s'applique qu'à un fait oui/non facultatif ; « {} » n'en est pas un",
+                    def.id
+                ),
+                Some("un fait qui ne s'applique pas vaut « non » : il doit pouvoir valoir « non »".into()),
+            );
+            continue;
+        }
+        let Some(condition) = cx.condition(text, scope) else {
+            continue;
+        };
+        let mut read = Vec::new();
+        condition.expr.facts(&mut read);
+        if let Some(p) = patient
+            && let Some(other) = read.iter().find(|r| !p.sets(**r))
+        {
+            cx.err(
+                text.span(),
+                format!(
+                    "« ask_when » de « {} » lit « {} », qui n'est pas un fait de l'écran Patient",
+                    def.id,
+                    scope.facts[other.index()].id
+                ),
+                Some(
+                    "une condition « ask_when » ne lit que l'âge, le poids et le sexe, connus avant toute question"
+                        .into(),
+                ),
+            );
+            continue;
+        }
+        found.push((id, condition));
+    }
+    for (id, condition) in found {
+        scope.facts[id.index()].ask_when = Some(condition);
     }
 }

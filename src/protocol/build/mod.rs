@@ -15,7 +15,7 @@ mod validation_block;
 
 use context::Cx;
 use decision::{build_orientations, build_rules, build_urgencies, find};
-use facts::{build_facts, fact_of_type};
+use facts::{build_ask_when, build_facts, fact_of_type};
 use medicines::build_medicines;
 use medicines::build_substances;
 use questions::build_questions;
@@ -208,7 +208,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
         missing(cx, "protocol", "id, name, version, cpts");
     }
 
-    let scope = build_facts(cx, &raw);
+    let mut scope = build_facts(cx, &raw);
 
     let patient = raw.patient.as_ref().and_then(|p| {
         let p = p.get_ref();
@@ -226,15 +226,44 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
             |t| matches!(t, FactType::Number { .. }),
             "un nombre",
         );
+        let sex = match &p.sex_fact {
+            Some(name) => Some(fact_of_type(
+                cx,
+                &scope,
+                name,
+                |t| *t == FactType::Sex,
+                "de type sex",
+            )?),
+            None => None,
+        };
         let weight_required_when = cx.condition(&p.weight_required_when, &scope);
         Some(PatientFacts {
             age: age?,
             weight: weight?,
+            sex,
             weight_required_when: weight_required_when?,
         })
     });
+    if patient.as_ref().is_some_and(|p| p.sex.is_none())
+        && let Some(f) = scope.facts.iter().find(|f| f.ty == FactType::Sex)
+    {
+        let span = raw.patient.as_ref().map_or(0..0, |p| p.span());
+        cx.err(
+            span,
+            format!(
+                "le fait « {} » est de type sex, mais [patient] ne le nomme pas",
+                f.id
+            ),
+            Some(format!("ajoutez « sex_fact = \"{}\" » à [patient]", f.id)),
+        );
+    }
+    build_ask_when(cx, &raw, &mut scope, patient.as_ref());
     if raw.patient.is_none() {
-        missing(cx, "patient", "age_fact, weight_fact, weight_required_when");
+        missing(
+            cx,
+            "patient",
+            "age_fact, weight_fact, sex_fact, weight_required_when",
+        );
     }
 
     let adult_when = match &raw.dosing {

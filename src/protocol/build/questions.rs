@@ -37,7 +37,7 @@ pub(super) fn build_questions(
                 );
                 continue;
             };
-            if patient.is_some_and(|p| p.age == id || p.weight == id) {
+            if patient.is_some_and(|p| p.sets(id)) {
                 cx.err(
                     f.span(),
                     format!(
@@ -86,7 +86,7 @@ pub(super) fn build_questions(
     // Every fact must be set somewhere, or the kiosk could never ask it.
     for (i, f) in raw.facts.iter().enumerate() {
         let id = FactId(i as u16);
-        let from_patient = patient.is_some_and(|p| p.age == id || p.weight == id);
+        let from_patient = patient.is_some_and(|p| p.sets(id));
         if !from_patient
             && !asked.contains_key(&id)
             && scope.index.get(f.get_ref().id.get_ref().trim()) == Some(&id)
