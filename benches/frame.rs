@@ -198,7 +198,7 @@ fn go_to(app: &mut KioskApp, screen: &str) {
             .as_ref()
             .and_then(|a| a.outcome.as_ref())
             .is_some_and(|o| !o.taken_in_charge()),
-        ("historique", Screen::Historique(h)) => h.acts.len() == HISTORY_ACTS,
+        ("historique", Screen::Historique(h)) => h.rows.len() == HISTORY_ACTS,
         // The bundled protocol is a draft: the day's acts are training acts.
         ("rapport", Screen::Rapport(f)) => f
             .report

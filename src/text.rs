@@ -130,6 +130,24 @@ pub fn prefix(s: &str, n: usize) -> &str {
         .map_or(s, |(i, _)| s.get(..i).unwrap_or(s))
 }
 
+/// `s` for comparing names as a person does: lower case, accents and
+/// ligatures aside (« Hélène LE GALL » and « helene le gall » are the
+/// same; « Œ » is « oe »).
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .flat_map(|c| match c {
+            'œ' => vec!['o', 'e'],
+            'æ' => vec!['a', 'e'],
+            'ß' => vec!['s', 's'],
+            c => vec![c],
+        })
+        .collect()
+}
+
 /// A hash as a person reads it aloud: its first twelve characters in
 /// capitals, in groups of four (`5A23-F3C7-1B2C`).
 pub fn short_code(hash: &str) -> String {
@@ -159,6 +177,13 @@ pub fn quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_fold_as_a_person_reads_them() {
+        assert_eq!(fold("Hélène LE-GALL"), "helene le-gall");
+        assert_eq!(fold("Œdipe Çàïù"), "oedipe caiu");
+        assert_eq!(fold(""), "");
+    }
 
     #[test]
     fn a_short_code_is_twelve_capitals_in_three_groups() {

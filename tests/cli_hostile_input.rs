@@ -99,11 +99,12 @@ fn enregistrer_exige_une_reponse_explicite_a_chaque_question() {
         "excl.haemorrhage",
         "temperature_c",
         "excl.anticoagulant",
-        "pregnant",
         "sympt.heat",
     ] {
         assert!(out.stderr.contains(fact), "{fact} named: {}", out.stderr);
     }
+    // A man is not asked about pregnancy (ask_when = "sex == F").
+    assert!(!out.stderr.contains("pregnant"), "{}", out.stderr);
     assert!(out.stderr.contains("réponses manquantes"), "{}", out.stderr);
     assert_eq!(recorded(&env, &data), before);
 

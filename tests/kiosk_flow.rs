@@ -295,7 +295,9 @@ fn f_void_from_historique_with_reason_and_pin() {
         "{:?}",
         h.state().state.message
     );
-    type_into(&mut h, "Motif d'annulation", "erreur de patient");
+    // A usual reason in one touch, completed by hand.
+    tap(&mut h, "Erreur de patient");
+    type_into(&mut h, "Motif (à compléter si besoin)", " (homonyme)");
     type_into(&mut h, "Votre code PIN", "274915");
     tap(&mut h, "Confirmer l'annulation");
     assert!(
@@ -303,13 +305,13 @@ fn f_void_from_historique_with_reason_and_pin() {
         "{:?}",
         h.state().state.message
     );
-    assert!(shows(&h, "ANNULÉ : erreur de patient"));
+    assert!(shows(&h, "ANNULÉ : Erreur de patient (homonyme)"));
     drop(h);
 
     let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
     let view = l.act("2026-0001").unwrap();
     assert!(
-        matches!(view.status, ActStatus::Void { ref reason, .. } if reason == "erreur de patient")
+        matches!(view.status, ActStatus::Void { ref reason, .. } if reason == "Erreur de patient (homonyme)")
     );
     assert!(l.verify().unwrap().ok);
 }

@@ -634,6 +634,11 @@ fn an_adverse_event_needs_its_severity_chosen_first() {
     .act(Action::AddAdverseEvent(
         protocoop::ledger::AdverseNature::ALL[0],
     ));
+    assert!(
+        k.services.ledger.act(&id).unwrap().followups.is_empty(),
+        "shown to be confirmed, not recorded yet"
+    );
+    k.act(Action::ConfirmFollowup);
     let followups = k.services.ledger.act(&id).unwrap().followups;
     assert_eq!(followups.len(), 1, "{:?}", k.state.message);
     assert!(matches!(
@@ -824,4 +829,93 @@ fn the_on_screen_keyboard_types_into_the_field_touched() {
     let before = format!("{:?}", k.state.screen);
     k.act(Action::Key(Key::Char('x')));
     assert_eq!(format!("{:?}", k.state.screen), before);
+}
+
+/// Historique finds an act by the patient's name (accents and case aside),
+/// its day or its number; a follow-up touched is said back and recorded
+/// only when confirmed; voiding offers the usual reasons.
+#[test]
+fn historique_finds_by_name_day_or_number_and_confirms_each_followup() {
+    let dir = ledger_dir();
+    {
+        let mut l =
+            protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
+        for (last, first) in [("Martin", "Paul"), ("Le Gall", "Hélène")] {
+            let input = common::abscess_input(serde_json::json!({
+                "patient": {"last_name": last, "first_name": first, "sex": "F"}
+            }));
+            common::record(&mut l, &Protocol::bundled(), &input, now()).unwrap();
+        }
+    }
+    let mut k = Kiosk::new(dir.path());
+    k.adult().act(Action::OpenHistory);
+    let shown = |k: &Kiosk| -> Vec<String> {
+        let Screen::Historique(h) = &k.state.screen else {
+            panic!("{:?}", k.state.screen)
+        };
+        h.shown(protocoop::kiosk::forms::paris_day(now()))
+            .0
+            .iter()
+            .map(|r| format!("{} {}", r.act.number, r.patient))
+            .collect()
+    };
+    assert_eq!(
+        shown(&k),
+        ["2026-0002 LE GALL Hélène", "2026-0001 MARTIN Paul"],
+        "newest first, with the patient's name"
+    );
+    for (search, expected) in [
+        ("helene", vec!["2026-0002 LE GALL Hélène"]),
+        ("LE GALL", vec!["2026-0002 LE GALL Hélène"]),
+        ("2026-0001", vec!["2026-0001 MARTIN Paul"]),
+        ("1", vec!["2026-0001 MARTIN Paul"]),
+        (
+            "23/11",
+            vec!["2026-0002 LE GALL Hélène", "2026-0001 MARTIN Paul"],
+        ),
+        ("24/11", vec![]),
+        ("dupont", vec![]),
+    ] {
+        k.act(Action::Edit(Field::HistorySearch, search.into()));
+        assert_eq!(shown(&k), expected, "« {search} »");
+    }
+
+    let id = k.services.ledger.act("2026-0001").unwrap().act.id;
+    k.act(Action::OpenAct(id.clone()))
+        .act(Action::AddSatisfaction(2));
+    let Screen::Historique(h) = &k.state.screen else {
+        panic!()
+    };
+    assert!(h.pending.is_some());
+    k.act(Action::CancelFollowup);
+    assert!(
+        k.services.ledger.act(&id).unwrap().followups.is_empty(),
+        "a score touched by mistake is never kept"
+    );
+    k.act(Action::AddSatisfaction(4))
+        .act(Action::ConfirmFollowup);
+    let followups = k.services.ledger.act(&id).unwrap().followups;
+    assert!(matches!(
+        followups.as_slice(),
+        [f] if matches!(f.event, FollowupEvent::PatientSatisfaction { score: 4, .. })
+    ));
+    // A confirmation never outlives its act.
+    k.act(Action::AddReprise)
+        .act(Action::OpenAct(id.clone()))
+        .act(Action::ConfirmFollowup);
+    assert_eq!(k.services.ledger.act(&id).unwrap().followups.len(), 1);
+
+    // Voiding: a usual reason in one touch, the PIN, and it is done.
+    k.act(Action::StartVoid)
+        .act(Action::Edit(Field::VoidReason, "Erreur de saisie".into()))
+        .act(Action::Edit(Field::VoidPin, "274915".into()))
+        .act(Action::ConfirmVoid);
+    assert!(
+        matches!(
+            k.services.ledger.act(&id).unwrap().status,
+            protocoop::ledger::ActStatus::Void { ref reason, .. } if reason == "Erreur de saisie"
+        ),
+        "{:?}",
+        k.state.message
+    );
 }

@@ -175,6 +175,16 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         tap(&mut h, "Nouvelle prise en charge");
         tap(&mut h, "Le patient refuse");
         screen(&mut h, r, "accord_refuse", "Retour à l'accueil", size);
+
+        // Historique: the act of the day, opened, a follow-up to confirm.
+        tap(&mut h, "Retour à l'accueil");
+        tap(&mut h, "Historique");
+        read(&mut h);
+        h.get_by_label_contains("2026-0001 ·").click();
+        h.run();
+        tap(&mut h, "4/5");
+        screen(&mut h, r, "historique", "Enregistrer ce suivi", size);
+        tap(&mut h, "Ne pas enregistrer");
     }
 }
 

@@ -44,6 +44,8 @@ pub enum Field {
     ActivationCode,
     ActivationPin,
     ActivationPinAgain,
+    /// Historique: a name, a day or an act number.
+    HistorySearch,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,10 +131,15 @@ pub enum Action {
     /// « Enregistrer le PDF »: `None` looks for USB keys, `Some` is the one
     /// chosen among several (Terminé or an act of Historique).
     SaveDocuments(Option<PathBuf>),
+    /// The follow-ups below are shown to be confirmed first.
     AddReprise,
     AddSatisfaction(u8),
     ChooseAdverseSeverity(Severity),
     AddAdverseEvent(AdverseNature),
+    /// « Enregistrer » the follow-up shown: the ledger keeps it for good.
+    ConfirmFollowup,
+    /// « Ne pas enregistrer ».
+    CancelFollowup,
     StartVoid,
     CancelVoid,
     ConfirmVoid,

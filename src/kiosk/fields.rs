@@ -21,6 +21,7 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
         }
         (Screen::Historique(h), Field::VoidReason) => h.void.as_mut().map(|v| &mut v.reason),
         (Screen::Historique(h), Field::VoidPin) => h.void.as_mut().map(|v| &mut v.pin),
+        (Screen::Historique(h), Field::HistorySearch) => Some(&mut h.search),
         (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
         (Screen::Reglages(f), Field::BackupFolder) => Some(&mut f.backup_folder),
         (Screen::Identification(f), Field::ActivationCode) => Some(&mut f.activation.code),
@@ -86,6 +87,7 @@ pub fn first(state: &KioskState) -> Option<Field> {
             .find(|&f| state.protocol.fact(f).ty.range().is_some())
             .map(Field::Fact),
         Screen::Historique(h) if h.void.is_some() => Some(Field::VoidReason),
+        Screen::Historique(_) => Some(Field::HistorySearch),
         Screen::Rapport(_) => Some(Field::ExportDir),
         Screen::Setup(_) | Screen::Reglages(_) => Some(Field::StructureName),
         _ => None,

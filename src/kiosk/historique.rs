@@ -7,7 +7,6 @@ use super::forms::paris_day;
 use super::reduce::info;
 use super::services::Services;
 use super::state::*;
-use crate::calendar::Month;
 use crate::error::{Error, Result};
 use crate::ledger::{AdverseNature, FollowupEvent, Severity};
 
@@ -16,6 +15,7 @@ pub(super) fn open_act(state: &mut KioskState, services: &Services, id: &str) ->
     if let Screen::Historique(h) = &mut state.screen {
         h.open = Some(Box::new(view));
         h.void = None;
+        h.pending = None;
         h.save_choices.clear();
     }
     Ok(())
@@ -25,6 +25,7 @@ pub(super) fn close_act(state: &mut KioskState) {
     if let Screen::Historique(h) = &mut state.screen {
         h.open = None;
         h.void = None;
+        h.pending = None;
         h.save_choices.clear();
     }
 }
@@ -35,28 +36,25 @@ pub(super) fn choose_adverse_severity(state: &mut KioskState, severity: Severity
     }
 }
 
-/// An adverse event needs its severity chosen first.
-pub(super) fn add_adverse_event(
-    state: &mut KioskState,
-    services: &mut Services,
-    now: DateTime<Utc>,
-    nature: AdverseNature,
-) -> Result<()> {
+/// An adverse event needs its severity chosen first; then it is shown to
+/// be confirmed.
+pub(super) fn add_adverse_event(state: &mut KioskState, nature: AdverseNature) -> Result<()> {
     let severity = match &state.screen {
         Screen::Historique(h) => h.adverse_severity,
         _ => None,
     };
     match severity {
-        Some(severity) => add_followup(
-            state,
-            services,
-            now,
-            FollowupEvent::AdverseEvent {
-                nature,
-                severity,
-                text: None,
-            },
-        ),
+        Some(severity) => {
+            propose_followup(
+                state,
+                FollowupEvent::AdverseEvent {
+                    nature,
+                    severity,
+                    text: None,
+                },
+            );
+            Ok(())
+        }
         None => Err(Error::input(
             "gravité",
             "choisissez d'abord la gravité de l'événement indésirable (légère, modérée, grave)",
@@ -75,29 +73,86 @@ pub(super) fn open_history(
     services: &Services,
     period: Period,
 ) -> Result<()> {
-    let today = paris_day(state.now);
-    let mut acts = services.ledger.acts(Some(Month::of_instant(state.now)))?;
-    if period == Period::Today {
-        acts.retain(|a| paris_day(a.occurred_at) == today);
-    }
-    acts.reverse();
-    let open = match &state.screen {
-        Screen::Historique(h) => h
-            .open
-            .as_ref()
-            .and_then(|v| services.ledger.act(&v.act.id).ok())
-            .map(Box::new),
-        _ => None,
+    // Names come from the acts themselves (encrypted on the device), read
+    // once here; the search then runs over them without the ledger.
+    let names: std::collections::BTreeMap<String, String> = services
+        .ledger
+        .act_records(None)?
+        .into_iter()
+        .map(|(r, _)| {
+            let name = format!(
+                "{} {}",
+                r.patient.last_name.to_uppercase(),
+                r.patient.first_name
+            );
+            (r.id, name)
+        })
+        .collect();
+    let mut rows: Vec<HistoryRow> = services
+        .ledger
+        .acts(None)?
+        .into_iter()
+        .map(|act| HistoryRow {
+            patient: names.get(&act.id).cloned().unwrap_or_default(),
+            day: paris_day(act.occurred_at),
+            act,
+        })
+        .collect();
+    rows.reverse();
+    let (open, search) = match &state.screen {
+        Screen::Historique(h) => (
+            h.open
+                .as_ref()
+                .and_then(|v| services.ledger.act(&v.act.id).ok())
+                .map(Box::new),
+            h.search.clone(),
+        ),
+        _ => (None, String::new()),
     };
     state.screen = Screen::Historique(HistoryForm {
         period,
-        acts,
+        rows,
+        search,
+        pending: None,
         open,
         void: None,
         adverse_severity: None,
         save_choices: Vec::new(),
     });
     Ok(())
+}
+
+/// A follow-up touched: shown to be confirmed, not yet recorded (a score
+/// touched by mistake is never kept).
+pub(super) fn propose_followup(state: &mut KioskState, event: FollowupEvent) {
+    if let Screen::Historique(h) = &mut state.screen
+        && h.open.is_some()
+    {
+        h.pending = Some(event);
+    }
+}
+
+/// « Ne pas enregistrer ».
+pub(super) fn cancel_followup(state: &mut KioskState) {
+    if let Screen::Historique(h) = &mut state.screen {
+        h.pending = None;
+    }
+}
+
+/// « Enregistrer » the follow-up shown.
+pub(super) fn confirm_followup(
+    state: &mut KioskState,
+    services: &mut Services,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let pending = match &mut state.screen {
+        Screen::Historique(h) => h.pending.take(),
+        _ => None,
+    };
+    match pending {
+        Some(event) => add_followup(state, services, now, event),
+        None => Ok(()),
+    }
 }
 
 fn open_act_id(state: &KioskState) -> Option<String> {

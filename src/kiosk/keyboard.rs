@@ -43,6 +43,7 @@ pub fn pad(field: Field) -> Pad {
         | Field::DelegueName
         | Field::DelegantName
         | Field::VoidReason
+        | Field::HistorySearch
         | Field::ExportDir
         | Field::BackupFolder
         | Field::BundlePath

@@ -230,21 +230,26 @@ fn apply(
         Action::RetryPrint => printing::retry(state, services, now),
         Action::SaveDocuments(drive) => historique::save_documents(state, services, drive, now),
         Action::AddReprise => {
-            historique::add_followup(state, services, now, FollowupEvent::Reprise { text: None })
+            historique::propose_followup(state, FollowupEvent::Reprise { text: None });
+            Ok(())
         }
-        Action::AddSatisfaction(score) => historique::add_followup(
-            state,
-            services,
-            now,
-            FollowupEvent::PatientSatisfaction { score, text: None },
-        ),
+        Action::AddSatisfaction(score) => {
+            historique::propose_followup(
+                state,
+                FollowupEvent::PatientSatisfaction { score, text: None },
+            );
+            Ok(())
+        }
+        Action::ConfirmFollowup => historique::confirm_followup(state, services, now),
+        Action::CancelFollowup => {
+            historique::cancel_followup(state);
+            Ok(())
+        }
         Action::ChooseAdverseSeverity(severity) => {
             historique::choose_adverse_severity(state, severity);
             Ok(())
         }
-        Action::AddAdverseEvent(nature) => {
-            historique::add_adverse_event(state, services, now, nature)
-        }
+        Action::AddAdverseEvent(nature) => historique::add_adverse_event(state, nature),
         Action::StartVoid => {
             historique::start_void(state, true);
             Ok(())

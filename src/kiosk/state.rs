@@ -11,7 +11,7 @@ use crate::act::{Patient, Sex};
 use crate::calendar::Month;
 use crate::documents::Roster;
 use crate::ids::Rpps;
-use crate::ledger::{ActSummary, ActView, Severity};
+use crate::ledger::{ActSummary, ActView, FollowupEvent, Severity};
 use crate::protocol::{FactId, MedicineId, Protocol, Value};
 use crate::registry::{Profession, Registry};
 use crate::report::{MonthReport, MonthStatus};
@@ -201,10 +201,30 @@ pub enum Period {
     Month,
 }
 
+/// Most acts the list shows at once: a search narrows it further.
+pub const HISTORY_SHOWN: usize = 200;
+
+/// One act of Historique's list, with its patient's name (read on the
+/// device, after the PIN: it never leaves it).
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub act: ActSummary,
+    /// `NOM Prénom`.
+    pub patient: String,
+    /// The act's day, Paris time.
+    pub day: chrono::NaiveDate,
+}
+
 #[derive(Debug, Clone)]
 pub struct HistoryForm {
     pub period: Period,
-    pub acts: Vec<ActSummary>,
+    /// Every act of the device, newest first.
+    pub rows: Vec<HistoryRow>,
+    /// A name, a day or an act number (see `ledger::search`).
+    pub search: String,
+    /// A follow-up touched, shown to be confirmed before the ledger keeps
+    /// it for good.
+    pub pending: Option<FollowupEvent>,
     pub open: Option<Box<ActView>>,
     pub void: Option<VoidForm>,
     /// Chosen before the nature of an adverse event: the ledger keeps it
@@ -212,6 +232,29 @@ pub struct HistoryForm {
     pub adverse_severity: Option<Severity>,
     /// USB keys offered by « Enregistrer le PDF » when there are several.
     pub save_choices: Vec<PathBuf>,
+}
+
+impl HistoryForm {
+    /// What the list shows, and how many acts answer in all: the search's
+    /// answers among all acts when one is typed, else the period's acts
+    /// (`today` is the Paris day).
+    pub fn shown(&self, today: chrono::NaiveDate) -> (Vec<&HistoryRow>, usize) {
+        use chrono::Datelike;
+        let query = crate::ledger::search::Query::parse(&self.search);
+        let all: Vec<&HistoryRow> = self
+            .rows
+            .iter()
+            .filter(|r| match &query {
+                Some(q) => q.matches(&r.act.number, &r.patient, r.day),
+                None => match self.period {
+                    Period::Today => r.day == today,
+                    Period::Month => (r.day.year(), r.day.month()) == (today.year(), today.month()),
+                },
+            })
+            .collect();
+        let total = all.len();
+        (all.into_iter().take(HISTORY_SHOWN).collect(), total)
+    }
 }
 
 /// « Rapport du mois »: one month's figures and where to export them.

@@ -30,6 +30,7 @@ pub mod key_file;
 mod registry;
 mod report_rows;
 pub mod schema;
+pub mod search;
 mod store;
 pub mod verify;
 

@@ -26,14 +26,45 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
             out.push(Action::Home);
         }
     });
+    out.extend(field(
+        ui,
+        "Rechercher un acte : nom du patient, date (JJ/MM) ou numéro",
+        Field::HistorySearch,
+        &form.search,
+        "par exemple : martin, 23/11, 2026-0042",
+        ui.available_width().min(560.0),
+        false,
+    ));
+    let (rows, total) = form.shown(crate::kiosk::forms::paris_day(state.now));
     ui.columns(2, |cols| {
         let mut left = column(&mut cols[0]);
         let ui = &mut left;
-        if form.acts.is_empty() {
-            muted(ui, "Aucun acte sur cette période.");
+        if rows.is_empty() {
+            if form.search.trim().is_empty() {
+                muted(ui, "Aucun acte sur cette période.");
+            } else {
+                muted(
+                    ui,
+                    &format!(
+                        "Aucun acte ne correspond à « {} ».",
+                        crate::text::quote(form.search.trim())
+                    ),
+                );
+            }
+        }
+        if total > rows.len() {
+            muted(
+                ui,
+                &format!(
+                    "{} : les {} plus récents sont affichés ; précisez la recherche.",
+                    fr::plural(total as u64, "acte", "actes"),
+                    rows.len()
+                ),
+            );
         }
         egui::ScrollArea::vertical().id_salt("acts").show(ui, |ui| {
-            for a in &form.acts {
+            for row in rows {
+                let a = &row.act;
                 let when = fr::datetime(a.occurred_at);
                 let what = if a.taken_in_charge {
                     "prise en charge"
@@ -41,7 +72,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
                     "orientation"
                 };
                 let void = if a.void { " — ANNULÉ" } else { "" };
-                let text = format!("{} · {when} · {what}{void}", a.number);
+                let text = format!("{} · {when} · {} · {what}{void}", a.number, row.patient);
                 let on = form.open.as_ref().is_some_and(|v| v.act.id == a.id);
                 if ui
                     .add(
@@ -96,12 +127,20 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
         .as_ref()
         .filter(|_| !matches!(view.status, ActStatus::Void { .. }))
     {
+        muted(ui, "Motif d'annulation :");
+        ui.horizontal_wrapped(|ui| {
+            for preset in VOID_REASONS {
+                if choice(ui, v.reason == *preset, preset) {
+                    out.push(Action::Edit(Field::VoidReason, (*preset).to_string()));
+                }
+            }
+        });
         out.extend(field(
             ui,
-            "Motif d'annulation",
+            "Motif (à compléter si besoin)",
             Field::VoidReason,
             &v.reason,
-            "erreur de saisie…",
+            "touchez un motif ci-dessus ou écrivez-le",
             400.0,
             false,
         ));
@@ -155,6 +194,26 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
     if matches!(view.status, ActStatus::Void { .. }) {
         return out;
     }
+    if let Some(event) = &form.pending {
+        // Kept for good once recorded: said back, then confirmed.
+        block(ui, INFO_BG, |ui| {
+            ui.label(
+                RichText::new(format!("Enregistrer ce suivi : {} ?", event.describe()))
+                    .size(BODY)
+                    .strong(),
+            );
+            muted(ui, "Un suivi enregistré reste au registre pour de bon.");
+            ui.horizontal_wrapped(|ui| {
+                if primary(ui, "Enregistrer ce suivi") {
+                    out.push(Action::ConfirmFollowup);
+                }
+                if secondary(ui, "Ne pas enregistrer") {
+                    out.push(Action::CancelFollowup);
+                }
+            });
+        });
+        return out;
+    }
     ui.horizontal_wrapped(|ui| {
         if a.outcome.taken_in_charge {
             if secondary(ui, "Réimprimer") {
@@ -164,9 +223,6 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
         }
         if secondary(ui, "Reprise par le délégant") {
             out.push(Action::AddReprise);
-        }
-        if danger(ui, "Annuler l'acte") {
-            out.push(Action::StartVoid);
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -211,5 +267,20 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
             }
         }
     });
+    // Apart from the follow-ups, at the end: never touched for another.
+    ui.add_space(24.0);
+    ui.separator();
+    if danger(ui, "Annuler l'acte") {
+        out.push(Action::StartVoid);
+    }
     out
 }
+
+/// The usual reasons for voiding an act, one touch each (free text stays
+/// possible).
+const VOID_REASONS: &[&str] = &[
+    "Erreur de saisie",
+    "Patient enregistré deux fois",
+    "Acte non réalisé",
+    "Erreur de patient",
+];
