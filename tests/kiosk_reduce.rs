@@ -502,6 +502,49 @@ fn a_failing_printer_never_loses_the_act_and_logs_no_document() {
     );
 }
 
+/// « Imprimer plus tard » after a failed print: the act is kept, Accueil
+/// says where its documents wait, Historique lists it under « À imprimer »
+/// until they are printed.
+#[test]
+fn imprimer_plus_tard_keeps_the_act_in_a_list_to_print() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.services.printer = Box::new(BrokenPrinter);
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(abscess))
+        .act(Action::SubmitQuestion)
+        .act(Action::ShowOrdonnance)
+        .act(Action::ValidateAndPrint)
+        .act(Action::PrintLater);
+    assert!(matches!(k.state.screen, Screen::Accueil));
+    assert!(
+        matches!(&k.state.message, Some(Message::Info(m)) if m.contains("2026-0001") && m.contains("À imprimer")),
+        "{:?}",
+        k.state.message
+    );
+    k.act(Action::OpenHistory)
+        .act(Action::ShowPeriod(protocoop::kiosk::state::Period::ToPrint));
+    let waiting = |k: &Kiosk| -> Vec<String> {
+        let Screen::Historique(h) = &k.state.screen else {
+            panic!("{:?}", k.state.screen)
+        };
+        h.shown(protocoop::kiosk::forms::paris_day(now()))
+            .0
+            .iter()
+            .map(|r| r.act.number.clone())
+            .collect()
+    };
+    assert_eq!(waiting(&k), ["2026-0001"]);
+    let printer = MemoryPrinter::default();
+    k.services.printer = Box::new(printer.clone());
+    let id = k.services.ledger.act("2026-0001").unwrap().act.id;
+    k.act(Action::OpenAct(id)).act(Action::Reprint);
+    assert_eq!(printer.jobs().len(), 2);
+    assert!(waiting(&k).is_empty(), "printed: no longer waiting");
+}
+
 #[test]
 fn enregistrer_le_pdf_writes_only_where_chosen() {
     let dir = ledger_dir();

@@ -107,5 +107,38 @@ fn print_one(job: &Job<'_>) -> std::result::Result<String, NotPrinted> {
     if let Some(Err(e)) = written {
         return Err(NotPrinted::Refused(e.to_string()));
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let said = String::from_utf8_lossy(&out.stdout);
+    Ok(job_id(&said).unwrap_or_else(|| said.trim().to_string()))
+}
+
+/// The print system's number for the job, from what `lp` said
+/// (« request id is HP-12 (1 file(s)) », « l'id de requête est HP-12 … »):
+/// the first word ending in « -digits ».
+pub fn job_id(said: &str) -> Option<String> {
+    said.split_whitespace()
+        .find(|w| {
+            w.rsplit_once('-').is_some_and(|(queue, n)| {
+                !queue.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::job_id;
+
+    #[test]
+    fn the_job_number_is_read_from_what_lp_says() {
+        assert_eq!(
+            job_id("request id is HP_LaserJet-12 (1 file(s))").as_deref(),
+            Some("HP_LaserJet-12")
+        );
+        assert_eq!(
+            job_id("l'id de requête est Accueil-3 (1 fichier(s))").as_deref(),
+            Some("Accueil-3")
+        );
+        assert_eq!(job_id("").as_deref(), None);
+        assert_eq!(job_id("- -12 x- ok").as_deref(), None);
+    }
 }

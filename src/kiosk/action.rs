@@ -122,6 +122,9 @@ pub enum Action {
     // Terminé
     /// « Réessayer l'impression » after a print that did not happen.
     RetryPrint,
+    /// « Imprimer plus tard »: back to Accueil; Historique lists the act
+    /// under « À imprimer » until its documents leave the device.
+    PrintLater,
 
     // Historique
     ShowPeriod(Period),

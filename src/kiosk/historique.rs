@@ -88,6 +88,7 @@ pub(super) fn open_history(
             (r.id, name)
         })
         .collect();
+    let printed = services.ledger.acts_with_documents()?;
     let mut rows: Vec<HistoryRow> = services
         .ledger
         .acts(None)?
@@ -95,6 +96,7 @@ pub(super) fn open_history(
         .map(|act| HistoryRow {
             patient: names.get(&act.id).cloned().unwrap_or_default(),
             day: paris_day(act.occurred_at),
+            to_print: act.taken_in_charge && !act.void && !printed.contains(&act.id),
             act,
         })
         .collect();

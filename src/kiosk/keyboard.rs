@@ -106,9 +106,20 @@ pub fn rows(k: &Keyboard) -> Vec<Vec<char>> {
                 )
                 .collect()
         }
-        Pad::Digits => vec![DIGITS.to_vec()],
-        Pad::Decimal => vec![DIGITS.to_vec(), vec![',']],
-        Pad::Date => vec![DIGITS.to_vec(), vec!['/']],
+        // A telephone's pad, the comma or the slash left of the 0.
+        Pad::Digits | Pad::Decimal | Pad::Date => {
+            let last = match k.pad {
+                Pad::Decimal => vec![',', '0'],
+                Pad::Date => vec!['/', '0'],
+                _ => vec!['0'],
+            };
+            vec![
+                vec!['1', '2', '3'],
+                vec!['4', '5', '6'],
+                vec!['7', '8', '9'],
+                last,
+            ]
+        }
     }
 }
 
@@ -287,6 +298,10 @@ mod tests {
         k.accents = true;
         assert_eq!(rows(&k)[1][0], 'É');
         assert_eq!(rows(&k)[1][8], 'Œ');
-        assert_eq!(rows(&open(Field::PostalCode)), vec![DIGITS.to_vec()]);
+        let digits = rows(&open(Field::PostalCode));
+        assert_eq!(digits.len(), 4, "a telephone's pad");
+        assert_eq!(digits[3], ['0']);
+        assert_eq!(rows(&open(Field::BirthDate))[3], ['/', '0']);
+        assert_eq!(rows(&open(Field::Weight))[3], [',', '0']);
     }
 }

@@ -52,6 +52,26 @@ pub fn retry(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>
     Ok(())
 }
 
+/// « Imprimer plus tard » on Terminé after a print that did not happen:
+/// the act is recorded; its documents wait in Historique, « À imprimer ».
+pub fn later(state: &mut KioskState) {
+    let Screen::Termine(done) = &state.screen else {
+        return;
+    };
+    if !(done.taken_in_charge && done.print_failed) {
+        return;
+    }
+    let number = done.number.clone();
+    state.act = None;
+    state.screen = Screen::Accueil;
+    info(
+        state,
+        format!(
+            "Acte {number} enregistré, ordonnance pas encore imprimée : Historique, « À imprimer », quand l'imprimante sera prête."
+        ),
+    );
+}
+
 /// « Réimprimer » in Historique.
 pub fn reprint(
     state: &mut KioskState,

@@ -228,6 +228,10 @@ fn apply(
         }
         Action::Reprint => historique::reprint(state, services, now),
         Action::RetryPrint => printing::retry(state, services, now),
+        Action::PrintLater => {
+            printing::later(state);
+            Ok(())
+        }
         Action::SaveDocuments(drive) => historique::save_documents(state, services, drive, now),
         Action::AddReprise => {
             historique::propose_followup(state, FollowupEvent::Reprise { text: None });

@@ -94,7 +94,7 @@ impl Printer for SystemPrinter {
             print::Printed::Sent(msg) => PrintOutcome {
                 sent: true,
                 ok: true,
-                message: format!("Envoyé à l'imprimante ({msg})."),
+                message: format!("Envoyé à l'imprimante (travail {msg})."),
             },
             print::Printed::NoPrinter(_) => {
                 let docs: Vec<(&str, &[u8])> = jobs.iter().map(|j| (j.file_name, j.pdf)).collect();

@@ -199,6 +199,8 @@ pub struct Done {
 pub enum Period {
     Today,
     Month,
+    /// The prises en charge never printed (« Imprimer plus tard »).
+    ToPrint,
 }
 
 /// Most acts the list shows at once: a search narrows it further.
@@ -213,6 +215,9 @@ pub struct HistoryRow {
     pub patient: String,
     /// The act's day, Paris time.
     pub day: chrono::NaiveDate,
+    /// A prise en charge whose documents never left the device: printed
+    /// « plus tard », or the printer failed.
+    pub to_print: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +252,7 @@ impl HistoryForm {
             .filter(|r| match &query {
                 Some(q) => q.matches(&r.act.number, &r.patient, r.day),
                 None => match self.period {
+                    Period::ToPrint => r.to_print,
                     Period::Today => r.day == today,
                     Period::Month => (r.day.year(), r.day.month()) == (today.year(), today.month()),
                 },

@@ -149,6 +149,18 @@ impl Ledger {
         Ok(out)
     }
 
+    /// The ids of the acts whose documents left the device at least once
+    /// (printed or saved): the others are still to print.
+    pub fn acts_with_documents(&self) -> Result<std::collections::BTreeSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT act_id FROM followups WHERE type = 'document'")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// Acts of a month (by their Paris date), or all acts, in recording order.
     pub fn acts(&self, month: Option<Month>) -> Result<Vec<ActSummary>> {
         let columns = "SELECT id, number, seq, occurred_at, delegue_rpps, delegant_rpps, taken_in_charge, training, \

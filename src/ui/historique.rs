@@ -22,6 +22,16 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
         if choice(ui, form.period == Period::Month, "Ce mois-ci") {
             out.push(Action::ShowPeriod(Period::Month));
         }
+        let waiting = form.rows.iter().filter(|r| r.to_print).count();
+        if waiting > 0
+            && choice(
+                ui,
+                form.period == Period::ToPrint,
+                &format!("À imprimer ({waiting})"),
+            )
+        {
+            out.push(Action::ShowPeriod(Period::ToPrint));
+        }
         if secondary(ui, "Accueil") {
             out.push(Action::Home);
         }
@@ -71,8 +81,14 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
                 } else {
                     "orientation"
                 };
-                let void = if a.void { " — ANNULÉ" } else { "" };
-                let text = format!("{} · {when} · {} · {what}{void}", a.number, row.patient);
+                let flag = if a.void {
+                    " — ANNULÉ"
+                } else if row.to_print {
+                    " — jamais imprimé"
+                } else {
+                    ""
+                };
+                let text = format!("{} · {when} · {} · {what}{flag}", a.number, row.patient);
                 let on = form.open.as_ref().is_some_and(|v| v.act.id == a.id);
                 if ui
                     .add(

@@ -23,24 +23,16 @@ pub fn show(ui: &mut Ui, k: &Keyboard) -> Vec<Action> {
     ui.add_space(GAP);
     ui.spacing_mut().item_spacing = egui::vec2(GAP, GAP);
     let rows = rows(k);
-    for (i, row) in rows.iter().enumerate() {
-        ui.horizontal(|ui| {
-            for &c in row {
-                if key(ui, &c.to_string(), key_w, height, false) {
-                    out.push(Action::Key(Key::Char(c)));
-                }
-            }
-            // The decimal comma or the date's slash has a row of its own:
-            // the function keys follow it there.
-            if i + 1 == rows.len() && k.pad != Pad::Letters && row.len() < 10 {
-                function_keys(ui, key_w, height, &mut out);
-            }
-        });
-    }
-    if k.pad == Pad::Digits {
-        ui.horizontal(|ui| function_keys(ui, key_w, height, &mut out));
-    }
     if k.pad == Pad::Letters {
+        for row in &rows {
+            ui.horizontal(|ui| {
+                for &c in row {
+                    if key(ui, &c.to_string(), key_w, height, false) {
+                        out.push(Action::Key(Key::Char(c)));
+                    }
+                }
+            });
+        }
         ui.horizontal(|ui| {
             // Ten keys' width in all, as the rows above.
             if key(ui, "Majuscules", key_w * 2.0 + GAP, height, k.capitals) {
@@ -53,6 +45,39 @@ pub fn show(ui: &mut Ui, k: &Keyboard) -> Vec<Action> {
                 out.push(Action::Key(Key::Space));
             }
             function_keys(ui, key_w, height, &mut out);
+        });
+    } else {
+        // A telephone's pad, centred, as many rows as the letters: the
+        // screen above never moves when another field is touched.
+        let pad_key = key_w * 2.0 + GAP;
+        let indent = ((width - 3.0 * pad_key - 2.0 * GAP) / 2.0).max(0.0);
+        for (i, row) in rows.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.add_space(indent);
+                if row.len() == 1 {
+                    ui.add_space(pad_key + GAP);
+                }
+                for &c in row {
+                    if key(ui, &c.to_string(), pad_key, height, false) {
+                        out.push(Action::Key(Key::Char(c)));
+                    }
+                }
+                if i + 1 == rows.len() && key(ui, "Effacer", pad_key, height, false) {
+                    out.push(Action::Key(Key::Erase));
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            ui.add_space(indent);
+            if key(
+                ui,
+                "Masquer le clavier",
+                3.0 * pad_key + 2.0 * GAP,
+                height,
+                false,
+            ) {
+                out.push(Action::Key(Key::Hide));
+            }
         });
     }
     ui.add_space(GAP);

@@ -61,8 +61,15 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
             );
         }
         if done.taken_in_charge {
-            if done.print_failed && secondary(ui, "Réessayer l'impression") {
-                out.push(Action::RetryPrint);
+            if done.print_failed {
+                ui.horizontal_wrapped(|ui| {
+                    if secondary(ui, "Réessayer l'impression") {
+                        out.push(Action::RetryPrint);
+                    }
+                    if secondary(ui, "Imprimer plus tard") {
+                        out.push(Action::PrintLater);
+                    }
+                });
             }
             out.extend(save_buttons(ui, &done.save_choices));
         }
