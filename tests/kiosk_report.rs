@@ -298,7 +298,11 @@ mod window {
         // Replace the default folder by the key's.
         replace_text(&mut h, "Dossier ou clé USB", &usb.display().to_string());
         tap(&mut h, "Exporter CSV");
-        assert!(shows(&h, "Rapport enregistré"));
+        assert!(
+            shows(&h, "Rapport enregistré"),
+            "{:?}",
+            h.state().state.message
+        );
         let files: Vec<_> = std::fs::read_dir(&usb)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

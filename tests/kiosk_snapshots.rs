@@ -188,6 +188,43 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
     }
 }
 
+/// The first setup at every size: « Enregistrer et commencer » in view
+/// without scrolling, and after an error too (the message has its own
+/// strip, it hides no field).
+#[test]
+fn first_setup_at_every_size_keeps_its_main_action_on_screen() {
+    let mut results = SnapshotResults::new();
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = FixedClock::new(now());
+        let mut h = wgpu_harness_with(services(dir.path(), &clock), Protocol::bundled(), size);
+        screen(
+            &mut h,
+            &mut results,
+            "setup",
+            "Enregistrer et commencer",
+            size,
+        );
+        tap(&mut h, "Enregistrer et commencer");
+        assert!(
+            h.state().state.message.is_some(),
+            "an empty setup is refused with a message"
+        );
+        screen(
+            &mut h,
+            &mut results,
+            "setup_erreur",
+            "Enregistrer et commencer",
+            size,
+        );
+        assert!(
+            h.query_by_role_and_label(Role::TextInput, "Nom du délégant")
+                .is_some(),
+            "the délégant's fields are still there"
+        );
+    }
+}
+
 /// A machine with no printer and no viewer.
 struct NoPrinter;
 

@@ -1,6 +1,8 @@
 //! The bar fixed at the bottom of every step of a prise en charge (and of
 //! its end): the step's main action, « Retour » and « Abandonner la prise en charge »
 //! stay on screen whatever its size, while the step above them scrolls.
+//! The first setup keeps « Enregistrer et commencer » there, and
+//! Historique, Rapport du mois and Réglages their way back to Accueil.
 
 use eframe::egui;
 use egui::{RichText, Ui};
@@ -26,7 +28,15 @@ pub fn abandon_label(ui: &Ui) -> &'static str {
 /// Whether the screen has a bottom bar.
 pub fn shown(state: &KioskState) -> bool {
     state.screen.is_act_step()
-        || matches!(state.screen, Screen::ConsentRefused | Screen::Termine(_))
+        || matches!(
+            state.screen,
+            Screen::ConsentRefused
+                | Screen::Termine(_)
+                | Screen::Setup(_)
+                | Screen::Historique(_)
+                | Screen::Rapport(_)
+                | Screen::Reglages(_)
+        )
 }
 
 /// The step's main action, and whether « Retour » goes back a step.
@@ -80,6 +90,7 @@ fn main_action(state: &KioskState) -> (Option<(String, Action)>, bool) {
         }
         Screen::ConsentRefused => (main("Retour à l'accueil", Action::Home), false),
         Screen::Termine(_) => (main("Nouvelle prise en charge", Action::NewAct), false),
+        Screen::Setup(_) => (main("Enregistrer et commencer", Action::SubmitSetup), false),
         _ => (None, false),
     }
 }
@@ -113,7 +124,10 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         }
         let other = match &state.screen {
             Screen::Patient(_) => Some(("Le patient refuse", Action::RefuseConsent)),
-            Screen::Termine(_) => Some(("Accueil", Action::Home)),
+            Screen::Termine(_)
+            | Screen::Historique(_)
+            | Screen::Rapport(_)
+            | Screen::Reglages(_) => Some(("Accueil", Action::Home)),
             _ => None,
         };
         if let Some((text, action)) = other

@@ -32,9 +32,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
         {
             out.push(Action::ShowPeriod(Period::ToPrint));
         }
-        if secondary(ui, "Accueil") {
-            out.push(Action::Home);
-        }
     });
     out.extend(field(
         ui,

@@ -37,9 +37,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &ReportForm) -> Vec<Action> {
         if next.clicked() {
             out.push(Action::ShowMonth(form.month.next()));
         }
-        if secondary(ui, "Accueil") {
-            out.push(Action::Home);
-        }
     });
     out.extend(status(ui, form));
     let Some(r) = form.report.as_deref() else {
@@ -56,10 +53,15 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &ReportForm) -> Vec<Action> {
                 grid(ui, "payments", |ui| payments(ui, r));
             });
         let mut right = column(&mut cols[1]);
-        let ui = &mut right;
-        weekday_chart(ui, &r.indicators);
-        ui.add_space(12.0);
-        out.extend(export(ui, form));
+        // Its own scroll area, as the tallies: the export buttons scroll
+        // into view above the bottom bar.
+        egui::ScrollArea::vertical()
+            .id_salt("export")
+            .show(&mut right, |ui| {
+                weekday_chart(ui, &r.indicators);
+                ui.add_space(12.0);
+                out.extend(export(ui, form));
+            });
     });
     out
 }

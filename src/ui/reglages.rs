@@ -15,9 +15,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
     let mut out = Vec::new();
     ui.horizontal(|ui| {
         heading(ui, "Réglages");
-        if secondary(ui, "Accueil") {
-            out.push(Action::Home);
-        }
     });
     egui::ScrollArea::vertical().show(ui, |ui| {
         let p = &state.protocol;

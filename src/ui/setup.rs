@@ -36,9 +36,6 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SetupForm) -> Vec<Action> {
         out.extend(delegue_fields(ui, &form.delegue, "Premier délégué (vous)"));
         out.extend(delegant_fields(ui, &form.delegant));
     }
-    if primary(ui, "Enregistrer et commencer") {
-        out.push(Action::SubmitSetup);
-    }
     out
 }
 
