@@ -136,16 +136,20 @@ pub fn prefix(s: &str, n: usize) -> &str {
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
-    s.nfkd()
+    let mut out = String::with_capacity(s.len());
+    for c in s
+        .nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .flat_map(|c| match c {
-            'œ' => vec!['o', 'e'],
-            'æ' => vec!['a', 'e'],
-            'ß' => vec!['s', 's'],
-            c => vec![c],
-        })
-        .collect()
+    {
+        match c {
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A hash as a person reads it aloud: its first twelve characters in

@@ -264,3 +264,52 @@ fn double_tap_on_abandonner_does_not_confirm_it() {
     assert!(h.state().state.act.is_some());
     assert!(shows(&h, "Abandonner cette prise en charge ?"));
 }
+
+/// A score touched twice in Historique: the second touch lands on
+/// « Enregistrer ce suivi », shown in its place, and records nothing.
+#[test]
+fn double_tap_on_a_score_does_not_record_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = common::setup_ledger(dir.path(), now());
+    common::record(
+        &mut l,
+        &Protocol::bundled(),
+        &common::abscess_input(serde_json::json!({})),
+        now(),
+    )
+    .unwrap();
+    drop(l);
+    let clock = FixedClock::new(now());
+    let mut h = fast_harness(dir.path(), &clock);
+    wait(&mut h);
+    press_and_release(&mut h, "Historique");
+    h.run();
+    wait(&mut h);
+    press_and_release(&mut h, "Marie Durand");
+    h.run();
+    type_keys(&mut h, "274915");
+    wait(&mut h);
+    press_and_release(&mut h, "Valider");
+    h.run();
+    wait(&mut h);
+    h.get_by_label_contains("2026-0001 ·").click();
+    h.run();
+    h.get_by_label("4/5").scroll_to_me();
+    h.run();
+    double_tap(&mut h, "4/5", "Enregistrer ce suivi");
+    assert!(shows(&h, "Enregistrer ce suivi"), "still asked");
+    let Screen::Historique(form) = &h.state().state.screen else {
+        panic!("{:?}", h.state().state.screen)
+    };
+    assert!(
+        form.open
+            .as_ref()
+            .unwrap()
+            .followups
+            .iter()
+            .all(|f| !matches!(
+                f.event,
+                protocoop::ledger::FollowupEvent::PatientSatisfaction { .. }
+            ))
+    );
+}

@@ -962,3 +962,53 @@ fn historique_finds_by_name_day_or_number_and_confirms_each_followup() {
         k.state.message
     );
 }
+
+/// A printer chosen in Réglages is kept in the kiosk's settings and every
+/// print goes to it; after a failed print Terminé offers the printers too.
+#[test]
+fn the_printer_chosen_is_the_one_printed_to() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    let printer = MemoryPrinter::default();
+    k.services.printer = Box::new(printer.clone());
+    k.adult().act(Action::Home).act(Action::OpenSettings);
+    assert!(
+        matches!(k.state.screen, Screen::Reglages(_)),
+        "{:?}",
+        k.error()
+    );
+    assert_eq!(k.state.printers, ["Comptoir", "Bureau"]);
+    k.act(Action::ChoosePrinter(Some("-oevil".into())));
+    assert!(k.error().is_some(), "a name lp would read as an option");
+    assert_eq!(k.state.settings.printer, None);
+    k.act(Action::ChoosePrinter(Some("Bureau".into())));
+    assert_eq!(
+        protocoop::kiosk::settings::KioskSettings::load(dir.path())
+            .printer
+            .as_deref(),
+        Some("Bureau"),
+        "kept for the next start"
+    );
+    k.act(Action::Home).act(Action::NewAct);
+    k.act(Action::Edit(Field::LastName, "Martin".into()))
+        .act(Action::Edit(Field::FirstName, "Paul".into()))
+        .act(Action::Edit(Field::BirthDate, "02/03/1986".into()))
+        .act(Action::SetSex(Sex::M))
+        .act(Action::ConfirmPatient)
+        .act(Action::NoneOfThese)
+        .act(Action::NoneOfThese);
+    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
+    k.act(Action::AnswerNumber(pain, 6))
+        .act(Action::ToggleFact(abscess))
+        .act(Action::SubmitQuestion)
+        .act(Action::ShowOrdonnance)
+        .act(Action::ValidateAndPrint);
+    assert!(
+        matches!(k.state.screen, Screen::Termine(_)),
+        "{:?}",
+        k.error()
+    );
+    let jobs = printer.jobs();
+    assert_eq!(jobs.len(), 2);
+    assert!(jobs.iter().all(|j| j.printer.as_deref() == Some("Bureau")));
+}

@@ -317,3 +317,58 @@ fn la_grossesse_n_est_demandee_qu_a_une_patiente() {
     let unknown = Facts::from_json_text(&p, r#"{"sex": null}"#).unwrap();
     assert!(unknown.applies(&p, pregnant));
 }
+
+/// `ask_when` on age alone, in a protocol that does not read the sex: the
+/// question left out is « non » all the same (the act can be finished), and
+/// a weight not measured never decides that a question does not apply.
+#[test]
+fn ask_when_without_the_sex_and_with_a_weight_not_measured() {
+    use protocoop::triage::Slot;
+    let text = protocoop::protocol::BUNDLED_TEXT
+        .replacen("sex_fact = \"sex\"\n", "", 1)
+        .replacen(
+            "[[facts]]\nid = \"sex\"\ntype = \"sex\"\nlabel = \"Sexe du patient\"\nhelp = \"Renseigné à l'écran Patient (F ou M).\"\n\n",
+            "",
+            1,
+        )
+        .replacen("ask_when = \"sex == F\"", "ask_when = \"age_years >= 12\"", 1);
+    let p = Protocol::parse(&text, "test.toml").expect("a valid protocol");
+    let pregnant = p.fact_id("pregnant").unwrap();
+    let child = Patient {
+        age: 9,
+        weight: Some(28.0),
+        yes: vec!["sympt.heat"],
+        pain: 5,
+        temp: None,
+    };
+    // The Patient screen's rule (act::with_patient) settles it, sex or not.
+    let patient = protocoop::act::Patient::new(
+        "Martin",
+        "Léa",
+        "2017-03-02",
+        "F",
+        Some(Fixed::from_int(28)),
+        "79500",
+    )
+    .unwrap();
+    let facts = protocoop::act::with_patient(&p, Facts::new(&p), &patient, 9).unwrap();
+    assert_eq!(facts.get(pregnant), Slot::Set(Value::Bool(false)));
+    let (asked, done) = interview(&p, &child);
+    assert!(asked.contains(&"antecedents".to_string()), "{asked:?}");
+    assert!(sequence::unanswered(&p, &done).is_empty());
+
+    let text = protocoop::protocol::BUNDLED_TEXT.replacen(
+        "ask_when = \"sex == F\"",
+        "ask_when = \"known(weight_kg) and weight_kg >= 30\"",
+        1,
+    );
+    let p = Protocol::parse(&text, "test.toml").expect("a valid protocol");
+    let pregnant = p.fact_id("pregnant").unwrap();
+    let mut unmeasured = start(&p, &adult(&[], 3));
+    assert!(
+        unmeasured.applies(&p, pregnant),
+        "a weight not measured leaves the question asked"
+    );
+    unmeasured.settle_inapplicable(&p).unwrap();
+    assert_eq!(unmeasured.get(pregnant), Slot::Unset);
+}

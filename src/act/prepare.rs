@@ -296,8 +296,9 @@ pub fn with_patient(
             ));
         }
         facts.set(protocol, sex_fact, Value::Sex(patient.sex))?;
-        facts.settle_inapplicable(protocol)?;
     }
+    // Whatever `ask_when` reads (age, weight or sex), once all three are in.
+    facts.settle_inapplicable(protocol)?;
     if patient.weight_kg.is_none()
         && protocol
             .patient

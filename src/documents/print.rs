@@ -6,8 +6,8 @@ use std::process::Command;
 /// What happened to a print request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Printed {
-    /// Queued by `lp`; its message (the job id).
-    Sent(String),
+    /// Queued by `lp`: the print system's job numbers, when it said them.
+    Sent(Vec<String>),
     /// No printer command: the files stay where they are.
     NoPrinter(Vec<PathBuf>),
     /// `lp` exists but refused (no default printer, printer offline…).
@@ -18,7 +18,8 @@ impl Printed {
     /// One line for the CLI and the kiosk.
     pub fn describe(&self) -> String {
         match self {
-            Printed::Sent(msg) => format!("envoyé à l'imprimante ({msg})"),
+            Printed::Sent(ids) if ids.is_empty() => "envoyé à l'imprimante".to_string(),
+            Printed::Sent(ids) => format!("envoyé à l'imprimante (travail n° {})", ids.join(", ")),
             Printed::NoPrinter(files) => format!(
                 "aucune imprimante (commande lp absente) : documents enregistrés dans {}",
                 files
@@ -39,9 +40,11 @@ pub fn print(files: &[&Path]) -> Printed {
     let owned = || files.iter().map(|f| f.to_path_buf()).collect();
     match Command::new("lp").args(files).output() {
         Err(_) => Printed::NoPrinter(owned()),
-        Ok(out) if out.status.success() => {
-            Printed::Sent(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        }
+        Ok(out) if out.status.success() => Printed::Sent(
+            job_id(&String::from_utf8_lossy(&out.stdout))
+                .into_iter()
+                .collect(),
+        ),
         Ok(out) => Printed::Failed(String::from_utf8_lossy(&out.stderr).trim().to_string()),
     }
 }
@@ -55,6 +58,8 @@ pub fn open_in_viewer(file: &Path) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct Job<'a> {
     pub title: &'a str,
+    /// The printer chosen; none: the station's default one.
+    pub printer: Option<&'a str>,
     /// Its file name, for a viewer or a saved copy.
     pub file_name: &'a str,
     pub pdf: &'a [u8],
@@ -72,7 +77,7 @@ pub fn print_jobs(jobs: &[Job<'_>]) -> Printed {
             Err(NotPrinted::Refused(msg)) => return Printed::Failed(msg),
         }
     }
-    Printed::Sent(queued.join(" ; "))
+    Printed::Sent(queued.into_iter().flatten().collect())
 }
 
 enum NotPrinted {
@@ -80,10 +85,15 @@ enum NotPrinted {
     Refused(String),
 }
 
-fn print_one(job: &Job<'_>) -> std::result::Result<String, NotPrinted> {
+/// The job's number, when the print system said one.
+fn print_one(job: &Job<'_>) -> std::result::Result<Option<String>, NotPrinted> {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = Command::new("lp")
+    let mut lp = Command::new("lp");
+    if let Some(p) = job.printer.filter(|p| printer_name_ok(p)) {
+        lp.args(["-d", p]);
+    }
+    let mut child = lp
         .args(["-t", job.title])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -107,8 +117,40 @@ fn print_one(job: &Job<'_>) -> std::result::Result<String, NotPrinted> {
     if let Some(Err(e)) = written {
         return Err(NotPrinted::Refused(e.to_string()));
     }
-    let said = String::from_utf8_lossy(&out.stdout);
-    Ok(job_id(&said).unwrap_or_else(|| said.trim().to_string()))
+    Ok(job_id(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The printers the print system knows (`lpstat -e`), by name; none when
+/// there is no print system.
+pub fn printers() -> Vec<String> {
+    Command::new("lpstat")
+        .arg("-e")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(str::trim)
+                .filter(|l| printer_name_ok(l))
+                .take(64)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A printer name as CUPS makes them (letters, digits, `_`, `-`, `.`,
+/// not starting with `-`): nothing else ever reaches `lp`'s arguments.
+pub fn printer_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 127
+        && !name.starts_with('-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
 /// The print system's number for the job, from what `lp` said
@@ -140,5 +182,14 @@ mod tests {
         );
         assert_eq!(job_id("").as_deref(), None);
         assert_eq!(job_id("- -12 x- ok").as_deref(), None);
+    }
+
+    #[test]
+    fn only_a_printer_name_reaches_lp() {
+        use super::printer_name_ok;
+        assert!(printer_name_ok("HP_LaserJet_Pro-M15.2"));
+        for bad in ["", "-o", "-dfoo", "a b", "a;b", "é", &"x".repeat(128)] {
+            assert!(!printer_name_ok(bad), "{bad:?}");
+        }
     }
 }

@@ -125,6 +125,9 @@ pub enum Action {
     /// « Imprimer plus tard »: back to Accueil; Historique lists the act
     /// under « À imprimer » until its documents leave the device.
     PrintLater,
+    /// A printer chosen (Réglages, or Terminé after a failure); `None`: the
+    /// station's default one.
+    ChoosePrinter(Option<String>),
 
     // Historique
     ShowPeriod(Period),

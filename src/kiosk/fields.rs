@@ -8,7 +8,8 @@ use super::state::*;
 /// garbage does not.
 pub const MAX_FIELD_CHARS: usize = 120;
 
-/// The text `field` edits on the current screen, if the screen has it.
+/// The text `field` edits on the current screen, if the screen has it
+/// (looking changes nothing: see [`changed`]).
 pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
     match (&mut state.screen, field) {
         (Screen::Patient(f), Field::LastName) => Some(&mut f.last_name),
@@ -46,10 +47,7 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
             }),
             field,
         ) => match field {
-            Field::BundlePath => {
-                bundle.read = None;
-                Some(&mut bundle.path)
-            }
+            Field::BundlePath => Some(&mut bundle.path),
             Field::StructureName => Some(&mut structure.name),
             Field::StructureAddress => Some(&mut structure.address),
             Field::StructurePostalCode => Some(&mut structure.postal_code),
@@ -70,8 +68,23 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
 /// Replaces the text of `field` (cut to [`MAX_FIELD_CHARS`]).
 pub(super) fn edit(state: &mut KioskState, field: Field, value: String) {
     let value: String = value.chars().take(MAX_FIELD_CHARS).collect();
-    if let Some(s) = text(state, field) {
+    if let Some(s) = text(state, field)
+        && *s != value
+    {
         *s = value;
+        changed(state, field);
+    }
+}
+
+/// What a change of text undoes: another bundle file typed is not the
+/// one read.
+pub(super) fn changed(state: &mut KioskState, field: Field) {
+    if field == Field::BundlePath {
+        match &mut state.screen {
+            Screen::Setup(f) => f.bundle.read = None,
+            Screen::Reglages(f) => f.bundle.read = None,
+            _ => {}
+        }
     }
 }
 

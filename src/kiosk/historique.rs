@@ -93,11 +93,15 @@ pub(super) fn open_history(
         .ledger
         .acts(None)?
         .into_iter()
-        .map(|act| HistoryRow {
-            patient: names.get(&act.id).cloned().unwrap_or_default(),
-            day: paris_day(act.occurred_at),
-            to_print: act.taken_in_charge && !act.void && !printed.contains(&act.id),
-            act,
+        .map(|act| {
+            let patient = names.get(&act.id).cloned().unwrap_or_default();
+            HistoryRow {
+                folded: crate::text::fold(&patient),
+                patient,
+                day: paris_day(act.occurred_at),
+                to_print: act.taken_in_charge && !act.void && !printed.contains(&act.id),
+                act,
+            }
         })
         .collect();
     rows.reverse();

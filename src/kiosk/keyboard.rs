@@ -172,7 +172,11 @@ pub(super) fn press(state: &mut KioskState, key: Key) {
                 state.keyboard = None;
                 return;
             };
-            *text = typed(k.pad, text, key);
+            let after = typed(k.pad, text, key);
+            if *text != after {
+                *text = after;
+                fields::changed(state, k.field);
+            }
         }
     }
     state.keyboard = Some(k);
@@ -203,26 +207,34 @@ pub fn typed(pad: Pad, text: &str, key: Key) -> String {
                 return out;
             }
             if pad == Pad::Date {
+                // Counted in characters: a field typed on a physical
+                // keyboard may hold anything.
+                let len = out.chars().count();
                 if c == '/' {
-                    // A slash typed by hand is kept where the date expects one.
-                    if matches!(out.len(), 1 | 2 | 4 | 5) && !out.ends_with('/') {
-                        if out.len() == 1 || out.len() == 4 {
-                            let last = out.pop().unwrap_or('0');
-                            out.push('0');
-                            out.push(last);
-                        }
+                    // A slash typed by hand is kept where the date expects
+                    // one, a lone digit padded (« 2/ » → « 02/ »); never
+                    // after a lone 0 (no day or month 00).
+                    let last = out.chars().last();
+                    let lone_digit = matches!(len, 1 | 4);
+                    let complete = matches!(len, 2 | 5);
+                    if lone_digit && last.is_some_and(|d| d.is_ascii_digit() && d != '0') {
+                        out.pop();
+                        out.push('0');
+                        out.extend(last);
+                        out.push('/');
+                    } else if complete && last.is_some_and(|d| d.is_ascii_digit()) {
                         out.push('/');
                     }
                     return out;
                 }
-                if out.len() >= 10 {
+                if len >= 10 {
                     return out;
                 }
-                if matches!(out.len(), 2 | 5) && !out.ends_with('/') {
+                if matches!(len, 2 | 5) && !out.ends_with('/') {
                     out.push('/');
                 }
                 out.push(c);
-                if matches!(out.len(), 2 | 5) {
+                if matches!(out.chars().count(), 2 | 5) {
                     out.push('/');
                 }
                 return out;
@@ -269,6 +281,8 @@ mod tests {
             "a slash typed pads the day"
         );
         assert_eq!(type_all(Pad::Date, "02//"), "02/", "no double slash");
+        assert_eq!(type_all(Pad::Date, "0/"), "0", "no day 00");
+        assert_eq!(type_all(Pad::Date, "02/0/"), "02/0", "no month 00");
         assert_eq!(type_all(Pad::Date, "a"), "");
     }
 

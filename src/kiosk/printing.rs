@@ -23,7 +23,7 @@ pub fn print_act(
     now: DateTime<Utc>,
 ) -> Result<PrintOutcome> {
     let rendered = render(state, services, act_id)?;
-    let jobs = jobs(&rendered);
+    let jobs = jobs(&rendered, state.settings.printer.as_deref());
     let mut outcome = services.printer.print(&jobs);
     if outcome.sent
         && let Err(e) = documents::record(&mut services.ledger, &rendered, now)
@@ -67,9 +67,30 @@ pub fn later(state: &mut KioskState) {
     info(
         state,
         format!(
-            "Acte {number} enregistré, ordonnance pas encore imprimée : Historique, « À imprimer », quand l'imprimante sera prête."
+            "Acte {number} enregistré. L'ordonnance et la fiche conseil n'ont pas été imprimées : retrouvez-les dans Historique, « À imprimer », quand l'imprimante sera prête."
         ),
     );
+}
+
+/// Whether this screen lets one choose the printer.
+pub fn offers_printers(state: &KioskState) -> bool {
+    match &state.screen {
+        Screen::Reglages(_) => true,
+        Screen::Termine(d) => d.print_failed,
+        _ => false,
+    }
+}
+
+/// A printer chosen (Réglages, or Terminé after a failure); `None`: the
+/// station's default one. Kept in the kiosk's settings.
+pub fn choose_printer(state: &mut KioskState, printer: Option<String>) -> Result<()> {
+    if let Some(p) = &printer
+        && !documents::print::printer_name_ok(p)
+    {
+        return Err(Error::input("imprimante", "nom d'imprimante inconnu"));
+    }
+    state.settings.printer = printer;
+    state.settings.save(&state.data_dir)
 }
 
 /// « Réimprimer » in Historique.
@@ -168,11 +189,12 @@ fn render(state: &KioskState, services: &Services, act_id: &str) -> Result<Rende
     )
 }
 
-fn jobs(rendered: &Rendered) -> Vec<Job<'_>> {
+fn jobs<'a>(rendered: &'a Rendered, printer: Option<&'a str>) -> Vec<Job<'a>> {
     rendered
         .docs
         .iter()
         .map(|d| Job {
+            printer,
             title: &d.title,
             file_name: &d.file_name,
             pdf: &d.bytes,

@@ -216,6 +216,10 @@ pub(super) fn toggle_fact(state: &mut KioskState, fact: FactId) -> Result<()> {
     let Some(mut form) = current_question(state) else {
         return Ok(());
     };
+    if !form.facts.contains(&fact) {
+        // Not on this screen (a question that does not apply): nothing.
+        return Ok(());
+    }
     toggle(&mut form.checked, fact);
     let p = Arc::clone(&state.protocol);
     let Some(draft) = state.act.as_mut() else {
@@ -247,7 +251,7 @@ pub(super) fn answer_checklist(state: &mut KioskState, none: bool) -> Result<()>
     };
     let p = Arc::clone(&state.protocol);
     let q = &p.questions[form.index];
-    let has_items = q.facts.iter().any(|f| p.fact(*f).ty.is_bool());
+    let has_items = form.facts.iter().any(|f| p.fact(*f).ty.is_bool());
     if none && !form.checked.is_empty() {
         return Err(Error::input(
             q.none.as_deref().unwrap_or("réponse"),

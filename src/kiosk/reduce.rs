@@ -45,6 +45,7 @@ pub fn start(
         abandon_asked: false,
         keyboard: None,
         focus: None,
+        printers: Vec::new(),
     };
     if needs_setup(&state) {
         let mut form = SetupForm::default();
@@ -71,9 +72,13 @@ pub(super) fn needs_setup(state: &KioskState) -> bool {
 pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, now: DateTime<Utc>) {
     let before = super::tap_guard::screen_key(state);
     reduce_one(state, action, services, now);
-    // The on-screen keyboard belongs to the screen it was opened on.
-    if state.keyboard.is_some() && super::tap_guard::screen_key(state) != before {
+    let after = super::tap_guard::screen_key(state);
+    if after != before {
+        // The on-screen keyboard belongs to the screen it was opened on.
         state.keyboard = None;
+        if printing::offers_printers(state) {
+            state.printers = services.printer.printers();
+        }
     }
 }
 
@@ -232,6 +237,7 @@ fn apply(
             printing::later(state);
             Ok(())
         }
+        Action::ChoosePrinter(p) => printing::choose_printer(state, p),
         Action::SaveDocuments(drive) => historique::save_documents(state, services, drive, now),
         Action::AddReprise => {
             historique::propose_followup(state, FollowupEvent::Reprise { text: None });

@@ -77,6 +77,10 @@ impl PrintOutcome {
 /// leave a patient's name on disk to print it.
 pub trait Printer {
     fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome;
+    /// The printers one may choose (Réglages; Terminé after a failure).
+    fn printers(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// The session ended: drop anything still shown (a preview's files).
     fn forget(&self) {}
 }
@@ -91,10 +95,14 @@ pub struct SystemPrinter {
 impl Printer for SystemPrinter {
     fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome {
         match print::print_jobs(jobs) {
-            print::Printed::Sent(msg) => PrintOutcome {
+            print::Printed::Sent(ids) => PrintOutcome {
                 sent: true,
                 ok: true,
-                message: format!("Envoyé à l'imprimante (travail {msg})."),
+                message: match ids.as_slice() {
+                    [] => "Envoyé à l'imprimante.".to_string(),
+                    [one] => format!("Envoyé à l'imprimante (travail n° {one})."),
+                    many => format!("Envoyé à l'imprimante (travaux n° {}).", many.join(", ")),
+                },
             },
             print::Printed::NoPrinter(_) => {
                 let docs: Vec<(&str, &[u8])> = jobs.iter().map(|j| (j.file_name, j.pdf)).collect();
@@ -117,6 +125,10 @@ impl Printer for SystemPrinter {
     fn forget(&self) {
         self.preview.forget();
     }
+
+    fn printers(&self) -> Vec<String> {
+        print::printers()
+    }
 }
 
 /// Accepts every job and keeps its bytes, sends nothing anywhere: tests,
@@ -129,6 +141,8 @@ pub struct MemoryPrinter(Arc<Mutex<Vec<PrintedCopy>>>);
 #[derive(Debug, Clone)]
 pub struct PrintedCopy {
     pub title: String,
+    /// The printer it was sent to; none: the default one.
+    pub printer: Option<String>,
     pub pdf: Vec<u8>,
 }
 
@@ -144,6 +158,7 @@ impl Printer for MemoryPrinter {
         let mut taken = self.0.lock().unwrap_or_else(|e| e.into_inner());
         taken.extend(jobs.iter().map(|j| PrintedCopy {
             title: j.title.to_string(),
+            printer: j.printer.map(str::to_string),
             pdf: j.pdf.to_vec(),
         }));
         PrintOutcome {
@@ -151,6 +166,11 @@ impl Printer for MemoryPrinter {
             ok: true,
             message: "Envoyé à l'imprimante.".into(),
         }
+    }
+
+    /// Two printers, as a pharmacy with a counter and a back office has.
+    fn printers(&self) -> Vec<String> {
+        vec!["Comptoir".into(), "Bureau".into()]
     }
 }
 

@@ -1,6 +1,6 @@
 //! Settings of this kiosk that are not part of the ledger (nothing in them
-//! matters to an audit): the idle lock delay, kept in `kiosque.toml` in the
-//! data folder.
+//! matters to an audit): the idle lock delay and the printer chosen, kept
+//! in `kiosque.toml` in the data folder.
 
 use std::path::Path;
 
@@ -14,15 +14,19 @@ pub const FILE: &str = "kiosque.toml";
 pub const DEFAULT_IDLE_MINUTES: u32 = 5;
 pub const MAX_IDLE_MINUTES: u32 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskSettings {
     pub idle_lock_minutes: u32,
+    /// The printer chosen in Réglages; none: the station's default one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printer: Option<String>,
 }
 
 impl Default for KioskSettings {
     fn default() -> Self {
         KioskSettings {
             idle_lock_minutes: DEFAULT_IDLE_MINUTES,
+            printer: None,
         }
     }
 }
@@ -37,6 +41,11 @@ impl KioskSettings {
             .and_then(|t| toml::from_str::<KioskSettings>(&t).ok())
             .map(|s| KioskSettings {
                 idle_lock_minutes: s.idle_lock_minutes.clamp(1, MAX_IDLE_MINUTES),
+                // A name edited by hand into something lp would read as an
+                // option is dropped: the default printer is used.
+                printer: s
+                    .printer
+                    .filter(|p| crate::documents::print::printer_name_ok(p)),
             })
             .unwrap_or_default()
     }

@@ -47,6 +47,9 @@ pub struct KioskState {
     pub keyboard: Option<super::keyboard::Keyboard>,
     /// The text field touched last (what « Clavier » types into).
     pub focus: Option<super::action::Field>,
+    /// The printers the print system offered when a screen that lets one
+    /// choose (Réglages, Terminé after a failed print) appeared.
+    pub printers: Vec<String>,
 }
 
 /// An authenticated délégué.
@@ -213,6 +216,8 @@ pub struct HistoryRow {
     pub act: ActSummary,
     /// `NOM Prénom`.
     pub patient: String,
+    /// The same, folded once for the search (`text::fold`).
+    pub folded: String,
     /// The act's day, Paris time.
     pub day: chrono::NaiveDate,
     /// A prise en charge whose documents never left the device: printed
@@ -250,7 +255,7 @@ impl HistoryForm {
             .rows
             .iter()
             .filter(|r| match &query {
-                Some(q) => q.matches(&r.act.number, &r.patient, r.day),
+                Some(q) => q.matches(&r.act.number, &r.folded, r.day),
                 None => match self.period {
                     Period::ToPrint => r.to_print,
                     Period::Today => r.day == today,

@@ -33,11 +33,14 @@ pub fn screen_key(state: &KioskState) -> ScreenKey {
     let detail = match &state.screen {
         Screen::Question(q) => q.index.to_string(),
         Screen::Historique(h) => format!(
-            "{:?}/{}/{}/{}",
+            "{:?}/{}/{}/{}/{}",
             h.period,
             h.open.as_ref().map_or("", |v| v.act.id.as_str()),
             h.void.is_some(),
-            h.adverse_severity.is_some()
+            h.adverse_severity.is_some(),
+            // The confirmation replaces the buttons: a double touch on a
+            // score never confirms it.
+            h.pending.is_some()
         ),
         Screen::Rapport(r) => format!("{}/{}", r.month, r.confirm_close),
         Screen::Termine(d) => d.number.clone(),

@@ -37,12 +37,13 @@ impl Query {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        Some(Query::Name(words))
+        // Only separators: no search, the period's acts show.
+        (!words.is_empty()).then_some(Query::Name(words))
     }
 
     /// Whether an act answers the search: its number, its patient's name
-    /// (`NOM Prénom`) and its Paris day.
-    pub fn matches(&self, number: &str, patient: &str, day: NaiveDate) -> bool {
+    /// (`NOM Prénom`, folded with [`fold`]) and its Paris day.
+    pub fn matches(&self, number: &str, folded_name: &str, day: NaiveDate) -> bool {
         match self {
             Query::Number { year, n } => {
                 let Some((y, num)) = number.split_once('-') else {
@@ -56,10 +57,7 @@ impl Query {
                 month,
                 year,
             } => day.day() == *d && day.month() == *month && year.is_none_or(|y| day.year() == y),
-            Query::Name(words) => {
-                let name = fold(patient);
-                words.iter().all(|w| name.contains(w.as_str()))
-            }
+            Query::Name(words) => words.iter().all(|w| folded_name.contains(w.as_str())),
         }
     }
 }
@@ -142,8 +140,13 @@ mod tests {
             ]))
         );
         assert_eq!(Query::parse("  "), None);
+        assert_eq!(
+            Query::parse(" - ' "),
+            None,
+            "separators alone search nothing"
+        );
         // Anything else is a name, however odd: never a panic.
-        for odd in ["32/13", "99999999999999999999", "-", "/", "2026-", "é/è"] {
+        for odd in ["32/13", "99999999999999999999", "/", "2026-", "é/è"] {
             assert!(matches!(Query::parse(odd), Some(Query::Name(_))), "{odd}");
         }
     }
@@ -154,7 +157,7 @@ mod tests {
         let found = |q: &str| {
             Query::parse(q)
                 .unwrap()
-                .matches("2026-0042", "LE GALL Hélène", day)
+                .matches("2026-0042", &fold("LE GALL Hélène"), day)
         };
         for yes in [
             "2026-0042",

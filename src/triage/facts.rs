@@ -72,7 +72,7 @@ impl Facts {
     /// Records that an optional fact has no value (not measured).
     pub fn set_absent(&mut self, protocol: &Protocol, id: FactId) -> Result<()> {
         let def = protocol.fact(id);
-        if def.required || def.ty.is_bool() {
+        if def.required || def.ty.is_bool() || def.ty == FactType::Sex {
             return Err(Error::input(
                 def.id.as_str(),
                 "ce fait ne peut pas rester sans valeur",
@@ -89,7 +89,7 @@ impl Facts {
             .fact(id)
             .ask_when
             .as_ref()
-            .is_none_or(|c| c.expr.eval(&self.partial()) != Tri::False)
+            .is_none_or(|c| c.expr.eval(&OnlyKnown(self)) != Tri::False)
     }
 
     /// The yes/no facts whose question does not apply to this patient.
@@ -357,6 +357,19 @@ impl Env for Complete<'_> {
                     None => Lookup::Absent,
                 }
             }
+        }
+    }
+}
+
+/// How `ask_when` sees the facts: only a value known can skip a question;
+/// a weight not measured, like one not given yet, leaves it asked.
+struct OnlyKnown<'a>(&'a Facts);
+
+impl Env for OnlyKnown<'_> {
+    fn lookup(&self, fact: FactId) -> Lookup {
+        match self.0.get(fact) {
+            Slot::Set(v) => Lookup::Known(v),
+            Slot::Absent | Slot::Unset => Lookup::Unknown,
         }
     }
 }

@@ -144,7 +144,14 @@ impl KioskApp {
         }
         if !allowed {
             // Typing goes on; touches and clicks wait for the screen.
-            actions.retain(|a| matches!(a, Action::Edit(..) | Action::FieldTouched { .. }));
+            // A finger meant for the screen before never brings up the
+            // keyboard over this one.
+            actions.retain(|a| {
+                matches!(
+                    a,
+                    Action::Edit(..) | Action::FieldTouched { touch: false, .. }
+                )
+            });
         }
         if matches!(self.state.screen, Screen::Identification(_)) {
             actions.extend(digits.into_iter().map(Action::PinDigit));

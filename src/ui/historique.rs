@@ -38,7 +38,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
         "Rechercher un acte : nom du patient, date (JJ/MM) ou numéro",
         Field::HistorySearch,
         &form.search,
-        "par exemple : martin, 23/11, 2026-0042",
+        "nom, JJ/MM ou numéro d'acte",
         ui.available_width().min(560.0),
         false,
     ));
@@ -47,7 +47,9 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
         let mut left = column(&mut cols[0]);
         let ui = &mut left;
         if rows.is_empty() {
-            if form.search.trim().is_empty() {
+            if form.search.trim().is_empty() && form.period == Period::ToPrint {
+                muted(ui, "Aucun acte à imprimer.");
+            } else if form.search.trim().is_empty() {
                 muted(ui, "Aucun acte sur cette période.");
             } else {
                 muted(

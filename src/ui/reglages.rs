@@ -169,6 +169,9 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
             ),
         }
         ui.separator();
+        ui.label(RichText::new("Imprimante").size(BODY).strong());
+        out.extend(super::termine::printer_choices(ui, state));
+        ui.separator();
         ui.label(RichText::new("Sauvegarde").size(BODY).strong());
         muted(ui, &crate::kiosk::backup::last_words(state));
         if form.drives.is_empty() {

@@ -29,7 +29,7 @@ pub fn save_buttons(ui: &mut Ui, choices: &[std::path::PathBuf]) -> Vec<Action> 
     out
 }
 
-pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
+pub fn show(ui: &mut Ui, state: &KioskState, done: &Done) -> Vec<Action> {
     let mut out = Vec::new();
     ui.vertical_centered(|ui| {
         ui.add_space(24.0);
@@ -62,6 +62,7 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
         }
         if done.taken_in_charge {
             if done.print_failed {
+                out.extend(printer_choices(ui, state));
                 ui.horizontal_wrapped(|ui| {
                     if secondary(ui, "Réessayer l'impression") {
                         out.push(Action::RetryPrint);
@@ -72,6 +73,31 @@ pub fn show(ui: &mut Ui, _state: &KioskState, done: &Done) -> Vec<Action> {
                 });
             }
             out.extend(save_buttons(ui, &done.save_choices));
+        }
+    });
+    out
+}
+
+/// The printers to choose from: the station's default one, then each the
+/// print system knows; the one chosen is kept for the next prints.
+pub fn printer_choices(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
+    let mut out = Vec::new();
+    if state.printers.is_empty() {
+        muted(
+            ui,
+            "Aucune imprimante installée sur ce poste : les documents s'affichent à l'écran, ou s'enregistrent sur une clé USB.",
+        );
+        return out;
+    }
+    let chosen = state.settings.printer.as_deref();
+    ui.horizontal_wrapped(|ui| {
+        if choice(ui, chosen.is_none(), "Imprimante par défaut") {
+            out.push(Action::ChoosePrinter(None));
+        }
+        for p in &state.printers {
+            if choice(ui, chosen == Some(p.as_str()), p) {
+                out.push(Action::ChoosePrinter(Some(p.clone())));
+            }
         }
     });
     out
