@@ -141,6 +141,17 @@ pub enum Refusal {
     TooOld(String),
     #[error("l'acte {0} n'est pas une prise en charge : il n'a ni ordonnance ni fiche conseil")]
     NoPrescription(String),
+    /// The act's advice sheet is written from the protocol it was done
+    /// under, which is not the one in use.
+    #[error(
+        "--protocol : l'acte {number} a été fait avec le protocole « {name} » version {version} (empreinte {fingerprint}…) : indiquez ce fichier de protocole pour imprimer sa fiche conseil"
+    )]
+    OtherProtocol {
+        number: String,
+        name: String,
+        version: String,
+        fingerprint: String,
+    },
     #[error(
         "le document « {document} » de l'acte {number} ne correspond plus à celui imprimé la première fois : rien n'a été réimprimé ; le registre doit être vérifié"
     )]

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use super::layout::{Doc, Ink, Paper, Style};
 use super::roster::Roster;
 use super::{footer, verification_code, watermark};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fr;
 use crate::ledger::ActView;
 use crate::protocol::Protocol;
@@ -33,16 +33,13 @@ pub fn render(
         return Err(crate::error::Refusal::NoPrescription(act.number.clone()).into());
     }
     if act.protocol.sha256 != protocol.identity.sha256 {
-        return Err(Error::input(
-            "--protocol",
-            format!(
-                "l'acte {} a été fait avec le protocole « {} » version {} (empreinte {}…) : indiquez ce fichier de protocole pour imprimer sa fiche conseil",
-                act.number,
-                act.protocol.name,
-                act.protocol.version,
-                crate::text::prefix(&act.protocol.sha256, 12)
-            ),
-        ));
+        return Err(crate::error::Refusal::OtherProtocol {
+            number: act.number.clone(),
+            name: act.protocol.name.clone(),
+            version: act.protocol.version.clone(),
+            fingerprint: crate::text::prefix(&act.protocol.sha256, 12).to_string(),
+        }
+        .into());
     }
     let facts = Facts::from_json(protocol, &Json::Object(act.facts.clone()))?;
     let env = facts.complete(protocol);

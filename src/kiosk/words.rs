@@ -81,6 +81,11 @@ fn refusal(r: &Refusal) -> String {
                 name(month)
             )
         }
+        Refusal::OtherProtocol {
+            number, version, ..
+        } => format!(
+            "l'acte {number} a été fait avec une autre version du protocole ({version}) : sa fiche conseil ne peut pas être réimprimée sur cet appareil ; demandez-la à la coordination de la CPTS"
+        ),
         other => other.to_string(),
     }
 }
@@ -97,6 +102,12 @@ mod tests {
             Error::Refused(Refusal::UnknownDelegant("aucun".into())),
             Error::Refused(Refusal::UnknownDelegue("10005173140".into())),
             Error::Refused(Refusal::NoStructure),
+            Error::Refused(Refusal::OtherProtocol {
+                number: "2026-0001".into(),
+                name: "Urgences dentaires".into(),
+                version: "2026.0".into(),
+                fingerprint: "5a23f3c71b2c".into(),
+            }),
             Error::Refused(Refusal::DocumentMismatch {
                 document: "ordonnance".into(),
                 number: "2026-0001".into(),
