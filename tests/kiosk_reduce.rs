@@ -55,6 +55,17 @@ impl Kiosk {
         }
     }
 
+    /// From the pain question on: pain 6, an abscess, the ordonnance
+    /// proposed, « Valider et imprimer ».
+    fn abscess_validated(&mut self) -> &mut Self {
+        let (pain, abscess) = (self.fact("pain_score"), self.fact("sympt.abscess"));
+        self.act(Action::AnswerNumber(pain, 6))
+            .act(Action::ToggleFact(abscess))
+            .act(Action::SubmitQuestion)
+            .act(Action::ShowOrdonnance)
+            .act(Action::ValidateAndPrint)
+    }
+
     /// Signs in Marie Durand and fills in an adult patient.
     fn adult(&mut self) -> &mut Self {
         self.adult_of(Sex::M)
@@ -447,12 +458,7 @@ fn a_failing_printer_never_loses_the_act_and_logs_no_document() {
     let mut k = Kiosk::new(dir.path());
     k.services.printer = Box::new(BrokenPrinter);
     k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
-    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
-    k.act(Action::AnswerNumber(pain, 6))
-        .act(Action::ToggleFact(abscess))
-        .act(Action::SubmitQuestion)
-        .act(Action::ShowOrdonnance)
-        .act(Action::ValidateAndPrint);
+    k.abscess_validated();
     let Screen::Termine(done) = &k.state.screen else {
         panic!("{:?}", k.error())
     };
@@ -511,13 +517,7 @@ fn imprimer_plus_tard_keeps_the_act_in_a_list_to_print() {
     let mut k = Kiosk::new(dir.path());
     k.services.printer = Box::new(BrokenPrinter);
     k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
-    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
-    k.act(Action::AnswerNumber(pain, 6))
-        .act(Action::ToggleFact(abscess))
-        .act(Action::SubmitQuestion)
-        .act(Action::ShowOrdonnance)
-        .act(Action::ValidateAndPrint)
-        .act(Action::PrintLater);
+    k.abscess_validated().act(Action::PrintLater);
     assert!(matches!(k.state.screen, Screen::Accueil));
     assert!(
         matches!(&k.state.message, Some(Message::Info(m)) if m.contains("2026-0001") && m.contains("À imprimer")),
@@ -550,12 +550,7 @@ fn enregistrer_le_pdf_writes_only_where_chosen() {
     let dir = ledger_dir();
     let mut k = Kiosk::new(dir.path());
     k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
-    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
-    k.act(Action::AnswerNumber(pain, 6))
-        .act(Action::ToggleFact(abscess))
-        .act(Action::SubmitQuestion)
-        .act(Action::ShowOrdonnance)
-        .act(Action::ValidateAndPrint);
+    k.abscess_validated();
     assert!(matches!(k.state.screen, Screen::Termine(_)));
 
     let key = tempfile::tempdir().unwrap();
@@ -997,12 +992,7 @@ fn the_printer_chosen_is_the_one_printed_to() {
         .act(Action::ConfirmPatient)
         .act(Action::NoneOfThese)
         .act(Action::NoneOfThese);
-    let (pain, abscess) = (k.fact("pain_score"), k.fact("sympt.abscess"));
-    k.act(Action::AnswerNumber(pain, 6))
-        .act(Action::ToggleFact(abscess))
-        .act(Action::SubmitQuestion)
-        .act(Action::ShowOrdonnance)
-        .act(Action::ValidateAndPrint);
+    k.abscess_validated();
     assert!(
         matches!(k.state.screen, Screen::Termine(_)),
         "{:?}",
