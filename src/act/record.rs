@@ -86,6 +86,13 @@ pub struct PatientRecord {
     pub age_years: i64,
 }
 
+impl PatientRecord {
+    /// `MARTIN Paul`, as the device shows a patient (never in a report).
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+}
+
 /// One prescribed line, with what the paper needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrescribedLine {

@@ -73,31 +73,16 @@ pub(super) fn open_history(
     services: &Services,
     period: Period,
 ) -> Result<()> {
-    // Names come from the acts themselves (encrypted on the device), read
-    // once here; the search then runs over them without the ledger.
-    let names: std::collections::BTreeMap<String, String> = services
-        .ledger
-        .act_records(None)?
-        .into_iter()
-        .map(|(r, _)| {
-            let name = format!(
-                "{} {}",
-                r.patient.last_name.to_uppercase(),
-                r.patient.first_name
-            );
-            (r.id, name)
-        })
-        .collect();
+    let acts = services.ledger.acts(None)?;
+    let names = names(state, services, &acts)?;
     let printed = services.ledger.acts_with_documents()?;
-    let mut rows: Vec<HistoryRow> = services
-        .ledger
-        .acts(None)?
+    let mut rows: Vec<HistoryRow> = acts
         .into_iter()
         .map(|act| {
-            let patient = names.get(&act.id).cloned().unwrap_or_default();
+            let (patient, folded) = names.get(&act.id).cloned().unwrap_or_default();
             HistoryRow {
-                folded: crate::text::fold(&patient),
                 patient,
+                folded,
                 day: paris_day(act.occurred_at),
                 to_print: act.taken_in_charge && !act.void && !printed.contains(&act.id),
                 act,
@@ -126,6 +111,36 @@ pub(super) fn open_history(
         save_choices: Vec::new(),
     });
     Ok(())
+}
+
+/// Each act's patient (`NOM Prénom`, and folded for the search), by act
+/// id. The names come from the acts themselves (encrypted on the device):
+/// read once when Historique opens, kept while it reloads after a
+/// follow-up, a reprint or a void (no act is recorded from it).
+fn names(
+    state: &KioskState,
+    services: &Services,
+    acts: &[crate::ledger::ActSummary],
+) -> Result<std::collections::BTreeMap<String, (String, String)>> {
+    if let Screen::Historique(h) = &state.screen
+        && h.rows.len() == acts.len()
+    {
+        return Ok(h
+            .rows
+            .iter()
+            .map(|r| (r.act.id.clone(), (r.patient.clone(), r.folded.clone())))
+            .collect());
+    }
+    Ok(services
+        .ledger
+        .act_records(None)?
+        .into_iter()
+        .map(|(r, _)| {
+            let name = r.patient.display_name();
+            let folded = crate::text::fold(&name);
+            (r.id, (name, folded))
+        })
+        .collect())
 }
 
 /// A follow-up touched: shown to be confirmed, not yet recorded (a score

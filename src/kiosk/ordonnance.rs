@@ -76,10 +76,9 @@ pub(super) fn record(
         .ok_or_else(|| Error::input("acte", "aucun acte en cours"))?;
     let p = &state.protocol;
     let mut facts = draft.facts.clone();
-    facts.unset(p.patient.age);
-    facts.unset(p.patient.weight);
-    if let Some(sex) = p.patient.sex {
-        facts.unset(sex);
+    // The request's patient carries them; the core puts them back.
+    for id in p.patient.ids() {
+        facts.unset(id);
     }
     let request = ActRequest {
         facts: facts.to_answers(p),

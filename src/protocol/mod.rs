@@ -154,9 +154,14 @@ pub struct PatientFacts {
 }
 
 impl PatientFacts {
+    /// The facts the Patient screen, not a question, sets.
+    pub fn ids(&self) -> impl Iterator<Item = FactId> {
+        [self.age, self.weight].into_iter().chain(self.sex)
+    }
+
     /// Whether the Patient screen, not a question, sets this fact.
     pub fn sets(&self, id: FactId) -> bool {
-        id == self.age || id == self.weight || Some(id) == self.sex
+        self.ids().any(|f| f == id)
     }
 }
 

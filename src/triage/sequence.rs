@@ -106,10 +106,7 @@ fn unknown_only(env: &impl Env, mut facts: Vec<FactId>) -> Vec<FactId> {
 /// out of a script must never read as « no » at the counter's expense.
 pub fn unanswered(protocol: &Protocol, given: &Facts) -> Vec<FactId> {
     let mut known = Facts::new(protocol);
-    for id in [protocol.patient.age, protocol.patient.weight]
-        .into_iter()
-        .chain(protocol.patient.sex)
-    {
+    for id in protocol.patient.ids() {
         known.copy_slot(given, id);
     }
     // A question that does not apply (given the patient) is not asked:

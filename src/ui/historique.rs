@@ -123,9 +123,8 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
     );
     ui.label(
         RichText::new(format!(
-            "{} {}, {} ans",
-            a.patient.last_name.to_uppercase(),
-            a.patient.first_name,
+            "{}, {} ans",
+            a.patient.display_name(),
             a.patient.age_years
         ))
         .size(BODY),
