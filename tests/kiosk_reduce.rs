@@ -415,7 +415,7 @@ struct BrokenPrinter;
 impl Printer for BrokenPrinter {
     fn print(&self, _: &[protocoop::documents::print::Job<'_>]) -> PrintOutcome {
         PrintOutcome {
-            sent: false,
+            sent: 0,
             ok: false,
             message: "L'impression a échoué (imprimante hors ligne).".into(),
         }
@@ -1001,4 +1001,134 @@ fn the_printer_chosen_is_the_one_printed_to() {
     let jobs = printer.jobs();
     assert_eq!(jobs.len(), 2);
     assert!(jobs.iter().all(|j| j.printer.as_deref() == Some("Bureau")));
+}
+
+/// A printer that takes the prescription and then refuses the advice
+/// sheet: Terminé says which printed, only the prescription is logged, and
+/// « Réessayer » prints the advice sheet alone (never a second
+/// prescription).
+#[test]
+fn a_print_refused_halfway_says_what_printed_and_retries_the_rest_only() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    let printer = MemoryPrinter::default();
+    printer.refuse_after(Some(1));
+    k.services.printer = Box::new(printer.clone());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    k.abscess_validated();
+    let Screen::Termine(done) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    assert!(done.print_failed, "half a print is not a print");
+    let said = done.print.clone().unwrap_or_default();
+    assert!(
+        said.contains("Imprimé : « Ordonnance 2026-0001 »")
+            && said.contains("Pas imprimé : « Fiche conseil 2026-0001 »"),
+        "{said}"
+    );
+    assert_eq!(
+        documents_logged(&k, "2026-0001"),
+        [("prescription".into(), false)],
+        "only what the printer took"
+    );
+
+    printer.refuse_after(None);
+    k.act(Action::RetryPrint);
+    let Screen::Termine(done) = &k.state.screen else {
+        panic!("{:?}", k.error())
+    };
+    assert!(!done.print_failed, "{:?}", done.print);
+    let titles: Vec<String> = printer.jobs().into_iter().map(|j| j.title).collect();
+    assert_eq!(titles, ["Ordonnance 2026-0001", "Fiche conseil 2026-0001"]);
+    assert_eq!(
+        documents_logged(&k, "2026-0001"),
+        [("prescription".into(), false), ("advice".into(), false)]
+    );
+}
+
+/// The same refusal halfway, then « Imprimer plus tard »: the act waits
+/// in « À imprimer », and « Imprimer » there prints what is missing only.
+#[test]
+fn an_act_printed_halfway_waits_in_historique_for_its_missing_sheet() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    let printer = MemoryPrinter::default();
+    printer.refuse_after(Some(1));
+    k.services.printer = Box::new(printer.clone());
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    k.abscess_validated().act(Action::PrintLater);
+    k.act(Action::OpenHistory)
+        .act(Action::ShowPeriod(protocoop::kiosk::state::Period::ToPrint));
+    let waiting = |k: &Kiosk| -> Vec<String> {
+        let Screen::Historique(h) = &k.state.screen else {
+            panic!("{:?}", k.state.screen)
+        };
+        h.shown(protocoop::kiosk::forms::paris_day(now()))
+            .0
+            .iter()
+            .map(|r| r.act.number.clone())
+            .collect()
+    };
+    assert_eq!(waiting(&k), ["2026-0001"], "its advice sheet never printed");
+    printer.refuse_after(None);
+    let id = k.services.ledger.act("2026-0001").unwrap().act.id;
+    k.act(Action::OpenAct(id.clone())).act(Action::Reprint);
+    let titles: Vec<String> = printer.jobs().into_iter().map(|j| j.title).collect();
+    assert_eq!(titles, ["Ordonnance 2026-0001", "Fiche conseil 2026-0001"]);
+    assert!(waiting(&k).is_empty(), "{:?}", k.state.message);
+    // Printed in full: « Réimprimer » now reprints both.
+    k.act(Action::OpenAct(id)).act(Action::Reprint);
+    assert_eq!(printer.jobs().len(), 4);
+    assert_eq!(
+        documents_logged(&k, "2026-0001"),
+        [
+            ("prescription".into(), false),
+            ("advice".into(), false),
+            ("prescription".into(), true),
+            ("advice".into(), true)
+        ]
+    );
+}
+
+/// An act made under an earlier version of the protocol: its prescription
+/// still prints (from the act alone); its advice sheet, which quotes that
+/// protocol, cannot, and the screen says whom to ask; the act does not
+/// stay « à imprimer » for a sheet this device can never print.
+#[test]
+fn an_act_of_an_earlier_protocol_prints_its_prescription_and_says_where_the_sheet_is() {
+    let dir = ledger_dir();
+    let mut k = Kiosk::new(dir.path());
+    k.services.printer = Box::new(BrokenPrinter);
+    k.adult().act(Action::NoneOfThese).act(Action::NoneOfThese);
+    k.abscess_validated().act(Action::PrintLater);
+    // The device now runs the next version of the protocol.
+    let text = protocoop::protocol::BUNDLED_TEXT.replacen("version = \"", "version = \"9.", 1);
+    let next = Protocol::parse(&text, "next.toml").unwrap();
+    assert_ne!(next.identity.sha256, k.state.protocol.identity.sha256);
+    k.state.protocol = Arc::new(next);
+    let printer = MemoryPrinter::default();
+    k.services.printer = Box::new(printer.clone());
+    k.act(Action::OpenHistory)
+        .act(Action::ShowPeriod(protocoop::kiosk::state::Period::ToPrint));
+    let to_print = |k: &Kiosk| {
+        let Screen::Historique(h) = &k.state.screen else {
+            panic!("{:?}", k.state.screen)
+        };
+        h.rows.iter().filter(|r| r.to_print).count()
+    };
+    assert_eq!(to_print(&k), 1, "its prescription never printed");
+    let id = k.services.ledger.act("2026-0001").unwrap().act.id;
+    k.act(Action::OpenAct(id)).act(Action::Reprint);
+    let titles: Vec<String> = printer.jobs().into_iter().map(|j| j.title).collect();
+    assert_eq!(titles, ["Ordonnance 2026-0001"]);
+    assert!(
+        matches!(&k.state.message, Some(Message::Info(m)) if m.contains("fiche conseil") && m.contains("coordination de la CPTS")),
+        "{:?}",
+        k.state.message
+    );
+    assert_eq!(to_print(&k), 0, "nothing left this device can print");
+    assert_eq!(
+        documents_logged(&k, "2026-0001"),
+        [("prescription".into(), false)]
+    );
 }

@@ -97,12 +97,15 @@ pub fn default_paths(dir: &Path, number: &str) -> (PathBuf, PathBuf) {
 pub struct RenderedDoc {
     /// The name the ledger records (`prescription`, `advice-a5`…).
     pub name: String,
+    pub kind: DocKind,
     /// What a person calls it: « Ordonnance 2026-0042 ».
     pub title: String,
     /// Its default file name: `ordonnance-2026-0042.pdf`.
     pub file_name: String,
     pub bytes: Vec<u8>,
     pub sha256: String,
+    /// Issued before by this renderer: this issue is a reprint.
+    pub reprint: bool,
 }
 
 /// An act's documents rendered in memory and checked against their earlier
@@ -119,6 +122,78 @@ pub struct Rendered {
     pub reprint: bool,
 }
 
+/// The two documents of a prise en charge, in the order they print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocKind {
+    Prescription,
+    Advice,
+}
+
+impl DocKind {
+    fn id(self) -> &'static str {
+        match self {
+            DocKind::Prescription => "prescription",
+            DocKind::Advice => "advice",
+        }
+    }
+
+    /// Whether `document` (a name the ledger recorded) is this kind, on
+    /// either paper.
+    fn is(self, document: &str) -> bool {
+        document == self.id() || document.strip_suffix("-a5") == Some(self.id())
+    }
+}
+
+/// What a device can still give a patient of one act, from the documents
+/// the ledger says left the device and the protocol the act was made under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printable {
+    /// The documents this device can render (the advice sheet quotes the
+    /// protocol: only the one the act was made under).
+    pub kinds: Vec<DocKind>,
+    /// Those among them never printed nor saved.
+    pub missing: Vec<DocKind>,
+    /// The advice sheet cannot be rendered here: the act was made under
+    /// another version of the protocol.
+    pub advice_elsewhere: bool,
+}
+
+impl Printable {
+    /// `issued`: the names of the act's `document` follow-ups;
+    /// `act_protocol`: the SHA-256 of the protocol the act was made under.
+    pub fn of(issued: &[&str], act_protocol: &str, protocol: &Protocol) -> Printable {
+        let advice_elsewhere = act_protocol != protocol.identity.sha256;
+        let kinds: Vec<DocKind> = if advice_elsewhere {
+            vec![DocKind::Prescription]
+        } else {
+            vec![DocKind::Prescription, DocKind::Advice]
+        };
+        let missing = kinds
+            .iter()
+            .copied()
+            .filter(|k| !issued.iter().any(|d| k.is(d)))
+            .collect();
+        Printable {
+            kinds,
+            missing,
+            advice_elsewhere,
+        }
+    }
+
+    /// [`Printable::of`] for an act read from the ledger.
+    pub fn of_view(view: &ActView, protocol: &Protocol) -> Printable {
+        let issued: Vec<&str> = view
+            .followups
+            .iter()
+            .filter_map(|f| match &f.event {
+                FollowupEvent::Document { document, .. } => Some(document.as_str()),
+                _ => None,
+            })
+            .collect();
+        Printable::of(&issued, &view.act.protocol.sha256, protocol)
+    }
+}
+
 /// Renders the act's prescription (and advice sheet when `with_advice`),
 /// each checked against any earlier issue by the same renderer: a reprint
 /// of the prescription must come out byte for byte as the first issue.
@@ -130,56 +205,74 @@ pub fn render(
     paper: Paper,
     with_advice: bool,
 ) -> Result<Rendered> {
+    let kinds: &[DocKind] = if with_advice {
+        &[DocKind::Prescription, DocKind::Advice]
+    } else {
+        &[DocKind::Prescription]
+    };
+    render_kinds(ledger, protocol, roster, act, paper, kinds)
+}
+
+/// Renders the given documents of the act, in the order given, each
+/// checked against its earlier issue as [`render`] does.
+pub fn render_kinds(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    roster: Option<&Roster>,
+    act: &str,
+    paper: Paper,
+    kinds: &[DocKind],
+) -> Result<Rendered> {
     let view = ledger.act(act)?;
     let number = view.act.number.clone();
     let (p_file, a_file) = default_file_names(&number);
-    let mut docs = vec![(
-        "prescription",
-        format!("Ordonnance {number}"),
-        p_file,
-        prescription::render(&view, paper)?,
-    )];
-    if with_advice {
-        docs.push((
-            "advice",
-            format!("Fiche conseil {number}"),
-            a_file,
-            advice::render(&view, protocol, roster, paper)?,
-        ));
-    }
-    let mut reprint = false;
     let mut out = Vec::new();
-    for (kind, title, file_name, bytes) in docs {
-        let name = document_name(kind, paper);
+    for kind in kinds {
+        let (title, file_name, bytes) = match kind {
+            DocKind::Prescription => (
+                format!("Ordonnance {number}"),
+                p_file.clone(),
+                prescription::render(&view, paper)?,
+            ),
+            DocKind::Advice => (
+                format!("Fiche conseil {number}"),
+                a_file.clone(),
+                advice::render(&view, protocol, roster, paper)?,
+            ),
+        };
+        let name = document_name(kind.id(), paper);
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        if let Some(first) = first_issue(&view, &name) {
-            reprint = true;
-            // The prescription is rendered from the act alone and must come
-            // out identical. The advice sheet also quotes the duty roster,
-            // which the CPTS updates: a new roster changes it legitimately,
-            // and the reprint is logged with its own hash.
-            if first != sha256 && kind == "prescription" {
-                return Err(Refusal::DocumentMismatch {
-                    document: name,
-                    number: view.act.number.clone(),
-                }
-                .into());
+        let first = first_issue(&view, &name);
+        // The prescription is rendered from the act alone and must come
+        // out identical. The advice sheet also quotes the duty roster,
+        // which the CPTS updates: a new roster changes it legitimately,
+        // and the reprint is logged with its own hash.
+        if let Some(first) = &first
+            && *first != sha256
+            && *kind == DocKind::Prescription
+        {
+            return Err(Refusal::DocumentMismatch {
+                document: name,
+                number: view.act.number.clone(),
             }
+            .into());
         }
         out.push(RenderedDoc {
             name,
+            kind: *kind,
             title,
             file_name,
             bytes,
             sha256,
+            reprint: first.is_some(),
         });
     }
     Ok(Rendered {
         act_id: view.act.id.clone(),
         number,
+        reprint: out.iter().any(|d| d.reprint),
         docs: out,
         verification_code: verification_code(&view.hash),
-        reprint,
     })
 }
 
@@ -187,13 +280,24 @@ pub fn render(
 /// documents have left the device (printed, or saved where a person chose),
 /// never for a print that did not happen.
 pub fn record(ledger: &mut Ledger, rendered: &Rendered, now: DateTime<Utc>) -> Result<()> {
-    for d in &rendered.docs {
+    record_first(ledger, rendered, rendered.docs.len(), now)
+}
+
+/// Logs the first `sent` documents only: the print system took those and
+/// refused the next one.
+pub fn record_first(
+    ledger: &mut Ledger,
+    rendered: &Rendered,
+    sent: usize,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for d in rendered.docs.iter().take(sent) {
         ledger.add_document(
             &rendered.act_id,
             &d.name,
             &d.sha256,
             RENDERER,
-            rendered.reprint,
+            d.reprint,
             now,
         )?;
     }
@@ -202,7 +306,9 @@ pub fn record(ledger: &mut Ledger, rendered: &Rendered, now: DateTime<Utc>) -> R
 
 /// Saves both documents, in clear, into a folder a person chose (the
 /// kiosk's « Enregistrer le PDF » onto a USB key), under their default
-/// names, on A4.
+/// names, on A4. An act made under another version of the protocol gets
+/// its prescription alone (its advice sheet quotes a protocol this device
+/// no longer has): `Issued::advice` is then none.
 pub fn issue(
     ledger: &mut Ledger,
     protocol: &Protocol,
@@ -211,10 +317,12 @@ pub fn issue(
     out_dir: &Path,
     now: DateTime<Utc>,
 ) -> Result<Issued> {
-    let number = ledger.act(act)?.act.number;
+    let view = ledger.act(act)?;
+    let with_advice = !Printable::of_view(&view, protocol).advice_elsewhere;
     crate::files::create_private_dir(out_dir, "impossible de créer le dossier")?;
-    let (p, a) = default_paths(out_dir, &number);
-    issue_to(ledger, protocol, roster, act, Paper::A4, &p, Some(&a), now)
+    let (p, a) = default_paths(out_dir, &view.act.number);
+    let advice = with_advice.then_some(a.as_path());
+    issue_to(ledger, protocol, roster, act, Paper::A4, &p, advice, now)
 }
 
 /// Renders the act's prescription (and advice sheet when `advice_out` is
@@ -307,4 +415,36 @@ pub fn remove_left_in(data_dir: &Path) -> usize {
     // Fails, rightly, when something else is still there.
     let _ = std::fs::remove_dir(&folder);
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_missing_counts_either_paper_and_the_protocol_of_the_act() {
+        let p = Protocol::bundled();
+        let same = p.identity.sha256.clone();
+        let all = vec![DocKind::Prescription, DocKind::Advice];
+        assert_eq!(Printable::of(&[], &same, &p).missing, all);
+        assert_eq!(
+            Printable::of(&["prescription-a5"], &same, &p).missing,
+            [DocKind::Advice],
+            "an A5 prescription is the prescription"
+        );
+        assert!(
+            Printable::of(&["advice", "prescription"], &same, &p)
+                .missing
+                .is_empty()
+        );
+        assert_eq!(
+            Printable::of(&["prescriptions"], &same, &p).missing,
+            all,
+            "a name is matched whole"
+        );
+        let other = Printable::of(&["prescription"], "autre", &p);
+        assert!(other.advice_elsewhere);
+        assert_eq!(other.kinds, [DocKind::Prescription]);
+        assert!(other.missing.is_empty());
+    }
 }

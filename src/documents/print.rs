@@ -12,6 +12,13 @@ pub enum Printed {
     NoPrinter(Vec<PathBuf>),
     /// `lp` exists but refused (no default printer, printer offline…).
     Failed(String),
+    /// The first `queued` jobs were queued (with these job numbers), then
+    /// the next one was refused: the others were not sent.
+    Partly {
+        queued: usize,
+        ids: Vec<String>,
+        error: String,
+    },
 }
 
 impl Printed {
@@ -30,6 +37,15 @@ impl Printed {
             ),
             Printed::Failed(msg) => format!(
                 "l'impression a échoué ({msg}) : les documents restent enregistrés, réimprimez plus tard"
+            ),
+            Printed::Partly { queued, ids, error } => format!(
+                "{} à l'imprimante{}, puis l'impression a échoué ({error}) : les suivants n'ont pas été imprimés",
+                crate::fr::plural(*queued as u64, "document envoyé", "documents envoyés"),
+                if ids.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (travail n° {})", ids.join(", "))
+                }
             ),
         }
     }
@@ -67,14 +83,21 @@ pub struct Job<'a> {
 
 /// Sends each job to the default printer through `lp`'s standard input: no
 /// file is written, so nothing with a patient's name is left on disk.
-/// Stops at the first refusal (the jobs before it are queued).
+/// Stops at the first refusal: the jobs before it are queued, and said so.
 pub fn print_jobs(jobs: &[Job<'_>]) -> Printed {
     let mut queued = Vec::new();
     for job in jobs {
         match print_one(job) {
             Ok(id) => queued.push(id),
             Err(NotPrinted::NoCommand) => return Printed::NoPrinter(Vec::new()),
-            Err(NotPrinted::Refused(msg)) => return Printed::Failed(msg),
+            Err(NotPrinted::Refused(msg)) if queued.is_empty() => return Printed::Failed(msg),
+            Err(NotPrinted::Refused(error)) => {
+                return Printed::Partly {
+                    queued: queued.len(),
+                    ids: queued.into_iter().flatten().collect(),
+                    error,
+                };
+            }
         }
     }
     Printed::Sent(queued.into_iter().flatten().collect())

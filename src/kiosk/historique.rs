@@ -75,16 +75,24 @@ pub(super) fn open_history(
 ) -> Result<()> {
     let acts = services.ledger.acts(None)?;
     let names = names(state, services, &acts)?;
-    let printed = services.ledger.acts_with_documents()?;
+    let issued = services.ledger.documents_issued()?;
     let mut rows: Vec<HistoryRow> = acts
         .into_iter()
         .map(|act| {
-            let (patient, folded) = names.get(&act.id).cloned().unwrap_or_default();
+            let named = names.get(&act.id).cloned().unwrap_or_default();
+            let docs: Vec<&str> = issued
+                .get(&act.id)
+                .map(|d| d.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let missing = !crate::documents::Printable::of(&docs, &named.protocol, &state.protocol)
+                .missing
+                .is_empty();
             HistoryRow {
-                patient,
-                folded,
+                patient: named.patient,
+                folded: named.folded,
+                protocol: named.protocol,
                 day: paris_day(act.occurred_at),
-                to_print: act.taken_in_charge && !act.void && !printed.contains(&act.id),
+                to_print: act.taken_in_charge && !act.void && missing,
                 act,
             }
         })
@@ -117,18 +125,33 @@ pub(super) fn open_history(
 /// id. The names come from the acts themselves (encrypted on the device):
 /// read once when Historique opens, kept while it reloads after a
 /// follow-up, a reprint or a void (no act is recorded from it).
+/// What Historique keeps of each act's record, decoded once.
+#[derive(Debug, Clone, Default)]
+struct Named {
+    patient: String,
+    folded: String,
+    protocol: String,
+}
+
 fn names(
     state: &KioskState,
     services: &Services,
     acts: &[crate::ledger::ActSummary],
-) -> Result<std::collections::BTreeMap<String, (String, String)>> {
+) -> Result<std::collections::BTreeMap<String, Named>> {
     if let Screen::Historique(h) = &state.screen
         && h.rows.len() == acts.len()
     {
         return Ok(h
             .rows
             .iter()
-            .map(|r| (r.act.id.clone(), (r.patient.clone(), r.folded.clone())))
+            .map(|r| {
+                let named = Named {
+                    patient: r.patient.clone(),
+                    folded: r.folded.clone(),
+                    protocol: r.protocol.clone(),
+                };
+                (r.act.id.clone(), named)
+            })
             .collect());
     }
     Ok(services
@@ -136,9 +159,13 @@ fn names(
         .act_records(None)?
         .into_iter()
         .map(|(r, _)| {
-            let name = r.patient.display_name();
-            let folded = crate::text::fold(&name);
-            (r.id, (name, folded))
+            let patient = r.patient.display_name();
+            let named = Named {
+                folded: crate::text::fold(&patient),
+                patient,
+                protocol: r.protocol.sha256,
+            };
+            (r.id, named)
         })
         .collect())
 }
@@ -198,7 +225,18 @@ pub(super) fn reprint(
     let Some(id) = open_act_id(state) else {
         return Ok(());
     };
-    super::printing::reprint(state, services, &id, now)?;
+    // An act with a document never printed prints what is missing; one
+    // printed in full is reprinted whole.
+    let view = services.ledger.act(&id)?;
+    let which = if crate::documents::Printable::of_view(&view, &state.protocol)
+        .missing
+        .is_empty()
+    {
+        super::printing::Which::All
+    } else {
+        super::printing::Which::Missing
+    };
+    super::printing::reprint(state, services, &id, which, now)?;
     open_history(state, services, period(state))
 }
 

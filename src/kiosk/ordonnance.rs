@@ -121,8 +121,13 @@ pub(super) fn validate_and_print(
     }
     let recorded = record(state, services, lines, delegant, now)?;
     state.act = None;
-    let (print, print_failed) = match super::printing::print_act(state, services, &recorded.id, now)
-    {
+    let (print, print_failed) = match super::printing::print_act(
+        state,
+        services,
+        &recorded.id,
+        super::printing::Which::All,
+        now,
+    ) {
         Ok(msg) => (msg.message, !msg.ok),
         Err(e) => (
             format!(

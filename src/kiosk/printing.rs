@@ -14,37 +14,77 @@ use super::state::{KioskState, Message, Screen};
 use crate::documents::{self, Paper, Rendered, print::Job};
 use crate::error::{Error, Result};
 
-/// Renders the act's prescription and advice sheet, hands them to the
-/// printer, and logs them when they were sent.
+/// Which of an act's documents to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// Every document this device can render (a first print, a reprint).
+    All,
+    /// Only those that never left the device (a retry after a refusal
+    /// halfway: the prescription is not printed twice).
+    Missing,
+}
+
+/// Renders the act's documents, hands them to the printer, and logs each
+/// one the printer took.
 pub fn print_act(
     state: &KioskState,
     services: &mut Services,
     act_id: &str,
+    which: Which,
     now: DateTime<Utc>,
 ) -> Result<PrintOutcome> {
-    let rendered = render(state, services, act_id)?;
-    let jobs = jobs(&rendered, state.settings.printer.as_deref());
-    let mut outcome = services.printer.print(&jobs);
-    if outcome.sent
-        && let Err(e) = documents::record(&mut services.ledger, &rendered, now)
-    {
-        outcome.ok = false;
+    let view = services.ledger.act(act_id)?;
+    let printable = documents::Printable::of_view(&view, &state.protocol);
+    let kinds = match which {
+        Which::All => &printable.kinds,
+        Which::Missing => &printable.missing,
+    };
+    let mut outcome = if kinds.is_empty() {
+        PrintOutcome {
+            sent: 0,
+            ok: true,
+            message: "Tous les documents de cet acte ont déjà été imprimés.".into(),
+        }
+    } else {
+        let rendered = documents::render_kinds(
+            &services.ledger,
+            &state.protocol,
+            services.roster.as_ref(),
+            act_id,
+            Paper::A4,
+            kinds,
+        )?;
+        let jobs = jobs(&rendered, state.settings.printer.as_deref());
+        let mut outcome = services.printer.print(&jobs);
+        if outcome.sent > 0
+            && let Err(e) =
+                documents::record_first(&mut services.ledger, &rendered, outcome.sent, now)
+        {
+            outcome.ok = false;
+            outcome.message = format!(
+                "{} Mais l'impression n'a pas pu être inscrite au registre : {}",
+                outcome.message,
+                message_of(&e)
+            );
+        }
+        outcome
+    };
+    if printable.advice_elsewhere {
         outcome.message = format!(
-            "{} Mais l'impression n'a pas pu être inscrite au registre : {}",
-            outcome.message,
-            message_of(&e)
+            "{} La fiche conseil de cet acte, fait avec une autre version du protocole ({}), ne peut pas être imprimée sur cet appareil : demandez-la à la coordination de la CPTS.",
+            outcome.message, view.act.protocol.version
         );
     }
     Ok(outcome)
 }
 
-/// « Réessayer l'impression » on Terminé.
+/// « Réessayer l'impression » on Terminé: what did not print, only.
 pub fn retry(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>) -> Result<()> {
     let Screen::Termine(done) = &state.screen else {
         return Ok(());
     };
     let id = done.act_id.clone();
-    let outcome = print_act(state, services, &id, now)?;
+    let outcome = print_act(state, services, &id, Which::Missing, now)?;
     if let Screen::Termine(done) = &mut state.screen {
         done.print = Some(outcome.message);
         done.print_failed = !outcome.ok;
@@ -93,18 +133,22 @@ pub fn choose_printer(state: &mut KioskState, printer: Option<String>) -> Result
     state.settings.save(&state.data_dir)
 }
 
-/// « Réimprimer » in Historique.
+/// « Imprimer » (what was never printed) or « Réimprimer » (everything)
+/// in Historique.
 pub fn reprint(
     state: &mut KioskState,
     services: &mut Services,
     act_id: &str,
+    which: Which,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let outcome = print_act(state, services, act_id, now)?;
-    state.message = Some(match (outcome.ok, outcome.sent) {
-        (true, true) => Message::Info(format!("Réimpression conforme. {}", outcome.message)),
-        (true, false) => Message::Info(outcome.message),
-        (false, _) => Message::Error(outcome.message),
+    let outcome = print_act(state, services, act_id, which, now)?;
+    state.message = Some(match (outcome.ok, outcome.sent, which) {
+        (true, 1.., Which::All) => {
+            Message::Info(format!("Réimpression conforme. {}", outcome.message))
+        }
+        (true, _, _) => Message::Info(outcome.message),
+        (false, _, _) => Message::Error(outcome.message),
     });
     Ok(())
 }
@@ -148,10 +192,15 @@ pub fn save(
         .chain(issued.advice.as_ref())
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
+    let elsewhere = if issued.advice.is_none() {
+        " La fiche conseil de cet acte, fait avec une autre version du protocole, ne peut pas être produite sur cet appareil : demandez-la à la coordination de la CPTS."
+    } else {
+        ""
+    };
     info(
         state,
         format!(
-            "Enregistré sur la clé « {} » : {}. Ces fichiers nomment le patient et ne sont pas chiffrés : remettez-les-lui, puis effacez-les de la clé.",
+            "Enregistré sur la clé « {} » : {}. Ces fichiers nomment le patient et ne sont pas chiffrés : remettez-les-lui, puis effacez-les de la clé.{elsewhere}",
             drive_name(&drive),
             names.join(", ")
         ),
@@ -175,17 +224,6 @@ pub fn drive_name(drive: &Path) -> String {
     drive.file_name().map_or_else(
         || drive.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    )
-}
-
-fn render(state: &KioskState, services: &Services, act_id: &str) -> Result<Rendered> {
-    documents::render(
-        &services.ledger,
-        &state.protocol,
-        services.roster.as_ref(),
-        act_id,
-        Paper::A4,
-        true,
     )
 }
 

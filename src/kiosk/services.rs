@@ -51,8 +51,9 @@ impl Clock for FixedClock {
 /// What happened to documents sent to print, as one French sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintOutcome {
-    /// The printer accepted them: only then is the issue logged.
-    pub sent: bool,
+    /// How many of the jobs, from the first, the printer accepted: only
+    /// those are logged as issued.
+    pub sent: usize,
     /// Nothing went wrong (shown as information, not as an error).
     pub ok: bool,
     pub message: String,
@@ -62,7 +63,7 @@ impl PrintOutcome {
     /// No printer: nothing printed; `shown` when a viewer displays them.
     pub fn no_printer(shown: bool) -> PrintOutcome {
         PrintOutcome {
-            sent: false,
+            sent: 0,
             ok: false,
             message: if shown {
                 "Aucune imprimante : rien n'a été imprimé. Les documents sont affichés à l'écran ; pour les remettre au patient, « Enregistrer le PDF » sur une clé USB.".into()
@@ -70,6 +71,38 @@ impl PrintOutcome {
                 "Aucune imprimante : rien n'a été imprimé. Pour remettre les documents au patient, « Enregistrer le PDF » sur une clé USB.".into()
             },
         }
+    }
+}
+
+impl PrintOutcome {
+    /// The printer took the first `queued` jobs, then refused the next:
+    /// each document named, what printed and what did not.
+    pub fn partly(jobs: &[Job<'_>], queued: usize, numbers: &str, error: &str) -> PrintOutcome {
+        let titles = |js: &[Job<'_>]| {
+            js.iter()
+                .map(|j| format!("« {} »", j.title))
+                .collect::<Vec<_>>()
+                .join(" et ")
+        };
+        let (done, left) = jobs.split_at(queued.min(jobs.len()));
+        PrintOutcome {
+            sent: done.len(),
+            ok: false,
+            message: format!(
+                "Imprimé : {}{numbers}. Pas imprimé : {} — l'imprimante a refusé ({error}). Vérifiez-la, puis réessayez : seul ce qui manque sera imprimé.",
+                titles(done),
+                titles(left),
+            ),
+        }
+    }
+}
+
+/// « (travail n° 12) », « (travaux n° 12, 13) », or nothing.
+fn job_numbers(ids: &[String]) -> String {
+    match ids {
+        [] => String::new(),
+        [one] => format!(" (travail n° {one})"),
+        many => format!(" (travaux n° {})", many.join(", ")),
     }
 }
 
@@ -96,14 +129,13 @@ impl Printer for SystemPrinter {
     fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome {
         match print::print_jobs(jobs) {
             print::Printed::Sent(ids) => PrintOutcome {
-                sent: true,
+                sent: jobs.len(),
                 ok: true,
-                message: match ids.as_slice() {
-                    [] => "Envoyé à l'imprimante.".to_string(),
-                    [one] => format!("Envoyé à l'imprimante (travail n° {one})."),
-                    many => format!("Envoyé à l'imprimante (travaux n° {}).", many.join(", ")),
-                },
+                message: format!("Envoyé à l'imprimante{}.", job_numbers(&ids)),
             },
+            print::Printed::Partly { queued, ids, error } => {
+                PrintOutcome::partly(jobs, queued, &job_numbers(&ids), &error)
+            }
             print::Printed::NoPrinter(_) => {
                 let docs: Vec<(&str, &[u8])> = jobs.iter().map(|j| (j.file_name, j.pdf)).collect();
                 let shown = self
@@ -113,7 +145,7 @@ impl Printer for SystemPrinter {
                 PrintOutcome::no_printer(shown)
             }
             print::Printed::Failed(msg) => PrintOutcome {
-                sent: false,
+                sent: 0,
                 ok: false,
                 message: format!(
                     "L'impression a échoué ({msg}) : rien n'a été imprimé. L'acte est enregistré : vérifiez l'imprimante, puis réessayez."
@@ -135,7 +167,12 @@ impl Printer for SystemPrinter {
 /// benchmarks and screenshots. Clones share the same jobs, so a test keeps
 /// one handle while the kiosk owns another.
 #[derive(Clone, Default)]
-pub struct MemoryPrinter(Arc<Mutex<Vec<PrintedCopy>>>);
+pub struct MemoryPrinter {
+    taken: Arc<Mutex<Vec<PrintedCopy>>>,
+    /// Refuse each job after this many were taken (a printer out of
+    /// paper halfway through); none: never.
+    refuse_after: Arc<Mutex<Option<usize>>>,
+}
 
 /// One job a [`MemoryPrinter`] took.
 #[derive(Debug, Clone)]
@@ -149,22 +186,39 @@ pub struct PrintedCopy {
 impl MemoryPrinter {
     /// Every job taken so far, in order.
     pub fn jobs(&self) -> Vec<PrintedCopy> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.taken.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// From now on, refuse every job once `n` in all were taken; `None`:
+    /// take every job again.
+    pub fn refuse_after(&self, n: Option<usize>) {
+        *self.refuse_after.lock().unwrap_or_else(|e| e.into_inner()) = n;
     }
 }
 
 impl Printer for MemoryPrinter {
     fn print(&self, jobs: &[Job<'_>]) -> PrintOutcome {
-        let mut taken = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        taken.extend(jobs.iter().map(|j| PrintedCopy {
+        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        let limit = *self.refuse_after.lock().unwrap_or_else(|e| e.into_inner());
+        let room = limit.map_or(jobs.len(), |n| n.saturating_sub(taken.len()));
+        let queued = room.min(jobs.len());
+        taken.extend(jobs.iter().take(queued).map(|j| PrintedCopy {
             title: j.title.to_string(),
             printer: j.printer.map(str::to_string),
             pdf: j.pdf.to_vec(),
         }));
-        PrintOutcome {
-            sent: true,
-            ok: true,
-            message: "Envoyé à l'imprimante.".into(),
+        match queued {
+            n if n == jobs.len() => PrintOutcome {
+                sent: n,
+                ok: true,
+                message: "Envoyé à l'imprimante.".into(),
+            },
+            0 => PrintOutcome {
+                sent: 0,
+                ok: false,
+                message: "L'impression a échoué (plus de papier) : rien n'a été imprimé.".into(),
+            },
+            n => PrintOutcome::partly(jobs, n, "", "plus de papier"),
         }
     }
 

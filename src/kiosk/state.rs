@@ -220,8 +220,10 @@ pub struct HistoryRow {
     pub folded: String,
     /// The act's day, Paris time.
     pub day: chrono::NaiveDate,
-    /// A prise en charge whose documents never left the device: printed
-    /// « plus tard », or the printer failed.
+    /// The SHA-256 of the protocol the act was made under.
+    pub protocol: String,
+    /// A prise en charge with a document this device can print that never
+    /// left it: printed « plus tard », or the printer failed (halfway).
     pub to_print: bool,
 }
 

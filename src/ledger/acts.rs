@@ -149,16 +149,25 @@ impl Ledger {
         Ok(out)
     }
 
-    /// The ids of the acts whose documents left the device at least once
-    /// (printed or saved): the others are still to print.
-    pub fn acts_with_documents(&self) -> Result<std::collections::BTreeSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT act_id FROM followups WHERE type = 'document'")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(ids)
+    /// For each act whose documents left the device at least once (printed
+    /// or saved), the names of those documents (`prescription`, `advice`…).
+    pub fn documents_issued(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.seq, e.payload FROM followups f JOIN entries e ON e.seq = f.seq WHERE f.type = 'document'",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        while let Some(r) = rows.next()? {
+            let seq = r.get::<_, i64>(0)? as u64;
+            let f: FollowupRecord = decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?;
+            if let FollowupEvent::Document { document, .. } = f.event {
+                out.entry(f.act_id).or_default().insert(document);
+            }
+        }
+        Ok(out)
     }
 
     /// Acts of a month (by their Paris date), or all acts, in recording order.

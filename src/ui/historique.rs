@@ -83,7 +83,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> 
                 let flag = if a.void {
                     " — ANNULÉ"
                 } else if row.to_print {
-                    " — jamais imprimé"
+                    " — à imprimer"
                 } else {
                     ""
                 };
@@ -230,7 +230,9 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
     }
     ui.horizontal_wrapped(|ui| {
         if a.outcome.taken_in_charge {
-            if secondary(ui, "Réimprimer") {
+            let missing = form.rows.iter().any(|r| r.act.id == a.id && r.to_print);
+            let label = if missing { "Imprimer" } else { "Réimprimer" };
+            if secondary(ui, label) {
                 out.push(Action::Reprint);
             }
             out.extend(super::termine::save_buttons(ui, &form.save_choices));
