@@ -5,6 +5,7 @@
 mod common;
 mod kiosk_support;
 
+use egui_kittest::kittest::Queryable;
 use kiosk_support::*;
 use protocoop::bundle::{Activation, BundleDelegant, BundleDelegue, DelegueStatus};
 use protocoop::crypto::{KeyPair, codes};
@@ -47,7 +48,10 @@ fn bundle_for(dir: &std::path::Path) -> (String, KeyPair, String) {
         &delegants,
         &[device],
     );
-    let path = dir.parent().unwrap().join("lot.json");
+    // At the top of a USB key « CLE-CPTS », mounted under `media/`.
+    let key = dir.parent().unwrap().join("media").join("CLE-CPTS");
+    std::fs::create_dir_all(&key).unwrap();
+    let path = key.join("lot-1.json");
     std::fs::write(&path, text).unwrap();
     (path.display().to_string(), cpts, code)
 }
@@ -58,12 +62,24 @@ fn rattacher_a_la_cpts_puis_premiere_connexion_avec_le_code_d_activation() {
     let dir = root.path().join("data");
     let (file, cpts, code) = bundle_for(&dir);
     let clock = FixedClock::new(now());
-    let mut h = harness(&dir, &clock, Protocol::bundled());
+    let mut h = harness_on_media(
+        &dir,
+        &clock,
+        Protocol::bundled(),
+        &root.path().join("media"),
+    );
     assert!(shows(&h, "Première mise en service"));
     assert!(shows(&h, "Rattacher à la CPTS"));
 
-    type_into(&mut h, "Fichier du lot de la CPTS", &file);
-    tap(&mut h, "Lire le lot");
+    // The bundle on the key, named by the key, not by a path; one touch
+    // reads it.
+    assert!(shows(&h, "Lot de la CPTS trouvé sur la clé USB"));
+    assert!(!shows(&h, &file), "no path on screen");
+    assert!(!shows(&h, "lot-1.json"), "no file name on screen");
+    read(&mut h);
+    h.get_by_label_contains("Clé « CLE-CPTS », écrit le")
+        .click();
+    h.run();
     let fingerprint = cpts.public().fingerprint();
     assert!(
         shows(&h, &fingerprint),
@@ -168,6 +184,10 @@ fn une_empreinte_qui_differe_se_voit_et_rien_n_est_applique_sans_confirmation() 
     std::fs::write(&file, text).unwrap();
     let clock = FixedClock::new(now());
     let mut h = harness(&dir, &clock, Protocol::bundled());
+    // No key seen: the kiosk says to plug it in; a path typed under
+    // « Autre emplacement » is read too.
+    assert!(shows(&h, "Branchez la clé USB que la CPTS vous a remise"));
+    tap(&mut h, "Autre emplacement");
     type_into(&mut h, "Fichier du lot de la CPTS", &file);
     tap(&mut h, "Lire le lot");
     assert!(
@@ -247,4 +267,30 @@ fn un_registre_restaure_est_annonce_a_l_accueil_et_bloque_les_actes_reels() {
         "Registre restauré ou altéré depuis le dernier rapport"
     ));
     assert!(shows(&h, "appelez la coordination de la CPTS"));
+}
+
+/// A key plugged in after the screen opened: « Chercher à nouveau » finds
+/// its bundle.
+#[test]
+fn une_cle_branchee_apres_coup_est_trouvee_en_cherchant_a_nouveau() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    bundle_for(&dir);
+    let (key, aside) = (
+        root.path().join("media").join("CLE-CPTS"),
+        root.path().join("aside"),
+    );
+    std::fs::rename(&key, &aside).unwrap();
+    let clock = FixedClock::new(now());
+    let mut h = harness_on_media(
+        &dir,
+        &clock,
+        Protocol::bundled(),
+        &root.path().join("media"),
+    );
+    assert!(shows(&h, "Branchez la clé USB que la CPTS vous a remise"));
+    std::fs::rename(&aside, &key).unwrap();
+    tap(&mut h, "Chercher à nouveau");
+    assert!(shows(&h, "Clé « CLE-CPTS », écrit le"));
+    assert!(!shows(&h, "Branchez la clé USB"));
 }

@@ -170,6 +170,8 @@ pub enum Action {
     ChooseBundle(PathBuf),
     /// Reads the bundle file and shows who signed it.
     ReadBundle,
+    /// « Chercher à nouveau »: a USB key may just have been plugged in.
+    FindBundles,
     /// The fingerprint shown is the one the CPTS gave: apply the bundle.
     ConfirmBundle,
     CancelBundle,

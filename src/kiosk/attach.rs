@@ -25,23 +25,16 @@ fn form(state: &mut KioskState) -> Option<&mut BundleForm> {
     }
 }
 
-/// Bundle files at the top of the removable drives (USB keys).
-pub fn found_on_drives() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for drive in super::rapport::removable_drives() {
-        if let Ok(entries) = std::fs::read_dir(&drive) {
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
-                .take(20)
-                .collect();
-            files.sort();
-            out.extend(files);
-        }
+/// Looks at the USB keys again.
+pub fn find(state: &mut KioskState, services: &Services) {
+    if let Some(f) = form(state) {
+        f.found = super::drives::bundles_on(&super::drives::removable(&services.media));
+        f.read = None;
     }
-    out
 }
 
+/// A file chosen (a bundle found on a key, or the path typed): read at
+/// once by [`read`].
 pub fn choose(state: &mut KioskState, path: PathBuf) {
     if let Some(f) = form(state) {
         f.path = path.display().to_string();

@@ -7,6 +7,7 @@ pub mod action;
 pub mod activation;
 pub mod attach;
 pub mod backup;
+pub mod drives;
 pub mod fields;
 pub mod forms;
 pub mod historique;

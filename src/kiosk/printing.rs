@@ -166,7 +166,7 @@ pub fn save(
     let drive = match drive {
         Some(d) => d,
         None => {
-            let mut drives = super::rapport::removable_drives();
+            let mut drives = super::drives::removable(&services.media);
             match drives.len() {
                 0 => {
                     return Err(Error::input(
@@ -201,14 +201,13 @@ pub fn save(
         state,
         format!(
             "Enregistré sur la clé « {} » : {}. Ces fichiers nomment le patient et ne sont pas chiffrés : remettez-les-lui, puis effacez-les de la clé.{elsewhere}",
-            drive_name(&drive),
+            super::drives::name(&drive),
             names.join(", ")
         ),
     );
     Ok(Vec::new())
 }
 
-/// The name a person sees for a drive: its label.
 /// A USB key chosen a moment ago may have been pulled out since.
 pub fn plugged_in(drive: &Path) -> Result<()> {
     if drive.is_dir() {
@@ -218,13 +217,6 @@ pub fn plugged_in(drive: &Path) -> Result<()> {
         "clé USB",
         "la clé USB n'est plus branchée : rebranchez-la, puis recommencez",
     ))
-}
-
-pub fn drive_name(drive: &Path) -> String {
-    drive.file_name().map_or_else(
-        || drive.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 fn jobs<'a>(rendered: &'a Rendered, printer: Option<&'a str>) -> Vec<Job<'a>> {

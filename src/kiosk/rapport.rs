@@ -34,7 +34,7 @@ pub fn open(
     };
     // Drives are looked for again on every move: a key may just have been
     // plugged in. The folder typed or chosen is kept.
-    let drives = removable_drives();
+    let drives = super::drives::removable(&services.media);
     let export_dir = match &state.screen {
         Screen::Rapport(f) => f.export_dir.clone(),
         _ => drives
@@ -193,25 +193,4 @@ fn ensure_folder(dir: &Path, default: &Path) -> Result<()> {
             dir.display()
         ),
     ))
-}
-
-/// Mounted removable drives, as desktop Linux mounts them
-/// (`/media/<user>/<label>`, `/run/media/<user>/<label>`).
-pub fn removable_drives() -> Vec<PathBuf> {
-    let user = std::env::var("USER").unwrap_or_default();
-    if user.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for root in [Path::new("/media"), Path::new("/run/media")] {
-        if let Ok(entries) = std::fs::read_dir(root.join(&user)) {
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir())
-                .collect();
-            found.sort();
-            out.extend(found);
-        }
-    }
-    out
 }

@@ -49,7 +49,7 @@ pub fn start(
     };
     if needs_setup(&state) {
         let mut form = SetupForm::default();
-        form.bundle.found = super::attach::found_on_drives();
+        form.bundle.found = super::drives::bundles_on(&super::drives::removable(&services.media));
         if let Some(d) = state.protocol.delegants.iter().find(|d| !d.example) {
             form.delegant.name = d.name.clone();
             form.delegant.rpps = d.rpps.to_string();
@@ -175,7 +175,7 @@ fn apply(
             rapport::open(s, services, None, now)
         }),
         Action::OpenSettings => session::require_session(state, After::Reglages, |s| {
-            reglages::open_settings(s);
+            reglages::open_settings(s, services);
             Ok(())
         }),
         Action::SelectDelegue(rpps) => {
@@ -297,6 +297,10 @@ fn apply(
         Action::SubmitSetup => reglages::submit_setup(state, services, now),
         Action::ChooseBundle(path) => {
             attach::choose(state, path);
+            attach::read(state)
+        }
+        Action::FindBundles => {
+            attach::find(state, services);
             Ok(())
         }
         Action::ReadBundle => attach::read(state),

@@ -102,10 +102,16 @@ fn clear_pins(screen: &mut Screen) {
     }
 }
 
-pub(super) fn open_settings(state: &mut KioskState) {
-    let mut form = SettingsForm::default();
-    form.bundle.found = super::attach::found_on_drives();
-    form.drives = super::rapport::removable_drives();
+pub(super) fn open_settings(state: &mut KioskState, services: &Services) {
+    let drives = super::drives::removable(&services.media);
+    let mut form = SettingsForm {
+        bundle: crate::kiosk::state::BundleForm {
+            found: super::drives::bundles_on(&drives),
+            ..Default::default()
+        },
+        drives,
+        ..Default::default()
+    };
     form.backup_folder = crate::backup::folder::after_closure(&state.data_dir)
         .ok()
         .flatten()

@@ -234,6 +234,9 @@ pub struct Services {
     pub roster: Option<Roster>,
     pub clock: Box<dyn Clock>,
     pub printer: Box<dyn Printer>,
+    /// Where USB keys are mounted ([`super::drives::system_roots`]; a
+    /// test's own folder).
+    pub media: Vec<std::path::PathBuf>,
 }
 
 impl Services {
@@ -248,6 +251,7 @@ impl Services {
             roster,
             clock,
             printer,
+            media: super::drives::system_roots(),
         }
     }
 }

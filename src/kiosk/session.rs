@@ -167,7 +167,7 @@ pub(super) fn open_session(
         After::NewAct => begin_act(state)?,
         After::Historique => open_history(state, services, Period::Today)?,
         After::Rapport => rapport::open(state, services, None, now)?,
-        After::Reglages => open_settings(state),
+        After::Reglages => open_settings(state, services),
         After::Resume(screen, owner) if owner == rpps => state.screen = *screen,
         After::Resume(..) => {
             state.act = None;

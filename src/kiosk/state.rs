@@ -313,8 +313,9 @@ pub struct SettingsForm {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BundleForm {
     pub path: String,
-    /// Bundle files found on removable drives when the screen opened.
-    pub found: Vec<PathBuf>,
+    /// Bundle files found on USB keys (when the screen opened, or at
+    /// « Chercher à nouveau »).
+    pub found: Vec<super::drives::FoundBundle>,
     /// The bundle read, waiting for confirmation.
     pub read: Option<crate::bundle::Peek>,
 }

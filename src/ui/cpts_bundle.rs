@@ -1,6 +1,7 @@
 //! The CPTS bundle block, on the first-start screen and in Réglages: the
-//! file (found on a USB key, or typed), then who signed it and the key's
-//! fingerprint to compare before attaching.
+//! bundles found on USB keys, named by key and date (one touch reads one),
+//! a path only under « Autre emplacement »; then who signed it and the
+//! key's fingerprint to compare before attaching.
 
 use eframe::egui;
 use egui::{RichText, Ui};
@@ -16,30 +17,53 @@ pub fn show(ui: &mut Ui, form: &BundleForm, first: bool) -> Vec<Action> {
     let mut out = Vec::new();
     match &form.read {
         None => {
-            if !form.found.is_empty() {
-                muted(ui, "Lot trouvé sur la clé USB :");
+            if form.found.is_empty() {
+                muted(
+                    ui,
+                    "Branchez la clé USB que la CPTS vous a remise : son lot y sera trouvé.",
+                );
+            } else {
+                muted(
+                    ui,
+                    if form.found.len() > 1 {
+                        "Lots de la CPTS trouvés sur la clé USB (le plus récent d'abord) :"
+                    } else {
+                        "Lot de la CPTS trouvé sur la clé USB :"
+                    },
+                );
                 for f in &form.found {
-                    let name = f.file_name().map_or_else(
-                        || f.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    if choice(ui, form.path == f.display().to_string(), &name) {
-                        out.push(Action::ChooseBundle(f.clone()));
+                    let written = f
+                        .written
+                        .map(|t| format!(", écrit le {}", fr::datetime(t)))
+                        .unwrap_or_default();
+                    let label = format!("Clé « {} »{written}", f.drive);
+                    let on = form.path == f.path.display().to_string();
+                    if choice(ui, on, &label) {
+                        out.push(Action::ChooseBundle(f.path.clone()));
                     }
                 }
             }
-            out.extend(field(
-                ui,
-                "Fichier du lot de la CPTS",
-                Field::BundlePath,
-                &form.path,
-                "/media/pharmacie/CLE/lot.json",
-                520.0,
-                false,
-            ));
-            if secondary(ui, "Lire le lot") {
-                out.push(Action::ReadBundle);
+            if secondary(ui, "Chercher à nouveau") {
+                out.push(Action::FindBundles);
             }
+            // For whoever installs the device: a bundle elsewhere than at
+            // the top of a key.
+            egui::CollapsingHeader::new(RichText::new("Autre emplacement").size(SMALL))
+                .id_salt("bundle-elsewhere")
+                .show(ui, |ui| {
+                    out.extend(field(
+                        ui,
+                        "Fichier du lot de la CPTS",
+                        Field::BundlePath,
+                        &form.path,
+                        "chemin complet du fichier",
+                        520.0,
+                        false,
+                    ));
+                    if secondary(ui, "Lire le lot") {
+                        out.push(Action::ReadBundle);
+                    }
+                });
         }
         Some(peek) => {
             block(ui, INFO_BG, |ui| {

@@ -181,7 +181,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SettingsForm) -> Vec<Action>
             );
         }
         for drive in &form.drives {
-            let name = crate::kiosk::printing::drive_name(drive);
+            let name = crate::kiosk::drives::name(drive);
             if secondary(ui, &format!("Sauvegarder sur la clé USB « {name} »")) {
                 out.push(Action::BackupTo(drive.clone()));
             }

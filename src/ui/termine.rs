@@ -21,7 +21,7 @@ pub fn save_buttons(ui: &mut Ui, choices: &[std::path::PathBuf]) -> Vec<Action> 
         return out;
     }
     for drive in choices {
-        let name = crate::kiosk::printing::drive_name(drive);
+        let name = crate::kiosk::drives::name(drive);
         if secondary(ui, &format!("Enregistrer sur la clé « {name} »")) {
             out.push(Action::SaveDocuments(Some(drive.clone())));
         }

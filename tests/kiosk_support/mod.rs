@@ -32,12 +32,15 @@ pub fn services(dir: &Path, clock: &FixedClock) -> Services {
 pub fn services_printing(dir: &Path, clock: &FixedClock, printer: &MemoryPrinter) -> Services {
     let ledger =
         protocoop::vault::open_ledger(dir, "phrase de passe de test", clock.now()).unwrap();
-    Services::new(
+    let mut services = Services::new(
         ledger,
         Some(Roster::example()),
         Box::new(clock.clone()),
         Box::new(printer.clone()),
-    )
+    );
+    // No USB key of the machine running the tests is ever looked at.
+    services.media = Vec::new();
+    services
 }
 
 /// The kiosk on `dir` at 1280×800 (the 10-inch tablet).
@@ -53,6 +56,22 @@ pub fn harness_printing(
     printer: &MemoryPrinter,
 ) -> Harness<'static, KioskApp> {
     let services = services_printing(dir, clock, printer);
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
+    h.run();
+    h
+}
+
+/// [`harness`] with USB keys mounted under `media` (one folder per key).
+pub fn harness_on_media(
+    dir: &Path,
+    clock: &FixedClock,
+    protocol: Protocol,
+    media: &Path,
+) -> Harness<'static, KioskApp> {
+    let mut services = services(dir, clock);
+    services.media = vec![media.to_path_buf()];
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 800.0))
         .build_eframe(move |cc| KioskApp::new(&cc.egui_ctx, protocol, services).unwrap());
