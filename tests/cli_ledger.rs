@@ -767,3 +767,85 @@ fn une_cloture_dit_ce_qu_elle_couvre_et_un_refus_sa_vraie_raison() {
         out.stdout
     );
 }
+
+#[test]
+fn un_suivi_saisi_par_erreur_se_corrige_par_une_nouvelle_entree() {
+    let (env, data) = registered();
+    let input = abscess_input(json!({}));
+    let record = cli(
+        &env,
+        &data,
+        &["act", "record", "--input", "-", "--pin-stdin"],
+        &format!("274915\n{input}"),
+    );
+    assert_eq!(record.code, 0, "{record:?}");
+    let add = |extra: &[&str]| {
+        let mut a = vec![
+            "followup",
+            "add",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
+            "--act",
+            "2026-0001",
+        ];
+        a.extend_from_slice(extra);
+        cli(&env, &data, &a, "274915\n")
+    };
+    let entry = |out: &Output| -> String {
+        assert_eq!(out.code, 0, "{out:?}");
+        let (_, rest) = out.stdout.split_once("(entrée ").unwrap();
+        rest.trim_end_matches(").\n").to_string()
+    };
+    let wrong = entry(&add(&["--kind", "satisfaction-patient", "--score", "2"]));
+
+    let before = entries(&env, &data);
+    for (args, says) in [
+        (
+            vec!["--kind", "correction", "--text", "mauvaise note"],
+            "--corrects",
+        ),
+        (
+            vec!["--kind", "correction", "--corrects", &wrong],
+            "le motif de la correction est obligatoire",
+        ),
+        (
+            vec!["--kind", "reprise", "--corrects", &wrong],
+            "seule une correction (--kind correction) nomme un suivi à retirer",
+        ),
+        (
+            vec!["--kind", "correction", "--corrects", "999", "--text", "x"],
+            "l'acte 2026-0001 n'a pas de suivi à l'entrée 999",
+        ),
+    ] {
+        let out = add(&args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(entries(&env, &data), before, "nothing written when refused");
+
+    let fixed = entry(&add(&[
+        "--kind",
+        "correction",
+        "--corrects",
+        &wrong,
+        "--text",
+        "mauvaise note",
+    ]));
+    let show = cli(&env, &data, &["act", "show", "2026-0001"], "");
+    assert_eq!(show.code, 0, "{show:?}");
+    assert!(
+        show.stdout.contains(&format!(
+            "(entrée {wrong}) : satisfaction du patient : 2/5 (retiré par la correction de l'entrée {fixed})"
+        )),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains(&format!(
+            "(entrée {fixed}) : correction d'un suivi : « satisfaction du patient : 2/5 » retiré — mauvaise note"
+        )),
+        "{}",
+        show.stdout
+    );
+}

@@ -251,7 +251,7 @@ fn emission_tracee_dans_le_registre_puis_reimpression_verifiee() {
         .unwrap()
         .followups
         .into_iter()
-        .filter_map(|f| match f.event {
+        .filter_map(|f| match f.record.event {
             FollowupEvent::Document {
                 document,
                 sha256,
@@ -323,7 +323,7 @@ fn emission_tracee_dans_le_registre_puis_reimpression_verifiee() {
         .unwrap()
         .followups
         .into_iter()
-        .filter_map(|f| match f.event {
+        .filter_map(|f| match f.record.event {
             FollowupEvent::Document {
                 document, sha256, ..
             } if document == "advice" => Some(sha256),

@@ -1,6 +1,7 @@
 //! The real kiosk, driven by labels with egui_kittest: a whole act, a red
-//! flag, a child without weight, PIN lock-out, idle lock, voiding, first
-//! start. Each test reads the ledger afterwards: the screens are not enough.
+//! flag, a child without weight, PIN lock-out, idle lock, voiding, a
+//! follow-up corrected, first start. Each test reads the ledger
+//! afterwards: the screens are not enough.
 
 mod common;
 mod kiosk_support;
@@ -536,4 +537,82 @@ fn the_identity_typed_with_the_on_screen_keys_only() {
     );
     assert_eq!(p.birth_date.to_string(), "1986-03-02");
     assert_eq!(p.postal_code, "79500", "the structure's, untouched");
+}
+
+#[test]
+fn j_a_score_touched_by_mistake_is_withdrawn_then_the_right_one_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = common::setup_ledger(dir.path(), now());
+    let p = Protocol::bundled();
+    common::record(
+        &mut l,
+        &p,
+        &common::abscess_input(serde_json::json!({})),
+        now(),
+    )
+    .unwrap();
+    drop(l);
+    let clock = FixedClock::new(now() + Duration::minutes(10));
+    let mut h = harness(dir.path(), &clock, p);
+    tap(&mut h, "Historique");
+    tap(&mut h, "Marie Durand");
+    type_keys(&mut h, "274915");
+    tap(&mut h, "Valider");
+    read(&mut h);
+    h.get_by_label_contains("2026-0001 ·").click();
+    h.run();
+    tap(&mut h, "2/5");
+    tap(&mut h, "Enregistrer ce suivi");
+    assert!(shows(&h, "— satisfaction du patient : 2/5"));
+
+    tap(&mut h, "Corriger");
+    assert!(shows(
+        &h,
+        "Retirer ce suivi : satisfaction du patient : 2/5 ?"
+    ));
+    tap(&mut h, "Retirer ce suivi");
+    assert!(
+        shows(&h, "touchez un motif de correction ou écrivez-le"),
+        "{:?}",
+        h.state().state.message
+    );
+    tap(&mut h, "Mauvaise note");
+    tap(&mut h, "Retirer ce suivi");
+    assert!(
+        shows(&h, "Suivi retiré de l'acte 2026-0001"),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(shows(&h, "2/5 (retiré par la correction de l'entrée"));
+    assert!(
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "Corriger")
+            .is_none(),
+        "a withdrawn follow-up and a correction are not corrected again"
+    );
+    tap(&mut h, "5/5");
+    tap(&mut h, "Enregistrer ce suivi");
+    assert_eq!(
+        h.query_all_by_role_and_label(egui::accesskit::Role::Button, "Corriger")
+            .count(),
+        1,
+        "only the 5/5 may still be corrected"
+    );
+    drop(h);
+
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
+    let view = l.act("2026-0001").unwrap();
+    let kinds: Vec<&str> = view.followups.iter().map(|f| f.event.type_name()).collect();
+    assert_eq!(
+        kinds,
+        ["patient_satisfaction", "correction", "patient_satisfaction"]
+    );
+    assert_eq!(
+        view.withdrawn(),
+        [view.followups[0].seq].into_iter().collect()
+    );
+    assert!(matches!(
+        &view.followups[1].event,
+        FollowupEvent::Correction { reason, .. } if reason == "Mauvaise note"
+    ));
+    assert!(l.verify().unwrap().ok);
 }

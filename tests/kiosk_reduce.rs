@@ -429,7 +429,7 @@ fn documents_logged(k: &Kiosk, number: &str) -> Vec<(String, bool)> {
         .unwrap()
         .followups
         .into_iter()
-        .filter_map(|f| match f.event {
+        .filter_map(|f| match f.record.event {
             FollowupEvent::Document {
                 document, reprint, ..
             } => Some((document, reprint)),

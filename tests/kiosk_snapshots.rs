@@ -185,6 +185,13 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         tap(&mut h, "4/5");
         screen(&mut h, r, "historique", "Enregistrer ce suivi", size);
         tap(&mut h, "Ne pas enregistrer");
+        // A follow-up recorded, then withdrawn by a correction.
+        tap(&mut h, "4/5");
+        tap(&mut h, "Enregistrer ce suivi");
+        tap(&mut h, "Corriger");
+        tap(&mut h, "Mauvaise note");
+        screen(&mut h, r, "historique_correction", "Retirer ce suivi", size);
+        tap(&mut h, "Ne pas corriger");
     }
 }
 

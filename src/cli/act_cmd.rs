@@ -326,9 +326,10 @@ fn human(v: &ActView, protocol: Option<&Protocol>) -> String {
     );
     for f in &v.followups {
         s += &format!(
-            "Suivi du {} : {}\n",
+            "Suivi du {} (entrée {}) : {}\n",
             fr::datetime(f.recorded_at),
-            f.event.describe()
+            f.seq,
+            v.describe(f)
         );
     }
     s += &format!("Registre : entrée {}, empreinte {}\n", v.seq, v.hash);

@@ -32,6 +32,8 @@ pub enum KindArg {
         alias = "professional-satisfaction"
     )]
     ProfessionalSatisfaction,
+    /// Retirer un suivi enregistré par erreur (--corrects ENTRÉE, --text MOTIF) : il reste au registre, les rapports ne le comptent plus.
+    Correction,
 }
 
 #[derive(Debug, Args)]
@@ -39,7 +41,7 @@ pub struct AddArgs {
     /// L'acte : numéro (2026-0042) ou identifiant.
     #[arg(long)]
     act: String,
-    /// Le suivi : reprise (par le délégant), evenement-indesirable, satisfaction-patient ou satisfaction-professionnel (les noms anglais restent acceptés).
+    /// Le suivi : reprise (par le délégant), evenement-indesirable, satisfaction-patient, satisfaction-professionnel ou correction (les noms anglais restent acceptés).
     #[arg(long, value_enum)]
     kind: KindArg,
     /// Gravité d'un événement indésirable : legere, moderee, grave.
@@ -51,9 +53,12 @@ pub struct AddArgs {
     /// Note de satisfaction, de 1 à 5.
     #[arg(long)]
     score: Option<u8>,
-    /// Texte libre.
+    /// Texte libre ; pour une correction, son motif (obligatoire).
     #[arg(long)]
     text: Option<String>,
+    /// Pour une correction : l'entrée du suivi à retirer (celle que `act show` donne).
+    #[arg(long, value_name = "ENTRÉE")]
+    corrects: Option<u64>,
     /// RPPS du délégué de cet appareil qui enregistre le suivi (son code PIN sur l'entrée standard).
     #[arg(long, value_name = "RPPS")]
     by: String,
@@ -112,7 +117,24 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
             score: score("la satisfaction du professionnel")?,
             text,
         },
+        KindArg::Correction => FollowupEvent::Correction {
+            corrects: a.corrects.ok_or_else(|| {
+                Error::input(
+                    "--corrects",
+                    "une correction nomme l'entrée du suivi qu'elle retire (voir `protocoop act show`)",
+                )
+            })?,
+            reason: text.ok_or_else(|| {
+                Error::input("--text", "le motif de la correction est obligatoire")
+            })?,
+        },
     };
+    if a.corrects.is_some() && !matches!(a.kind, KindArg::Correction) {
+        return Err(Error::input(
+            "--corrects",
+            "seule une correction (--kind correction) nomme un suivi à retirer",
+        ));
+    }
     let by = Rpps::parse_field("--by", &a.by)?;
     if !a.pin_stdin {
         return Err(Error::input(

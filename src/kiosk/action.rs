@@ -36,6 +36,7 @@ pub enum Field {
     DelegantRpps,
     VoidReason,
     VoidPin,
+    CorrectionReason,
     ExportDir,
     /// Réglages: the folder each month closure backs up to.
     BackupFolder,
@@ -149,6 +150,11 @@ pub enum Action {
     StartVoid,
     CancelVoid,
     ConfirmVoid,
+    /// « Corriger » a follow-up (its ledger entry): a reason, then
+    /// « Retirer ce suivi ».
+    StartCorrection(u64),
+    CancelCorrection,
+    ConfirmCorrection,
 
     // Rapport du mois
     ShowMonth(Month),

@@ -22,6 +22,9 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
         }
         (Screen::Historique(h), Field::VoidReason) => h.void.as_mut().map(|v| &mut v.reason),
         (Screen::Historique(h), Field::VoidPin) => h.void.as_mut().map(|v| &mut v.pin),
+        (Screen::Historique(h), Field::CorrectionReason) => {
+            h.correcting.as_mut().map(|c| &mut c.reason)
+        }
         (Screen::Historique(h), Field::HistorySearch) => Some(&mut h.search),
         (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
         (Screen::Reglages(f), Field::BackupFolder) => Some(&mut f.backup_folder),
@@ -100,6 +103,7 @@ pub fn first(state: &KioskState) -> Option<Field> {
             .find(|&f| state.protocol.fact(f).ty.range().is_some())
             .map(Field::Fact),
         Screen::Historique(h) if h.void.is_some() => Some(Field::VoidReason),
+        Screen::Historique(h) if h.correcting.is_some() => Some(Field::CorrectionReason),
         Screen::Historique(_) => Some(Field::HistorySearch),
         Screen::Rapport(_) => Some(Field::ExportDir),
         Screen::Setup(_) | Screen::Reglages(_) => Some(Field::StructureName),

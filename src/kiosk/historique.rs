@@ -16,6 +16,7 @@ pub(super) fn open_act(state: &mut KioskState, services: &Services, id: &str) ->
         h.open = Some(Box::new(view));
         h.void = None;
         h.pending = None;
+        h.correcting = None;
         h.save_choices.clear();
     }
     Ok(())
@@ -26,6 +27,7 @@ pub(super) fn close_act(state: &mut KioskState) {
         h.open = None;
         h.void = None;
         h.pending = None;
+        h.correcting = None;
         h.save_choices.clear();
     }
 }
@@ -66,6 +68,46 @@ pub(super) fn start_void(state: &mut KioskState, on: bool) {
     if let Screen::Historique(h) = &mut state.screen {
         h.void = on.then(VoidForm::default);
     }
+}
+
+/// « Corriger » a follow-up of the act shown (`None`: « Ne pas corriger »).
+pub(super) fn start_correction(state: &mut KioskState, corrects: Option<u64>) {
+    if let Screen::Historique(h) = &mut state.screen
+        && h.open.is_some()
+    {
+        h.pending = None;
+        h.correcting = corrects.map(|corrects| CorrectionForm {
+            corrects,
+            reason: String::new(),
+        });
+    }
+}
+
+/// « Retirer ce suivi »: a correction entry, the mistaken one kept and
+/// counted no more (the ledger checks what may be corrected).
+pub(super) fn confirm_correction(
+    state: &mut KioskState,
+    services: &mut Services,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(form) = (match &state.screen {
+        Screen::Historique(h) => h.correcting.clone(),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(Error::input(
+            "motif",
+            "touchez un motif de correction ou écrivez-le",
+        ));
+    }
+    let event = FollowupEvent::Correction {
+        corrects: form.corrects,
+        reason,
+    };
+    add_followup(state, services, now, event)
 }
 
 pub(super) fn open_history(
@@ -115,6 +157,7 @@ pub(super) fn open_history(
         pending: None,
         open,
         void: None,
+        correcting: None,
         adverse_severity: None,
         save_choices: Vec::new(),
     });
@@ -281,11 +324,20 @@ pub(super) fn add_followup(
         .session
         .clone()
         .ok_or_else(|| Error::input("délégué", "identifiez-vous d'abord"))?;
+    let correction = matches!(event, FollowupEvent::Correction { .. });
     let r = services
         .ledger
         .add_followup(&id, &session.auth, event, now)?;
     open_history(state, services, period(state))?;
-    info(state, format!("Suivi ajouté à l'acte {}.", r.number));
+    let said = if correction {
+        format!(
+            "Suivi retiré de l'acte {} : il reste au registre, barré, et ne compte plus.",
+            r.number
+        )
+    } else {
+        format!("Suivi ajouté à l'acte {}.", r.number)
+    };
+    info(state, said);
     Ok(())
 }
 

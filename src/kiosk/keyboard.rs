@@ -43,6 +43,7 @@ pub fn pad(field: Field) -> Pad {
         | Field::DelegueName
         | Field::DelegantName
         | Field::VoidReason
+        | Field::CorrectionReason
         | Field::HistorySearch
         | Field::ExportDir
         | Field::BackupFolder

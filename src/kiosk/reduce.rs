@@ -269,6 +269,15 @@ fn apply(
             Ok(())
         }
         Action::ConfirmVoid => historique::confirm_void(state, services, now),
+        Action::StartCorrection(seq) => {
+            historique::start_correction(state, Some(seq));
+            Ok(())
+        }
+        Action::CancelCorrection => {
+            historique::start_correction(state, None);
+            Ok(())
+        }
+        Action::ConfirmCorrection => historique::confirm_correction(state, services, now),
         Action::ShowMonth(m) => rapport::open(state, services, Some(m), now),
         Action::StartCloseMonth => {
             rapport::ask_close(state, true);

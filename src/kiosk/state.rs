@@ -239,6 +239,8 @@ pub struct HistoryForm {
     pub pending: Option<FollowupEvent>,
     pub open: Option<Box<ActView>>,
     pub void: Option<VoidForm>,
+    /// A follow-up recorded by mistake, being withdrawn.
+    pub correcting: Option<CorrectionForm>,
     /// Chosen before the nature of an adverse event: the ledger keeps it
     /// for good, so it is never guessed.
     pub adverse_severity: Option<Severity>,
@@ -287,6 +289,13 @@ pub struct ReportForm {
     pub export_dir: String,
     /// Removable drives found when the screen opened (USB keys).
     pub drives: Vec<PathBuf>,
+}
+
+/// « Corriger » on a follow-up: the entry it withdraws and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorrectionForm {
+    pub corrects: u64,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

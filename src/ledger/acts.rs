@@ -23,7 +23,65 @@ pub struct ActView {
     pub hash: String,
     pub status: ActStatus,
     pub act: ActRecord,
-    pub followups: Vec<FollowupRecord>,
+    pub followups: Vec<LoggedFollowup>,
+}
+
+/// A follow-up with its ledger entry, which is what a correction names.
+/// It reads as its record (`f.event`): the entry is only asked for when
+/// needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedFollowup {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub record: FollowupRecord,
+}
+
+impl std::ops::Deref for LoggedFollowup {
+    type Target = FollowupRecord;
+
+    fn deref(&self) -> &FollowupRecord {
+        &self.record
+    }
+}
+
+impl ActView {
+    /// The correction that withdrew the follow-up of entry `seq`, if any.
+    pub fn correction_of(&self, seq: u64) -> Option<&LoggedFollowup> {
+        if !self.withdrawn().contains(&seq) {
+            return None;
+        }
+        self.followups.iter().find(
+            |f| matches!(f.event, FollowupEvent::Correction { corrects, .. } if corrects == seq),
+        )
+    }
+
+    /// A follow-up in words with what a correction did: the correction
+    /// names what it withdrew, and a withdrawn one says so. One wording for
+    /// the kiosk's Historique and `act show`.
+    pub fn describe(&self, f: &LoggedFollowup) -> String {
+        if let FollowupEvent::Correction { corrects, reason } = &f.event {
+            let what = self
+                .followups
+                .iter()
+                .find(|t| t.seq == *corrects)
+                .map_or_else(|| format!("entrée {corrects}"), |t| t.event.describe());
+            return format!("{} : « {what} » retiré — {reason}", f.event.type_label());
+        }
+        let what = f.event.describe();
+        match self.correction_of(f.seq) {
+            Some(c) => format!("{what} (retiré par la correction de l'entrée {})", c.seq),
+            None => what,
+        }
+    }
+
+    /// The follow-ups a correction withdrew, by entry.
+    pub fn withdrawn(&self) -> std::collections::HashSet<u64> {
+        super::followup_record::withdrawn(
+            self.followups
+                .iter()
+                .map(|f| (f.seq, f.act_id.as_str(), &f.event)),
+        )
+    }
 }
 
 /// Whether an act still counts.
@@ -136,7 +194,7 @@ impl Ledger {
         })
     }
 
-    fn followups_of(&self, act_id: &str) -> Result<Vec<FollowupRecord>> {
+    fn followups_of(&self, act_id: &str) -> Result<Vec<LoggedFollowup>> {
         let mut stmt = self.conn.prepare(
             "SELECT e.seq, e.payload FROM followups f JOIN entries e ON e.seq = f.seq WHERE f.act_id = ?1 ORDER BY e.seq",
         )?;
@@ -144,7 +202,8 @@ impl Ledger {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let seq = r.get::<_, i64>(0)? as u64;
-            out.push(decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?);
+            let record = decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?;
+            out.push(LoggedFollowup { seq, record });
         }
         Ok(out)
     }

@@ -1,7 +1,7 @@
 //! What a follow-up records: the stored payload of a `followup` entry and
-//! its events (reprise, adverse event, satisfaction, document, void). Plain
-//! data with its checks, so that the derived tables and the reports can
-//! read it without the code that appends it.
+//! its events (reprise, adverse event, satisfaction, document, void,
+//! correction). Plain data with its checks, so that the derived tables and
+//! the reports can read it without the code that appends it.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -123,6 +123,39 @@ pub enum FollowupEvent {
     Void {
         reason: String,
     },
+    /// A follow-up recorded by mistake, withdrawn: `corrects` is its ledger
+    /// entry (a follow-up of the same act). It stays in the ledger, shown
+    /// as withdrawn; the reports count it no more.
+    Correction {
+        corrects: u64,
+        reason: String,
+    },
+}
+
+/// The follow-ups withdrawn by a correction, by entry, from (entry, act,
+/// event) triples in any order. A correction withdraws only an earlier
+/// [`FollowupEvent::correctable`] follow-up of the same act — what the
+/// ledger lets one record; a report's rows that say otherwise withdraw
+/// nothing (and are refused by the CPTS: `rows_input::to_input`).
+pub fn withdrawn<'a>(
+    followups: impl IntoIterator<Item = (u64, &'a str, &'a FollowupEvent)>,
+) -> std::collections::HashSet<u64> {
+    let mut correctable = std::collections::HashMap::new();
+    let mut corrections = Vec::new();
+    for (seq, act, event) in followups {
+        match event {
+            FollowupEvent::Correction { corrects, .. } => corrections.push((seq, act, *corrects)),
+            e if e.correctable() => {
+                correctable.insert(seq, act);
+            }
+            _ => {}
+        }
+    }
+    corrections
+        .into_iter()
+        .filter(|&(seq, act, target)| target < seq && correctable.get(&target) == Some(&act))
+        .map(|(_, _, target)| target)
+        .collect()
 }
 
 /// A follow-up's type in French from its stored name (`void` →
@@ -136,6 +169,7 @@ pub fn type_label(name: &str) -> &str {
         "professional_satisfaction" => "satisfaction du professionnel",
         "document" => "document imprimé",
         "void" => "annulation",
+        "correction" => "correction d'un suivi",
         other => other,
     }
 }
@@ -164,7 +198,21 @@ impl FollowupEvent {
             FollowupEvent::ProfessionalSatisfaction { .. } => "professional_satisfaction",
             FollowupEvent::Document { .. } => "document",
             FollowupEvent::Void { .. } => "void",
+            FollowupEvent::Correction { .. } => "correction",
         }
+    }
+
+    /// A follow-up a correction may withdraw: what a person reports after
+    /// the act. A document is what happened to paper, a void is undone by
+    /// nothing, a correction is not corrected again.
+    pub fn correctable(&self) -> bool {
+        matches!(
+            self,
+            FollowupEvent::Reprise { .. }
+                | FollowupEvent::AdverseEvent { .. }
+                | FollowupEvent::PatientSatisfaction { .. }
+                | FollowupEvent::ProfessionalSatisfaction { .. }
+        )
     }
 
     /// The type in French (« annulation »): [`type_label`] of the name.
@@ -190,7 +238,9 @@ impl FollowupEvent {
                 document_title(document),
                 if *reprint { " (réimpression)" } else { "" }
             ),
-            FollowupEvent::Void { reason } => format!("{label} : {reason}"),
+            FollowupEvent::Void { reason } | FollowupEvent::Correction { reason, .. } => {
+                format!("{label} : {reason}")
+            }
             FollowupEvent::Reprise { .. } => label.to_string(),
         }
     }
@@ -202,11 +252,16 @@ impl FollowupEvent {
             | FollowupEvent::AdverseEvent { text, .. }
             | FollowupEvent::PatientSatisfaction { text, .. }
             | FollowupEvent::ProfessionalSatisfaction { text, .. } => text.as_deref(),
-            FollowupEvent::Void { reason } => Some(reason.as_str()),
+            FollowupEvent::Void { reason } | FollowupEvent::Correction { reason, .. } => {
+                Some(reason.as_str())
+            }
             FollowupEvent::Document { .. } => None,
         };
         if let Some(t) = text {
-            let field = if matches!(self, FollowupEvent::Void { .. }) {
+            let field = if matches!(
+                self,
+                FollowupEvent::Void { .. } | FollowupEvent::Correction { .. }
+            ) {
                 "followup.reason"
             } else {
                 "followup.text"
@@ -227,6 +282,12 @@ impl FollowupEvent {
                 "followup.reason",
                 "le motif d'annulation est obligatoire",
             )),
+            FollowupEvent::Correction { reason, .. } if reason.trim().is_empty() => {
+                Err(Error::input(
+                    "followup.reason",
+                    "le motif de la correction est obligatoire",
+                ))
+            }
             _ => Ok(()),
         }
     }

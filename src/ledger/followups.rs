@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::chain;
 use super::entry::{Kind, Typed};
 pub use super::followup_record::{
-    AdverseNature, FollowupEvent, FollowupRecord, Severity, type_label,
+    AdverseNature, FollowupEvent, FollowupRecord, Severity, type_label, withdrawn,
 };
 use super::{ActStatus, Ledger, Recorded, to_bytes};
 use crate::error::{Error, Refusal, Result};
@@ -38,7 +38,8 @@ impl Authenticated {
 impl Ledger {
     /// Appends a follow-up to an act (found by id or number), authored by
     /// the délégué who just typed her PIN. A void is only for the délégué
-    /// who recorded the act; a void act takes no further follow-up.
+    /// who recorded the act; a void act takes no further follow-up; a
+    /// correction withdraws one reported follow-up of this act, once.
     pub fn add_followup(
         &mut self,
         act: &str,
@@ -66,6 +67,9 @@ impl Ledger {
                 recorder: view.act.delegue.name.clone(),
             }
             .into());
+        }
+        if let FollowupEvent::Correction { corrects, .. } = event {
+            check_correction(&view, corrects)?;
         }
         self.append_followup(view, Some(by.rpps()), event, now)
     }
@@ -125,4 +129,38 @@ impl Ledger {
             hash: hex::encode(hash),
         })
     }
+}
+
+/// A correction names a follow-up of the act it is added to, one a
+/// correction may withdraw ([`FollowupEvent::correctable`]), not withdrawn
+/// already.
+fn check_correction(view: &super::ActView, corrects: u64) -> Result<()> {
+    let number = &view.act.number;
+    let Some(target) = view.followups.iter().find(|f| f.seq == corrects) else {
+        return Err(Error::input(
+            "correction",
+            format!("l'acte {number} n'a pas de suivi à l'entrée {corrects}"),
+        ));
+    };
+    if !target.event.correctable() {
+        let what = match target.event {
+            FollowupEvent::Void { .. } => "une annulation ne se corrige pas",
+            FollowupEvent::Correction { .. } => "une correction ne se corrige pas",
+            _ => "un document émis ne se corrige pas : il est imprimé",
+        };
+        return Err(Error::input(
+            "correction",
+            format!("entrée {corrects} de l'acte {number} : {what}"),
+        ));
+    }
+    if let Some(c) = view.correction_of(corrects) {
+        return Err(Error::input(
+            "correction",
+            format!(
+                "le suivi de l'entrée {corrects} (acte {number}) est déjà corrigé, par l'entrée {}",
+                c.seq
+            ),
+        ));
+    }
+    Ok(())
 }

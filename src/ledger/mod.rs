@@ -34,11 +34,11 @@ pub mod search;
 mod store;
 pub mod verify;
 
-pub use acts::{ActStatus, ActSummary, ActView};
+pub use acts::{ActStatus, ActSummary, ActView, LoggedFollowup};
 pub use closure::{ClosureRecord, ReadsSeal};
 pub use facts::ActFacts;
 pub use followups::{
-    AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, type_label,
+    AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, type_label, withdrawn,
 };
 pub use report_rows::{ActRow, FollowupRow, MonthReads};
 

@@ -322,12 +322,17 @@ impl Canonical for ActRow {
 /// in sorted order (absent ones are left out, as serde skips them).
 fn event_fields<N: Serialize, S: Serialize>(
     out: &mut Sink,
+    corrects: Option<u64>,
     nature: Option<&N>,
     score: Option<u8>,
     seq: u64,
     severity: Option<&S>,
     kind: &str,
 ) {
+    if let Some(c) = corrects {
+        out.extend_from_slice(b",\"corrects\":");
+        uint(out, c);
+    }
     if let Some(n) = nature {
         out.extend_from_slice(b",\"nature\":");
         serde_value(out, n);
@@ -353,6 +358,7 @@ impl Canonical for FollowupRow {
         string(out, &self.act_number);
         event_fields(
             out,
+            self.corrects,
             self.nature.as_ref(),
             self.score,
             self.seq,
@@ -368,6 +374,7 @@ impl Canonical for LateFollowupRow {
         self.act.write(out);
         event_fields(
             out,
+            self.corrects,
             self.nature.as_ref(),
             self.score,
             self.seq,
@@ -488,6 +495,7 @@ mod tests {
 
     fn event() -> impl Strategy<
         Value = (
+            Option<u64>,
             Option<AdverseNature>,
             Option<u8>,
             u64,
@@ -496,6 +504,7 @@ mod tests {
         ),
     > {
         (
+            proptest::option::of(any::<u64>()),
             proptest::option::of(proptest::sample::select(AdverseNature::ALL.to_vec())),
             proptest::option::of(any::<u8>()),
             any::<u64>(),
@@ -520,13 +529,16 @@ mod tests {
                 followups: followups
                     .into_iter()
                     .map(
-                        |(act_number, (nature, score, seq, severity, kind))| FollowupRow {
-                            act_number,
-                            nature,
-                            score,
-                            seq,
-                            severity,
-                            kind,
+                        |(act_number, (corrects, nature, score, seq, severity, kind))| {
+                            FollowupRow {
+                                act_number,
+                                corrects,
+                                nature,
+                                score,
+                                seq,
+                                severity,
+                                kind,
+                            }
                         },
                     )
                     .collect(),
@@ -534,8 +546,9 @@ mod tests {
                 late_followups: late
                     .into_iter()
                     .map(
-                        |(act, (nature, score, seq, severity, kind))| LateFollowupRow {
+                        |(act, (corrects, nature, score, seq, severity, kind))| LateFollowupRow {
                             act,
+                            corrects,
                             nature,
                             score,
                             seq,

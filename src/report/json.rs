@@ -394,6 +394,7 @@ mod tests {
             followups: vec![
                 FollowupRow {
                     act_number: "2026-0001".into(),
+                    corrects: None,
                     nature: Some(AdverseNature::Allergie),
                     score: None,
                     seq: 9,
@@ -402,16 +403,27 @@ mod tests {
                 },
                 FollowupRow {
                     act_number: "2026-0001".into(),
+                    corrects: None,
                     nature: None,
                     score: Some(4),
                     seq: 10,
                     severity: None,
                     kind: "patient_satisfaction".into(),
                 },
+                FollowupRow {
+                    act_number: "2026-0001".into(),
+                    corrects: Some(10),
+                    nature: None,
+                    score: None,
+                    seq: 12,
+                    severity: None,
+                    kind: "correction".into(),
+                },
             ],
             late_acts: vec![act(true)],
             late_followups: vec![LateFollowupRow {
                 act: act(false),
+                corrects: None,
                 nature: None,
                 score: None,
                 seq: 11,

@@ -234,8 +234,12 @@ pub struct LateFollowup {
     pub act_number: String,
     pub act_month: String,
     pub seq: u64,
+    /// For a correction: the entry of the follow-up it withdraws (counted
+    /// by an earlier report, which stays as it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<u64>,
     /// `reprise`, `adverse_event`, `patient_satisfaction`,
-    /// `professional_satisfaction` or `void`.
+    /// `professional_satisfaction`, `void` or `correction`.
     #[serde(rename = "type")]
     pub kind: String,
     pub nature: Option<String>,

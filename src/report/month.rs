@@ -276,13 +276,23 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     // Only payments so far, no deduction: the total is the month's.
     pay.month_cents = pay.total_cents.unsigned_abs();
 
-    // Follow-ups of counted acts: an act taken over twice is one reprise.
+    // Follow-ups of counted acts: an act taken over twice is one reprise;
+    // one withdrawn by a correction counts for nothing.
+    let withdrawn = crate::ledger::withdrawn(
+        input
+            .followups
+            .iter()
+            .map(|f| (f.seq, f.act_id.as_str(), &f.event)),
+    );
     let mut reprised: BTreeSet<&str> = BTreeSet::new();
     let mut with_event: BTreeSet<&str> = BTreeSet::new();
     for f in &input.followups {
         let Some(&(taken, i)) = by_id.get(f.act_id.as_str()) else {
             continue;
         };
+        if withdrawn.contains(&f.seq) {
+            continue;
+        }
         let act = &input.acts[i].act;
         match &f.event {
             FollowupEvent::Reprise { .. } if taken && reprised.insert(act.id.as_str()) => {
@@ -396,6 +406,14 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
     }
 }
 
+/// The entry a correction withdraws.
+pub(super) fn corrects(e: &FollowupEvent) -> Option<u64> {
+    match e {
+        FollowupEvent::Correction { corrects, .. } => Some(*corrects),
+        _ => None,
+    }
+}
+
 fn late_followup(f: &LateFollowupIn) -> Option<LateFollowup> {
     let (nature, severity, cents_to_deduct) = match &f.event {
         FollowupEvent::AdverseEvent {
@@ -414,13 +432,15 @@ fn late_followup(f: &LateFollowupIn) -> Option<LateFollowup> {
         ),
         FollowupEvent::Reprise { .. }
         | FollowupEvent::PatientSatisfaction { .. }
-        | FollowupEvent::ProfessionalSatisfaction { .. } => (None, None, 0),
+        | FollowupEvent::ProfessionalSatisfaction { .. }
+        | FollowupEvent::Correction { .. } => (None, None, 0),
         FollowupEvent::Document { .. } => return None,
     };
     Some(LateFollowup {
         act_number: f.act.number.clone(),
         act_month: f.act.month().to_string(),
         seq: f.seq,
+        corrects: corrects(&f.event),
         kind: f.event.type_name().to_string(),
         nature,
         severity,

@@ -115,9 +115,13 @@ pub fn device(r: &MonthReport, protocol: &Protocol) -> Result<Vec<u8>> {
                 f.act_number,
                 f.act_month,
                 crate::ledger::type_label(&f.kind),
-                f.nature
-                    .as_deref()
-                    .map_or(String::new(), |n| format!(", {n}")),
+                match (&f.nature, f.corrects) {
+                    (Some(n), _) => format!(", {n}"),
+                    (None, Some(c)) => format!(
+                        " — retire le suivi de l'entrée {c}, compté par un rapport déjà clos"
+                    ),
+                    (None, None) => String::new(),
+                },
                 if f.cents_to_deduct > 0 {
                     format!(
                         " — déjà déduit du total : {}",

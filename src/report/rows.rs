@@ -68,6 +68,9 @@ pub struct ActRow {
 #[serde(deny_unknown_fields)]
 pub struct FollowupRow {
     pub act_number: String,
+    /// For a correction: the entry of the follow-up it withdraws.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nature: Option<AdverseNature>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +79,7 @@ pub struct FollowupRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// `reprise`, `adverse_event`, `patient_satisfaction`,
-    /// `professional_satisfaction` or `void`.
+    /// `professional_satisfaction`, `void` or `correction`.
     #[serde(rename = "type")]
     pub kind: String,
 }
@@ -86,6 +89,8 @@ pub struct FollowupRow {
 pub struct LateFollowupRow {
     /// The act it is about, as a row of its own.
     pub act: ActRow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nature: Option<AdverseNature>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +106,7 @@ pub struct LateFollowupRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
     pub kind: String,
+    pub corrects: Option<u64>,
     pub nature: Option<AdverseNature>,
     pub severity: Option<Severity>,
     pub score: Option<u8>,

@@ -20,12 +20,14 @@ use crate::ledger::{AdverseNature, FollowupEvent, Severity};
 
 fn event_row(
     kind: &str,
+    corrects: Option<u64>,
     nature: Option<AdverseNature>,
     severity: Option<Severity>,
     score: Option<u8>,
 ) -> EventRow {
     EventRow {
         kind: kind.to_string(),
+        corrects,
         nature,
         severity,
         score,
@@ -36,6 +38,7 @@ impl EventRow {
     pub(super) fn of(e: &FollowupEvent) -> EventRow {
         let mut row = EventRow {
             kind: e.type_name().to_string(),
+            corrects: super::month::corrects(e),
             nature: None,
             severity: None,
             score: None,
@@ -51,7 +54,8 @@ impl EventRow {
             | FollowupEvent::ProfessionalSatisfaction { score, .. } => row.score = Some(*score),
             FollowupEvent::Reprise { .. }
             | FollowupEvent::Document { .. }
-            | FollowupEvent::Void { .. } => {}
+            | FollowupEvent::Void { .. }
+            | FollowupEvent::Correction { .. } => {}
         }
         row
     }
@@ -75,6 +79,10 @@ impl EventRow {
                 text: None,
             },
             "void" => FollowupEvent::Void {
+                reason: String::new(),
+            },
+            "correction" => FollowupEvent::Correction {
+                corrects: self.corrects.ok_or_else(|| missing("suivi corrigé"))?,
                 reason: String::new(),
             },
             other => return Err(format!("type de suivi « {other} » inconnu")),
@@ -189,6 +197,7 @@ pub fn into_rows(input: MonthInput) -> Rows {
                 let e = EventRow::of(&f.event);
                 FollowupRow {
                     act_number: numbers.get(&f.act_id).cloned().unwrap_or(f.act_id),
+                    corrects: e.corrects,
                     nature: e.nature,
                     score: e.score,
                     seq: f.seq,
@@ -217,6 +226,7 @@ pub fn into_rows(input: MonthInput) -> Rows {
                         },
                         t,
                     ),
+                    corrects: e.corrects,
                     nature: e.nature,
                     score: e.score,
                     seq: f.seq,
@@ -274,10 +284,11 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
             Ok(ReportFollowup {
                 seq: f.seq,
                 act_id: f.act_number.clone(),
-                event: event_row(&f.kind, f.nature, f.severity, f.score).event()?,
+                event: event_row(&f.kind, f.corrects, f.nature, f.severity, f.score).event()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    check_corrections(&followups)?;
     let late_acts = rows
         .late_acts
         .iter()
@@ -299,7 +310,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
                 act_seq: act.seq,
                 act_void: act.void,
                 act: act.act,
-                event: event_row(&f.kind, f.nature, f.severity, f.score).event()?,
+                event: event_row(&f.kind, f.corrects, f.nature, f.severity, f.score).event()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -315,4 +326,35 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
         late_acts,
         late_followups,
     })
+}
+
+/// Each correction of the month's rows withdraws an earlier follow-up of
+/// its act that may be corrected, and only one correction names it: what
+/// the device's ledger allows. Rows that say otherwise were not written by
+/// protocoop.
+fn check_corrections(followups: &[ReportFollowup]) -> Result<(), String> {
+    let withdrawn = crate::ledger::withdrawn(
+        followups
+            .iter()
+            .map(|f| (f.seq, f.act_id.as_str(), &f.event)),
+    );
+    let mut named = HashSet::new();
+    for f in followups {
+        let FollowupEvent::Correction { corrects, .. } = f.event else {
+            continue;
+        };
+        if !withdrawn.contains(&corrects) {
+            return Err(format!(
+                "le suivi {} de l'acte {} corrige l'entrée {corrects}, qui n'est pas un suivi corrigeable antérieur de cet acte",
+                f.seq, f.act_id
+            ));
+        }
+        if !named.insert(corrects) {
+            return Err(format!(
+                "l'entrée {corrects} de l'acte {} est corrigée deux fois",
+                f.act_id
+            ));
+        }
+    }
+    Ok(())
 }

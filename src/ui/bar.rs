@@ -1,8 +1,9 @@
 //! The bar fixed at the bottom of every step of a prise en charge (and of
 //! its end): the step's main action, « Retour » and « Abandonner la prise en charge »
 //! stay on screen whatever its size, while the step above them scrolls.
-//! The first setup keeps « Enregistrer et commencer » there, and
-//! Historique, Rapport du mois and Réglages their way back to Accueil.
+//! The first setup keeps « Enregistrer et commencer » there, Historique
+//! « Retirer ce suivi » while a follow-up is corrected, and Historique,
+//! Rapport du mois and Réglages their way back to Accueil.
 
 use eframe::egui;
 use egui::{RichText, Ui};
@@ -91,6 +92,9 @@ fn main_action(state: &KioskState) -> (Option<(String, Action)>, bool) {
         Screen::ConsentRefused => (main("Retour à l'accueil", Action::Home), false),
         Screen::Termine(_) => (main("Nouvelle prise en charge", Action::NewAct), false),
         Screen::Setup(_) => (main("Enregistrer et commencer", Action::SubmitSetup), false),
+        Screen::Historique(h) if h.correcting.is_some() => {
+            (main("Retirer ce suivi", Action::ConfirmCorrection), false)
+        }
         _ => (None, false),
     }
 }
@@ -124,6 +128,9 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         }
         let other = match &state.screen {
             Screen::Patient(_) => Some(("Le patient refuse", Action::RefuseConsent)),
+            Screen::Historique(h) if h.correcting.is_some() => {
+                Some(("Ne pas corriger", Action::CancelCorrection))
+            }
             Screen::Termine(_)
             | Screen::Historique(_)
             | Screen::Rapport(_)

@@ -1,5 +1,6 @@
 //! Historique: acts of the day or the month; one act's follow-ups, reprint,
-//! new follow-ups and voiding (with a reason and the PIN).
+//! new follow-ups, correcting a mistaken one, and voiding (with a reason
+//! and the PIN).
 
 use eframe::egui;
 use egui::{Button, RichText, Ui, Vec2};
@@ -136,6 +137,44 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
         ))
         .size(SMALL),
     );
+    // Like the void form: alone under the act; « Retirer ce suivi » and
+    // « Ne pas corriger » are in the bottom bar, in view at every size.
+    if let Some(c) = &form.correcting {
+        let what = view
+            .followups
+            .iter()
+            .find(|f| f.seq == c.corrects)
+            .map(|f| f.event.describe())
+            .unwrap_or_default();
+        block(ui, INFO_BG, |ui| {
+            ui.label(
+                RichText::new(format!("Retirer ce suivi : {what} ?"))
+                    .size(BODY)
+                    .strong(),
+            );
+            muted(
+                ui,
+                "Il reste au registre, barré, et ne compte plus dans les rapports. Vous pourrez ensuite enregistrer le bon suivi.",
+            );
+            ui.horizontal_wrapped(|ui| {
+                for preset in CORRECTION_REASONS {
+                    if choice(ui, c.reason == *preset, preset) {
+                        out.push(Action::Edit(Field::CorrectionReason, (*preset).to_string()));
+                    }
+                }
+            });
+            out.extend(field(
+                ui,
+                "Motif (à compléter si besoin)",
+                Field::CorrectionReason,
+                &c.reason,
+                "touchez un motif ci-dessus ou écrivez-le",
+                ui.available_width().min(400.0),
+                false,
+            ));
+        });
+        return out;
+    }
     if let Some(v) = form
         .void
         .as_ref()
@@ -201,11 +240,24 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
     if view.followups.is_empty() {
         muted(ui, "Aucun suivi.");
     }
+    let void = matches!(view.status, ActStatus::Void { .. });
+    let withdrawn = view.withdrawn();
+    let busy = form.pending.is_some() || form.correcting.is_some();
     for f in &view.followups {
-        let what = f.event.describe();
-        muted(ui, &format!("{} — {what}", fr::datetime(f.recorded_at)));
+        let line = format!("{} — {}", fr::datetime(f.recorded_at), view.describe(f));
+        ui.horizontal_wrapped(|ui| {
+            let text = RichText::new(line).size(SMALL).color(MUTED);
+            if withdrawn.contains(&f.seq) {
+                ui.label(text.strikethrough());
+            } else {
+                ui.label(text);
+                if !void && !busy && f.event.correctable() && secondary(ui, "Corriger") {
+                    out.push(Action::StartCorrection(f.seq));
+                }
+            }
+        });
     }
-    if matches!(view.status, ActStatus::Void { .. }) {
+    if void {
         return out;
     }
     if let Some(event) = &form.pending {
@@ -291,6 +343,15 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
     }
     out
 }
+
+/// The usual reasons for withdrawing a follow-up (free text stays
+/// possible).
+const CORRECTION_REASONS: &[&str] = &[
+    "Touché par erreur",
+    "Mauvais acte",
+    "Mauvaise note",
+    "Mauvaise gravité ou nature",
+];
 
 /// The usual reasons for voiding an act, one touch each (free text stays
 /// possible).
