@@ -1,4 +1,5 @@
-//! `protocoop cpts import | report | set`: the CPTS office's consolidation
+//! `protocoop cpts import | report | set` (and, through their own files,
+//! the registry and the payments): the CPTS office's consolidation
 //! of the devices' monthly reports, in its own data folder.
 
 use std::io::Write;
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+use super::cpts_pay_cmd as pay;
 use super::cpts_registry_cmd as reg;
 use super::{Cli, now, stdout_error};
 use crate::calendar::Month;
@@ -91,6 +93,17 @@ pub enum CptsCommand {
     /// Les appareils (tablettes, postes de comptoir) rattachés à la CPTS.
     #[command(subcommand)]
     Device(reg::DeviceCommand),
+    /// Les comptes bancaires des professionnels, pour les virements.
+    #[command(subcommand)]
+    Iban(pay::IbanCommand),
+    /// Écrire les paiements d'un mois : liste du trésorier (CSV, avec les IBAN) ou fichier de virements SEPA (pain.001) pour la banque.
+    Payments(pay::PaymentsArgs),
+    /// Marquer un mois « payé » (avec la date et l'empreinte du fichier de paiement écrit).
+    Paid {
+        /// Le mois payé (AAAA-MM).
+        #[arg(long)]
+        month: String,
+    },
     /// Tout le registre de la CPTS.
     List {
         /// Sortie JSON.
@@ -141,6 +154,9 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
         CptsCommand::Roster(c) => reg::roster(&dir, c, out),
         CptsCommand::Device(c) => reg::device(&dir, c, out),
         CptsCommand::List { json } => reg::list(&dir, *json, out),
+        CptsCommand::Iban(c) => pay::iban(&dir, c, out),
+        CptsCommand::Payments(a) => pay::payments(&dir, a, out),
+        CptsCommand::Paid { month } => pay::paid(&dir, month, out),
         CptsCommand::Bundle {
             out: file,
             passphrase_stdin,

@@ -7,6 +7,7 @@
 mod act_cmd;
 mod backup_cmd;
 mod cpts_cmd;
+mod cpts_pay_cmd;
 mod cpts_registry_cmd;
 mod device_cmd;
 mod document_cmd;

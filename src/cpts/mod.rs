@@ -19,7 +19,9 @@
 pub mod authority;
 pub mod bundle_out;
 pub mod consolidate;
+pub mod iban;
 pub mod import;
+pub mod payments;
 pub mod pdf;
 pub mod proof;
 pub mod recompute;

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use super::payments::{Account, Debtor};
 use super::store::CptsDb;
 use crate::bundle::{Activation, DelegueStatus};
 use crate::crypto::{PublicKey, codes};
@@ -67,6 +68,28 @@ pub enum Change {
         serial: u64,
         sha256: String,
     },
+    /// A professional's bank account (the latest one recorded counts).
+    BankAccount {
+        rpps: Rpps,
+        account: Account,
+    },
+    /// The CPTS's own account, debited by the transfer file.
+    DebtorSet {
+        debtor: Debtor,
+    },
+    /// A payment list or transfer file written for a month.
+    PaymentsWritten {
+        month: String,
+        format: String,
+        sha256: String,
+        at: DateTime<Utc>,
+    },
+    /// The month marked « payé », naming the file it was paid from.
+    MonthPaid {
+        month: String,
+        sha256: String,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Change {
@@ -81,6 +104,10 @@ impl Change {
             Change::DeviceAdd { .. } => "device_add",
             Change::DeviceAcknowledge { .. } => "device_acknowledge",
             Change::BundleWritten { .. } => "bundle_written",
+            Change::BankAccount { .. } => "bank_account",
+            Change::DebtorSet { .. } => "debtor_set",
+            Change::PaymentsWritten { .. } => "payments_written",
+            Change::MonthPaid { .. } => "month_paid",
         }
     }
 }
@@ -135,6 +162,23 @@ pub struct State {
     pub devices: Vec<Device>,
     /// The serial of the last bundle written (0 before the first).
     pub last_serial: u64,
+    /// Bank accounts by RPPS: never in a bundle nor in a listing.
+    #[serde(skip)]
+    pub accounts: BTreeMap<String, Account>,
+    #[serde(skip)]
+    pub debtor: Option<Debtor>,
+    /// Files written to pay each month, oldest first.
+    pub payments_written: BTreeMap<String, Vec<Written>>,
+    /// Months marked « payé ».
+    pub paid: BTreeMap<String, Written>,
+}
+
+/// A payment file written (or the one a month was paid from).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Written {
+    pub format: String,
+    pub sha256: String,
+    pub at: DateTime<Utc>,
 }
 
 /// A new activation code (shown once) and what travels in the bundle.
@@ -151,7 +195,7 @@ fn new_activation() -> Result<(String, Activation)> {
 }
 
 impl CptsDb {
-    fn append(&self, change: &Change, now: DateTime<Utc>) -> Result<u64> {
+    pub(super) fn append(&self, change: &Change, now: DateTime<Utc>) -> Result<u64> {
         let payload = serde_json::to_string(change).expect("a change serializes");
         self.conn.execute(
             "INSERT INTO registry_log (kind, payload, recorded_at) VALUES (?1, ?2, ?3)",
@@ -252,6 +296,31 @@ impl CptsDb {
                     }
                 }
                 Change::BundleWritten { serial, .. } => st.last_serial = st.last_serial.max(serial),
+                Change::BankAccount { rpps, account } => {
+                    st.accounts.insert(rpps.to_string(), account);
+                }
+                Change::DebtorSet { debtor } => st.debtor = Some(debtor),
+                Change::PaymentsWritten {
+                    month,
+                    format,
+                    sha256,
+                    at,
+                } => st.payments_written.entry(month).or_default().push(Written {
+                    format,
+                    sha256,
+                    at,
+                }),
+                Change::MonthPaid { month, sha256, at } => {
+                    let format = st
+                        .payments_written
+                        .get(&month)
+                        .and_then(|w| w.iter().find(|w| w.sha256 == sha256))
+                        .map(|w| w.format.clone())
+                        .unwrap_or_default();
+                    st.paid
+                        .entry(month)
+                        .or_insert(Written { format, sha256, at });
+                }
             }
         }
         st.delegues = delegues.into_values().collect();

@@ -439,6 +439,7 @@ pub fn attach(l: &mut Ledger, now: DateTime<Utc>) -> Protocol {
 pub fn tool(name: &str) -> Command {
     let package = match name {
         "pdftotext" | "pdfinfo" | "pdffonts" | "pdftoppm" => "poppler-utils",
+        "xmllint" => "libxml2-utils",
         other => other,
     };
     let found = Command::new(name)
