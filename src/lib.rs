@@ -21,6 +21,7 @@ pub mod ids;
 pub mod json_input;
 pub mod kiosk;
 pub mod ledger;
+pub mod office;
 pub mod protocol;
 pub mod registry;
 pub mod report;

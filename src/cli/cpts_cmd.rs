@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::files::{Access, write_atomic};
 use crate::fr;
 use crate::protocol::Protocol;
-use crate::report::{self, Format};
+use crate::report::Format;
 
 #[derive(Debug, Args)]
 pub struct CptsArgs {
@@ -29,8 +29,9 @@ pub struct CptsArgs {
         env = "PROTOCOOP_CPTS_DIR"
     )]
     pub cpts_dir: Option<PathBuf>,
+    /// Sans commande : la fenêtre de la CPTS (tableau de bord, import, paiements).
     #[command(subcommand)]
-    pub command: CptsCommand,
+    pub command: Option<CptsCommand>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,7 +143,11 @@ fn dir(args: &CptsArgs) -> Result<PathBuf> {
 
 pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let dir = dir(args)?;
-    match &args.command {
+    let Some(command) = &args.command else {
+        crate::ui::office::run(dir)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
         CptsCommand::Init {
             name,
             passphrase_stdin,
@@ -194,10 +199,7 @@ fn cpts_protocol(cli: &Cli, db: &CptsDb) -> Result<Protocol> {
     if cli.protocol.is_some() {
         return Protocol::load(cli.protocol.as_deref());
     }
-    match db.state()?.protocols.last() {
-        Some(p) => Protocol::parse(&p.text, &format!("protocole validé {} {}", p.id, p.version)),
-        None => Ok(Protocol::bundled()),
-    }
+    cpts::export::protocol(db)
 }
 
 /// `cpts report`: the consolidated month, as JSON, CSV or PDF.
@@ -212,27 +214,13 @@ fn report(
     let month: Month = month.parse()?;
     let format = Format::parse(format)?;
     let c = cpts::consolidate(db, month)?;
-    let bytes = match format {
-        Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&c).expect("serializes");
-            b.push(b'\n');
-            b
-        }
-        Format::Csv => {
-            let devices = |rpps: &str| {
-                c.payments
-                    .iter()
-                    .filter(|p| p.rpps == rpps)
-                    .map(|p| p.devices as usize)
-                    .max()
-                    .unwrap_or(0)
-            };
-            report::csv::payments(&c.month, &c.remuneration, Some(&devices))?
-        }
-        // The territory's protocol words orientations and reasons: the
-        // one the CPTS validated, not a device's.
-        Format::Pdf => cpts::pdf::consolidated(&c, &cpts_protocol(cli, db)?)?,
+    // The territory's protocol words orientations and reasons: the one
+    // the CPTS validated, not a device's.
+    let protocol = match format {
+        Format::Pdf => cpts_protocol(cli, db)?,
+        _ => Protocol::bundled(),
     };
+    let bytes = cpts::export::render(&c, format, &protocol)?;
     match file {
         Some(path) => {
             write_atomic(path, &bytes, Access::Private)?;

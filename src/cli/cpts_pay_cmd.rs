@@ -10,9 +10,9 @@ use clap::{Args, Subcommand};
 
 use super::{now, stdout_error};
 use crate::calendar::Month;
-use crate::cpts::payments::{self, Plan};
-use crate::cpts::{self, CptsDb};
-use crate::error::{Error, Result};
+use crate::cpts::CptsDb;
+use crate::cpts::payments;
+use crate::error::Result;
 use crate::files::{Access, write_atomic};
 use crate::fr;
 
@@ -77,98 +77,37 @@ pub fn payments(dir: &Path, a: &PaymentsArgs, out: &mut dyn Write) -> Result<Exi
     let db = CptsDb::open(dir)?;
     let now = now()?;
     let month: Month = a.month.parse()?;
-    let c = cpts::consolidate(&db, month)?;
-    let st = db.state()?;
-    let plan = Plan::of(&c, &st.accounts);
-    let (format, bytes) = match a.format.as_str() {
-        "csv" => ("csv", payments::csv(&c, &st.accounts)?),
-        "sepa" => {
-            let debtor = match (&a.debtor_iban, &a.debtor_name) {
-                (Some(iban), Some(name)) => {
-                    db.set_debtor(name, iban, a.debtor_bic.as_deref(), now)?
-                }
-                (None, None) => st.debtor.clone().ok_or_else(|| {
-                    Error::input(
-                        "--debtor-iban",
-                        "le compte de la CPTS n'est pas encore connu : donnez --debtor-iban et --debtor-name (retenus pour les fois suivantes)",
-                    )
-                })?,
-                _ => {
-                    return Err(Error::input(
-                        "--debtor-name",
-                        "--debtor-iban et --debtor-name vont ensemble",
-                    ));
-                }
-            };
-            let execution = match &a.execution_date {
-                Some(d) => {
-                    let d = crate::protocol::parse_date("--execution-date", d)?;
-                    if d < now.with_timezone(&chrono_tz::Europe::Paris).date_naive() {
-                        return Err(Error::input(
-                            "--execution-date",
-                            format!(
-                                "le {} est passé : une banque n'exécute pas un virement à une date passée",
-                                fr::date(d)
-                            ),
-                        ));
-                    }
-                    d
-                }
-                None => next_business_day(now),
-            };
-            let name = cpts::authority::identity(dir)?
-                .map(|i| i.name)
-                .unwrap_or_else(|| debtor.name.clone());
-            (
-                "sepa",
-                payments::sepa(&plan, &name, &debtor, now, execution)?,
-            )
-        }
-        other => {
-            return Err(Error::input(
-                "--format",
-                format!("« {} » : csv ou sepa", crate::text::quote(other)),
-            ));
-        }
-    };
-    write_atomic(&a.out, &bytes, Access::Private)?;
-    let sha = db.payments_written(month, format, &bytes, now)?;
-    let what = if format == "sepa" {
-        format!(
-            "{}, {} au total",
-            fr::plural(plan.transfers.len() as u64, "virement", "virements"),
-            fr::money(plan.total_cents() as i64)
-        )
-    } else {
-        fr::plural(c.payments.len() as u64, "ligne", "lignes")
-    };
+    let execution = a
+        .execution_date
+        .as_deref()
+        .map(|d| crate::protocol::parse_date("--execution-date", d))
+        .transpose()?;
+    let made = payments::make(
+        &db,
+        dir,
+        month,
+        &payments::Request {
+            format: &a.format,
+            debtor_name: a.debtor_name.as_deref(),
+            debtor_iban: a.debtor_iban.as_deref(),
+            debtor_bic: a.debtor_bic.as_deref(),
+            execution,
+        },
+        now,
+    )?;
+    write_atomic(&a.out, &made.bytes, Access::Private)?;
+    let sha = db.payments_written(month, made.format, &made.bytes, now)?;
     writeln!(
         out,
-        "Paiements de {month} : {what} — écrit dans {} (SHA-256 {sha})",
+        "Paiements de {month} : {} — écrit dans {} (SHA-256 {sha})",
+        payments::summary(&made),
         a.out.display()
     )
     .map_err(stdout_error)?;
-    for l in &plan.to_recover {
-        writeln!(
-            out,
-            "à récupérer : {} ({}) doit {}",
-            l.name,
-            l.rpps,
-            fr::money(-l.cents)
-        )
-        .map_err(stdout_error)?;
+    for l in payments::left_out(&made.plan) {
+        writeln!(out, "{l}").map_err(stdout_error)?;
     }
-    for l in &plan.without_account {
-        writeln!(
-            out,
-            "IBAN à enregistrer : {} ({}), {} à verser",
-            l.name,
-            l.rpps,
-            fr::money(l.cents)
-        )
-        .map_err(stdout_error)?;
-    }
-    for an in &c.anomalies {
+    for an in &made.consolidated.anomalies {
         let _ = writeln!(std::io::stderr(), "attention : {}", an.message);
     }
     Ok(ExitCode::SUCCESS)
@@ -185,20 +124,4 @@ pub fn paid(dir: &Path, month: &str, out: &mut dyn Write) -> Result<ExitCode> {
     )
     .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The next day a bank executes a transfer: Monday to Friday, public
-/// holidays aside (TARGET2 closes on 1 May and Christmas as well).
-fn next_business_day(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    use chrono::Datelike;
-    let mut d = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
-    loop {
-        d = d.succ_opt().unwrap_or(d);
-        let weekend = matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
-        if !weekend
-            && !crate::calendar::holidays::is_holiday(d, crate::calendar::holidays::Region::General)
-        {
-            return d;
-        }
-    }
 }

@@ -19,6 +19,8 @@
 pub mod authority;
 pub mod bundle_out;
 pub mod consolidate;
+pub mod dashboard;
+pub mod export;
 pub mod iban;
 pub mod import;
 pub mod payments;

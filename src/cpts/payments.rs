@@ -198,6 +198,148 @@ impl CptsDb {
     }
 }
 
+/// What is asked of a payment file: the format, and the CPTS's account
+/// when it is given now (else the one recorded is used).
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    pub format: &'a str,
+    pub debtor_name: Option<&'a str>,
+    pub debtor_iban: Option<&'a str>,
+    pub debtor_bic: Option<&'a str>,
+    pub execution: Option<NaiveDate>,
+}
+
+/// A payment file made, not yet written: its format (`csv`, `sepa`), bytes,
+/// and what it pays.
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub format: &'static str,
+    pub bytes: Vec<u8>,
+    pub plan: Plan,
+    pub consolidated: Consolidated,
+}
+
+/// Makes the payment file of `month` for the CPTS of folder `dir` (the
+/// window and `cpts payments` alike). A debtor given is recorded. The
+/// caller writes the file, then logs it with [`CptsDb::payments_written`].
+pub fn make(
+    db: &CptsDb,
+    dir: &std::path::Path,
+    month: Month,
+    req: &Request<'_>,
+    now: DateTime<Utc>,
+) -> Result<Made> {
+    let c = super::consolidate(db, month)?;
+    let st = db.state()?;
+    let plan = Plan::of(&c, &st.accounts);
+    let (format, bytes) = match req.format {
+        "csv" => ("csv", csv(&c, &st.accounts)?),
+        "sepa" => {
+            let debtor = match (req.debtor_iban, req.debtor_name) {
+                (Some(iban), Some(name)) => db.set_debtor(name, iban, req.debtor_bic, now)?,
+                (None, None) => st.debtor.clone().ok_or_else(|| {
+                    Error::input(
+                        "--debtor-iban",
+                        "le compte de la CPTS n'est pas encore connu : donnez son IBAN et son titulaire (retenus pour les fois suivantes)",
+                    )
+                })?,
+                _ => {
+                    return Err(Error::input(
+                        "--debtor-name",
+                        "l'IBAN et le titulaire du compte de la CPTS vont ensemble",
+                    ));
+                }
+            };
+            let today = now.with_timezone(&Paris).date_naive();
+            let execution = match req.execution {
+                Some(d) if d < today => {
+                    return Err(Error::input(
+                        "--execution-date",
+                        format!(
+                            "le {} est passé : une banque n'exécute pas un virement à une date passée",
+                            crate::fr::date(d)
+                        ),
+                    ));
+                }
+                Some(d) => d,
+                None => next_business_day(today),
+            };
+            let name = super::authority::identity(dir)?
+                .map(|i| i.name)
+                .unwrap_or_else(|| debtor.name.clone());
+            ("sepa", sepa(&plan, &name, &debtor, now, execution)?)
+        }
+        other => {
+            return Err(Error::input(
+                "--format",
+                format!("« {} » : csv ou sepa", crate::text::quote(other)),
+            ));
+        }
+    };
+    Ok(Made {
+        format,
+        bytes,
+        plan,
+        consolidated: c,
+    })
+}
+
+/// What a payment file made comes to, in a sentence.
+pub fn summary(made: &Made) -> String {
+    if made.format == "sepa" {
+        format!(
+            "{}, {} au total",
+            crate::fr::plural(made.plan.transfers.len() as u64, "virement", "virements"),
+            crate::fr::money(made.plan.total_cents() as i64)
+        )
+    } else {
+        crate::fr::plural(made.consolidated.payments.len() as u64, "ligne", "lignes")
+    }
+}
+
+/// The professionals a transfer file leaves out, one sentence each.
+pub fn left_out(plan: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .to_recover
+        .iter()
+        .map(|l| {
+            format!(
+                "à récupérer : {} ({}) doit {}",
+                l.name,
+                l.rpps,
+                crate::fr::money(-l.cents)
+            )
+        })
+        .collect();
+    out.extend(plan.without_account.iter().map(|l| {
+        format!(
+            "IBAN à enregistrer : {} ({}), {} à verser",
+            l.name,
+            l.rpps,
+            crate::fr::money(l.cents)
+        )
+    }));
+    out
+}
+
+/// The next day a bank executes a transfer after `today`: Monday to
+/// Friday, French public holidays aside.
+fn next_business_day(today: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let mut d = today;
+    // A week always holds a working day: bounded, whatever the calendar.
+    for _ in 0..14 {
+        d = d.succ_opt().unwrap_or(d);
+        let weekend = matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+        let holiday =
+            crate::calendar::holidays::is_holiday(d, crate::calendar::holidays::Region::General);
+        if !weekend && !holiday {
+            break;
+        }
+    }
+    d
+}
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The treasurer's list: each line with its account and what is done with
@@ -274,7 +416,7 @@ pub fn sepa(
         return Err(Error::input(
             "--format",
             format!(
-                "pas d'IBAN enregistré pour {} : enregistrez-le (cpts iban set) avant d'écrire le fichier de virement",
+                "pas d'IBAN enregistré pour {} : enregistrez son IBAN avant d'écrire le fichier de virement",
                 who.join(", ")
             ),
         ));

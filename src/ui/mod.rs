@@ -9,6 +9,7 @@ mod cpts_bundle;
 mod historique;
 mod identification;
 mod keyboard;
+pub mod office;
 mod ordonnance;
 mod patient;
 mod question;

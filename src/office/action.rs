@@ -1,0 +1,45 @@
+//! Everything a person can do in the coordinator's window.
+
+use std::path::PathBuf;
+
+use crate::calendar::Month;
+
+/// The window's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Dashboard,
+    Import,
+    Month,
+}
+
+/// The text fields, each edited by [`Action::Edit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    SetupName,
+    SetupPassphrase,
+    SetupPassphraseAgain,
+    ImportPath,
+    ExportDir,
+    DebtorName,
+    DebtorIban,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Edit(Field, String),
+    /// « Créer la CPTS » on the first start.
+    SubmitSetup,
+    Show(Tab),
+    /// Files chosen, found on a USB key, or dropped onto the window.
+    Import(Vec<PathBuf>),
+    /// « Importer » the path typed.
+    ImportTyped,
+    /// « Chercher à nouveau » on the USB keys.
+    FindReports,
+    ShowMonth(Month),
+    /// The consolidated month as PDF, CSV or JSON, in the export folder.
+    ExportMonth(crate::report::Format),
+    /// The treasurer's list (`csv`) or the SEPA transfer file (`sepa`).
+    WritePayments(&'static str),
+    MarkPaid,
+}

@@ -1,0 +1,339 @@
+//! The coordinator's window (`protocoop cpts`), driven by labels with
+//! egui_kittest on the same CPTS folder as the command line: the first
+//! setup, reports imported from a USB key (one duplicate, one altered), the
+//! dashboard, the month's SEPA file and « Marquer payé ». Each test reads
+//! the CPTS database afterwards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::fleet::*;
+use common::*;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use protocoop::cpts::CptsDb;
+use protocoop::kiosk::FixedClock;
+use protocoop::office::{Screen, Services};
+use protocoop::ui::office::OfficeApp;
+use serde_json::{Value, json};
+
+fn window(dir: &Path, media: Vec<PathBuf>, at: &str) -> Harness<'static, OfficeApp> {
+    let services = Services {
+        dir: dir.to_path_buf(),
+        clock: Box::new(FixedClock::new(t(at))),
+        media,
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .build_eframe(move |cc| OfficeApp::new(&cc.egui_ctx, services));
+    h.run();
+    h
+}
+
+fn tap(h: &mut Harness<'_, OfficeApp>, label: &str) {
+    // A button below the fold is scrolled into view first, as a person would.
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn type_into(h: &mut Harness<'_, OfficeApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn shows(h: &Harness<'_, OfficeApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn message(h: &Harness<'_, OfficeApp>) -> String {
+    format!("{:?}", h.state().state.message)
+}
+
+#[test]
+fn an_empty_folder_starts_with_creating_the_cpts() {
+    let env = TestEnv::new();
+    let dir = env.path("cpts");
+    let mut h = window(&dir, Vec::new(), NOW);
+    assert!(matches!(h.state().state.screen, Screen::Setup(_)));
+    type_into(&mut h, "Nom de la CPTS", "CPTS Sud Deux-Sèvres");
+    type_into(&mut h, "Phrase de passe", PASSPHRASE);
+    type_into(
+        &mut h,
+        "La même phrase de passe, à nouveau",
+        "autre chose encore",
+    );
+    tap(&mut h, "Créer la CPTS");
+    assert!(
+        shows(&h, "les deux phrases de passe diffèrent"),
+        "{}",
+        message(&h)
+    );
+    assert!(
+        protocoop::cpts::authority::identity(&dir)
+            .unwrap()
+            .is_none(),
+        "nothing created"
+    );
+    type_into(&mut h, "Phrase de passe", PASSPHRASE);
+    type_into(&mut h, "La même phrase de passe, à nouveau", PASSPHRASE);
+    tap(&mut h, "Créer la CPTS");
+    assert!(
+        shows(&h, "CPTS Sud Deux-Sèvres est créée"),
+        "{}",
+        message(&h)
+    );
+    assert!(matches!(h.state().state.screen, Screen::Dashboard(_)));
+    assert!(shows(&h, "Aucun appareil enregistré"));
+    drop(h);
+    // The command line sees the same CPTS.
+    let id = protocoop::cpts::authority::identity(&dir).unwrap().unwrap();
+    assert_eq!(id.name, "CPTS Sud Deux-Sèvres");
+    let out = run_in(
+        env.path("").as_path(),
+        &["cpts", "--cpts-dir", dir.to_str().unwrap(), "key", "show"],
+        "",
+        &[],
+    );
+    assert!(out.stdout.contains(&id.fingerprint()), "{out:?}");
+}
+
+#[test]
+fn reports_from_a_usb_key_then_the_month_paid_by_sepa_transfer() {
+    let (office, devices) = fleet(&["Pharmacie du Marché", "Pharmacie de la Gare"]);
+    for (i, d) in devices.iter().enumerate() {
+        let out = d.record(
+            &format!("2026-12-0{}T10:00:00Z", i + 4),
+            MARIE_PIN,
+            json!({}),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    // The key the structures exported to: both reports, and an altered copy.
+    let media = office.env.path("media");
+    let key = media.join("CLE-CPTS");
+    std::fs::create_dir_all(&key).unwrap();
+    for (i, d) in devices.iter().enumerate() {
+        let r = d.report("2027-01-01T08:00:00Z", "2026-12");
+        std::fs::copy(&r, key.join(format!("rapport-{i}.json"))).unwrap();
+    }
+    let mut altered: Value =
+        serde_json::from_slice(&std::fs::read(key.join("rapport-0.json")).unwrap()).unwrap();
+    altered["remuneration"]["total_cents"] = json!(999_900);
+    let forged = office.env.path("altere.json");
+    std::fs::write(&forged, serde_json::to_vec(&altered).unwrap()).unwrap();
+    office.ok(
+        &[
+            "iban",
+            "set",
+            "--rpps",
+            DELEGUE,
+            "--iban",
+            "FR7630006000011234567890189",
+        ],
+        "",
+    );
+    office.ok(
+        &[
+            "iban",
+            "set",
+            "--rpps",
+            DELEGANT,
+            "--iban",
+            "FR1420041010050500013M02606",
+        ],
+        "",
+    );
+
+    let dir = PathBuf::from(&office.dir);
+    let mut h = window(&dir, vec![media.clone()], "2027-01-05T09:00:00Z");
+    assert!(
+        shows(&h, "Appareil 0"),
+        "the dashboard lists enrolled devices"
+    );
+    tap(&mut h, "Importer des rapports");
+    tap(&mut h, "Importer tout (2)");
+    assert_eq!(
+        h.query_all_by_label_contains("Importé — rapport-").count(),
+        2
+    );
+    // Again, and an altered file typed by hand: each its own line.
+    tap(&mut h, "Importer tout (2)");
+    assert_eq!(
+        h.query_all_by_label_contains("Déjà importé — rapport-")
+            .count(),
+        2
+    );
+    type_into(
+        &mut h,
+        "Ou le chemin d'un fichier",
+        forged.to_str().unwrap(),
+    );
+    tap(&mut h, "Importer ce fichier");
+    assert!(
+        shows(&h, "Refusé — altere.json"),
+        "{:?}",
+        h.state().state.screen
+    );
+    assert!(!shows(&h, "cpts "), "no command line on the window");
+
+    tap(&mut h, "Tableau de bord");
+    assert!(shows(&h, "Prochain mois à payer : décembre 2026"));
+    assert_eq!(
+        h.query_all_by_label_contains("décembre 2026 (reçu le 05/01/2027)")
+            .count(),
+        2,
+        "both devices' last report"
+    );
+
+    tap(&mut h, "Le mois et les paiements");
+    assert!(
+        shows(&h, "2 prises en charge"),
+        "{:?}",
+        h.state().state.screen
+    );
+    tap(&mut h, "Fichier de virements SEPA");
+    assert!(
+        shows(&h, "indiquez le dossier où écrire"),
+        "{}",
+        message(&h)
+    );
+    let out_dir = office.env.path("compta");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    type_into(
+        &mut h,
+        "Dossier où écrire (une clé USB, « Documents »…)",
+        out_dir.to_str().unwrap(),
+    );
+    tap(&mut h, "Fichier de virements SEPA");
+    assert!(
+        shows(&h, "le compte de la CPTS n'est pas encore connu"),
+        "{}",
+        message(&h)
+    );
+    type_into(
+        &mut h,
+        "Titulaire du compte de la CPTS",
+        "CPTS Sud Deux-Sèvres",
+    );
+    type_into(
+        &mut h,
+        "IBAN du compte de la CPTS",
+        "FR76 3000 1007 9412 3456 7890 185",
+    );
+    tap(&mut h, "Fichier de virements SEPA");
+    assert!(shows(&h, "2 virements, 50,00"), "{}", message(&h));
+    let xml = out_dir.join("virements-2026-12.xml");
+    let valid = tool("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pain.001.001.03.xsd"))
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert!(
+        valid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
+    tap(&mut h, "Exporter PDF");
+    assert!(
+        out_dir.join("protocoop-cpts-2026-12.pdf").exists(),
+        "{}",
+        message(&h)
+    );
+    tap(&mut h, "Marquer payé");
+    assert!(
+        shows(&h, "Décembre 2026 est marqué payé"),
+        "{}",
+        message(&h)
+    );
+    assert!(shows(&h, "Payé le 05/01/2027"));
+    drop(h);
+
+    // What the window did, the command line sees.
+    let st = CptsDb::open(&dir).unwrap().state().unwrap();
+    let paid = st.paid.get("2026-12").unwrap();
+    assert_eq!(paid.format, "sepa");
+    assert_eq!(
+        paid.sha256,
+        protocoop::protocol::sha256_hex(&std::fs::read(&xml).unwrap())
+    );
+    let out = office.run_at("2027-01-06T09:00:00Z", &["paid", "--month", "2026-12"], "");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("déjà marqué payé"), "{out:?}");
+}
+
+/// Every screen at the office's two sizes, rendered on the CPU.
+#[test]
+fn every_screen_at_1280x800_and_1920x1080() {
+    let (office, devices) = fleet(&["Pharmacie du Marché"]);
+    let out = devices[0].record("2026-12-04T10:00:00Z", MARIE_PIN, json!({}));
+    assert_eq!(out.code, 0, "{out:?}");
+    let media = office.env.path("media");
+    let key = media.join("CLE-CPTS");
+    std::fs::create_dir_all(&key).unwrap();
+    let r = devices[0].report("2027-01-01T08:00:00Z", "2026-12");
+    std::fs::copy(&r, key.join("rapport-decembre.json")).unwrap();
+    // The date the key shows is the file's: fixed, for the same pixels.
+    std::fs::File::options()
+        .write(true)
+        .open(key.join("rapport-decembre.json"))
+        .unwrap()
+        .set_modified(std::time::SystemTime::from(t("2027-01-04T17:30:00Z")))
+        .unwrap();
+    office.ok(
+        &[
+            "iban",
+            "set",
+            "--rpps",
+            DELEGUE,
+            "--iban",
+            "FR7630006000011234567890189",
+        ],
+        "",
+    );
+    let dir = PathBuf::from(&office.dir);
+    let mut results = egui_kittest::SnapshotResults::new();
+    let empty = TestEnv::new();
+    for (i, (w, hgt)) in [(1280.0, 800.0), (1920.0, 1080.0)].into_iter().enumerate() {
+        let shot =
+            |h: &mut Harness<'_, OfficeApp>, r: &mut egui_kittest::SnapshotResults, name: &str| {
+                h.run();
+                r.add(h.try_snapshot(format!("office_{name}_{w}x{hgt}")));
+            };
+        let services = |d: &Path| Services {
+            dir: d.to_path_buf(),
+            clock: Box::new(FixedClock::new(t("2027-01-05T09:00:00Z"))),
+            media: vec![media.clone()],
+        };
+        let s = services(&empty.path(&format!("neuve-{i}")));
+        let mut h = Harness::builder()
+            .with_size(egui::Vec2::new(w, hgt))
+            .wgpu()
+            .build_eframe(move |cc| OfficeApp::new(&cc.egui_ctx, s));
+        shot(&mut h, &mut results, "setup");
+        drop(h);
+        let s = services(&dir);
+        let mut h = Harness::builder()
+            .with_size(egui::Vec2::new(w, hgt))
+            .wgpu()
+            .build_eframe(move |cc| OfficeApp::new(&cc.egui_ctx, s));
+        h.run();
+        if i == 0 {
+            tap(&mut h, "Importer des rapports");
+            tap(&mut h, "Importer tout (1)");
+            tap(&mut h, "Tableau de bord");
+        }
+        shot(&mut h, &mut results, "dashboard");
+        tap(&mut h, "Importer des rapports");
+        tap(&mut h, "Importer tout (1)");
+        shot(&mut h, &mut results, "import");
+        tap(&mut h, "Le mois et les paiements");
+        shot(&mut h, &mut results, "month");
+    }
+}
