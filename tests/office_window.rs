@@ -1,7 +1,8 @@
 //! The coordinator's window (`protocoop cpts`), driven by labels with
 //! egui_kittest on the same CPTS folder as the command line: the first
-//! setup, reports imported from a USB key (one duplicate, one altered), the
-//! dashboard, the month's SEPA file and « Marquer payé ». Each test reads
+//! setup, the registry and a bundle, reports imported from a USB key (one
+//! duplicate, one altered), the dashboard, the month's SEPA file and
+//! « Marquer payé ». Each test reads
 //! the CPTS database afterwards.
 
 mod common;
@@ -335,5 +336,245 @@ fn every_screen_at_1280x800_and_1920x1080() {
         shot(&mut h, &mut results, "import");
         tap(&mut h, "Le mois et les paiements");
         shot(&mut h, &mut results, "month");
+        tap(&mut h, "Registre");
+        shot(&mut h, &mut results, "registry");
+        tap(&mut h, "Mettre à jour les appareils");
+        shot(&mut h, &mut results, "bundle");
     }
+}
+
+/// The whole month from an empty CPTS folder, in the window only: setup,
+/// two devices enrolled (a key typed, a file exported), a délégué and a
+/// délégant, the validated protocol, a bundle; then the devices' reports
+/// imported (one twice, one altered), the month, its SEPA file, « payé ».
+#[test]
+fn the_whole_month_from_an_empty_folder_in_the_window() {
+    let env = TestEnv::new();
+    let dir = env.path("cpts");
+    let gare = Device::new("Pharmacie de la Gare");
+    let marche = Device::new("Pharmacie du Marché");
+    let exported = marche.env.path("appareil.json");
+    marche.ok(&["device", "show", "--out", exported.to_str().unwrap()], "");
+
+    let mut h = window(&dir, Vec::new(), NOW);
+    type_into(&mut h, "Nom de la CPTS", "CPTS Sud Deux-Sèvres");
+    type_into(&mut h, "Phrase de passe", PASSPHRASE);
+    type_into(&mut h, "La même phrase de passe, à nouveau", PASSPHRASE);
+    tap(&mut h, "Créer la CPTS");
+    tap(&mut h, "Registre");
+    type_into(&mut h, "Nom de l'appareil", "Pharmacie de la Gare");
+    type_into(
+        &mut h,
+        "Clé publique (ou fichier exporté par l'appareil)",
+        &gare.public_key(),
+    );
+    tap(&mut h, "Enregistrer l'appareil");
+    type_into(&mut h, "Nom de l'appareil", "Pharmacie du Marché");
+    type_into(
+        &mut h,
+        "Clé publique (ou fichier exporté par l'appareil)",
+        exported.to_str().unwrap(),
+    );
+    tap(&mut h, "Enregistrer l'appareil");
+    assert!(
+        shows(&h, "Pharmacie du Marché — empreinte"),
+        "{}",
+        message(&h)
+    );
+
+    type_into(&mut h, "Nom du délégué", "Marie Durand");
+    type_into(&mut h, "RPPS du délégué", DELEGUE);
+    type_into(&mut h, "Date de formation", "15/01/2026");
+    tap(&mut h, "Enregistrer le délégué");
+    assert!(
+        shows(&h, "choisissez pharmacien ou infirmier"),
+        "{}",
+        message(&h)
+    );
+    tap(&mut h, "Pharmacien");
+    tap(&mut h, "Enregistrer le délégué");
+    let code = match &h.state().state.screen {
+        Screen::Registry(f) => f.code.clone().unwrap().1,
+        other => panic!("{other:?}"),
+    };
+    assert!(shows(
+        &h,
+        &format!("Code d'activation de Marie Durand : {code}")
+    ));
+    type_into(&mut h, "Nom du délégant", "Dr Claire Exemple");
+    type_into(&mut h, "RPPS du délégant", DELEGANT);
+    type_into(
+        &mut h,
+        "Adresse du cabinet",
+        "1 rue des Dentistes, 79500 Melle",
+    );
+    tap(&mut h, "Enregistrer le délégant");
+    let protocol = env.write("valide.toml", &validated_text());
+    type_into(
+        &mut h,
+        "Fichier du protocole validé",
+        protocol.to_str().unwrap(),
+    );
+    tap(&mut h, "Ajouter le protocole");
+    assert!(shows(&h, "Protocole validé : "), "{}", message(&h));
+
+    tap(&mut h, "Mettre à jour les appareils");
+    let key = env.path("CLE-CPTS");
+    std::fs::create_dir_all(&key).unwrap();
+    type_into(
+        &mut h,
+        "Dossier où écrire le lot (la clé USB à remettre)",
+        key.to_str().unwrap(),
+    );
+    type_into(&mut h, "Phrase de passe de la CPTS", "pas la bonne phrase");
+    tap(&mut h, "Écrire le lot");
+    assert!(!key.join("lot-1.json").exists(), "{}", message(&h));
+    type_into(&mut h, "Phrase de passe de la CPTS", PASSPHRASE);
+    tap(&mut h, "Écrire le lot");
+    assert!(shows(&h, "Lot n° 1 écrit"), "{}", message(&h));
+    let fingerprint = h.state().state.cpts.clone().map(|_| {
+        protocoop::cpts::authority::identity(&dir)
+            .unwrap()
+            .unwrap()
+            .fingerprint()
+    });
+    drop(h);
+
+    // Each structure applies the bundle, Marie activates, acts, reports.
+    let bundle = key.join("lot-1.json");
+    let media = env.path("media");
+    let usb = media.join("RAPPORTS");
+    std::fs::create_dir_all(&usb).unwrap();
+    for (i, d) in [&gare, &marche].into_iter().enumerate() {
+        d.ok(
+            &[
+                "bundle",
+                "apply",
+                bundle.to_str().unwrap(),
+                "--expect-fingerprint",
+                fingerprint.as_deref().unwrap(),
+            ],
+            "",
+        );
+        d.ok(
+            &[
+                "professional",
+                "activate",
+                "--rpps",
+                DELEGUE,
+                "--code",
+                &code,
+                "--pin-stdin",
+            ],
+            &format!("{MARIE_PIN}\n"),
+        );
+        let out = d.record(
+            &format!("2026-12-0{}T10:00:00Z", i + 4),
+            MARIE_PIN,
+            json!({}),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+        let r = d.report("2027-01-01T08:00:00Z", "2026-12");
+        std::fs::copy(&r, usb.join(format!("rapport-{i}.json"))).unwrap();
+    }
+    let mut altered: Value =
+        serde_json::from_slice(&std::fs::read(usb.join("rapport-1.json")).unwrap()).unwrap();
+    altered["remuneration"]["total_cents"] = json!(999_900);
+    let forged = env.path("altere.json");
+    std::fs::write(&forged, serde_json::to_vec(&altered).unwrap()).unwrap();
+
+    let mut h = window(&dir, vec![media], "2027-01-05T09:00:00Z");
+    tap(&mut h, "Importer des rapports");
+    tap(&mut h, "Importer tout (2)");
+    tap(&mut h, "Importer tout (2)");
+    type_into(
+        &mut h,
+        "Ou le chemin d'un fichier",
+        forged.to_str().unwrap(),
+    );
+    tap(&mut h, "Importer ce fichier");
+    let outcomes: Vec<_> = match &h.state().state.screen {
+        Screen::Import(f) => f.lines.iter().map(|l| l.outcome).collect(),
+        other => panic!("{other:?}"),
+    };
+    use protocoop::office::state::Outcome::*;
+    assert_eq!(
+        outcomes,
+        [
+            Imported,
+            Imported,
+            AlreadyImported,
+            AlreadyImported,
+            Refused
+        ]
+    );
+    tap(&mut h, "Le mois et les paiements");
+    assert!(
+        shows(&h, "2 rapports reçus · 2 prises en charge"),
+        "{:?}",
+        h.state().state.screen
+    );
+    drop(h);
+    // IBANs by the command line, on the same folder: the window sees them.
+    let cpts = |args: &[&str]| {
+        let mut a = vec!["cpts", "--cpts-dir", dir.to_str().unwrap()];
+        a.extend_from_slice(args);
+        let out = run_in(
+            env.path("").as_path(),
+            &a,
+            "",
+            &[("PROTOCOOP_NOW", "2027-01-05T09:00:00Z")],
+        );
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+    };
+    cpts(&[
+        "iban",
+        "set",
+        "--rpps",
+        DELEGUE,
+        "--iban",
+        "FR7630006000011234567890189",
+    ]);
+    cpts(&[
+        "iban",
+        "set",
+        "--rpps",
+        DELEGANT,
+        "--iban",
+        "FR1420041010050500013M02606",
+    ]);
+    let mut h = window(&dir, Vec::new(), "2027-01-05T09:30:00Z");
+    tap(&mut h, "Le mois et les paiements");
+    let out_dir = env.path("compta");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    type_into(
+        &mut h,
+        "Dossier où écrire (une clé USB, « Documents »…)",
+        out_dir.to_str().unwrap(),
+    );
+    type_into(
+        &mut h,
+        "Titulaire du compte de la CPTS",
+        "CPTS Sud Deux-Sèvres",
+    );
+    type_into(
+        &mut h,
+        "IBAN du compte de la CPTS",
+        "FR7630001007941234567890185",
+    );
+    tap(&mut h, "Fichier de virements SEPA");
+    assert!(shows(&h, "2 virements, 50,00"), "{}", message(&h));
+    let valid = tool("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pain.001.001.03.xsd"))
+        .arg(out_dir.join("virements-2026-12.xml"))
+        .output()
+        .unwrap();
+    assert!(
+        valid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
+    tap(&mut h, "Marquer payé");
+    assert!(shows(&h, "Payé le 05/01/2027"), "{}", message(&h));
 }

@@ -152,7 +152,7 @@ pub struct Device {
 }
 
 /// The registry as it stands.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct State {
     pub delegues: Vec<Delegue>,
     pub delegants: Vec<Delegant>,

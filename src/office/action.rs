@@ -10,6 +10,8 @@ pub enum Tab {
     Dashboard,
     Import,
     Month,
+    Registry,
+    Bundle,
 }
 
 /// The text fields, each edited by [`Action::Edit`].
@@ -22,6 +24,19 @@ pub enum Field {
     ExportDir,
     DebtorName,
     DebtorIban,
+    DelegueName,
+    DelegueRpps,
+    DelegueTrainedOn,
+    DelegantName,
+    DelegantRpps,
+    DelegantAddress,
+    DelegantPhone,
+    DeviceName,
+    DeviceKey,
+    ProtocolFile,
+    RosterFile,
+    BundlePassphrase,
+    BundleFolder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,4 +57,15 @@ pub enum Action {
     /// The treasurer's list (`csv`) or the SEPA transfer file (`sepa`).
     WritePayments(&'static str),
     MarkPaid,
+    ChooseProfession(crate::registry::Profession),
+    AddDelegue,
+    /// A new activation code for a délégué (forgotten PIN, lock-out).
+    ResetDelegue(String),
+    RevokeDelegue(String),
+    AddDelegant,
+    AddDevice,
+    AddProtocol,
+    SetRoster,
+    /// « Écrire le lot » in the folder chosen, with the passphrase.
+    WriteBundle,
 }

@@ -4,9 +4,11 @@
 //! window and the command line always agree. One file per screen's job.
 
 mod action;
+mod bundle;
 mod import;
 mod month;
 mod reduce;
+mod registry;
 mod setup;
 pub mod state;
 mod words;

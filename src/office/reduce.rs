@@ -4,7 +4,7 @@
 
 use super::action::{Action, Field, Tab};
 use super::state::*;
-use super::{import, month, setup};
+use super::{bundle, import, month, registry, setup};
 use crate::cpts::CptsDb;
 use crate::error::Result;
 use crate::kiosk::Message;
@@ -47,6 +47,18 @@ pub fn reduce(state: &mut OfficeState, action: Action, services: &Services) {
         Action::ExportMonth(format) => month::export(state, services, format),
         Action::WritePayments(format) => month::payments(state, services, format),
         Action::MarkPaid => month::mark_paid(state, services),
+        Action::ChooseProfession(p) => {
+            registry::choose_profession(state, p);
+            Ok(())
+        }
+        Action::AddDelegue => registry::add_delegue(state, services),
+        Action::ResetDelegue(rpps) => registry::reset_delegue(state, services, &rpps),
+        Action::RevokeDelegue(rpps) => registry::revoke_delegue(state, services, &rpps),
+        Action::AddDelegant => registry::add_delegant(state, services),
+        Action::AddDevice => registry::add_device(state, services),
+        Action::AddProtocol => registry::add_protocol(state, services),
+        Action::SetRoster => registry::set_roster(state, services),
+        Action::WriteBundle => bundle::write(state, services),
     };
     if let Err(e) = result {
         state.message = Some(Message::Error(super::words::error(&e)));
@@ -69,6 +81,8 @@ pub(super) fn show(state: &mut OfficeState, services: &Services, tab: Tab) -> Re
             import::find(state, services)
         }
         Tab::Month => month::open(state, services, None),
+        Tab::Registry => registry::open(state, services),
+        Tab::Bundle => bundle::open(state, services),
     }
 }
 
@@ -85,6 +99,19 @@ fn edit(state: &mut OfficeState, field: Field, value: String) {
         (Screen::Month(f), Field::ExportDir) => &mut f.export_dir,
         (Screen::Month(f), Field::DebtorName) => &mut f.debtor_name,
         (Screen::Month(f), Field::DebtorIban) => &mut f.debtor_iban,
+        (Screen::Registry(f), Field::DelegueName) => &mut f.delegue_name,
+        (Screen::Registry(f), Field::DelegueRpps) => &mut f.delegue_rpps,
+        (Screen::Registry(f), Field::DelegueTrainedOn) => &mut f.delegue_trained_on,
+        (Screen::Registry(f), Field::DelegantName) => &mut f.delegant_name,
+        (Screen::Registry(f), Field::DelegantRpps) => &mut f.delegant_rpps,
+        (Screen::Registry(f), Field::DelegantAddress) => &mut f.delegant_address,
+        (Screen::Registry(f), Field::DelegantPhone) => &mut f.delegant_phone,
+        (Screen::Registry(f), Field::DeviceName) => &mut f.device_name,
+        (Screen::Registry(f), Field::DeviceKey) => &mut f.device_key,
+        (Screen::Registry(f), Field::ProtocolFile) => &mut f.protocol_file,
+        (Screen::Registry(f), Field::RosterFile) => &mut f.roster_file,
+        (Screen::Bundle(f), Field::BundlePassphrase) => &mut f.passphrase,
+        (Screen::Bundle(f), Field::BundleFolder) => &mut f.folder,
         _ => return,
     };
     *slot = value;

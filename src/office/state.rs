@@ -31,6 +31,8 @@ pub enum Screen {
     Dashboard(Dashboard),
     Import(ImportForm),
     Month(Box<MonthForm>),
+    Registry(Box<RegistryForm>),
+    Bundle(BundleForm),
 }
 
 impl Screen {
@@ -40,6 +42,8 @@ impl Screen {
             Screen::Dashboard(_) => Some(super::Tab::Dashboard),
             Screen::Import(_) => Some(super::Tab::Import),
             Screen::Month(_) => Some(super::Tab::Month),
+            Screen::Registry(_) => Some(super::Tab::Registry),
+            Screen::Bundle(_) => Some(super::Tab::Bundle),
         }
     }
 }
@@ -92,4 +96,37 @@ pub struct MonthForm {
     pub debtor_iban: String,
     /// The CPTS's account is already recorded.
     pub debtor_known: bool,
+}
+
+/// « Registre »: who and what the CPTS's bundle carries, and the forms to
+/// add to it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegistryForm {
+    pub registry: crate::cpts::registry::State,
+    pub delegue_name: String,
+    pub delegue_rpps: String,
+    pub delegue_profession: Option<crate::registry::Profession>,
+    pub delegue_trained_on: String,
+    pub delegant_name: String,
+    pub delegant_rpps: String,
+    pub delegant_address: String,
+    pub delegant_phone: String,
+    pub device_name: String,
+    /// The key a device shows, or the file it exported.
+    pub device_key: String,
+    pub protocol_file: String,
+    pub roster_file: String,
+    /// The activation code just made, shown once: (name, code).
+    pub code: Option<(String, String)>,
+}
+
+/// « Mettre à jour les appareils »: the next signed bundle.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleForm {
+    pub passphrase: String,
+    pub folder: String,
+    /// The serial of the last bundle written (0 before the first).
+    pub last_serial: u64,
+    /// What the registry holds now, in words, against the last bundle.
+    pub summary: String,
 }

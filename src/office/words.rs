@@ -19,12 +19,17 @@ pub fn error(e: &Error) -> String {
 
 fn label(field: &str) -> &str {
     match field {
-        "--name" => "nom de la CPTS",
+        "--name" => "nom",
+        "--rpps" => "RPPS",
+        "--key" => "clé de l'appareil",
+        "--trained-on" => "date de formation",
+        "--address" => "adresse",
+        "--phone" => "téléphone",
         "--iban" | "--debtor-iban" => "IBAN",
         "--debtor-name" => "titulaire du compte",
         "--bic" | "--debtor-bic" => "BIC",
         "--month" => "mois",
-        "--format" | "--rpps" => "paiements",
+        "--format" => "paiements",
         "--out" => "dossier",
         other => other.trim_start_matches('-'),
     }

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use super::super::theme::*;
 use super::super::widgets::*;
-use super::{dashboard, import, month, setup};
+use super::{bundle, dashboard, import, month, registry, setup};
 use crate::error::{Error, Result};
 use crate::kiosk::Message;
 use crate::office::{self, Action, OfficeState, Screen, Services, Tab};
@@ -48,6 +48,8 @@ impl OfficeApp {
                         Screen::Dashboard(d) => dashboard::show(ui, d),
                         Screen::Import(f) => import::show(ui, f),
                         Screen::Month(f) => month::show(ui, f),
+                        Screen::Registry(f) => registry::show(ui, f),
+                        Screen::Bundle(f) => bundle::show(ui, f),
                     });
                 });
         });
@@ -70,6 +72,8 @@ fn top(ui: &mut Ui, state: &OfficeState) -> Vec<Action> {
                 (Tab::Dashboard, "Tableau de bord"),
                 (Tab::Import, "Importer des rapports"),
                 (Tab::Month, "Le mois et les paiements"),
+                (Tab::Registry, "Registre"),
+                (Tab::Bundle, "Mettre à jour les appareils"),
             ] {
                 if choice(ui, current == Some(tab), label) {
                     out.push(Action::Show(tab));

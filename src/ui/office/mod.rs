@@ -3,9 +3,11 @@
 //! [`crate::office::Action`]s, handed to `office::reduce`.
 
 mod app;
+mod bundle;
 mod dashboard;
 mod import;
 mod month;
+mod registry;
 mod setup;
 
 pub use app::{OfficeApp, run};
