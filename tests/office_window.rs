@@ -157,7 +157,7 @@ fn reports_from_a_usb_key_then_the_month_paid_by_sepa_transfer() {
         shows(&h, "Appareil 0"),
         "the dashboard lists enrolled devices"
     );
-    tap(&mut h, "Importer des rapports");
+    tap(&mut h, "Importer");
     tap(&mut h, "Importer tout (2)");
     assert_eq!(
         h.query_all_by_label_contains("Importé — rapport-").count(),
@@ -192,7 +192,7 @@ fn reports_from_a_usb_key_then_the_month_paid_by_sepa_transfer() {
         "both devices' last report"
     );
 
-    tap(&mut h, "Le mois et les paiements");
+    tap(&mut h, "Le mois");
     assert!(
         shows(&h, "2 prises en charge"),
         "{:?}",
@@ -326,19 +326,19 @@ fn every_screen_at_1280x800_and_1920x1080() {
             .build_eframe(move |cc| OfficeApp::new(&cc.egui_ctx, s));
         h.run();
         if i == 0 {
-            tap(&mut h, "Importer des rapports");
+            tap(&mut h, "Importer");
             tap(&mut h, "Importer tout (1)");
             tap(&mut h, "Tableau de bord");
         }
         shot(&mut h, &mut results, "dashboard");
-        tap(&mut h, "Importer des rapports");
+        tap(&mut h, "Importer");
         tap(&mut h, "Importer tout (1)");
         shot(&mut h, &mut results, "import");
-        tap(&mut h, "Le mois et les paiements");
+        tap(&mut h, "Le mois");
         shot(&mut h, &mut results, "month");
         tap(&mut h, "Registre");
         shot(&mut h, &mut results, "registry");
-        tap(&mut h, "Mettre à jour les appareils");
+        tap(&mut h, "Mise à jour des appareils");
         shot(&mut h, &mut results, "bundle");
     }
 }
@@ -356,7 +356,10 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
     let exported = marche.env.path("appareil.json");
     marche.ok(&["device", "show", "--out", exported.to_str().unwrap()], "");
 
-    let mut h = window(&dir, Vec::new(), NOW);
+    // The key the bundle goes on, plugged in before the window opens.
+    let key = env.path("cles").join("CLE-CPTS");
+    std::fs::create_dir_all(&key).unwrap();
+    let mut h = window(&dir, vec![env.path("cles")], NOW);
     type_into(&mut h, "Nom de la CPTS", "CPTS Sud Deux-Sèvres");
     type_into(&mut h, "Phrase de passe", PASSPHRASE);
     type_into(&mut h, "La même phrase de passe, à nouveau", PASSPHRASE);
@@ -418,14 +421,8 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
     tap(&mut h, "Ajouter le protocole");
     assert!(shows(&h, "Protocole validé : "), "{}", message(&h));
 
-    tap(&mut h, "Mettre à jour les appareils");
-    let key = env.path("CLE-CPTS");
-    std::fs::create_dir_all(&key).unwrap();
-    type_into(
-        &mut h,
-        "Dossier où écrire le lot (la clé USB à remettre)",
-        key.to_str().unwrap(),
-    );
+    tap(&mut h, "Mise à jour des appareils");
+    tap(&mut h, "Clé « CLE-CPTS »");
     type_into(&mut h, "Phrase de passe de la CPTS", "pas la bonne phrase");
     tap(&mut h, "Écrire le lot");
     assert!(!key.join("lot-1.json").exists(), "{}", message(&h));
@@ -484,7 +481,7 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
     std::fs::write(&forged, serde_json::to_vec(&altered).unwrap()).unwrap();
 
     let mut h = window(&dir, vec![media], "2027-01-05T09:00:00Z");
-    tap(&mut h, "Importer des rapports");
+    tap(&mut h, "Importer");
     tap(&mut h, "Importer tout (2)");
     tap(&mut h, "Importer tout (2)");
     type_into(
@@ -508,7 +505,7 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
             Refused
         ]
     );
-    tap(&mut h, "Le mois et les paiements");
+    tap(&mut h, "Le mois");
     assert!(
         shows(&h, "2 rapports reçus · 2 prises en charge"),
         "{:?}",
@@ -544,7 +541,7 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
         "FR1420041010050500013M02606",
     ]);
     let mut h = window(&dir, Vec::new(), "2027-01-05T09:30:00Z");
-    tap(&mut h, "Le mois et les paiements");
+    tap(&mut h, "Le mois");
     let out_dir = env.path("compta");
     std::fs::create_dir_all(&out_dir).unwrap();
     type_into(

@@ -36,11 +36,16 @@ pub(super) fn open(state: &mut OfficeState, services: &Services) -> Result<()> {
         Screen::Bundle(f) => (String::new(), f.folder.clone()),
         _ => Default::default(),
     };
+    let keys = crate::kiosk::drives::removable(&services.media)
+        .into_iter()
+        .map(|d| (crate::kiosk::drives::name(&d), d))
+        .collect();
     state.screen = Screen::Bundle(BundleForm {
         passphrase,
         folder,
         last_serial: st.last_serial,
         summary,
+        keys,
     });
     Ok(())
 }

@@ -129,4 +129,6 @@ pub struct BundleForm {
     pub last_serial: u64,
     /// What the registry holds now, in words, against the last bundle.
     pub summary: String,
+    /// USB keys plugged in: one touch chooses the folder.
+    pub keys: Vec<(String, PathBuf)>,
 }

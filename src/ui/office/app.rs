@@ -70,10 +70,10 @@ fn top(ui: &mut Ui, state: &OfficeState) -> Vec<Action> {
             let current = state.screen.tab();
             for (tab, label) in [
                 (Tab::Dashboard, "Tableau de bord"),
-                (Tab::Import, "Importer des rapports"),
-                (Tab::Month, "Le mois et les paiements"),
+                (Tab::Import, "Importer"),
+                (Tab::Month, "Le mois"),
                 (Tab::Registry, "Registre"),
-                (Tab::Bundle, "Mettre à jour les appareils"),
+                (Tab::Bundle, "Mise à jour des appareils"),
             ] {
                 if choice(ui, current == Some(tab), label) {
                     out.push(Action::Show(tab));

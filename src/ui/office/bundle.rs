@@ -17,6 +17,17 @@ pub fn show(ui: &mut Ui, f: &BundleForm) -> Vec<Action> {
     } else {
         muted(ui, &format!("Dernier lot écrit : n° {}.", f.last_serial));
     }
+    ui.horizontal_wrapped(|ui| {
+        for (name, path) in &f.keys {
+            let on = f.folder == path.display().to_string();
+            if choice(ui, on, &format!("Clé « {name} »")) {
+                out.push(Action::Edit(
+                    Field::BundleFolder,
+                    path.display().to_string(),
+                ));
+            }
+        }
+    });
     out.extend(text_field(
         ui,
         "Dossier où écrire le lot (la clé USB à remettre)",

@@ -40,6 +40,9 @@ pub fn show(ui: &mut Ui, d: &Dashboard) -> Vec<Action> {
             "Aucun appareil enregistré : enregistrez les tablettes et postes des structures pour recevoir leurs rapports.",
         );
     }
+    if d.devices.is_empty() {
+        return out;
+    }
     egui::Grid::new("devices")
         .striped(true)
         .spacing([24.0, 10.0])
