@@ -422,6 +422,13 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
     assert!(shows(&h, "Protocole validé : "), "{}", message(&h));
 
     tap(&mut h, "Mise à jour des appareils");
+    for change in [
+        "• délégué ajouté : Marie Durand",
+        "• délégant ajouté : Dr Claire Exemple",
+        "• appareil enregistré : Pharmacie du Marché",
+    ] {
+        assert!(shows(&h, change), "{change}");
+    }
     tap(&mut h, "Clé « CLE-CPTS »");
     type_into(&mut h, "Phrase de passe de la CPTS", "pas la bonne phrase");
     tap(&mut h, "Écrire le lot");
@@ -429,6 +436,7 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
     type_into(&mut h, "Phrase de passe de la CPTS", PASSPHRASE);
     tap(&mut h, "Écrire le lot");
     assert!(shows(&h, "Lot n° 1 écrit"), "{}", message(&h));
+    assert!(shows(&h, "Rien n'a changé depuis le dernier lot."));
     let fingerprint = h.state().state.cpts.clone().map(|_| {
         protocoop::cpts::authority::identity(&dir)
             .unwrap()
@@ -528,19 +536,32 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
         "iban",
         "set",
         "--rpps",
-        DELEGUE,
-        "--iban",
-        "FR7630006000011234567890189",
-    ]);
-    cpts(&[
-        "iban",
-        "set",
-        "--rpps",
         DELEGANT,
         "--iban",
         "FR1420041010050500013M02606",
     ]);
     let mut h = window(&dir, Vec::new(), "2027-01-05T09:30:00Z");
+    // Marie's in the window: a typo refused, then the right one.
+    tap(&mut h, "Registre");
+    type_into(&mut h, "RPPS du professionnel à payer", DELEGUE);
+    type_into(&mut h, "Son IBAN", "FR76 3000 6000 0112 3456 7890 198");
+    tap(&mut h, "Enregistrer le compte");
+    assert!(
+        shows(&h, "clé de contrôle ne correspond pas"),
+        "{}",
+        message(&h)
+    );
+    // The typo mended as a person would: three characters erased.
+    h.get_by_label("Son IBAN").focus();
+    h.run();
+    for _ in 0..3 {
+        h.key_press(egui::Key::Backspace);
+        h.run();
+    }
+    h.get_by_label("Son IBAN").type_text("189");
+    h.run();
+    tap(&mut h, "Enregistrer le compte");
+    assert!(shows(&h, "10005173140 — FR •••• 0189"), "{}", message(&h));
     tap(&mut h, "Le mois");
     let out_dir = env.path("compta");
     std::fs::create_dir_all(&out_dir).unwrap();

@@ -206,10 +206,28 @@ impl CptsDb {
 
     /// The registry, folded from its log.
     pub fn state(&self) -> Result<State> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, payload FROM registry_log ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
+        self.state_upto(None)
+    }
+
+    /// The registry as it stood when the last bundle was written (empty
+    /// before the first): what the devices hold now.
+    pub fn state_at_last_bundle(&self) -> Result<State> {
+        let seq: Option<i64> = self.conn.query_row(
+            "SELECT MAX(seq) FROM registry_log WHERE kind = 'bundle_written'",
+            [],
+            |r| r.get(0),
+        )?;
+        match seq {
+            Some(s) => self.state_upto(Some(s)),
+            None => Ok(State::default()),
+        }
+    }
+
+    fn state_upto(&self, last: Option<i64>) -> Result<State> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, payload FROM registry_log WHERE ?1 IS NULL OR seq <= ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([last])?;
         let mut delegues: BTreeMap<Rpps, Delegue> = BTreeMap::new();
         let mut delegants: BTreeMap<Rpps, Delegant> = BTreeMap::new();
         let mut st = State::default();
@@ -575,4 +593,41 @@ impl CptsDb {
         )
         .map(|_| ())
     }
+}
+
+/// What the next bundle changes for the devices, in words: who and what
+/// was added, withdrawn or replaced since the last one.
+pub fn changes(before: &State, now: &State) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in &now.delegues {
+        match before.delegues.iter().find(|b| b.rpps == d.rpps) {
+            None => out.push(format!("délégué ajouté : {}", d.name)),
+            Some(b) if b.status != d.status && d.status == DelegueStatus::Revoked => {
+                out.push(format!("délégué retiré : {}", d.name))
+            }
+            Some(b) if b.activation != d.activation => {
+                out.push(format!("nouveau code d'activation : {}", d.name))
+            }
+            Some(_) => {}
+        }
+    }
+    for d in &now.delegants {
+        if !before.delegants.iter().any(|b| b.rpps == d.rpps) {
+            out.push(format!("délégant ajouté : {}", d.name));
+        }
+    }
+    for p in &now.protocols {
+        if !before.protocols.iter().any(|b| b.sha256 == p.sha256) {
+            out.push(format!("protocole {} version {}", p.id, p.version));
+        }
+    }
+    if now.roster != before.roster {
+        out.push("tableau de garde mis à jour".to_string());
+    }
+    for d in &now.devices {
+        if !before.devices.iter().any(|b| b.public_key == d.public_key) {
+            out.push(format!("appareil enregistré : {}", d.name));
+        }
+    }
+    out
 }

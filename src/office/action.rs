@@ -37,6 +37,9 @@ pub enum Field {
     RosterFile,
     BundlePassphrase,
     BundleFolder,
+    AccountRpps,
+    AccountIban,
+    AccountBic,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +69,8 @@ pub enum Action {
     AddDevice,
     AddProtocol,
     SetRoster,
+    /// A professional's bank account, for the transfers.
+    SetAccount,
     /// « Écrire le lot » in the folder chosen, with the passphrase.
     WriteBundle,
 }

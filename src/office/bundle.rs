@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::files::{Access, write_atomic};
 
 pub(super) fn open(state: &mut OfficeState, services: &Services) -> Result<()> {
-    let st = CptsDb::open(&services.dir)?.state()?;
+    let db = CptsDb::open(&services.dir)?;
+    let st = db.state()?;
+    let changes = crate::cpts::registry::changes(&db.state_at_last_bundle()?, &st);
     let active = st
         .delegues
         .iter()
@@ -46,6 +48,7 @@ pub(super) fn open(state: &mut OfficeState, services: &Services) -> Result<()> {
         last_serial: st.last_serial,
         summary,
         keys,
+        changes,
     });
     Ok(())
 }

@@ -58,6 +58,7 @@ pub fn reduce(state: &mut OfficeState, action: Action, services: &Services) {
         Action::AddDevice => registry::add_device(state, services),
         Action::AddProtocol => registry::add_protocol(state, services),
         Action::SetRoster => registry::set_roster(state, services),
+        Action::SetAccount => registry::set_account(state, services),
         Action::WriteBundle => bundle::write(state, services),
     };
     if let Err(e) = result {
@@ -110,6 +111,9 @@ fn edit(state: &mut OfficeState, field: Field, value: String) {
         (Screen::Registry(f), Field::DeviceKey) => &mut f.device_key,
         (Screen::Registry(f), Field::ProtocolFile) => &mut f.protocol_file,
         (Screen::Registry(f), Field::RosterFile) => &mut f.roster_file,
+        (Screen::Registry(f), Field::AccountRpps) => &mut f.account_rpps,
+        (Screen::Registry(f), Field::AccountIban) => &mut f.account_iban,
+        (Screen::Registry(f), Field::AccountBic) => &mut f.account_bic,
         (Screen::Bundle(f), Field::BundlePassphrase) => &mut f.passphrase,
         (Screen::Bundle(f), Field::BundleFolder) => &mut f.folder,
         _ => return,

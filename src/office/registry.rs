@@ -216,3 +216,25 @@ pub(super) fn set_roster(state: &mut OfficeState, services: &Services) -> Result
     );
     Ok(())
 }
+
+pub(super) fn set_account(state: &mut OfficeState, services: &Services) -> Result<()> {
+    let Some(f) = form(state) else {
+        return Ok(());
+    };
+    let bic = Some(f.account_bic.trim()).filter(|b| !b.is_empty());
+    let (rpps, account) = CptsDb::open(&services.dir)?.set_account(
+        &f.account_rpps,
+        &f.account_iban,
+        bic,
+        services.clock.now(),
+    )?;
+    f.account_rpps.clear();
+    f.account_iban.clear();
+    f.account_bic.clear();
+    open(state, services)?;
+    info(
+        state,
+        format!("Compte de {rpps} enregistré : {}.", account.iban.masked()),
+    );
+    Ok(())
+}

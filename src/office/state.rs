@@ -116,6 +116,9 @@ pub struct RegistryForm {
     pub device_key: String,
     pub protocol_file: String,
     pub roster_file: String,
+    pub account_rpps: String,
+    pub account_iban: String,
+    pub account_bic: String,
     /// The activation code just made, shown once: (name, code).
     pub code: Option<(String, String)>,
 }
@@ -129,6 +132,8 @@ pub struct BundleForm {
     pub last_serial: u64,
     /// What the registry holds now, in words, against the last bundle.
     pub summary: String,
+    /// What the next bundle changes since the last one, in words.
+    pub changes: Vec<String>,
     /// USB keys plugged in: one touch chooses the folder.
     pub keys: Vec<(String, PathBuf)>,
 }

@@ -17,6 +17,18 @@ pub fn show(ui: &mut Ui, f: &BundleForm) -> Vec<Action> {
     } else {
         muted(ui, &format!("Dernier lot écrit : n° {}.", f.last_serial));
     }
+    if f.changes.is_empty() {
+        muted(ui, "Rien n'a changé depuis le dernier lot.");
+    } else {
+        ui.label(
+            RichText::new("Ce que le prochain lot change :")
+                .size(BODY)
+                .strong(),
+        );
+        for c in &f.changes {
+            ui.label(RichText::new(format!("• {c}")).size(SMALL));
+        }
+    }
     ui.horizontal_wrapped(|ui| {
         for (name, path) in &f.keys {
             let on = f.folder == path.display().to_string();

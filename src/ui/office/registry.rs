@@ -148,6 +148,43 @@ pub fn show(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
     }
 
     ui.add_space(8.0);
+    ui.label(
+        RichText::new("Comptes bancaires (virements)")
+            .size(BODY)
+            .strong(),
+    );
+    for (rpps, a) in &r.accounts {
+        muted(ui, &format!("{rpps} — {}", a.iban.masked()));
+    }
+    out.extend(text_field(
+        ui,
+        "RPPS du professionnel à payer",
+        Field::AccountRpps,
+        &f.account_rpps,
+        "11 chiffres",
+        false,
+    ));
+    out.extend(text_field(
+        ui,
+        "Son IBAN",
+        Field::AccountIban,
+        &f.account_iban,
+        "FR76 …",
+        false,
+    ));
+    out.extend(text_field(
+        ui,
+        "Son BIC (facultatif)",
+        Field::AccountBic,
+        &f.account_bic,
+        "",
+        false,
+    ));
+    if secondary(ui, "Enregistrer le compte") {
+        out.push(Action::SetAccount);
+    }
+
+    ui.add_space(8.0);
     ui.label(RichText::new("Appareils").size(BODY).strong());
     for d in &r.devices {
         muted(ui, &format!("{} — empreinte {}", d.name, d.fingerprint));
