@@ -120,6 +120,11 @@ fn a_month_paid_by_sepa_transfer_from_checked_ibans() {
         &["paid", "--month", DEC],
         "aucun fichier de paiement écrit pour 2026-12",
     );
+    refused(
+        &office,
+        &[&with_debtor[..], &["--execution-date", "2027-01-02"]].concat(),
+        "est passé",
+    );
     let out = office.run_at("2027-01-05T09:00:00Z", &with_debtor, "");
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
@@ -127,20 +132,7 @@ fn a_month_paid_by_sepa_transfer_from_checked_ibans() {
         "{}",
         out.stdout
     );
-    let valid = tool("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/pain.001.001.03.xsd"),
-        )
-        .arg(&xml)
-        .output()
-        .unwrap();
-    assert!(
-        valid.status.success(),
-        "{}",
-        String::from_utf8_lossy(&valid.stderr)
-    );
+    assert_sepa_valid(&xml);
     let text = std::fs::read_to_string(&xml).unwrap();
     // 3 acts: 30 € to Marie, 45 € to her délégant, in the SEPA characters.
     for want in [
@@ -187,9 +179,16 @@ fn a_month_paid_by_sepa_transfer_from_checked_ibans() {
         out.stdout
     );
     refused(&office, &["paid", "--month", DEC], "déjà marqué payé");
+    // A paid month never gets a second transfer file; its list, yes.
     refused(
         &office,
-        &[&sepa[..], &["--execution-date", "2027-01-02"]].concat(),
-        "est passé",
+        &sepa,
+        "un nouveau fichier de virements paierait tout le monde une seconde fois",
     );
+    let out = office.run_at(
+        "2027-01-06T09:05:00Z",
+        &["payments", "--month", DEC, "--out", csv.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
 }

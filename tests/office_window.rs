@@ -230,17 +230,7 @@ fn reports_from_a_usb_key_then_the_month_paid_by_sepa_transfer() {
     tap(&mut h, "Fichier de virements SEPA");
     assert!(shows(&h, "2 virements, 50,00"), "{}", message(&h));
     let xml = out_dir.join("virements-2026-12.xml");
-    let valid = tool("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pain.001.001.03.xsd"))
-        .arg(&xml)
-        .output()
-        .unwrap();
-    assert!(
-        valid.status.success(),
-        "{}",
-        String::from_utf8_lossy(&valid.stderr)
-    );
+    assert_sepa_valid(&xml);
     tap(&mut h, "Exporter PDF");
     assert!(
         out_dir.join("protocoop-cpts-2026-12.pdf").exists(),
@@ -582,17 +572,7 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
     );
     tap(&mut h, "Fichier de virements SEPA");
     assert!(shows(&h, "2 virements, 50,00"), "{}", message(&h));
-    let valid = tool("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pain.001.001.03.xsd"))
-        .arg(out_dir.join("virements-2026-12.xml"))
-        .output()
-        .unwrap();
-    assert!(
-        valid.status.success(),
-        "{}",
-        String::from_utf8_lossy(&valid.stderr)
-    );
+    assert_sepa_valid(&out_dir.join("virements-2026-12.xml"));
     tap(&mut h, "Marquer payé");
     assert!(shows(&h, "Payé le 05/01/2027"), "{}", message(&h));
 }

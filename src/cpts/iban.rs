@@ -51,6 +51,13 @@ impl Iban {
         if check.len() < 2 || !check.chars().all(|c| c.is_ascii_digit()) {
             return bad("un IBAN a deux chiffres de contrôle après le pays (FR76 …)".into());
         }
+        // 00, 01 and 99 are never computed (ISO 13616): mod 97 alone
+        // would take 01 for 98 and 99 for 02.
+        if matches!(check.as_str(), "00" | "01" | "99") {
+            return bad(format!(
+                "IBAN erroné : « {check} » n'est jamais une clé de contrôle (un chiffre mal recopié ?)"
+            ));
+        }
         let len = s.chars().count();
         if let Some((_, want)) = LENGTHS.iter().find(|(c, _)| *c == country)
             && len != *want
@@ -150,9 +157,15 @@ impl Bic {
             .map(|c| c.to_ascii_uppercase())
             .collect();
         let len = s.chars().count();
+        let b: Vec<char> = s.chars().collect();
+        // ISO 9362 as pain.001's schema spells it: [A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?
+        let upper = |c: &char| c.is_ascii_uppercase() || c.is_ascii_digit();
         let shaped = (len == 8 || len == 11)
-            && s.chars().all(|c| c.is_ascii_alphanumeric())
-            && s.chars().take(6).all(|c| c.is_ascii_alphabetic());
+            && b.iter().all(upper)
+            && b.iter().take(6).all(|c| c.is_ascii_uppercase())
+            && b.get(6)
+                .is_some_and(|c| c.is_ascii_uppercase() || ('2'..='9').contains(c))
+            && b.get(7).is_some_and(|c| *c != 'O');
         if !shaped {
             return Err(Error::input(
                 field,
@@ -245,6 +258,8 @@ mod tests {
         );
         assert!(said("FR7630006000011234567890188").contains("clé de contrôle"));
         assert!(said("XX12").contains("de 15 à 34"));
+        // Same mod 97 as the valid FR98… and FR02… keys, never issued.
+        assert!(said("FR0130006000011234500000075").contains("« 01 » n'est jamais une clé"));
         assert!(said("FR76 3000 6000 0112 3456 7890 18é").contains("caractère « é »"));
     }
 
@@ -258,7 +273,15 @@ mod tests {
             Bic::parse("--bic", "BNPAFRPPXXX").unwrap().as_str(),
             "BNPAFRPPXXX"
         );
-        for bad in ["BNPAFRP", "BNPAFRPPXX", "BNP1FRPP", "BNPAF1PP", "BNPA-RPP"] {
+        for bad in [
+            "BNPAFRP",
+            "BNPAFRPPXX",
+            "BNP1FRPP",
+            "BNPAF1PP",
+            "BNPA-RPP",
+            "BNPAFR1PXXX",
+            "BNPAFRPO",
+        ] {
             assert!(Bic::parse("--bic", bad).is_err(), "{bad}");
         }
     }

@@ -235,18 +235,40 @@ pub fn make(
     let (format, bytes) = match req.format {
         "csv" => ("csv", csv(&c, &st.accounts)?),
         "sepa" => {
-            let debtor = match (req.debtor_iban, req.debtor_name) {
-                (Some(iban), Some(name)) => db.set_debtor(name, iban, req.debtor_bic, now)?,
-                (None, None) => st.debtor.clone().ok_or_else(|| {
-                    Error::input(
-                        "--debtor-iban",
-                        "le compte de la CPTS n'est pas encore connu : donnez son IBAN et son titulaire (retenus pour les fois suivantes)",
-                    )
-                })?,
+            if let Some(p) = st.paid.get(&month.to_string()) {
+                return Err(Error::input(
+                    "--month",
+                    format!(
+                        "{month} est déjà payé (le {}) : un nouveau fichier de virements paierait tout le monde une seconde fois",
+                        crate::fr::datetime(p.at)
+                    ),
+                ));
+            }
+            let given = match (req.debtor_iban, req.debtor_name) {
+                (Some(iban), Some(name)) => Some(Debtor {
+                    name: crate::text::name("--debtor-name", name)?,
+                    account: Account {
+                        iban: Iban::parse("--debtor-iban", iban)?,
+                        bic: req
+                            .debtor_bic
+                            .map(|b| Bic::parse("--debtor-bic", b))
+                            .transpose()?,
+                    },
+                }),
+                (None, None) => None,
                 _ => {
                     return Err(Error::input(
                         "--debtor-name",
                         "l'IBAN et le titulaire du compte de la CPTS vont ensemble",
+                    ));
+                }
+            };
+            let debtor = match given.clone().or_else(|| st.debtor.clone()) {
+                Some(d) => d,
+                None => {
+                    return Err(Error::input(
+                        "--debtor-iban",
+                        "le compte de la CPTS n'est pas encore connu : donnez son IBAN et son titulaire (retenus pour les fois suivantes)",
                     ));
                 }
             };
@@ -267,7 +289,17 @@ pub fn make(
             let name = super::authority::identity(dir)?
                 .map(|i| i.name)
                 .unwrap_or_else(|| debtor.name.clone());
-            ("sepa", sepa(&plan, &name, &debtor, now, execution)?)
+            let bytes = sepa(&plan, &name, &debtor, now, execution)?;
+            // Kept for the next months only once a file was made with it.
+            if let Some(d) = given {
+                db.set_debtor(
+                    &d.name,
+                    d.account.iban.as_str(),
+                    d.account.bic.as_ref().map(Bic::as_str),
+                    now,
+                )?;
+            }
+            ("sepa", bytes)
         }
         other => {
             return Err(Error::input(
@@ -500,10 +532,7 @@ pub fn sepa(
         };
         let why = format!(
             "{} protocole de cooperation {} RPPS {} {} actes",
-            text(cpts_name, 60),
-            plan.month,
-            l.rpps,
-            l.acts
+            cpts_name, plan.month, l.rpps, l.acts
         );
         let _ = writeln!(
             x,

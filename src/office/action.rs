@@ -65,6 +65,7 @@ pub enum Action {
     /// A new activation code for a délégué (forgotten PIN, lock-out).
     ResetDelegue(String),
     RevokeDelegue(String),
+    ChooseDelegantProfession(crate::registry::DelegantProfession),
     AddDelegant,
     AddDevice,
     AddProtocol,

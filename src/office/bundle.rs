@@ -68,6 +68,8 @@ pub(super) fn write(state: &mut OfficeState, services: &Services) -> Result<()> 
     let passphrase = std::mem::take(&mut f.passphrase);
     let db = CptsDb::open(&services.dir)?;
     let now = services.clock.now();
+    let path = folder.join(format!("lot-{}.json", db.state()?.last_serial + 1));
+    crate::files::check_output(&path)?;
     let written = bundle_out::next_bundle(&db, &services.dir, &passphrase, now)?;
     // As the CLI: the serial is taken before the file exists.
     db.bundle_saved(&written, now)?;

@@ -13,7 +13,15 @@ const MAX_REPORT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Looks at the top of every USB key for report files.
 pub(super) fn find(state: &mut OfficeState, services: &Services) -> Result<()> {
-    let found = crate::kiosk::drives::bundles_on(&crate::kiosk::drives::removable(&services.media));
+    // The CPTS's own files on the same key (bundles, consolidated months)
+    // are not devices' reports.
+    let found = crate::kiosk::drives::bundles_on(&crate::kiosk::drives::removable(&services.media))
+        .into_iter()
+        .filter(|b| {
+            let name = b.path.file_name().map(|n| n.to_string_lossy().into_owned());
+            !name.is_some_and(|n| n.starts_with("lot-") || n.starts_with("protocoop-cpts-"))
+        })
+        .collect();
     if let Screen::Import(f) = &mut state.screen {
         f.found = found;
     }

@@ -54,6 +54,12 @@ pub fn reduce(state: &mut OfficeState, action: Action, services: &Services) {
         Action::AddDelegue => registry::add_delegue(state, services),
         Action::ResetDelegue(rpps) => registry::reset_delegue(state, services, &rpps),
         Action::RevokeDelegue(rpps) => registry::revoke_delegue(state, services, &rpps),
+        Action::ChooseDelegantProfession(p) => {
+            if let Screen::Registry(f) = &mut state.screen {
+                f.delegant_profession = p;
+            }
+            Ok(())
+        }
         Action::AddDelegant => registry::add_delegant(state, services),
         Action::AddDevice => registry::add_device(state, services),
         Action::AddProtocol => registry::add_protocol(state, services),

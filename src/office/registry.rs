@@ -119,7 +119,7 @@ pub(super) fn add_delegant(state: &mut OfficeState, services: &Services) -> Resu
     let input = crate::registry::input::DelegantInput {
         name: &f.delegant_name,
         rpps: &f.delegant_rpps,
-        profession: crate::registry::DelegantProfession::ChirurgienDentiste,
+        profession: f.delegant_profession,
         address: address.as_deref(),
         phone: phone.as_deref(),
     };

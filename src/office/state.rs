@@ -111,6 +111,8 @@ pub struct RegistryForm {
     pub delegant_rpps: String,
     pub delegant_address: String,
     pub delegant_phone: String,
+    /// Chirurgien-dentiste unless chosen otherwise.
+    pub delegant_profession: crate::registry::DelegantProfession,
     pub device_name: String,
     /// The key a device shows, or the file it exported.
     pub device_key: String,

@@ -455,6 +455,23 @@ pub fn tool(name: &str) -> Command {
     Command::new(name)
 }
 
+/// The SEPA transfer file is valid against pain.001.001.03, the schema
+/// shipped under tests/fixtures (checked by xmllint, libxml2-utils).
+pub fn assert_sepa_valid(xml: &Path) {
+    let xsd = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pain.001.001.03.xsd");
+    let out = tool("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(xsd)
+        .arg(xml)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn pdf_text(path: &Path) -> String {
     let out = tool("pdftotext")
         .args(["-layout", path.to_str().unwrap(), "-"])

@@ -55,7 +55,11 @@ pub fn show(ui: &mut Ui, d: &Dashboard) -> Vec<Action> {
                 ui.label(RichText::new(&dev.name).size(BODY));
                 let last = match &dev.last {
                     Some((m, at)) => {
-                        format!("{} (reçu le {})", month_name(m), fr::date(at.date_naive()))
+                        format!(
+                            "{} (reçu le {})",
+                            month_name(m),
+                            fr::date(at.with_timezone(&chrono_tz::Europe::Paris).date_naive())
+                        )
                     }
                     None => "aucun".to_string(),
                 };

@@ -123,7 +123,7 @@ pub fn show(ui: &mut Ui, f: &MonthForm) -> Vec<Action> {
         if secondary(ui, "Liste du trésorier (CSV)") {
             out.push(Action::WritePayments("csv"));
         }
-        if primary(ui, "Fichier de virements SEPA") {
+        if f.paid.is_none() && primary(ui, "Fichier de virements SEPA") {
             out.push(Action::WritePayments("sepa"));
         }
         if f.paid.is_none() && secondary(ui, "Marquer payé") {

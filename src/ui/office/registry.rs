@@ -143,6 +143,17 @@ pub fn show(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
         "",
         false,
     ));
+    ui.horizontal_wrapped(|ui| {
+        use crate::registry::DelegantProfession as P;
+        for (p, label) in [
+            (P::ChirurgienDentiste, "Chirurgien-dentiste"),
+            (P::Medecin, "Médecin"),
+        ] {
+            if choice(ui, f.delegant_profession == p, label) {
+                out.push(Action::ChooseDelegantProfession(p));
+            }
+        }
+    });
     if secondary(ui, "Enregistrer le délégant") {
         out.push(Action::AddDelegant);
     }
