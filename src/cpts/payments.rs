@@ -372,15 +372,21 @@ fn next_business_day(today: NaiveDate) -> NaiveDate {
     d
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// What is done with a net amount: one wording for the treasurer's list
+/// and the window.
+pub fn settlement(cents: i64, has_account: bool) -> &'static str {
+    match (cents, has_account) {
+        (..0, _) => "à récupérer",
+        (0, _) => "rien à verser",
+        (_, true) => "virement",
+        (_, false) => "IBAN à enregistrer",
+    }
+}
 
 /// The treasurer's list: each line with its account and what is done with
 /// it (transfer, to recover, account missing).
 pub fn csv(c: &Consolidated, accounts: &BTreeMap<String, Account>) -> Result<Vec<u8>> {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(BOM.to_vec());
+    let mut w = crate::report::csv::writer();
     let err = |e: ::csv::Error| Error::Storage(format!("écriture du CSV : {e}"));
     w.write_record([
         "Mois",
@@ -397,12 +403,7 @@ pub fn csv(c: &Consolidated, accounts: &BTreeMap<String, Account>) -> Result<Vec
     .map_err(err)?;
     for l in &c.payments {
         let account = accounts.get(&l.rpps);
-        let what = match (l.cents, account) {
-            (..0, _) => "à récupérer",
-            (0, _) => "rien à verser",
-            (_, Some(_)) => "virement",
-            (_, None) => "IBAN à enregistrer",
-        };
+        let what = settlement(l.cents, account.is_some());
         let role = if l.role == "delegant" {
             "délégant"
         } else {

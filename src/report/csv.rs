@@ -19,6 +19,14 @@ pub const HEADER: [&str; 8] = [
     "Appareils",
 ];
 
+/// A CSV writer in that form, the BOM already written.
+pub fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec())
+}
+
 /// Cents as `1250,50` or `-25,00`: comma decimal, no thousands separator.
 pub fn amount(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -36,10 +44,7 @@ pub fn payments(
     pay: &Remuneration,
     devices: Option<&dyn Fn(&str) -> usize>,
 ) -> Result<Vec<u8>> {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(BOM.to_vec());
+    let mut w = writer();
     let err = |e: ::csv::Error| Error::Storage(format!("écriture du CSV : {e}"));
     w.write_record(HEADER).map_err(err)?;
     let mut line = |role: &str, l: &PayLine| {

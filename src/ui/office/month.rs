@@ -64,15 +64,8 @@ pub fn show(ui: &mut Ui, f: &MonthForm) -> Vec<Action> {
                 ui.label(RichText::new(l.acts.to_string()).size(SMALL));
                 ui.label(RichText::new(l.deducted_acts.to_string()).size(SMALL));
                 ui.label(RichText::new(fr::money(l.cents)).size(SMALL));
-                let how = if l.cents < 0 {
-                    "à récupérer"
-                } else if f.plan.without_account.iter().any(|w| w.rpps == l.rpps) {
-                    "IBAN à enregistrer"
-                } else if l.cents == 0 {
-                    "rien à verser"
-                } else {
-                    "virement"
-                };
+                let missing = f.plan.without_account.iter().any(|w| w.rpps == l.rpps);
+                let how = crate::cpts::payments::settlement(l.cents, !missing);
                 ui.label(RichText::new(how).size(SMALL));
                 ui.end_row();
             }
