@@ -87,6 +87,11 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// The Paris day of an instant, « 01/12/2026 ».
+pub fn day_of(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris).format("%d/%m/%Y").to_string()
+}
+
 /// A UTC instant shown in Paris time: `23/11/2026 à 14:05`.
 pub fn datetime(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris)

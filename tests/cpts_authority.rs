@@ -8,6 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
+use protocoop::cpts::CptsDb;
 use serde_json::{Value, json};
 
 use common::fleet::*;
@@ -641,6 +642,112 @@ fn la_cpts_refuse_ce_qui_ne_doit_pas_partir_aux_appareils() {
         "",
     );
     assert_eq!(out.code, 2, "a training in the future: {out:?}");
+
+    // A roster with two dentists on call the same day never goes out.
+    let overlapping = o.env.write(
+        "garde.toml",
+        "[[garde]]\nfrom = 2026-12-19\nto = 2026-12-21\ndentist = \"Dr A\"\naddress = \"1 rue Haute\"\nphone = \"05 49 00 00 01\"\n\n\
+         [[garde]]\nfrom = 2026-12-21\nto = 2026-12-21\ndentist = \"Dr B\"\naddress = \"2 rue Basse\"\nphone = \"05 49 00 00 02\"\n",
+    );
+    let out = o.run(&["roster", "set", overlapping.to_str().unwrap()], "");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("n° 1 (Dr A) et n° 2 (Dr B) se chevauchent le 21/12/2026"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn la_lettre_d_activation_porte_le_code_et_n_est_lisible_que_par_soi() {
+    let env = TestEnv::new();
+    let dir = env.path("cpts");
+    let o = Office {
+        env,
+        dir: dir.to_str().unwrap().to_string(),
+    };
+    o.ok(
+        &[
+            "init",
+            "--name",
+            "CPTS Sud Deux-Sèvres",
+            "--passphrase-stdin",
+        ],
+        &format!("{PASSPHRASE}\n"),
+    );
+    let add = |letter: &str| {
+        o.run(
+            &[
+                "delegue",
+                "add",
+                "--name",
+                "Marie Durand",
+                "--rpps",
+                DELEGUE,
+                "--profession",
+                "pharmacien",
+                "--trained-on",
+                "2026-01-15",
+                "--letter",
+                letter,
+                "--json",
+            ],
+            "",
+        )
+    };
+    // A folder that does not exist: refused before any code is made.
+    let out = add(o.env.path("absent/lettre.pdf").to_str().unwrap());
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        CptsDb::open(&dir)
+            .unwrap()
+            .state()
+            .unwrap()
+            .delegues
+            .is_empty()
+    );
+    let letter = o.env.path("lettre.pdf");
+    let out = add(letter.to_str().unwrap());
+    assert_eq!(out.code, 0, "{out:?}");
+    let code = serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["activation_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_owner_only(&letter);
+    let text = pdf_text(&letter);
+    for said in [
+        code.as_str(),
+        "Marie Durand",
+        DELEGUE,
+        "15/01/2026",
+        "CPTS Sud Deux-Sèvres",
+    ] {
+        assert!(text.contains(said), "{said} not in\n{text}");
+    }
+    // A new code: a new letter, saying it replaces the old one.
+    let again = o.env.path("nouvelle.pdf");
+    let out = o.run(
+        &[
+            "delegue",
+            "reset",
+            "--rpps",
+            DELEGUE,
+            "--letter",
+            again.to_str().unwrap(),
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let new_code =
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["activation_code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let text = pdf_text(&again);
+    assert!(text.contains(&new_code) && !text.contains(&code), "{text}");
+    assert!(text.contains("à la place du précédent"), "{text}");
 }
 
 #[test]

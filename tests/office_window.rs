@@ -326,8 +326,14 @@ fn every_screen_at_1280x800_and_1920x1080() {
         shot(&mut h, &mut results, "import");
         tap(&mut h, "Le mois");
         shot(&mut h, &mut results, "month");
+        h.get_by_label("Marquer payé").scroll_to_me();
+        shot(&mut h, &mut results, "month_payments");
         tap(&mut h, "Registre");
         shot(&mut h, &mut results, "registry");
+        tap(&mut h, "Ajouter une garde");
+        h.get_by_label("Lire et enregistrer ce fichier")
+            .scroll_to_me();
+        shot(&mut h, &mut results, "registry_roster");
         tap(&mut h, "Mise à jour des appareils");
         shot(&mut h, &mut results, "bundle");
     }
@@ -394,6 +400,29 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
         &h,
         &format!("Code d'activation de Marie Durand : {code}")
     ));
+    // Her activation letter, on the key: a PDF only she and the
+    // coordinator may read, with the code and how to use it.
+    tap(&mut h, "Enregistrer la lettre (PDF)");
+    assert!(shows(&h, "indiquez le dossier"), "{}", message(&h));
+    tap(&mut h, "Clé « CLE-CPTS »");
+    tap(&mut h, "Enregistrer la lettre (PDF)");
+    let letter = key.join(format!("activation-{DELEGUE}.pdf"));
+    assert!(
+        shows(&h, "Lettre d'activation enregistrée"),
+        "{}",
+        message(&h)
+    );
+    assert_owner_only(&letter);
+    let text = pdf_text(&letter);
+    for said in [
+        code.as_str(),
+        "Marie Durand",
+        "15/01/2026",
+        "CPTS Sud Deux-Sèvres",
+        "détruisez cette lettre",
+    ] {
+        assert!(text.contains(said), "{said} not in\n{text}");
+    }
     type_into(&mut h, "Nom du délégant", "Dr Claire Exemple");
     type_into(&mut h, "RPPS du délégant", DELEGANT);
     type_into(
@@ -409,13 +438,100 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
         protocol.to_str().unwrap(),
     );
     tap(&mut h, "Ajouter le protocole");
-    assert!(shows(&h, "Protocole validé : "), "{}", message(&h));
+    assert!(shows(&h, "validé par Dr"), "{}", message(&h));
+
+    // The duty roster typed as a table: a wrong date refused with its
+    // line, then recorded as a garde.toml would be.
+    tap(&mut h, "Ajouter une garde");
+    tap(&mut h, "Ajouter une garde");
+    let cell = |h: &mut Harness<'_, OfficeApp>, column: &str, line: usize, text: &str| {
+        h.get_all_by_label(column).nth(line).unwrap().focus();
+        h.run();
+        h.get_all_by_label(column)
+            .nth(line)
+            .unwrap()
+            .type_text(text);
+        h.run();
+    };
+    for (line, (from, to, who)) in [
+        ("20/12/2026", "20/12/2026", "Dr Paul Garde"),
+        ("13/12/2026", "19/12/2026", "Dr Anne Veille"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        cell(&mut h, "Du", line, from);
+        cell(&mut h, "Au", line, to);
+        cell(&mut h, "Dentiste de garde", line, who);
+        cell(&mut h, "Adresse", line, "3 place du Marché, 79500 Melle");
+        cell(&mut h, "Téléphone", line, "05 49 27 00 00");
+    }
+    tap(&mut h, "Ajouter une garde");
+    cell(&mut h, "Du", 2, "32/12/2026");
+    tap(&mut h, "Enregistrer le tableau de garde");
+    assert!(shows(&h, "garde n° 3 : du"), "{}", message(&h));
+    assert!(
+        CptsDb::open(&dir)
+            .unwrap()
+            .state()
+            .unwrap()
+            .roster
+            .is_none()
+    );
+    // Two dentists on call the same day: refused, nothing recorded.
+    h.get_all_by_label("Du").nth(2).unwrap().focus();
+    h.run();
+    for _ in 0..10 {
+        h.key_press(egui::Key::Backspace);
+        h.run();
+    }
+    cell(&mut h, "Du", 2, "19/12/2026");
+    cell(&mut h, "Au", 2, "21/12/2026");
+    cell(&mut h, "Dentiste de garde", 2, "Dr Trop");
+    cell(&mut h, "Adresse", 2, "1 rue Haute, Melle");
+    cell(&mut h, "Téléphone", 2, "05 49 27 11 11");
+    tap(&mut h, "Enregistrer le tableau de garde");
+    assert!(shows(&h, "se chevauchent le 19/12/2026"), "{}", message(&h));
+    assert!(
+        CptsDb::open(&dir)
+            .unwrap()
+            .state()
+            .unwrap()
+            .roster
+            .is_none()
+    );
+    h.get_all_by_label("Enlever").nth(2).unwrap().click();
+    h.run();
+    tap(&mut h, "Enregistrer le tableau de garde");
+    assert!(
+        shows(&h, "Tableau de garde enregistré (2"),
+        "{}",
+        message(&h)
+    );
+    let recorded = CptsDb::open(&dir).unwrap().state().unwrap().roster.unwrap();
+    let roster = protocoop::documents::Roster::parse(&recorded, "cpts").unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        roster.on_duty(day("2026-12-20")).unwrap().dentist,
+        "Dr Paul Garde"
+    );
+    assert_eq!(
+        roster.on_duty(day("2026-12-19")).unwrap().dentist,
+        "Dr Anne Veille"
+    );
+    assert!(roster.on_duty(day("2026-12-21")).is_none());
+    // Shown back in date order.
+    match &h.state().state.screen {
+        Screen::Registry(f) => assert_eq!(f.duties[0].from, "13/12/2026"),
+        other => panic!("{other:?}"),
+    }
 
     tap(&mut h, "Mise à jour des appareils");
     for change in [
         "• délégué ajouté : Marie Durand",
         "• délégant ajouté : Dr Claire Exemple",
         "• appareil enregistré : Pharmacie du Marché",
+        "• tableau de garde mis à jour",
     ] {
         assert!(shows(&h, change), "{change}");
     }
@@ -509,6 +625,26 @@ fn the_whole_month_from_an_empty_folder_in_the_window() {
         "{:?}",
         h.state().state.screen
     );
+    // The figures and the chart of `cpts report`, then each device.
+    assert!(shows(&h, "Prises en charge par jour : lundi 0"));
+    assert!(shows(&h, "Par appareil"));
+    let devices = match &h.state().state.screen {
+        Screen::Month(f) => {
+            let total = f.figures.iter().find(|(l, _)| l == "Prises en charge");
+            assert_eq!(total.map(|(_, v)| v.as_str()), Some("2"));
+            let names: Vec<&str> = f
+                .consolidated
+                .devices
+                .iter()
+                .filter_map(|d| f.device_names.get(&d.device_id).map(String::as_str))
+                .collect();
+            assert_eq!(names.len(), 2, "{names:?}");
+            assert!(names.contains(&"Pharmacie du Marché"), "{names:?}");
+            f.consolidated.devices.len()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(devices, 2);
     drop(h);
     // IBANs by the command line, on the same folder: the window sees them.
     let cpts = |args: &[&str]| {

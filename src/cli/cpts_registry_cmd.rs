@@ -55,6 +55,9 @@ pub enum DelegueCommand {
         /// Date de la formation au protocole (AAAA-MM-JJ).
         #[arg(long, value_name = "AAAA-MM-JJ")]
         trained_on: String,
+        /// Écrire aussi la lettre d'activation (PDF, lisible par vous seul) à remettre au délégué.
+        #[arg(long, value_name = "FICHIER")]
+        letter: Option<PathBuf>,
         /// Sortie JSON : {"rpps", "activation_code"}.
         #[arg(long)]
         json: bool,
@@ -64,6 +67,9 @@ pub enum DelegueCommand {
         /// Numéro RPPS du délégué.
         #[arg(long, value_name = "RPPS")]
         rpps: String,
+        /// Écrire aussi la lettre d'activation (PDF, lisible par vous seul) à remettre au délégué.
+        #[arg(long, value_name = "FICHIER")]
+        letter: Option<PathBuf>,
         /// Sortie JSON : {"rpps", "activation_code"}.
         #[arg(long)]
         json: bool,
@@ -213,6 +219,14 @@ pub fn key(dir: &Path, cmd: &KeyCommand, out: &mut dyn Write) -> Result<ExitCode
 pub fn delegue(dir: &Path, cmd: &DelegueCommand, out: &mut dyn Write) -> Result<ExitCode> {
     let db = existing(dir)?;
     let now = now()?;
+    use crate::cpts::activation_letter::{self, Reason};
+    let letter_out = |letter: Option<&PathBuf>, rpps: &crate::ids::Rpps, code: &str, reason| {
+        let Some(path) = letter else {
+            return Ok(());
+        };
+        let (_, pdf) = activation_letter::of_delegue(dir, &db, rpps, code, reason, now)?;
+        files::write_atomic(path, &pdf, Access::Private)
+    };
     let code_out = |out: &mut dyn Write, rpps: &crate::ids::Rpps, code: &str, json: bool| {
         print(
             out,
@@ -228,19 +242,34 @@ pub fn delegue(dir: &Path, cmd: &DelegueCommand, out: &mut dyn Write) -> Result<
             rpps,
             profession,
             trained_on,
+            letter,
             json,
         } => {
+            if let Some(path) = letter {
+                files::check_output(path)?;
+            }
             let profession = match profession {
                 DelegueProfessionArg::Pharmacien => Profession::Pharmacien,
                 DelegueProfessionArg::Infirmier => Profession::Infirmier,
             };
             let trained_on = parse_date("--trained-on", trained_on)?;
             let (rpps, code) = db.add_delegue(name, rpps, profession, trained_on, now)?;
-            code_out(out, &rpps, &code, *json)
+            // The code is said first: were the letter not written, it
+            // would still not be lost.
+            let exit = code_out(out, &rpps, &code, *json)?;
+            letter_out(letter.as_ref(), &rpps, &code, Reason::Enrolled)?;
+            Ok(exit)
         }
-        DelegueCommand::Reset { rpps, json } => {
+        DelegueCommand::Reset { rpps, letter, json } => {
+            if let Some(path) = letter {
+                files::check_output(path)?;
+            }
             let (rpps, code) = db.reset_delegue(rpps, now)?;
-            code_out(out, &rpps, &code, *json)
+            // The code is said first: were the letter not written, it
+            // would still not be lost.
+            let exit = code_out(out, &rpps, &code, *json)?;
+            letter_out(letter.as_ref(), &rpps, &code, Reason::NewCode)?;
+            Ok(exit)
         }
         DelegueCommand::Revoke { rpps } => {
             let rpps = db.revoke_delegue(rpps, now)?;

@@ -56,6 +56,23 @@ pub fn months_received(db: &CptsDb) -> Result<Vec<String>> {
     Ok(months)
 }
 
+/// The name the CPTS enrolled each device under, by the device id its
+/// reports carry (a report signed by no enrolled key has none).
+pub fn device_names(db: &CptsDb) -> Result<BTreeMap<String, String>> {
+    let st = db.state()?;
+    let mut names = BTreeMap::new();
+    for r in db.received()? {
+        let enrolled = st
+            .devices
+            .iter()
+            .find(|d| r.0.as_deref() == Some(d.public_key.to_string().as_str()));
+        if let Some(d) = enrolled {
+            names.insert(r.1, d.name.clone());
+        }
+    }
+    Ok(names)
+}
+
 /// The overview as of `now` (the month before `now`'s, Paris, is the last
 /// one a device can have closed).
 pub fn dashboard(db: &CptsDb, now: DateTime<Utc>) -> Result<Dashboard> {

@@ -16,6 +16,7 @@
 //! Its data folder is not a device's: `--cpts-dir`, else
 //! `PROTOCOOP_CPTS_DIR`, else `cpts/` in the OS's per-user data folder.
 
+pub mod activation_letter;
 pub mod authority;
 pub mod bundle_out;
 pub mod consolidate;

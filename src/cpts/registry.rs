@@ -495,6 +495,22 @@ impl CptsDb {
 
     pub fn set_roster(&self, text: &str, origin: &str, now: DateTime<Utc>) -> Result<Roster> {
         let r = Roster::parse(text, origin)?;
+        // Two dentists on call the same day: a device would print the
+        // first one only. Refused here, before it reaches any device (a
+        // device still reads such a roster, so none stops printing).
+        if let Some((a, b, day)) = r.first_overlap() {
+            return Err(Error::input(
+                "tableau de garde",
+                format!(
+                    "{origin} : les gardes n° {} ({}) et n° {} ({}) se chevauchent le {} — un seul dentiste de garde par jour",
+                    a + 1,
+                    r.duties[a].dentist,
+                    b + 1,
+                    r.duties[b].dentist,
+                    crate::fr::date(day)
+                ),
+            ));
+        }
         self.append(
             &Change::RosterSet {
                 text: text.to_string(),

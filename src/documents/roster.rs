@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -30,7 +30,7 @@ pub struct Roster {
     pub duties: Vec<Duty>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawRoster {
     #[serde(default)]
@@ -39,14 +39,37 @@ struct RawRoster {
     garde: Vec<RawDuty>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawDuty {
+    #[serde(deserialize_with = "day")]
     from: NaiveDate,
+    #[serde(deserialize_with = "day")]
     to: NaiveDate,
     dentist: String,
     address: String,
     phone: String,
+}
+
+/// A date written `"2026-12-19"` (as the example) or as TOML's own bare
+/// date `2026-12-19`, which a person editing the file naturally writes.
+fn day<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let bad = || serde::de::Error::custom("une date AAAA-MM-JJ attendue");
+    match Written::deserialize(d)? {
+        Written::Text(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad()),
+        Written::Toml(t) => match (t.date, t.time, t.offset) {
+            (Some(x), None, None) => {
+                NaiveDate::from_ymd_opt(x.year.into(), x.month.into(), x.day.into()).ok_or_else(bad)
+            }
+            _ => Err(bad()),
+        },
+    }
 }
 
 /// The bundled example (fictitious dentists), used by the kiosk until the
@@ -153,6 +176,49 @@ impl Roster {
         Roster::load(&data_dir.join("garde.toml"))
     }
 
+    /// The roster as a `garde.toml` text: what the CPTS records and sends,
+    /// whether it came from a file or from the table of the coordinator's
+    /// window (read back by [`Roster::parse`], so both are checked alike).
+    pub fn to_toml(&self) -> Result<String> {
+        let raw = RawRoster {
+            example: self.example,
+            garde: self
+                .duties
+                .iter()
+                .map(|d| RawDuty {
+                    from: d.from,
+                    to: d.to,
+                    dentist: d.dentist.clone(),
+                    address: d.address.clone(),
+                    phone: d.phone.clone(),
+                })
+                .collect(),
+        };
+        toml::to_string(&raw)
+            .map_err(|e| Error::input("tableau de garde", format!("impossible de l'écrire : {e}")))
+    }
+
+    /// Two duties sharing a day, and the earliest such day. Sorted by start,
+    /// each duty is compared with the one reaching furthest before it:
+    /// O(n log n).
+    pub fn first_overlap(&self) -> Option<(usize, usize, NaiveDate)> {
+        let mut order: Vec<usize> = (0..self.duties.len()).collect();
+        order.sort_by_key(|&i| (self.duties[i].from, i));
+        let mut reach: Option<usize> = None;
+        for &i in &order {
+            let d = &self.duties[i];
+            if let Some(r) = reach
+                && self.duties[r].to >= d.from
+            {
+                return Some((r.min(i), r.max(i), d.from));
+            }
+            if reach.is_none_or(|r| d.to > self.duties[r].to) {
+                reach = Some(i);
+            }
+        }
+        None
+    }
+
     /// The dentist on duty on `day`, if the roster covers it.
     pub fn on_duty(&self, day: NaiveDate) -> Option<&Duty> {
         self.duties.iter().find(|d| d.from <= day && day <= d.to)
@@ -174,6 +240,82 @@ mod tests {
             r.on_duty(NaiveDate::from_ymd_opt(2001, 1, 1).unwrap()),
             None
         );
+    }
+
+    #[test]
+    fn le_tableau_ecrit_se_relit_a_l_identique() {
+        let r = Roster::example();
+        let text = r.to_toml().unwrap();
+        let again = Roster::parse(&text, r.origin.as_str()).unwrap();
+        assert_eq!(again, r);
+        let odd = Roster {
+            origin: "fenêtre".into(),
+            example: false,
+            duties: vec![Duty {
+                from: NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(),
+                to: NaiveDate::from_ymd_opt(2026, 12, 26).unwrap(),
+                dentist: "Dr « Le Gall » \\ \"Noël\"".into(),
+                address: "1 rue d'Été, Niort".into(),
+                phone: "05 49 00 00 00".into(),
+            }],
+        };
+        let text = odd.to_toml().unwrap();
+        assert_eq!(Roster::parse(&text, "fenêtre").unwrap(), odd);
+    }
+
+    fn duty(from: (u32, u32), to: (u32, u32)) -> Duty {
+        let d = |(m, j)| NaiveDate::from_ymd_opt(2026, m, j).unwrap();
+        Duty {
+            from: d(from),
+            to: d(to),
+            dentist: "Dr A".into(),
+            address: "x".into(),
+            phone: "1".into(),
+        }
+    }
+
+    #[test]
+    fn deux_gardes_le_meme_jour_sont_trouvees() {
+        let r = |duties| Roster {
+            origin: String::new(),
+            example: false,
+            duties,
+        };
+        assert_eq!(
+            r(vec![duty((12, 1), (12, 6)), duty((12, 7), (12, 7))]).first_overlap(),
+            None
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        assert_eq!(
+            r(vec![duty((12, 20), (12, 20)), duty((12, 13), (12, 31))]).first_overlap(),
+            Some((0, 1, day))
+        );
+        // A long duty covering later ones: the earliest day shared.
+        let second = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(
+            r(vec![
+                duty((12, 20), (12, 21)),
+                duty((12, 1), (12, 31)),
+                duty((12, 2), (12, 2))
+            ])
+            .first_overlap(),
+            Some((1, 2, second))
+        );
+        assert!(Roster::example().first_overlap().is_none());
+    }
+
+    #[test]
+    fn une_date_toml_nue_se_lit_aussi() {
+        let text = "[[garde]]\nfrom = 2026-12-19\nto = \"2026-12-20\"\ndentist = \"Dr A\"\naddress = \"x\"\nphone = \"1\"\n";
+        let r = Roster::parse(text, "g.toml").unwrap();
+        assert_eq!(
+            r.duties[0].from,
+            NaiveDate::from_ymd_opt(2026, 12, 19).unwrap()
+        );
+        for wrong in ["2026-12-19T10:00:00", "\"19/12/2026\"", "2026-02-30"] {
+            let text = text.replace("2026-12-19", wrong);
+            assert!(Roster::parse(&text, "g.toml").is_err(), "{wrong}");
+        }
     }
 
     #[test]

@@ -40,6 +40,19 @@ pub enum Field {
     AccountRpps,
     AccountIban,
     AccountBic,
+    LetterFolder,
+    /// A cell of the duty roster's table: its line, its column.
+    Duty(usize, DutyColumn),
+}
+
+/// The columns of the duty roster's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DutyColumn {
+    From,
+    To,
+    Dentist,
+    Address,
+    Phone,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +82,15 @@ pub enum Action {
     AddDelegant,
     AddDevice,
     AddProtocol,
+    /// The roster read from a `garde.toml` file.
     SetRoster,
+    /// « Ajouter une garde »: an empty line at the end of the table.
+    AddDuty,
+    RemoveDuty(usize),
+    /// « Enregistrer le tableau de garde » as the table shows it.
+    SaveDuties,
+    /// The activation letter, written in the folder chosen.
+    SaveLetter,
     /// A professional's bank account, for the transfers.
     SetAccount,
     /// « Écrire le lot » in the folder chosen, with the passphrase.

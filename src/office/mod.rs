@@ -9,10 +9,11 @@ mod import;
 mod month;
 mod reduce;
 mod registry;
+mod roster;
 mod setup;
 pub mod state;
 mod words;
 
-pub use action::{Action, Field, Tab};
+pub use action::{Action, DutyColumn, Field, Tab};
 pub use reduce::{open, reduce};
 pub use state::{ImportLine, OfficeState, Screen, Services};

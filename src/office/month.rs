@@ -37,6 +37,8 @@ pub(super) fn open(
     };
     let consolidated = cpts::consolidate(&db, month)?;
     let plan = Plan::of(&consolidated, &st.accounts);
+    let protocol = cpts::export::protocol(&db)?;
+    let figures = crate::report::figures::screen_figures(&consolidated.indicators, &protocol);
     let (export_dir, debtor_name, debtor_iban) = match &state.screen {
         Screen::Month(f) => (
             f.export_dir.clone(),
@@ -49,6 +51,8 @@ pub(super) fn open(
         month,
         months,
         consolidated,
+        figures,
+        device_names: cpts::dashboard::device_names(&db)?,
         plan,
         paid: st.paid.get(&month.to_string()).cloned(),
         export_dir,

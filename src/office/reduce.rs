@@ -4,7 +4,7 @@
 
 use super::action::{Action, Field, Tab};
 use super::state::*;
-use super::{bundle, import, month, registry, setup};
+use super::{bundle, import, month, registry, roster, setup};
 use crate::cpts::CptsDb;
 use crate::error::Result;
 use crate::kiosk::Message;
@@ -63,7 +63,17 @@ pub fn reduce(state: &mut OfficeState, action: Action, services: &Services) {
         Action::AddDelegant => registry::add_delegant(state, services),
         Action::AddDevice => registry::add_device(state, services),
         Action::AddProtocol => registry::add_protocol(state, services),
-        Action::SetRoster => registry::set_roster(state, services),
+        Action::SetRoster => roster::from_file(state, services),
+        Action::AddDuty => {
+            roster::add(state);
+            Ok(())
+        }
+        Action::RemoveDuty(i) => {
+            roster::remove(state, i);
+            Ok(())
+        }
+        Action::SaveDuties => roster::save(state, services),
+        Action::SaveLetter => registry::save_letter(state),
         Action::SetAccount => registry::set_account(state, services),
         Action::WriteBundle => bundle::write(state, services),
     };
@@ -98,6 +108,10 @@ const MAX_FIELD_CHARS: usize = 400;
 
 fn edit(state: &mut OfficeState, field: Field, value: String) {
     let value: String = value.chars().take(MAX_FIELD_CHARS).collect();
+    if let Field::Duty(line, column) = field {
+        roster::edit(state, line, column, value);
+        return;
+    }
     let slot = match (&mut state.screen, field) {
         (Screen::Setup(f), Field::SetupName) => &mut f.name,
         (Screen::Setup(f), Field::SetupPassphrase) => &mut f.passphrase,
@@ -120,6 +134,7 @@ fn edit(state: &mut OfficeState, field: Field, value: String) {
         (Screen::Registry(f), Field::AccountRpps) => &mut f.account_rpps,
         (Screen::Registry(f), Field::AccountIban) => &mut f.account_iban,
         (Screen::Registry(f), Field::AccountBic) => &mut f.account_bic,
+        (Screen::Registry(f), Field::LetterFolder) => &mut f.letter_folder,
         (Screen::Bundle(f), Field::BundlePassphrase) => &mut f.passphrase,
         (Screen::Bundle(f), Field::BundleFolder) => &mut f.folder,
         _ => return,

@@ -7,19 +7,90 @@ use std::path::Path;
 use super::reduce::info;
 use super::state::*;
 use crate::cpts::CptsDb;
+use crate::cpts::activation_letter::{self, Reason};
 use crate::error::{Error, Result};
 
 pub(super) fn open(state: &mut OfficeState, services: &Services) -> Result<()> {
     let registry = CptsDb::open(&services.dir)?.state()?;
+    let protocol_status =
+        registry
+            .protocols
+            .last()
+            .map(|p| match crate::protocol::Protocol::parse(&p.text, &p.id) {
+                Ok(parsed) => format!(
+                    "{} version {} — {}",
+                    p.id,
+                    p.version,
+                    parsed.validation.describe()
+                ),
+                Err(_) => format!("{} version {} — illisible", p.id, p.version),
+            });
+    let keys = crate::kiosk::drives::removable(&services.media)
+        .into_iter()
+        .map(|d| (crate::kiosk::drives::name(&d), d))
+        .collect();
     match &mut state.screen {
-        Screen::Registry(f) => f.registry = registry,
+        Screen::Registry(f) => {
+            f.registry = registry;
+            f.protocol_status = protocol_status;
+            f.keys = keys;
+        }
         _ => {
+            let duties = super::roster::rows(registry.roster.as_deref());
             state.screen = Screen::Registry(Box::new(RegistryForm {
                 registry,
+                protocol_status,
+                keys,
+                duties,
                 ..RegistryForm::default()
             }))
         }
     }
+    Ok(())
+}
+
+fn letter(
+    services: &Services,
+    db: &CptsDb,
+    rpps: &crate::ids::Rpps,
+    code: &str,
+    reason: Reason,
+) -> Result<(String, Vec<u8>)> {
+    activation_letter::of_delegue(&services.dir, db, rpps, code, reason, services.clock.now())
+}
+
+/// « Enregistrer la lettre »: the PDF, owner-only, in the folder chosen.
+pub(super) fn save_letter(state: &mut OfficeState) -> Result<()> {
+    let Some(f) = form(state) else {
+        return Ok(());
+    };
+    let Some((name, pdf)) = &f.letter else {
+        return Ok(());
+    };
+    let folder = f.letter_folder.trim();
+    if folder.is_empty() {
+        return Err(Error::input(
+            "dossier",
+            "indiquez le dossier où écrire la lettre (une clé USB, « Documents »…)",
+        ));
+    }
+    let dir = Path::new(folder);
+    if !dir.is_dir() {
+        return Err(Error::input(
+            "dossier",
+            format!("le dossier « {folder} » n'existe pas"),
+        ));
+    }
+    let path = dir.join(name);
+    crate::files::check_output(&path)?;
+    crate::files::write_atomic(&path, pdf, crate::files::Access::Private)?;
+    let shown = path.display().to_string();
+    info(
+        state,
+        format!(
+            "Lettre d'activation enregistrée : {shown}. Imprimez-la, remettez-la en main propre, puis supprimez le fichier."
+        ),
+    );
     Ok(())
 }
 
@@ -54,8 +125,14 @@ pub(super) fn add_delegue(state: &mut OfficeState, services: &Services) -> Resul
         services.clock.now(),
     )?;
     let name = f.delegue_name.trim().to_string();
+    // The code is recorded: a letter that could not be made must not hide it.
+    let letter = letter(services, &db, &rpps, &code, Reason::Enrolled).ok();
+    let kept = std::mem::take(f);
     *f = RegistryForm {
         code: Some((name.clone(), code)),
+        letter,
+        letter_folder: kept.letter_folder,
+        duties: kept.duties,
         ..RegistryForm::default()
     };
     open(state, services)?;
@@ -81,9 +158,11 @@ pub(super) fn reset_delegue(
         .iter()
         .find(|d| d.rpps == rpps)
         .map_or_else(|| rpps.to_string(), |d| d.name.clone());
+    let letter = letter(services, &db, &rpps, &code, Reason::NewCode).ok();
     open(state, services)?;
     if let Some(f) = form(state) {
         f.code = Some((name.clone(), code));
+        f.letter = letter;
     }
     info(
         state,
@@ -172,7 +251,7 @@ pub(super) fn add_device(state: &mut OfficeState, services: &Services) -> Result
     Ok(())
 }
 
-fn read_text(field: &str, typed: &str) -> Result<(String, String)> {
+pub(super) fn read_text(field: &str, typed: &str) -> Result<(String, String)> {
     let path = Path::new(typed.trim());
     if typed.trim().is_empty() {
         return Err(Error::input(field, "indiquez le fichier"));
@@ -198,21 +277,6 @@ pub(super) fn add_protocol(state: &mut OfficeState, services: &Services) -> Resu
             "Protocole « {} » version {} ajouté : il partira avec le prochain lot.",
             p.meta.name, p.meta.version
         ),
-    );
-    Ok(())
-}
-
-pub(super) fn set_roster(state: &mut OfficeState, services: &Services) -> Result<()> {
-    let Some(f) = form(state) else {
-        return Ok(());
-    };
-    let (text, origin) = read_text("tableau de garde", &f.roster_file)?;
-    CptsDb::open(&services.dir)?.set_roster(&text, &origin, services.clock.now())?;
-    f.roster_file.clear();
-    open(state, services)?;
-    info(
-        state,
-        "Tableau de garde enregistré : il partira avec le prochain lot.".to_string(),
     );
     Ok(())
 }

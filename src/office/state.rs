@@ -89,6 +89,10 @@ pub struct MonthForm {
     /// Months with at least one report, oldest first.
     pub months: Vec<Month>,
     pub consolidated: Consolidated,
+    /// The figures in words, titled by the CPTS's validated protocol.
+    pub figures: Vec<(String, String)>,
+    /// The name each device was enrolled under, by its device id.
+    pub device_names: std::collections::BTreeMap<String, String>,
     pub plan: Plan,
     pub paid: Option<crate::cpts::registry::Written>,
     pub export_dir: String,
@@ -123,6 +127,26 @@ pub struct RegistryForm {
     pub account_bic: String,
     /// The activation code just made, shown once: (name, code).
     pub code: Option<(String, String)>,
+    /// Its letter, held in memory until written where the coordinator
+    /// chose: (file name, PDF).
+    pub letter: Option<(String, Vec<u8>)>,
+    pub letter_folder: String,
+    /// USB keys plugged in, offered as the letter's folder.
+    pub keys: Vec<(String, PathBuf)>,
+    /// The duty roster as a table being edited (the one recorded, at first).
+    pub duties: Vec<DutyRow>,
+    /// The last protocol validated, in words: by whom, when, or stale.
+    pub protocol_status: Option<String>,
+}
+
+/// One line of the duty roster as typed: checked only when saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DutyRow {
+    pub from: String,
+    pub to: String,
+    pub dentist: String,
+    pub address: String,
+    pub phone: String,
 }
 
 /// « Mettre à jour les appareils »: the next signed bundle.

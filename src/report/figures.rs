@@ -71,6 +71,29 @@ pub fn key_figures(i: &Indicators) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// What a screen lists of the month: the key figures, then the split by
+/// urgency and by orientation under the protocol's own titles. The
+/// kiosk's « Rapport du mois » and the CPTS's « Le mois » read the same
+/// lines (the PDF draws the urgencies as a bar instead).
+pub fn screen_figures(
+    i: &Indicators,
+    protocol: &crate::protocol::Protocol,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = key_figures(i)
+        .into_iter()
+        .map(|(l, v)| (l.to_string(), v))
+        .collect();
+    for (id, count) in &i.urgency {
+        let title = protocol.urgency_title(id).unwrap_or(id);
+        out.push((title.to_string(), fr::int(*count)));
+    }
+    for (id, count) in &i.exclusions.by_orientation {
+        let title = protocol.orientation_title(id).unwrap_or(id);
+        out.push((title.to_string(), fr::int(*count)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

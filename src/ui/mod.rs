@@ -5,6 +5,7 @@
 mod accueil;
 pub mod app;
 mod bar;
+mod charts;
 mod cpts_bundle;
 mod historique;
 mod identification;

@@ -496,3 +496,14 @@ pub fn open_db(db: &Path) -> rusqlite::Connection {
     }
     c
 }
+
+/// The file is readable and writable by its owner only (0600).
+pub fn assert_owner_only(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "{}", path.display());
+}

@@ -3,6 +3,7 @@
 
 use eframe::egui::{self, RichText, Ui};
 
+use super::super::charts::{grid, line, weekday_chart};
 use super::super::theme::*;
 use super::super::widgets::*;
 use super::text_field;
@@ -48,6 +49,8 @@ pub fn show(ui: &mut Ui, f: &MonthForm) -> Vec<Action> {
         }
         None => muted(ui, "Pas encore payé."),
     }
+    ui.add_space(8.0);
+    figures(ui, f);
     ui.add_space(8.0);
     ui.label(RichText::new("Paiements").size(BODY).strong());
     egui::Grid::new("payments")
@@ -124,4 +127,57 @@ pub fn show(ui: &mut Ui, f: &MonthForm) -> Vec<Action> {
         }
     });
     out
+}
+
+/// The month in total (the figures and the weekday chart of `cpts
+/// report`), then device by device.
+fn figures(ui: &mut Ui, f: &MonthForm) {
+    let c = &f.consolidated;
+    ui.columns(2, |cols| {
+        grid(&mut cols[0], "figures", |ui| {
+            for (label, value) in &f.figures {
+                line(ui, label, value.clone());
+            }
+        });
+        weekday_chart(&mut cols[1], &c.indicators);
+    });
+    ui.add_space(8.0);
+    ui.label(RichText::new("Par appareil").size(BODY).strong());
+    egui::Grid::new("devices")
+        .striped(true)
+        .spacing([20.0, 8.0])
+        .show(ui, |ui| {
+            for h in [
+                "Appareil",
+                "Structures",
+                "Dépistages",
+                "Prises en charge",
+                "Saisies tardives",
+                "Montant",
+                "Signature",
+            ] {
+                ui.label(RichText::new(h).size(SMALL).strong());
+            }
+            ui.end_row();
+            for d in &c.devices {
+                let name = f
+                    .device_names
+                    .get(&d.device_id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{}…", crate::text::prefix(&d.device_id, 12)));
+                ui.label(RichText::new(name).size(SMALL));
+                ui.label(RichText::new(d.structures.join(", ")).size(SMALL));
+                ui.label(RichText::new(fr::int(d.screenings)).size(SMALL));
+                ui.label(RichText::new(fr::int(d.prises_en_charge)).size(SMALL));
+                ui.label(RichText::new(fr::int(d.late_entries)).size(SMALL));
+                ui.label(RichText::new(fr::money(d.remuneration_cents)).size(SMALL));
+                let signed = match (d.signed, d.paid) {
+                    (true, _) => RichText::new("signé"),
+                    (false, true) => RichText::new("non signé, confirmé"),
+                    (false, false) => RichText::new("NON SIGNÉ, hors paiement").color(DANGER),
+                };
+                ui.label(signed.size(SMALL));
+                ui.end_row();
+            }
+        });
 }

@@ -8,7 +8,7 @@ use super::text_field;
 use crate::bundle::DelegueStatus;
 use crate::fr;
 use crate::office::state::RegistryForm;
-use crate::office::{Action, Field};
+use crate::office::{Action, DutyColumn, Field};
 use crate::registry::Profession;
 
 pub fn show(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
@@ -30,6 +30,9 @@ pub fn show(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
                 ui,
                 "Affiché une seule fois : remettez-le à la personne, qui le tapera à sa première connexion.",
             );
+            if f.letter.is_some() {
+                out.extend(letter(ui, f));
+            }
         });
     }
 
@@ -221,29 +224,14 @@ pub fn show(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
     }
 
     ui.add_space(8.0);
-    ui.label(
-        RichText::new("Protocole et tableau de garde")
-            .size(BODY)
-            .strong(),
-    );
-    match r.protocols.last() {
-        Some(p) => muted(
-            ui,
-            &format!("Protocole validé : {} version {}", p.id, p.version),
-        ),
+    ui.label(RichText::new("Protocole validé").size(BODY).strong());
+    match &f.protocol_status {
+        Some(status) => muted(ui, status),
         None => muted(
             ui,
             "Aucun protocole validé : les appareils restent en formation.",
         ),
     }
-    muted(
-        ui,
-        if r.roster.is_some() {
-            "Un tableau de garde est enregistré."
-        } else {
-            "Aucun tableau de garde."
-        },
-    );
     out.extend(text_field(
         ui,
         "Fichier du protocole validé",
@@ -255,16 +243,108 @@ pub fn show(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
     if secondary(ui, "Ajouter le protocole") {
         out.push(Action::AddProtocol);
     }
+    ui.add_space(8.0);
+    out.extend(roster(ui, f));
+    out
+}
+
+/// The duty roster as a table: a line per duty, dates as JJ/MM/AAAA.
+fn roster(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.label(RichText::new("Tableau de garde").size(BODY).strong());
+    if f.registry.roster.is_none() {
+        muted(ui, "Aucun tableau de garde enregistré.");
+    }
+    let columns = [
+        (DutyColumn::From, "Du", 160.0),
+        (DutyColumn::To, "Au", 160.0),
+        (DutyColumn::Dentist, "Dentiste de garde", 220.0),
+        (DutyColumn::Address, "Adresse", 260.0),
+        (DutyColumn::Phone, "Téléphone", 160.0),
+    ];
+    egui::Grid::new("duties")
+        .striped(true)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let heads: Vec<egui::Id> = columns
+                .iter()
+                .map(|(_, h, _)| ui.label(RichText::new(*h).size(SMALL).strong()).id)
+                .collect();
+            ui.end_row();
+            for (line, row) in f.duties.iter().enumerate() {
+                for ((column, _, width), head) in columns.iter().zip(&heads) {
+                    let value = match column {
+                        DutyColumn::From => &row.from,
+                        DutyColumn::To => &row.to,
+                        DutyColumn::Dentist => &row.dentist,
+                        DutyColumn::Address => &row.address,
+                        DutyColumn::Phone => &row.phone,
+                    };
+                    let mut text = value.clone();
+                    let mut edit = egui::TextEdit::singleline(&mut text)
+                        .font(egui::FontId::proportional(SMALL));
+                    if matches!(column, DutyColumn::From | DutyColumn::To) {
+                        edit = edit.hint_text(RichText::new("JJ/MM/AAAA").size(SMALL).color(HINT));
+                    }
+                    // Sized outright: a grid's cell would otherwise be as
+                    // narrow as its column's header.
+                    let r = ui.add_sized(egui::vec2(*width, SMALL + 16.0), edit);
+                    if r.labelled_by(*head).changed() {
+                        out.push(Action::Edit(Field::Duty(line, *column), text));
+                    }
+                }
+                if secondary(ui, "Enlever") {
+                    out.push(Action::RemoveDuty(line));
+                }
+                ui.end_row();
+            }
+        });
+    ui.horizontal_wrapped(|ui| {
+        if secondary(ui, "Ajouter une garde") {
+            out.push(Action::AddDuty);
+        }
+        if primary(ui, "Enregistrer le tableau de garde") {
+            out.push(Action::SaveDuties);
+        }
+    });
     out.extend(text_field(
         ui,
-        "Fichier du tableau de garde",
+        "Ou lire un fichier garde.toml",
         Field::RosterFile,
         &f.roster_file,
         "",
         false,
     ));
-    if secondary(ui, "Enregistrer le tableau de garde") {
+    if secondary(ui, "Lire et enregistrer ce fichier") {
         out.push(Action::SetRoster);
     }
+    out
+}
+
+/// Where to write the activation letter: a folder typed or a USB key.
+fn letter(ui: &mut Ui, f: &RegistryForm) -> Vec<Action> {
+    let mut out = Vec::new();
+    out.extend(text_field(
+        ui,
+        "Dossier de la lettre d'activation",
+        Field::LetterFolder,
+        &f.letter_folder,
+        "/home/…/Documents",
+        false,
+    ));
+    ui.horizontal_wrapped(|ui| {
+        for (name, path) in &f.keys {
+            let on = f.letter_folder == path.display().to_string();
+            if choice(ui, on, &format!("Clé « {name} »")) {
+                out.push(Action::Edit(
+                    Field::LetterFolder,
+                    path.display().to_string(),
+                ));
+            }
+        }
+        if primary(ui, "Enregistrer la lettre (PDF)") {
+            out.push(Action::SaveLetter);
+        }
+    });
     out
 }
