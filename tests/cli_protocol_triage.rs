@@ -247,8 +247,22 @@ fn triage_json_forme_exacte() {
     assert_eq!(j["orientation"], Value::Null);
     assert_eq!(j["urgency"], "24h");
     assert_eq!(j["reasons"], serde_json::json!([]));
+    // The presentations are extra: the line's other keys are unchanged.
+    let mut first = j["prescription"][0].clone();
+    let presentations = first
+        .as_object_mut()
+        .unwrap()
+        .remove("presentations")
+        .unwrap();
+    assert_eq!(presentations[0]["default"], true);
     assert_eq!(
-        j["prescription"][0],
+        presentations[0]["text"],
+        "2 comprimés de 500 mg par prise, au plus 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés (2 boîtes de 16)"
+    );
+    assert_eq!(presentations[1]["quantity"], 15.0);
+    assert_eq!(presentations[1]["packs"], 2);
+    assert_eq!(
+        first,
         serde_json::json!({"id": "paracetamol", "dci": "paracétamol", "optional": false, "selected": true,
             "per_dose": {"amount": 1000, "unit": "mg"}, "max_per_day": {"amount": 3000, "unit": "mg"},
             "days": 5, "secure_prescription": false, "replaces": null, "weight_kg": null})

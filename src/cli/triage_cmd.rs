@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &TriageArgs, out: &mut dyn Write) -> Result<ExitCode
         .collect();
     if args.json {
         let j = TriageJson {
-            outcome: OutcomeJson::new(&protocol, &outcome),
+            outcome: OutcomeJson::with_presentations(&protocol, &outcome),
             assumed,
         };
         let s = serde_json::to_string_pretty(&j).expect("outcome serializes");

@@ -311,6 +311,26 @@ pub struct Medicine {
     pub adult: AdultRegimen,
     pub by_weight: Option<WeightRegimen>,
     pub caps: Caps,
+    /// What can be dispensed, in the file's order (none in older files:
+    /// the line is then printed in the line's unit only).
+    pub presentations: Vec<Presentation>,
+}
+
+/// One product the pharmacy dispenses for a line, validated at load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presentation {
+    pub form: String,
+    pub label: String,
+    pub unit: String,
+    pub units: String,
+    /// Line units in one unit given (≥ 1).
+    pub strength: u32,
+    /// The smallest part given, in thousandths of a unit (1000 whole, 500
+    /// a half); divides a unit, or is a whole number of units.
+    pub step: Fixed,
+    /// Units in a pack: a whole number of steps.
+    pub pack: u32,
+    pub pack_name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

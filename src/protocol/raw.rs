@@ -185,6 +185,31 @@ pub struct RawMedicine {
     pub adult: Option<S<RawAdultRegimen>>,
     pub by_weight: Option<S<RawWeightRegimen>>,
     pub caps: Option<S<RawCaps>>,
+    /// What the pharmacy can dispense for this line (docs/PROTOCOL-FORMAT.md).
+    #[serde(default)]
+    pub presentations: Vec<S<RawPresentation>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPresentation {
+    /// « comprimé », « gélule », « suspension buvable »…
+    pub form: S<String>,
+    /// How the strength is printed: « 500 mg », « 250 mg/5 mL ».
+    pub label: S<String>,
+    /// One unit given, singular and plural: « comprimé » / « comprimés », « mL ».
+    pub unit: S<String>,
+    pub units: Option<S<String>>,
+    /// Amount of the line's unit in one unit given (500 mg in a tablet,
+    /// 50 mg in a mL of suspension; 1 when the line is counted in tablets
+    /// or mL already).
+    pub strength: S<i64>,
+    /// The smallest part that can be given: 1 (whole), 0.5 (half of a
+    /// scored tablet, or a 0,5 mL step of an oral syringe).
+    pub step: Option<S<RawNum>>,
+    /// Units in one pack (16 tablets, 100 mL) and the pack's name.
+    pub pack: S<i64>,
+    pub pack_name: S<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -39,6 +39,10 @@ pub struct LineJson {
     pub replaces: Option<String>,
     /// The weight the dose was computed from, when it was.
     pub weight_kg: Option<f64>,
+    /// Each presentation with its dose and quantity (`triage --json` only:
+    /// not stored with the act, see [`OutcomeJson::with_presentations`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presentations: Vec<super::units::GivenJson>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +52,15 @@ pub struct Amount {
 }
 
 impl OutcomeJson {
+    /// The outcome with, on each line, what each presentation gives.
+    pub fn with_presentations(protocol: &Protocol, outcome: &Outcome) -> OutcomeJson {
+        let mut j = OutcomeJson::new(protocol, outcome);
+        for (line, l) in j.prescription.iter_mut().zip(&outcome.lines) {
+            line.presentations = super::units::json(protocol.medicine(l.medicine), &l.dose);
+        }
+        j
+    }
+
     pub fn new(protocol: &Protocol, outcome: &Outcome) -> OutcomeJson {
         let (orientation, urgency) = match outcome.decision {
             Decision::Orient(o) => (Some(protocol.orientation(o).id.clone()), None),
@@ -74,6 +87,7 @@ impl OutcomeJson {
                     secure_prescription: m.secure_prescription,
                     replaces: m.replaces.map(|r| protocol.medicine(r).id.clone()),
                     weight_kg: l.dose.weight.map(|w| w.to_f64()),
+                    presentations: Vec::new(),
                 }
             })
             .collect();

@@ -51,6 +51,12 @@ impl<'t> Cx<'t> {
         Position { line, column }
     }
 
+    /// Diagnostics so far, dropped ones included: a part is kept only when
+    /// building it added none.
+    pub(super) fn error_count(&self) -> usize {
+        self.diags.len() + self.dropped
+    }
+
     pub(super) fn err(
         &mut self,
         span: Range<usize>,

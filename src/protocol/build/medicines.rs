@@ -210,6 +210,11 @@ pub(super) fn build_medicines(
             }
             Some(MedicineId(i as u16))
         });
+        let presentations = m
+            .presentations
+            .iter()
+            .map(|p| presentation(cx, &id, line_unit, p))
+            .collect::<Vec<_>>();
         if let (Some(when), Some((adult, _)), Some((caps, _))) = (when, adult, caps) {
             out.push(Medicine {
                 id,
@@ -230,6 +235,7 @@ pub(super) fn build_medicines(
                 adult,
                 by_weight: by_weight.map(|(w, _)| w),
                 caps,
+                presentations: presentations.into_iter().flatten().collect(),
             });
         }
     }
@@ -257,6 +263,74 @@ pub(super) fn build_medicines(
         }
     }
     (out, spans)
+}
+
+/// One presentation of the line `id`: sizes positive, the step a part of a
+/// unit (or whole units), the pack a whole number of steps, and a strength
+/// of 1 when the line is already counted in what is given.
+fn presentation(
+    cx: &mut Cx,
+    id: &str,
+    line_unit: Unit,
+    raw: &S<RawPresentation>,
+) -> Option<Presentation> {
+    let span = raw.span();
+    let p = raw.get_ref();
+    let before = cx.error_count();
+    let strength = cx.count(&p.strength, "strength", 1);
+    if line_unit != Unit::Mg && strength != 1 {
+        cx.err(
+            p.strength.span(),
+            format!(
+                "ligne « {id} » : elle est comptée en {line_unit}, une présentation en donne donc 1 par unité (strength = 1), pas {strength}"
+            ),
+            Some("strength est la quantité de l'unité de la ligne dans une unité donnée".into()),
+        );
+    }
+    let step = match &p.step {
+        Some(n) => cx.positive(n, "step"),
+        None => Fixed::from_int(1),
+    };
+    let whole = Fixed::SCALE;
+    let divides = step.0 > 0 && (whole % step.0 == 0 || step.0 % whole == 0);
+    if step.0 > 0 && !divides {
+        let at = p.step.as_ref().map_or(span.clone(), |s| s.span());
+        cx.err(
+            at,
+            format!(
+                "ligne « {id} » : le pas {} ne partage pas une unité",
+                step.to_f64()
+            ),
+            Some("step = 1 (entier), 0.5 (moitié d'un comprimé sécable, 0,5 mL), 0.25…".into()),
+        );
+    }
+    let pack = cx.count(&p.pack, "pack", 1);
+    if step.0 > 0 && (i64::from(pack) * whole) % step.0 != 0 {
+        cx.err(
+            p.pack.span(),
+            format!(
+                "ligne « {id} » : une boîte de {pack} n'est pas un nombre entier de pas de {}",
+                step.to_f64()
+            ),
+            None,
+        );
+    }
+    let unit = cx.text(&p.unit, "l'unité donnée");
+    let units = match &p.units {
+        Some(u) => cx.text(u, "l'unité donnée au pluriel"),
+        None => unit.clone(),
+    };
+    let out = Presentation {
+        form: cx.text(&p.form, "la forme"),
+        label: cx.text(&p.label, "le dosage"),
+        unit,
+        units,
+        strength,
+        step,
+        pack,
+        pack_name: cx.text(&p.pack_name, "le nom du conditionnement"),
+    };
+    (cx.error_count() == before).then_some(out)
 }
 
 #[allow(clippy::too_many_arguments)]
