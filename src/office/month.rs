@@ -70,8 +70,9 @@ fn form(state: &OfficeState) -> Option<&MonthForm> {
     }
 }
 
-fn export_dir(f: &MonthForm) -> Result<PathBuf> {
-    let dir = f.export_dir.trim();
+/// A folder typed (or a USB key chosen) to write into: said, and there.
+pub(super) fn chosen_folder(typed: &str) -> Result<PathBuf> {
+    let dir = typed.trim();
     if dir.is_empty() {
         return Err(Error::input(
             "dossier",
@@ -92,7 +93,7 @@ pub(super) fn export(state: &mut OfficeState, services: &Services, format: Forma
     let Some(f) = form(state) else {
         return Ok(());
     };
-    let dir = export_dir(f)?;
+    let dir = chosen_folder(&f.export_dir)?;
     let db = CptsDb::open(&services.dir)?;
     let bytes = cpts::export::render(&f.consolidated, format, &cpts::export::protocol(&db)?)?;
     let path = dir.join(cpts::export::file_name(&f.consolidated, format));
@@ -105,7 +106,7 @@ pub(super) fn payments(state: &mut OfficeState, services: &Services, format: &st
     let Some(f) = form(state) else {
         return Ok(());
     };
-    let dir = export_dir(f)?;
+    let dir = chosen_folder(&f.export_dir)?;
     let (name, iban) = (f.debtor_name.trim(), f.debtor_iban.trim());
     let given = !name.is_empty() || !iban.is_empty();
     let db = CptsDb::open(&services.dir)?;

@@ -67,20 +67,7 @@ pub(super) fn save_letter(state: &mut OfficeState) -> Result<()> {
     let Some((name, pdf)) = &f.letter else {
         return Ok(());
     };
-    let folder = f.letter_folder.trim();
-    if folder.is_empty() {
-        return Err(Error::input(
-            "dossier",
-            "indiquez le dossier où écrire la lettre (une clé USB, « Documents »…)",
-        ));
-    }
-    let dir = Path::new(folder);
-    if !dir.is_dir() {
-        return Err(Error::input(
-            "dossier",
-            format!("le dossier « {folder} » n'existe pas"),
-        ));
-    }
+    let dir = super::month::chosen_folder(&f.letter_folder)?;
     let path = dir.join(name);
     crate::files::check_output(&path)?;
     crate::files::write_atomic(&path, pdf, crate::files::Access::Private)?;

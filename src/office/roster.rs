@@ -128,13 +128,33 @@ pub(super) fn save(state: &mut OfficeState, services: &Services) -> Result<()> {
         ));
     }
     let text = roster.to_toml()?;
-    let saved = CptsDb::open(&services.dir)?.set_roster(&text, ORIGIN, services.clock.now())?;
-    f.duties = rows(Some(&text));
+    record(
+        state,
+        services,
+        &text,
+        ORIGIN,
+        "Tableau de garde enregistré",
+    )
+}
+
+/// The roster text recorded (checked there), shown back in the table.
+fn record(
+    state: &mut OfficeState,
+    services: &Services,
+    text: &str,
+    origin: &str,
+    said: &str,
+) -> Result<()> {
+    let saved = CptsDb::open(&services.dir)?.set_roster(text, origin, services.clock.now())?;
+    if let Some(f) = form(state) {
+        f.roster_file.clear();
+        f.duties = rows(Some(text));
+    }
     super::registry::open(state, services)?;
     info(
         state,
         format!(
-            "Tableau de garde enregistré ({}) : il partira avec le prochain lot.",
+            "{said} ({}) : il partira avec le prochain lot.",
             crate::fr::plural(saved.duties.len() as u64, "garde", "gardes")
         ),
     );
@@ -147,18 +167,13 @@ pub(super) fn from_file(state: &mut OfficeState, services: &Services) -> Result<
         return Ok(());
     };
     let (text, origin) = read_text("tableau de garde", &f.roster_file)?;
-    let saved = CptsDb::open(&services.dir)?.set_roster(&text, &origin, services.clock.now())?;
-    f.roster_file.clear();
-    f.duties = rows(Some(&text));
-    super::registry::open(state, services)?;
-    info(
+    record(
         state,
-        format!(
-            "Tableau de garde lu et enregistré ({}) : il partira avec le prochain lot.",
-            crate::fr::plural(saved.duties.len() as u64, "garde", "gardes")
-        ),
-    );
-    Ok(())
+        services,
+        &text,
+        &origin,
+        "Tableau de garde lu et enregistré",
+    )
 }
 
 #[cfg(test)]
