@@ -257,7 +257,7 @@ fn triage_json_forme_exacte() {
     assert_eq!(presentations[0]["default"], true);
     assert_eq!(
         presentations[0]["text"],
-        "2 comprimés de 500 mg par prise, au plus 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés (2 boîtes de 16)"
+        "2 comprimés de 500 mg par prise, toutes les 6 heures si besoin, au plus 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés (2 boîtes de 16)"
     );
     assert_eq!(presentations[1]["quantity"], 15.0);
     assert_eq!(presentations[1]["packs"], 2);

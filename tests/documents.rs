@@ -6,6 +6,7 @@ mod common;
 
 use std::path::Path;
 
+use common::pdf::*;
 use common::*;
 use protocoop::documents::{self, Paper, Roster, prescription, summary};
 use protocoop::error::{Error, Refusal};
@@ -15,65 +16,6 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 const NOW: &str = "2026-11-23T10:00:00Z";
-
-/// Text of a PDF (or of one page), horizontal text only, with every run
-/// of whitespace (line breaks, no-break spaces) as one space, so that
-/// assertions do not depend on where a line wraps.
-fn pdf_text(pdf: &[u8], page: Option<u32>) -> String {
-    run_pdftotext(pdf, page, &["-nodiag"])
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Everything on a page with whitespace removed: rotated text (the
-/// watermark) comes out one glyph per line.
-fn pdf_glyphs(pdf: &[u8], page: u32) -> String {
-    run_pdftotext(pdf, Some(page), &["-raw"])
-        .split_whitespace()
-        .collect()
-}
-
-fn run_pdftotext(pdf: &[u8], page: Option<u32>, extra: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("d.pdf");
-    std::fs::write(&f, pdf).unwrap();
-    let mut cmd = tool("pdftotext");
-    cmd.args(extra);
-    if let Some(p) = page {
-        cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
-    }
-    let out = cmd
-        .arg(&f)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn page_count(pdf: &[u8]) -> u32 {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("d.pdf");
-    std::fs::write(&f, pdf).unwrap();
-    let out = tool("pdfinfo").arg(&f).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .map(|n| n.trim().parse().unwrap())
-        .unwrap()
-}
-
-fn assert_all(text: &str, expected: &[&str]) {
-    for e in expected {
-        assert!(text.contains(e), "« {e} » manque dans :\n{text}");
-    }
-}
 
 /// A ledger with the registry and one act recorded from `input`.
 /// A ledger with one act; a device given a protocol from its CPTS is
@@ -113,19 +55,18 @@ fn adulte_abces_paracetamol_amoxicilline_chlorhexidine() {
     let (l, number) = ledger_with(dir.path(), &validated_protocol(), &abscess_input(json!({})));
     let view = l.act(&number).unwrap();
     let pdf = render(&l, &number);
-    let text = pdf_text(&pdf, None);
+    let text = words_of(&pdf, None);
     assert_all(&text, MANDATORY);
     assert_all(
         &text,
         &[
             "Sexe : M — né(e) le 02/03/1986 (40 ans)",
-            "1. PARACÉTAMOL 500 mg",
-            "1 000 mg par prise, au plus 3 000 mg par jour, pendant 5 jours",
-            "2. CHLORHEXIDINE 0,12 %",
-            "15 mL par prise, au plus 45 mL par jour, pendant 5 jours",
-            "3. AMOXICILLINE 500 mg ou 1 g",
-            "1 000 mg par prise, au plus 2 000 mg par jour, pendant 7 jours",
-            "matin et soir",
+            "1. PARACÉTAMOL — comprimé 500 mg",
+            "2 comprimés de 500 mg par prise, toutes les 6 heures si besoin, au plus 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés (2 boîtes de 16).",
+            "2. CHLORHEXIDINE — solution pour bain de bouche 0,12 %",
+            "au plus 45 mL par jour, pendant 5 jours — quantité : 225 mL (1 flacon de 300 mL)",
+            "3. AMOXICILLINE — gélule 500 mg",
+            "2 gélules de 500 mg par prise, matin et soir, au plus 4 gélules par jour, pendant 7 jours",
             "Nombre de lignes de cette ordonnance : 3 (trois)",
             &format!("Ordonnance n° {number}"),
             &format!("code {}", documents::verification_code(&view.hash)),
@@ -142,15 +83,16 @@ fn enfant_de_11_ans_32_kg_poids_et_doses_au_poids() {
     let dir = tempfile::tempdir().unwrap();
     let input = abscess_input(json!({"patient": {"birth_date": "2015-05-10", "weight_kg": 32}}));
     let (l, number) = ledger_with(dir.path(), &validated_protocol(), &input);
-    let text = pdf_text(&render(&l, &number), None);
+    let text = words_of(&render(&l, &number), None);
     assert_all(&text, MANDATORY);
     assert_all(
         &text,
         &[
             "né(e) le 10/05/2015 (11 ans) — poids : 32 kg",
-            "480 mg par prise, au plus 1 920 mg par jour, pendant 5 jours",
-            "800 mg par prise, au plus 1 600 mg par jour, pendant 7 jours",
-            "Dose calculée pour 32 kg.",
+            "20 mL de suspension buvable 2,4 % (24 mg/mL) par prise, toutes les 6 heures si besoin, au plus 80 mL par jour",
+            "soit 480 mg par prise (dose calculée pour 32 kg)",
+            "16 mL de poudre pour suspension buvable 250 mg/5 mL par prise, matin et soir, au plus 32 mL par jour, pendant 7 jours",
+            "soit 800 mg par prise (dose calculée pour 32 kg)",
         ],
     );
 }
@@ -161,12 +103,12 @@ fn palier_2_en_toutes_lettres_papier_securise_sans_ligne_de_paracetamol_seul() {
     let input =
         abscess_input(json!({"lines": ["paracetamol_codeine", "chlorhexidine", "amoxicilline"]}));
     let (l, number) = ledger_with(dir.path(), &validated_protocol(), &input);
-    let text = pdf_text(&render(&l, &number), None);
+    let text = words_of(&render(&l, &number), None);
     assert_all(&text, MANDATORY);
     assert_all(
         &text,
         &[
-            "1. PARACÉTAMOL + CODÉINE 500 mg / 30 mg",
+            "1. PARACÉTAMOL + CODÉINE — comprimé 500 mg / 30 mg",
             "En toutes lettres : paracétamol + codéine dosé à cinq cents milligrammes / trente",
             "un à deux comprimés par prise, au plus six comprimés par jour, pendant trois",
             "Nombre de lignes de cette ordonnance : 3 (trois)",
@@ -174,7 +116,7 @@ fn palier_2_en_toutes_lettres_papier_securise_sans_ligne_de_paracetamol_seul() {
         ],
     );
     assert!(
-        !text.contains("PARACÉTAMOL 500 mg"),
+        !text.contains("PARACÉTAMOL — "),
         "paracétamol seul en plus de la codéine :\n{text}"
     );
 }
@@ -185,7 +127,7 @@ fn mode_formation_specimen_sur_chaque_page() {
     // The bundled protocol is a draft: training mode.
     let (mut l, number) = ledger_with(dir.path(), &Protocol::bundled(), &abscess_input(json!({})));
     let pdf = render(&l, &number);
-    assert_all(&pdf_text(&pdf, None), MANDATORY);
+    assert_all(&words_of(&pdf, None), MANDATORY);
     assert!(pdf_glyphs(&pdf, 1).contains("SPÉCIMEN—protocolenonvalidé"));
     // Every page of every document carries it (the summary of a draft
     // protocol runs over several pages).
@@ -202,7 +144,7 @@ fn mode_formation_specimen_sur_chaque_page() {
                 "page {p}"
             );
             assert!(
-                pdf_text(doc, Some(p))
+                words_of(doc, Some(p))
                     .contains("document de formation, sans valeur de prescription"),
                 "page {p}"
             );
@@ -478,24 +420,26 @@ fn fiche_conseil_rendez_vous_garde_medicaments_et_15() {
     let view = l.act(&number).unwrap();
     let roster = Roster::example();
     let pdf = documents::advice::render(&view, &protocol, Some(&roster), Paper::A4).unwrap();
-    let text = pdf_text(&pdf, None);
+    let text = words_of(&pdf, None);
     assert_all(
         &text,
         &[
             "Fiche conseil — douleur dentaire",
             "Rendez-vous dentaire sous 24 heures",
             "Dentiste de garde : Dr Hélène Exemple (fictif)",
-            "paracétamol 500 mg",
-            "amoxicilline 500 mg ou 1 g",
+            "Paracétamol — comprimé 500 mg",
+            "Amoxicilline — gélule 500 mg",
             "Appelez le 15 immédiatement si",
             "le gonflement s'étend vers l'œil ou vers le cou",
             "Pas d'anti-inflammatoire",
             "Appliquez du froid sur la joue",
         ],
     );
-    // Without a roster the line is simply left out.
+    // Without a roster the sheet says so, and what to do.
     let pdf = documents::advice::render(&view, &protocol, None, Paper::A4).unwrap();
-    assert!(!pdf_text(&pdf, None).contains("Dentiste de garde"));
+    assert!(words_of(&pdf, None).contains(
+        "Dentiste de garde : le tableau de garde de ce jour n'est pas connu ici. Sans rendez-vous possible dans les 24 heures, appelez le 15."
+    ));
 
     // A reversible pulpitis with no infection: 31 days, no NSAID warning.
     let pulpitis = abscess_input(
@@ -505,7 +449,7 @@ fn fiche_conseil_rendez_vous_garde_medicaments_et_15() {
     let dir2 = tempfile::tempdir().unwrap();
     let (l2, n2) = ledger_with(dir2.path(), &protocol, &pulpitis);
     let v2 = l2.act(&n2).unwrap();
-    let text = pdf_text(
+    let text = words_of(
         &documents::advice::render(&v2, &protocol, Some(&roster), Paper::A4).unwrap(),
         None,
     );
@@ -539,7 +483,7 @@ fn format_a5() {
     let dir = tempfile::tempdir().unwrap();
     let (l, number) = ledger_with(dir.path(), &validated_protocol(), &abscess_input(json!({})));
     let pdf = prescription::render(&l.act(&number).unwrap(), Paper::A5).unwrap();
-    assert_all(&pdf_text(&pdf, None), MANDATORY);
+    assert_all(&words_of(&pdf, None), MANDATORY);
     let f = dir.path().join("a5.pdf");
     std::fs::write(&f, &pdf).unwrap();
     let info = String::from_utf8(tool("pdfinfo").arg(&f).output().unwrap().stdout).unwrap();
@@ -553,7 +497,7 @@ fn format_a5() {
 fn resume_du_protocole() {
     let protocol = Protocol::bundled();
     let pdf = summary::render(&protocol, Paper::A4);
-    let text = pdf_text(&pdf, None);
+    let text = words_of(&pdf, None);
     assert_all(
         &text,
         &[

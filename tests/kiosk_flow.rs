@@ -616,3 +616,71 @@ fn j_a_score_touched_by_mistake_is_withdrawn_then_the_right_one_recorded() {
     ));
     assert!(l.verify().unwrap().ok);
 }
+
+#[test]
+fn k_a_presentation_chosen_and_the_doctor_named_reach_the_act_and_the_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let printer = MemoryPrinter::default();
+    let mut h = harness_printing(dir.path(), &clock, Protocol::bundled(), &printer);
+    let mut taps = Taps::default();
+
+    sign_in(&mut h, &mut taps);
+    type_into(
+        &mut h,
+        "Médecin traitant (facultatif)",
+        "Dr Anne Généraliste",
+    );
+    type_into(&mut h, "Sa commune", "Celles-sur-Belle");
+    patient(&mut h, &mut taps, "02/03/1986", None, "Homme");
+    taps.tap(&mut h, "Aucun de ces signes");
+    taps.tap(&mut h, "Aucune de ces situations");
+    taps.tap(&mut h, "6");
+    taps.tap(&mut h, "Abcès dentaire ?");
+    taps.tap(&mut h, "Continuer");
+    taps.tap(&mut h, "Voir l'ordonnance");
+    // Each presentation with its dose; the default gives the most of it.
+    assert!(shows(&h, "comprimé 500 mg : 2 comprimés"));
+    assert!(shows(
+        &h,
+        "2 comprimés de 500 mg par prise, toutes les 6 heures si besoin"
+    ));
+    taps.tap(&mut h, "comprimé 1 g : 1 comprimé");
+    assert!(
+        shows(
+            &h,
+            "1 comprimé de 1 g par prise, toutes les 6 heures si besoin, au plus 3 comprimés par jour"
+        ),
+        "the summary follows the choice"
+    );
+    taps.tap(&mut h, "Valider et imprimer");
+    let Screen::Termine(_) = &h.state().state.screen else {
+        panic!("not on Terminé: {:?}", h.state().state.message)
+    };
+    taps.tap(&mut h, "Imprimer le compte rendu pour le médecin traitant");
+    let titles: Vec<String> = printer.jobs().iter().map(|j| j.title.clone()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Ordonnance 2026-0001",
+            "Fiche conseil 2026-0001",
+            "Compte rendu au médecin traitant 2026-0001"
+        ]
+    );
+    let letter = printer.jobs()[2].pdf.clone();
+    drop(h);
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
+    let view = l.act("2026-0001").unwrap();
+    let given = view.act.prescription[0].given.as_ref().unwrap();
+    assert_eq!(given.label, "1 g");
+    assert_eq!(given.per_intake_milli, 1000);
+    let doctor = view.act.attending_doctor.as_ref().unwrap();
+    assert_eq!(doctor.name, "Dr Anne Généraliste");
+    assert_eq!(doctor.town.as_deref(), Some("Celles-sur-Belle"));
+    let sha = hex::encode(Sha256::digest(&letter));
+    assert!(view.followups.iter().any(|f| matches!(
+        &f.event,
+        FollowupEvent::Document { document, sha256, .. } if document == "letter" && *sha256 == sha
+    )));
+}

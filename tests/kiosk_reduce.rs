@@ -236,6 +236,7 @@ fn codeine_replaces_paracetamol_when_switched_on() {
     let none = OrdonnanceForm {
         optional_on: vec![],
         delegant: None,
+        presentations: Default::default(),
         secure_paper_asked: false,
     };
     assert_eq!(

@@ -5,6 +5,8 @@
 //! only whole steps, enough packs and not one too many; the spec's
 //! examples; the validator's refusals with their line and column.
 
+mod common;
+
 use protocoop::protocol::{Fixed, Medicine, Protocol};
 use protocoop::triage::Dose;
 use protocoop::triage::doses;
@@ -121,6 +123,71 @@ fn chaque_poids_chaque_ligne_chaque_presentation_respecte_les_plafonds() {
     assert!(cases > 5000, "{cases}");
 }
 
+/// The table, end to end through the triage: every weight from 26
+/// to 120 kg by 0,5 kg × every age band × both clinical pictures (abscess:
+/// antibiotic and mouthwash; pulpitis with pain 7: NSAID and palier 2) —
+/// every presentation of every line proposed holds every cap, lies within
+/// one step of the dose, and its quantity covers the course; the default is
+/// the one the recorded act keeps.
+#[test]
+fn du_tableau_26_a_120_kg_par_tranche_d_age_a_l_ordonnance() {
+    let p = Protocol::bundled();
+    let mut cases = 0;
+    let mut by_line = std::collections::BTreeMap::<String, usize>::new();
+    // Under 10 the protocol takes no one in charge.
+    for age in [10, 11, 12, 14, 15, 17, 18, 40, 75] {
+        for picture in [
+            serde_json::json!({"sympt.abscess": true, "pain_score": 6}),
+            serde_json::json!({"sympt.heat": true, "pain_score": 7}),
+        ] {
+            for half in 52..=240 {
+                let weight = f64::from(half) / 2.0;
+                let mut facts = common::all_no();
+                for (k, v) in picture.as_object().unwrap() {
+                    facts[k] = v.clone();
+                }
+                facts["age_years"] = serde_json::json!(age);
+                facts["weight_kg"] = serde_json::json!(weight);
+                facts["sex"] = serde_json::json!("F");
+                let f = protocoop::triage::Facts::from_json(&p, &facts).unwrap();
+                let outcome = protocoop::triage::evaluate(&p, &f).unwrap();
+                assert!(
+                    outcome.taken_in_charge(),
+                    "{age} ans {weight} kg : {:?}",
+                    outcome.reasons
+                );
+                for l in &outcome.lines {
+                    let m = p.medicine(l.medicine);
+                    let all = units::given(m, &l.dose);
+                    assert!(
+                        !all.is_empty(),
+                        "{} {age} ans {weight} kg : rien à donner",
+                        m.id
+                    );
+                    check(m, &l.dose, &all);
+                    let chosen = units::choose(m, &l.dose, None).unwrap().unwrap();
+                    assert_eq!(Some(chosen.1.index), units::default_choice(&all));
+                    *by_line.entry(m.id.clone()).or_default() += all.len();
+                    cases += all.len();
+                }
+            }
+        }
+    }
+    // Every line of the protocol was reached, in several presentations.
+    let lines: Vec<&str> = by_line.keys().map(String::as_str).collect();
+    assert_eq!(
+        lines,
+        [
+            "amoxicilline",
+            "chlorhexidine",
+            "ibuprofene",
+            "paracetamol",
+            "paracetamol_codeine"
+        ]
+    );
+    assert!(cases > 10_000, "{cases}");
+}
+
 fn line<'a>(p: &'a Protocol, id: &str) -> &'a Medicine {
     p.medicines.iter().find(|m| m.id == id).unwrap()
 }
@@ -137,8 +204,8 @@ fn les_exemples_de_la_specification() {
     let p = Protocol::bundled();
     let para = line(&p, "paracetamol");
     let t = texts(para, &doses::adult(&p, para));
-    assert_eq!(t[0], (true, "2 comprimés de 500 mg par prise, au plus 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés (2 boîtes de 16)".to_string()));
-    assert_eq!(t[1], (false, "1 comprimé de 1 g par prise, au plus 3 comprimés par jour, pendant 5 jours — quantité : 15 comprimés (2 boîtes de 8)".to_string()));
+    assert_eq!(t[0], (true, "2 comprimés de 500 mg par prise, toutes les 6 heures si besoin, au plus 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés (2 boîtes de 16)".to_string()));
+    assert_eq!(t[1], (false, "1 comprimé de 1 g par prise, toutes les 6 heures si besoin, au plus 3 comprimés par jour, pendant 5 jours — quantité : 15 comprimés (2 boîtes de 8)".to_string()));
     let chx = line(&p, "chlorhexidine");
     let t = texts(chx, &doses::adult(&p, chx));
     assert!(
@@ -161,11 +228,11 @@ fn les_exemples_de_la_specification() {
     assert_eq!(g[1].per_intake, Fixed(21_500));
     assert_eq!(units::default_choice(&g), Some(2));
 
-    // Amoxicilline 25 mg/kg: 870 mg with the file's 10 mg step (the spec's
-    // example reads 875 mg, with no step). Each presentation at or under it.
+    // Amoxicilline 25 mg/kg = 875 mg (the file's 5 mg step keeps it):
+    // 17,5 mL of the 250 mg/5 mL suspension by default, as the spec says.
     let amox = line(&p, "amoxicilline");
     let d = doses::by_weight(&p, amox, amox.by_weight.as_ref().unwrap(), kg35);
-    assert_eq!(d.per_dose, 870);
+    assert_eq!(d.per_dose, 875);
     let given = units::given(amox, &d);
     let per: Vec<(String, u32)> = given
         .iter()
@@ -182,8 +249,8 @@ fn les_exemples_de_la_specification() {
             ("1 gélule de 500 mg".to_string(), 500),
             ("½ comprimé de 1 g".to_string(), 500),
             (
-                "17 mL de poudre pour suspension buvable 250 mg/5 mL".to_string(),
-                850
+                "17,5 mL de poudre pour suspension buvable 250 mg/5 mL".to_string(),
+                875
             ),
             (
                 "8,5 mL de poudre pour suspension buvable 500 mg/5 mL".to_string(),
@@ -191,7 +258,6 @@ fn les_exemples_de_la_specification() {
             ),
         ]
     );
-    // A tie (850 mg twice): the file's order.
     assert_eq!(units::default_choice(&given), Some(2));
 }
 

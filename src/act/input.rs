@@ -1,6 +1,8 @@
 //! The act input (`protocoop act record --input`, or the kiosk's screens),
 //! parsed once into typed values.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
@@ -86,6 +88,34 @@ pub struct ActRequest {
     pub occurred_at: Option<DateTime<Utc>>,
     /// The patient's informed consent, when stated.
     pub consent: Option<bool>,
+    /// The presentation chosen per line (`paracetamol` → « comprimé 1 g »);
+    /// a line without one gets the default.
+    pub presentations: BTreeMap<String, String>,
+    /// The médecin traitant, when the patient named one.
+    pub attending_doctor: Option<Doctor>,
+}
+
+/// The patient's médecin traitant, for the compte rendu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doctor {
+    pub name: String,
+    pub town: Option<String>,
+}
+
+/// Longest médecin traitant's name or town kept (a line of the letter).
+const DOCTOR_MAX: usize = 80;
+
+impl Doctor {
+    /// `None` when no name was given (the town alone names nobody).
+    pub fn new(name: &str, town: &str) -> Result<Option<Doctor>> {
+        let Some(name) =
+            crate::text::optional_line("attending_doctor.name", Some(name), DOCTOR_MAX)?
+        else {
+            return Ok(None);
+        };
+        let town = crate::text::optional_line("attending_doctor.town", Some(town), DOCTOR_MAX)?;
+        Ok(Some(Doctor { name, town }))
+    }
 }
 
 #[derive(Deserialize)]
@@ -100,6 +130,17 @@ struct RawInput {
     lines: Vec<String>,
     occurred_at: Option<String>,
     consent: Option<bool>,
+    #[serde(default)]
+    presentations: BTreeMap<String, String>,
+    attending_doctor: Option<RawDoctor>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDoctor {
+    name: String,
+    #[serde(default)]
+    town: String,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +197,11 @@ impl ActRequest {
             lines: raw.lines,
             occurred_at,
             consent: raw.consent,
+            presentations: raw.presentations,
+            attending_doctor: match raw.attending_doctor {
+                None => None,
+                Some(d) => Doctor::new(&d.name, &d.town)?,
+            },
         })
     }
 }

@@ -10,8 +10,11 @@ mod input;
 mod prepare;
 mod record;
 
-pub use input::{ActRequest, Patient, Sex};
+pub use input::{ActRequest, Doctor, Patient, Sex};
 pub use prepare::{
     DEFERRED_AFTER_MINUTES, age_on, is_minor, prepare, training_reason, with_patient,
 };
-pub use record::{ActRecord, Payment, PersonRef, PrescribedLine, ProtocolRef, StructureRef};
+pub use record::{
+    ActRecord, DoctorRef, GivenRecord, Payment, PersonRef, PrescribedLine, ProtocolRef,
+    StructureRef,
+};

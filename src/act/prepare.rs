@@ -11,7 +11,7 @@ use crate::protocol::expr::Tri;
 use crate::protocol::{Fixed, Protocol, Value};
 use crate::registry::Registry;
 use crate::triage::json::OutcomeJson;
-use crate::triage::{Facts, Slot, evaluate, selection, sequence};
+use crate::triage::{Facts, Slot, evaluate, selection, sequence, units};
 
 /// An act recorded more than this after it occurred is flagged « deferred ».
 pub const DEFERRED_AFTER_MINUTES: i64 = 15;
@@ -139,11 +139,23 @@ pub fn prepare(
     for line in &mut outcome_json.prescription {
         line.selected = req.lines.contains(&line.id);
     }
+    if let Some(line) = req.presentations.keys().find(|id| {
+        !chosen
+            .iter()
+            .any(|l| protocol.medicine(l.medicine).id == **id)
+    }) {
+        return Err(Error::input(
+            format!("presentations.{}", crate::text::quote(line)),
+            "présentation choisie pour une ligne qui n'est pas prescrite",
+        ));
+    }
     let prescription = chosen
         .iter()
         .map(|l| {
             let m = protocol.medicine(l.medicine);
-            PrescribedLine {
+            let asked = req.presentations.get(&m.id).map(String::as_str);
+            let given = units::choose(m, &l.dose, asked)?.map(|(p, g)| GivenRecord::new(p, &g));
+            Ok(PrescribedLine {
                 id: m.id.clone(),
                 dci: m.dci.clone(),
                 class: m.class.clone(),
@@ -158,9 +170,10 @@ pub fn prepare(
                 weight_kg: l.dose.weight.map(Fixed::to_f64),
                 secure_prescription: m.secure_prescription,
                 advice: m.advice.clone(),
-            }
+                given,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     let p = &req.patient;
     Ok(ActRecord {
         v: 1,
@@ -195,7 +208,7 @@ pub fn prepare(
         delegant: PersonRef {
             rpps: delegant.rpps.to_string(),
             name: delegant.name.clone(),
-            profession: None,
+            profession: Some(delegant.profession.as_str().to_string()),
             address: delegant.address.clone(),
             phone: delegant.phone.clone(),
         },
@@ -209,6 +222,10 @@ pub fn prepare(
             age_years: age_on(p.birth_date, day),
         },
         consent: req.consent,
+        attending_doctor: req.attending_doctor.as_ref().map(|d| DoctorRef {
+            name: d.name.clone(),
+            town: d.town.clone(),
+        }),
         facts: facts.to_json(protocol),
         outcome: outcome_json,
         prescription,

@@ -312,12 +312,7 @@ fn human(v: &ActView, protocol: Option<&Protocol>) -> String {
         s += &format!("Motifs : {}\n", reasons.join(" ; "));
     }
     for l in &a.prescription {
-        s += &format!(
-            "  - {} {} : {}\n",
-            l.dci,
-            l.strength,
-            describe::dose(&l.dose(), l.unit)
-        );
+        s += &format!("  - {} : {}\n", l.title(), l.regimen_fr());
     }
     s += &format!(
         "Rémunération : délégué {}, délégant {}\n",

@@ -1,4 +1,5 @@
-//! `protocoop prescription` (issue or reprint an act's documents) and
+//! `protocoop prescription` (issue or reprint an act's documents),
+//! `protocoop letter` (the compte rendu or the courrier d'orientation) and
 //! `protocoop protocol summary`.
 
 use std::io::Write;
@@ -32,6 +33,22 @@ pub struct PrescriptionArgs {
     /// Tableau de garde des dentistes (TOML) ; par défaut garde.toml dans le dossier de données, s'il existe.
     #[arg(long, value_name = "FICHIER", env = "PROTOCOOP_ROSTER")]
     roster: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    /// L'acte : numéro (2026-0042) ou identifiant.
+    #[arg(long)]
+    act: String,
+    /// Fichier PDF à écrire : le compte rendu au médecin traitant (prise en charge) ou le courrier d'orientation (patient orienté).
+    #[arg(long, value_name = "FICHIER")]
+    out: PathBuf,
+    /// Envoyer à l'imprimante (lp).
+    #[arg(long)]
+    print: bool,
+    /// Format du papier : A4 (défaut) ou A5.
+    #[arg(long, default_value = "A4", value_parser = parse_paper)]
+    paper: Paper,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +126,49 @@ pub fn prescription(cli: &Cli, args: &PrescriptionArgs, out: &mut dyn Write) -> 
         w(
             out,
             format!("Impression : {}", print::print(&files).describe()),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn letter(cli: &Cli, args: &LetterArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = Context::new(cli)?;
+    let protocol = load_protocol(cli)?;
+    let mut ledger = ctx.existing_ledger()?;
+    files::check_output(&args.out)?;
+    let rendered = documents::issue_letter(
+        &mut ledger,
+        &protocol,
+        &args.act,
+        args.paper,
+        &args.out,
+        ctx.now,
+    )?;
+    let title = rendered
+        .docs
+        .first()
+        .map_or("Courrier", |d| d.title.as_str());
+    let what = if rendered.reprint {
+        "réimpression conforme"
+    } else {
+        "émis"
+    };
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(stdout_error);
+    w(
+        out,
+        format!(
+            "{title} — {what} — code de vérification {} : {}",
+            rendered.verification_code,
+            args.out.display()
+        ),
+    )?;
+    if args.print {
+        w(
+            out,
+            format!(
+                "Impression : {}",
+                print::print(&[args.out.as_path()]).describe()
+            ),
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -112,6 +112,8 @@ pub enum Command {
     },
     /// Émettre ou réimprimer l'ordonnance (et la fiche conseil) d'un acte.
     Prescription(document_cmd::PrescriptionArgs),
+    /// Le courrier d'un acte : compte rendu au médecin traitant, ou courrier d'orientation.
+    Letter(document_cmd::LetterArgs),
     /// Clôturer un mois terminé.
     Close {
         /// Le mois à clôturer ; il doit être terminé, et les précédents clôturés.
@@ -325,6 +327,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Device(cmd)) => device_cmd::device(cli, cmd, out),
         Some(Command::Bundle(cmd)) => device_cmd::bundle(cli, cmd, out),
         Some(Command::Prescription(args)) => document_cmd::prescription(cli, args, out),
+        Some(Command::Letter(args)) => document_cmd::letter(cli, args, out),
         Some(Command::Backup {
             out: to,
             after_closure,

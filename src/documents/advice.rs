@@ -1,6 +1,7 @@
 //! The patient advice sheet (fiche conseil): the appointment to book, the
 //! dentist on duty, how to take each medicine, what to avoid, when to call
-//! the 15. Its texts come from the protocol the act was done under.
+//! the 15. Its texts come from the protocol the act was done under; for a
+//! patient under 18 they speak to the parent (renderer `documents/2`).
 
 use chrono_tz::Europe::Paris;
 use serde_json::Value as Json;
@@ -12,7 +13,7 @@ use crate::error::Result;
 use crate::fr;
 use crate::ledger::ActView;
 use crate::protocol::Protocol;
-use crate::triage::{Facts, describe};
+use crate::triage::{Facts, describe, units};
 
 const TITLE: Style = Style::new(16.0).bold();
 const HEADING: Style = Style::new(12.0).bold();
@@ -52,21 +53,32 @@ pub fn render(
         watermark(act),
     );
     let day = act.occurred_at.with_timezone(&Paris).date_naive();
+    let parent = crate::act::is_minor(act.patient.age_years);
+    let patient = format!(
+        "{} {}",
+        act.patient.first_name,
+        act.patient.last_name.to_uppercase()
+    );
 
     doc.paragraph(&advice.title, TITLE);
-    doc.paragraph(
-        &format!(
-            "Remise le {} à {} {} par {} ({})",
+    let handed = if parent {
+        format!(
+            "Remise le {} au parent de {patient} ({} ans) par {}",
             fr::date(day),
-            act.patient.first_name,
-            act.patient.last_name.to_uppercase(),
-            act.delegue.name,
-            act.structure.name
-        ),
-        BODY.ink(Ink::Grey),
-    );
+            act.patient.age_years,
+            act.delegue.name
+        )
+    } else {
+        format!(
+            "Remise le {} à {patient} par {}",
+            fr::date(day),
+            act.delegue.name
+        )
+    };
+    doc.paragraph(&handed, BODY.ink(Ink::Grey));
+    doc.paragraph(&super::letter::structure_line(act), BODY.ink(Ink::Grey));
     doc.space(2.0);
-    doc.paragraph(&advice.intro, BODY);
+    doc.paragraph(advice.intro_for(parent), BODY);
     doc.space(3.0);
 
     if let Some(u) = act
@@ -76,18 +88,17 @@ pub fn render(
         .and_then(|id| protocol.urgencies.iter().find(|u| u.id == id))
     {
         let mut lines = vec![(u.title.clone(), HEADING), (u.text.clone(), BODY)];
-        if u.duty_dentist
-            && let Some(d) = roster.and_then(|r| r.on_duty(day))
-        {
-            lines.push((
-                format!(
+        if u.duty_dentist {
+            let duty = match roster.and_then(|r| r.on_duty(day)) {
+                Some(d) => format!(
                     "Dentiste de garde : {} — {} — tél. {}",
                     d.dentist,
                     d.address,
                     d.phone.replace(' ', "\u{a0}")
                 ),
-                BODY.bold(),
-            ));
+                None => "Dentiste de garde : le tableau de garde de ce jour n'est pas connu ici. Sans rendez-vous possible dans les 24 heures, appelez le 15.".to_string(),
+            };
+            lines.push((duty, BODY.bold()));
         }
         boxed(&mut doc, &lines, Ink::Blue);
     }
@@ -106,29 +117,53 @@ pub fn render(
         .filter(applies)
         .filter(|s| s.emergency)
     {
-        let mut lines = vec![(section.title.clone(), HEADING.ink(Ink::Red))];
-        lines.extend(section.items.iter().map(|i| (format!("– {i}"), BODY)));
+        let mut lines = vec![(section.title_for(parent).to_string(), HEADING.ink(Ink::Red))];
+        lines.extend(
+            section
+                .items_for(parent)
+                .iter()
+                .map(|i| (format!("– {i}"), BODY)),
+        );
         boxed(&mut doc, &lines, Ink::Red);
     }
 
-    doc.paragraph("Comment prendre vos médicaments", HEADING);
+    // How to take each medicine, once: what to buy is the prescription's.
+    doc.paragraph(
+        if parent {
+            "Comment lui donner ses médicaments"
+        } else {
+            "Comment prendre vos médicaments"
+        },
+        HEADING,
+    );
     for line in &act.prescription {
         doc.space(1.0);
-        doc.paragraph(
-            &format!("{} {} ({})", line.dci, line.strength, line.form),
-            BODY.bold(),
-        );
-        doc.bullet(
-            &format!(
-                "{} ; {}.",
-                describe::dose(&line.dose(), line.unit),
-                line.frequency
+        let (name, how) = match &line.given {
+            Some(g) => {
+                let p = g.presentation();
+                let given = g.given();
+                (
+                    format!("{} — {}", fr::capitalised(&line.dci), p.name()),
+                    format!(
+                        "{} par prise, au plus {} par jour, pendant {}.",
+                        units::per_intake_fr(&given, &p),
+                        units::count_units_fr(given.max_units_per_day, &p),
+                        fr::plural(u64::from(line.days), "jour", "jours")
+                    ),
+                )
+            }
+            None => (
+                format!("{} {}", fr::capitalised(&line.dci), line.strength),
+                format!("{}.", describe::dose(&line.dose(), line.unit)),
             ),
-            BODY,
-        );
-        if !line.advice.is_empty() {
-            doc.bullet(&line.advice, BODY);
-        }
+        };
+        doc.paragraph(&name, BODY.bold());
+        let how = if line.advice.is_empty() {
+            how
+        } else {
+            format!("{how} {}", line.advice)
+        };
+        doc.bullet(&how, BODY);
     }
     doc.space(3.0);
 
@@ -139,8 +174,8 @@ pub fn render(
         .filter(|s| !s.emergency)
     {
         doc.ensure(3.0 * BODY.line_mm());
-        doc.paragraph(&section.title, HEADING);
-        for item in &section.items {
+        doc.paragraph(section.title_for(parent), HEADING);
+        for item in section.items_for(parent) {
             doc.bullet(item, BODY);
         }
         doc.space(3.0);

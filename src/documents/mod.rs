@@ -12,11 +12,13 @@
 pub mod advice;
 pub mod fonts;
 pub mod layout;
+pub mod letter;
 pub mod prescription;
 pub mod preview;
 pub mod print;
 pub mod roster;
 pub mod summary;
+pub mod v1;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -33,10 +35,59 @@ pub use layout::Paper;
 pub use roster::{Duty, Roster};
 
 /// Recorded with each document: a reprint is compared with the first issue
-/// only when rendered by the same renderer version. Bump the trailing
-/// number whenever a change alters the bytes of a document, or reprints of
-/// earlier acts will (rightly) be refused as not matching.
-pub const RENDERER: &str = concat!("protocoop ", env!("CARGO_PKG_VERSION"), " documents/1");
+/// only when rendered by the same renderer version. Whenever a change
+/// alters the bytes of a document, bump the trailing number and keep the
+/// previous renderer whole (as [`v1`]): an act reprints with the renderer
+/// that first printed it.
+pub const RENDERER: &str = concat!("protocoop ", env!("CARGO_PKG_VERSION"), " documents/2");
+
+/// The renderers this device has, by the trailing number of what the
+/// ledger recorded (the program's version before it does not matter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renderer {
+    /// Doses in mg, « Chirurgien-dentiste délégant » always.
+    V1,
+    /// Presentations and quantities, the délégant's profession, letters.
+    V2,
+}
+
+impl Renderer {
+    pub const CURRENT: Renderer = Renderer::V2;
+
+    /// What a document follow-up records.
+    pub fn id(self) -> &'static str {
+        match self {
+            Renderer::V1 => v1::RENDERER,
+            Renderer::V2 => RENDERER,
+        }
+    }
+
+    /// The renderer a recorded name stands for; `None` for one this
+    /// device does not have (a newer program's).
+    pub fn of(recorded: &str) -> Option<Renderer> {
+        match recorded.rsplit_once(" documents/") {
+            Some((_, "1")) => Some(Renderer::V1),
+            Some((_, "2")) => Some(Renderer::V2),
+            _ => None,
+        }
+    }
+
+    /// The renderer an act's prescription and advice sheet come from: the
+    /// one that first printed either, else the current one.
+    pub fn for_act(view: &ActView) -> Renderer {
+        view.followups
+            .iter()
+            .find_map(|f| match &f.event {
+                FollowupEvent::Document {
+                    document, renderer, ..
+                } if DocKind::Prescription.is(document) || DocKind::Advice.is(document) => {
+                    Renderer::of(renderer)
+                }
+                _ => None,
+            })
+            .unwrap_or(Renderer::CURRENT)
+    }
+}
 
 /// What issuing an act's documents produced.
 #[derive(Debug, Clone)]
@@ -59,11 +110,9 @@ pub fn verification_code(hash: &str) -> String {
     format!("{a}-{b}")
 }
 
+/// What the pharmacist or a carer needs to find the act: nothing else.
 fn footer(act: &ActRecord, code: &str) -> String {
-    format!(
-        "Acte {} · code de vérification {code} · protocole {} v{} · {}",
-        act.number, act.protocol.id, act.protocol.version, RENDERER
-    )
+    format!("Acte {} · code de vérification {code}", act.number)
 }
 
 fn watermark(act: &ActRecord) -> Option<&'static str> {
@@ -106,6 +155,8 @@ pub struct RenderedDoc {
     pub sha256: String,
     /// Issued before by this renderer: this issue is a reprint.
     pub reprint: bool,
+    /// The renderer that drew it, as the ledger records it.
+    pub renderer: &'static str,
 }
 
 /// An act's documents rendered in memory and checked against their earlier
@@ -122,11 +173,14 @@ pub struct Rendered {
     pub reprint: bool,
 }
 
-/// The two documents of a prise en charge, in the order they print.
+/// The documents of an act: the two of a prise en charge, in the order
+/// they print, then the letter for the patient's other carers (the compte
+/// rendu, or the courrier d'orientation when not taken in charge).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DocKind {
     Prescription,
     Advice,
+    Letter,
 }
 
 impl DocKind {
@@ -134,6 +188,7 @@ impl DocKind {
         match self {
             DocKind::Prescription => "prescription",
             DocKind::Advice => "advice",
+            DocKind::Letter => "letter",
         }
     }
 
@@ -226,30 +281,55 @@ pub fn render_kinds(
     let view = ledger.act(act)?;
     let number = view.act.number.clone();
     let (p_file, a_file) = default_file_names(&number);
+    let renderer = Renderer::for_act(&view);
     let mut out = Vec::new();
     for kind in kinds {
-        let (title, file_name, bytes) = match kind {
-            DocKind::Prescription => (
+        let (title, file_name, bytes, renderer) = match (kind, renderer) {
+            (DocKind::Prescription, Renderer::V1) => (
+                format!("Ordonnance {number}"),
+                p_file.clone(),
+                v1::prescription::render(&view, paper)?,
+                Renderer::V1,
+            ),
+            (DocKind::Prescription, Renderer::V2) => (
                 format!("Ordonnance {number}"),
                 p_file.clone(),
                 prescription::render(&view, paper)?,
+                Renderer::V2,
             ),
-            DocKind::Advice => (
+            (DocKind::Advice, Renderer::V1) => (
+                format!("Fiche conseil {number}"),
+                a_file.clone(),
+                v1::advice::render(&view, protocol, roster, paper)?,
+                Renderer::V1,
+            ),
+            (DocKind::Advice, Renderer::V2) => (
                 format!("Fiche conseil {number}"),
                 a_file.clone(),
                 advice::render(&view, protocol, roster, paper)?,
+                Renderer::V2,
             ),
+            // Letters came with the second renderer.
+            (DocKind::Letter, _) => {
+                let kind = letter::Kind::of(&view.act);
+                (
+                    format!("{} {number}", kind.title()),
+                    letter::file_name(kind, &number),
+                    letter::render(&view, protocol, paper)?,
+                    Renderer::V2,
+                )
+            }
         };
         let name = document_name(kind.id(), paper);
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        let first = first_issue(&view, &name);
-        // The prescription is rendered from the act alone and must come
-        // out identical. The advice sheet also quotes the duty roster,
-        // which the CPTS updates: a new roster changes it legitimately,
-        // and the reprint is logged with its own hash.
+        let first = first_issue(&view, &name, renderer);
+        // The prescription and the letter are rendered from the act alone
+        // and must come out identical. The advice sheet also quotes the
+        // duty roster, which the CPTS updates: a new roster changes it
+        // legitimately, and the reprint is logged with its own hash.
         if let Some(first) = &first
             && *first != sha256
-            && *kind == DocKind::Prescription
+            && *kind != DocKind::Advice
         {
             return Err(Refusal::DocumentMismatch {
                 document: name,
@@ -265,6 +345,7 @@ pub fn render_kinds(
             bytes,
             sha256,
             reprint: first.is_some(),
+            renderer: renderer.id(),
         });
     }
     Ok(Rendered {
@@ -296,7 +377,7 @@ pub fn record_first(
             &rendered.act_id,
             &d.name,
             &d.sha256,
-            RENDERER,
+            d.renderer,
             d.reprint,
             now,
         )?;
@@ -341,14 +422,50 @@ pub fn issue_to(
     now: DateTime<Utc>,
 ) -> Result<Issued> {
     let rendered = render(ledger, protocol, roster, act, paper, advice_out.is_some())?;
-    let paths = std::iter::once(prescription_out).chain(advice_out);
+    let paths: Vec<&Path> = std::iter::once(prescription_out)
+        .chain(advice_out)
+        .collect();
+    write_and_record(ledger, &rendered, &paths, now)?;
+    Ok(Issued {
+        prescription: prescription_out.to_path_buf(),
+        advice: advice_out.map(Path::to_path_buf),
+        verification_code: rendered.verification_code,
+        reprint: rendered.reprint,
+    })
+}
+
+/// Writes the act's letter (the compte rendu, or the courrier
+/// d'orientation) to `out`, owner-only (it names the patient), and logs it
+/// as a `document` follow-up with its SHA-256. Nothing is written when
+/// anything fails; a reprint must come out byte for byte as the first.
+pub fn issue_letter(
+    ledger: &mut Ledger,
+    protocol: &Protocol,
+    act: &str,
+    paper: Paper,
+    out: &Path,
+    now: DateTime<Utc>,
+) -> Result<Rendered> {
+    let rendered = render_kinds(ledger, protocol, None, act, paper, &[DocKind::Letter])?;
+    write_and_record(ledger, &rendered, &[out], now)?;
+    Ok(rendered)
+}
+
+/// Writes each document to its path, then logs them; on any failure the
+/// files written are removed and nothing is logged.
+fn write_and_record(
+    ledger: &mut Ledger,
+    rendered: &Rendered,
+    paths: &[&Path],
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut written: Vec<&Path> = Vec::new();
     let outcome = (|| {
         for (doc, path) in rendered.docs.iter().zip(paths) {
             write_atomic(path, &doc.bytes, Access::Private)?;
             written.push(path);
         }
-        record(ledger, &rendered, now)
+        record(ledger, rendered, now)
     })();
     if let Err(e) = outcome {
         for path in written {
@@ -356,12 +473,7 @@ pub fn issue_to(
         }
         return Err(e);
     }
-    Ok(Issued {
-        prescription: prescription_out.to_path_buf(),
-        advice: advice_out.map(Path::to_path_buf),
-        verification_code: rendered.verification_code,
-        reprint: rendered.reprint,
-    })
+    Ok(())
 }
 
 /// `prescription` on A4, `prescription-a5` on A5: different bytes, so
@@ -373,15 +485,15 @@ fn document_name(kind: &str, paper: Paper) -> String {
     }
 }
 
-/// The SHA-256 recorded at the first issue of `name` by this renderer.
-fn first_issue(view: &ActView, name: &str) -> Option<String> {
+/// The SHA-256 recorded at the first issue of `name` by `by`.
+fn first_issue(view: &ActView, name: &str, by: Renderer) -> Option<String> {
     view.followups.iter().find_map(|f| match &f.event {
         FollowupEvent::Document {
             document,
             sha256,
             renderer,
             ..
-        } if document == name && renderer == RENDERER => Some(sha256.clone()),
+        } if document == name && Renderer::of(renderer) == Some(by) => Some(sha256.clone()),
         _ => None,
     })
 }

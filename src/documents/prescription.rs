@@ -1,18 +1,20 @@
 //! The prescription (R5132-3 CSP mentions, cooperation-protocol wording),
 //! rendered from a recorded act alone: everything it prints was copied into
-//! the act when it was recorded.
+//! the act when it was recorded. Each line says what the pharmacist gives:
+//! units of the chosen presentation per intake and the quantity to
+//! dispense (renderer `documents/2`; [`super::v1`] keeps the first one).
 
 use chrono_tz::Europe::Paris;
 
 use super::layout::{Doc, Ink, Paper, Style};
-use super::words::in_words;
+use super::words::{fixed_in_words, in_words};
 use super::{footer, verification_code, watermark};
-use crate::act::{ActRecord, PrescribedLine, Sex};
+use crate::act::{ActRecord, GivenRecord, PrescribedLine, Sex};
 use crate::error::{Refusal, Result};
 use crate::fr;
 use crate::ledger::ActView;
-use crate::protocol::Unit;
-use crate::triage::describe;
+use crate::protocol::{Fixed, Unit};
+use crate::triage::{describe, units};
 
 const TITLE: Style = Style::new(15.0).bold();
 const BODY: Style = Style::new(10.0);
@@ -66,7 +68,8 @@ fn prescriber(doc: &mut Doc, act: &ActRecord) {
         s.name.clone(),
         format!("{}, France", s.address.trim_end_matches(", France")),
     ];
-    if let Some(phone) = d.phone.as_ref().or(s.phone.as_ref()) {
+    // The structure's phone: where the pharmacist who dispenses calls.
+    if let Some(phone) = s.phone.as_ref().or(d.phone.as_ref()) {
         lines.push(format!("Tél. {phone}"));
     }
     if let Some(finess) = &s.finess {
@@ -85,8 +88,10 @@ fn protocol_banner(doc: &mut Doc, act: &ActRecord) {
         p.name, p.version, p.cpts
     );
     let delegant = format!(
-        "Chirurgien-dentiste délégant : {} — RPPS {}",
-        act.delegant.name, act.delegant.rpps
+        "{} : {} — RPPS {}",
+        act.delegant.delegant_title(),
+        act.delegant.name,
+        act.delegant.rpps
     );
     let inner = doc.text_width() - 8.0;
     let lines = super::layout::wrap(&text, inner, BODY).len()
@@ -126,7 +131,7 @@ fn patient(doc: &mut Doc, act: &ActRecord) {
     doc.rule(Ink::Grey);
 }
 
-fn format_kg(w: f64) -> String {
+pub(super) fn format_kg(w: f64) -> String {
     let s = format!("{w:.1}");
     s.trim_end_matches(".0").replace('.', ",")
 }
@@ -134,24 +139,40 @@ fn format_kg(w: f64) -> String {
 fn medicine_line(doc: &mut Doc, n: usize, line: &PrescribedLine) {
     doc.ensure(4.0 * BODY.line_mm());
     doc.space(1.5);
-    let head = format!(
-        "{n}. {} {} — {}",
-        line.dci.to_uppercase(),
-        line.strength,
-        line.form
-    );
-    doc.paragraph(&head, BODY.bold());
     let indent = 6.0;
     let (x, w) = (doc.margin + indent, doc.text_width() - indent);
-    let dose = describe::dose(&line.dose(), line.unit);
-    doc.paragraph_in(x, w, &format!("{dose} ; {}.", line.frequency), BODY);
-    if let Some(kg) = line.weight_kg {
-        doc.paragraph_in(
-            x,
-            w,
-            &format!("Dose calculée pour {} kg.", format_kg(kg)),
-            SMALL.ink(Ink::Grey),
-        );
+    match &line.given {
+        Some(g) => {
+            let p = g.presentation();
+            let head = format!("{n}. {} — {}", line.dci.to_uppercase(), p.name());
+            doc.paragraph(&head, BODY.bold());
+            let text = units::regimen_fr(&g.given(), &p, &line.frequency, line.days);
+            doc.paragraph_in(x, w, &format!("{text}."), BODY);
+            if let Some(note) = amount_note(line, g) {
+                doc.paragraph_in(x, w, &note, SMALL.ink(Ink::Grey));
+            }
+        }
+        // A line without presentations (an older protocol file): its dose
+        // in the line's unit, as the first renderer printed it.
+        None => {
+            let head = format!(
+                "{n}. {} {} — {}",
+                line.dci.to_uppercase(),
+                line.strength,
+                line.form
+            );
+            doc.paragraph(&head, BODY.bold());
+            let dose = describe::dose(&line.dose(), line.unit);
+            doc.paragraph_in(x, w, &format!("{dose} ; {}.", line.frequency), BODY);
+            if let Some(kg) = line.weight_kg {
+                doc.paragraph_in(
+                    x,
+                    w,
+                    &format!("Dose calculée pour {} kg.", format_kg(kg)),
+                    SMALL.ink(Ink::Grey),
+                );
+            }
+        }
     }
     if line.secure_prescription {
         doc.paragraph_in(
@@ -163,8 +184,74 @@ fn medicine_line(doc: &mut Doc, n: usize, line: &PrescribedLine) {
     }
 }
 
-/// The palier-2 wording: strength, dose and duration in words.
+/// « soit 875 mg par prise (dose calculée pour 35 kg) », in small type
+/// beside what is given; nothing when the units given are the line's own
+/// (tablets of the palier-2 line, mL of a mouthwash) and no weight was used.
+fn amount_note(line: &PrescribedLine, g: &GivenRecord) -> Option<String> {
+    let per_intake = (line.unit == Unit::Mg).then(|| {
+        format!(
+            "soit {} par prise",
+            describe::amount(g.amount_per_intake, line.unit)
+        )
+    });
+    let weight = line
+        .weight_kg
+        .map(|kg| format!("dose calculée pour {} kg", format_kg(kg)));
+    match (per_intake, weight) {
+        (None, None) => None,
+        (None, Some(w)) => Some(crate::fr::capitalised(&w)),
+        (Some(a), None) => Some(a),
+        (Some(a), Some(w)) => Some(format!("{a} ({w})")),
+    }
+}
+
+/// The palier-2 wording: strength, units per intake, daily maximum,
+/// duration and quantity in words.
 pub fn in_words_line(line: &PrescribedLine) -> String {
+    let Some(g) = &line.given else {
+        return in_words_dose(line);
+    };
+    let p = g.presentation();
+    let count = |milli: i64| {
+        let n = Fixed(milli);
+        let name = if n.0 > Fixed::SCALE {
+            &p.units
+        } else {
+            &p.unit
+        };
+        format!("{} {name}", fixed_in_words(n))
+    };
+    let per_intake = match g.per_intake_min_milli {
+        Some(min) if min < g.per_intake_milli => {
+            format!(
+                "{} à {}",
+                fixed_in_words(Fixed(min)),
+                count(g.per_intake_milli)
+            )
+        }
+        _ => count(g.per_intake_milli),
+    };
+    let packs = u64::from(g.packs);
+    format!(
+        "{} dosé à {} ; {per_intake} par prise, au plus {} par jour, pendant {} {} ; quantité : {} ({} {} de {})",
+        line.dci,
+        strength_in_words(&g.label),
+        count(g.max_units_per_day_milli),
+        in_words(u64::from(line.days)),
+        if line.days >= 2 { "jours" } else { "jour" },
+        count(g.quantity_milli),
+        in_words(packs),
+        if packs >= 2 {
+            format!("{}s", g.pack_name)
+        } else {
+            g.pack_name.clone()
+        },
+        in_words(u64::from(g.pack)),
+    )
+}
+
+/// A line without presentations in words: its dose in the line's unit.
+fn in_words_dose(line: &PrescribedLine) -> String {
     let unit_words = |n: u32| match line.unit {
         Unit::Tablet => format!(
             "{} {}",
@@ -252,7 +339,7 @@ fn closing(doc: &mut Doc, act: &ActRecord, code: &str) {
     doc.paragraph_in(
         doc.margin,
         doc.text_width() - w - 6.0,
-        "Le délégué signe et prescrit sous sa responsabilité, dans le cadre du protocole. Le chirurgien-dentiste délégant ne signe pas.",
+        "Le délégué signe et prescrit sous sa responsabilité, dans le cadre du protocole. Le délégant ne signe pas.",
         SMALL.ink(Ink::Grey),
     );
     doc.paragraph_in(

@@ -56,6 +56,28 @@ pub fn in_words(n: u64) -> String {
     parts.join(" ")
 }
 
+/// A count of units in words: « deux », « un et demi », « dix-sept virgule
+/// cinq » (thousandths beyond the half in digits' words).
+pub fn fixed_in_words(n: crate::protocol::Fixed) -> String {
+    let scale = crate::protocol::Fixed::SCALE;
+    let (whole, frac) = (n.0.div_euclid(scale), n.0.rem_euclid(scale));
+    let whole = u64::try_from(whole).unwrap_or(0);
+    match frac {
+        0 => in_words(whole),
+        500 if whole == 0 => "un demi".into(),
+        500 => format!("{} et demi", in_words(whole)),
+        f => {
+            let digits = format!("{f:03}");
+            let digits = digits.trim_end_matches('0');
+            let words: Vec<String> = digits
+                .chars()
+                .map(|c| in_words(u64::from(c.to_digit(10).unwrap_or(0))))
+                .collect();
+            format!("{} virgule {}", in_words(whole), words.join(" "))
+        }
+    }
+}
+
 /// 1–999. `before_mille`: « quatre-vingt mille », « deux cent mille »
 /// (no plural s before « mille »).
 fn below_1000(n: u64, before_mille: bool) -> String {

@@ -21,6 +21,9 @@ pub enum Field {
     BirthDate,
     Weight,
     PostalCode,
+    /// The médecin traitant (optional): name, then town.
+    DoctorName,
+    DoctorTown,
     /// A number asked on a question screen (temperature).
     Fact(FactId),
     StructureName,
@@ -118,11 +121,16 @@ pub enum Action {
     // Ordonnance
     ToggleLine(MedicineId),
     ChooseDelegant(Rpps),
+    /// A presentation of a line (its place in the line's presentations).
+    ChoosePresentation(MedicineId, usize),
     ValidateAndPrint,
 
     // Terminé
     /// « Réessayer l'impression » after a print that did not happen.
     RetryPrint,
+    /// « Imprimer le compte rendu » (prise en charge) or « le courrier
+    /// d'orientation » (Terminé, or an act of Historique).
+    PrintLetter,
     /// « Imprimer plus tard »: back to Accueil; Historique lists the act
     /// under « À imprimer » until its documents leave the device.
     PrintLater,

@@ -17,6 +17,8 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
         (Screen::Patient(f), Field::BirthDate) => Some(&mut f.birth_date),
         (Screen::Patient(f), Field::Weight) => Some(&mut f.weight),
         (Screen::Patient(f), Field::PostalCode) => Some(&mut f.postal_code),
+        (Screen::Patient(f), Field::DoctorName) => Some(&mut f.doctor_name),
+        (Screen::Patient(f), Field::DoctorTown) => Some(&mut f.doctor_town),
         (Screen::Question(q), Field::Fact(id)) if q.facts.contains(&id) => {
             Some(q.numbers.entry(id).or_default())
         }

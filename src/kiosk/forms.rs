@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 
-use crate::act::{Patient, age_on};
+use crate::act::{Doctor, Patient, age_on};
 use crate::error::{Error, Result};
 use crate::json_input::exact_decimal;
 use crate::protocol::Fixed;
@@ -100,6 +100,21 @@ pub fn patient(form: &PatientForm, now: DateTime<Utc>) -> Result<(Patient, i64)>
         &form.postal_code,
     )?;
     Ok((p, age_on(birth, today)))
+}
+
+/// The médecin traitant typed at Patient, if any.
+pub fn doctor(form: &PatientForm) -> Result<Option<Doctor>> {
+    Doctor::new(&form.doctor_name, &form.doctor_town).map_err(|e| match e {
+        Error::Input { field, message } => Error::Input {
+            field: if field.ends_with("town") {
+                "ville du médecin traitant".into()
+            } else {
+                "médecin traitant".into()
+            },
+            message,
+        },
+        other => other,
+    })
 }
 
 pub fn structure(form: &StructureForm, now: DateTime<Utc>) -> Result<StructureRecord> {

@@ -38,6 +38,8 @@ pub fn pad(field: Field) -> Pad {
         | Field::ActivationPinAgain => Pad::Digits,
         Field::LastName
         | Field::FirstName
+        | Field::DoctorName
+        | Field::DoctorTown
         | Field::StructureName
         | Field::StructureAddress
         | Field::DelegueName

@@ -2,6 +2,8 @@
 //! or off), the délégant, the secure-paper prompt, then the act recorded
 //! and its documents printed.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::reduce::{message_of, toggle};
@@ -20,6 +22,32 @@ pub(super) fn toggle_line(state: &mut KioskState, m: MedicineId) {
         toggle(&mut f.optional_on, m);
         f.secure_paper_asked = false;
     }
+}
+
+pub(super) fn choose_presentation(state: &mut KioskState, m: MedicineId, index: usize) {
+    if let Screen::Ordonnance(f) = &mut state.screen {
+        f.presentations.insert(m, index);
+    }
+}
+
+/// The presentations chosen, by line id and name, as the act's input
+/// takes them (a choice the line no longer has is left to the default).
+fn chosen_presentations(
+    state: &KioskState,
+    form: &OrdonnanceForm,
+    outcome: &crate::triage::Outcome,
+) -> BTreeMap<String, String> {
+    let p = &state.protocol;
+    outcome
+        .lines
+        .iter()
+        .filter(|l| form.presentations.contains_key(&l.medicine))
+        .filter_map(|l| {
+            let m = p.medicine(l.medicine);
+            let g = form.presentation(p, l)?;
+            Some((m.id.clone(), m.presentations.get(g.index)?.name()))
+        })
+        .collect()
 }
 
 pub(super) fn choose_delegant(state: &mut KioskState, r: Rpps) {
@@ -53,6 +81,7 @@ pub(super) fn show_ordonnance(state: &mut KioskState) -> Result<()> {
     state.screen = Screen::Ordonnance(OrdonnanceForm {
         optional_on: Vec::new(),
         delegant: Some(delegant),
+        presentations: BTreeMap::new(),
         secure_paper_asked: false,
     });
     Ok(())
@@ -64,6 +93,7 @@ pub(super) fn record(
     services: &mut Services,
     lines: Vec<String>,
     delegant: Rpps,
+    presentations: BTreeMap<String, String>,
     now: DateTime<Utc>,
 ) -> Result<Recorded> {
     let session = state
@@ -88,6 +118,8 @@ pub(super) fn record(
         lines,
         occurred_at: None,
         consent: Some(draft.consent),
+        presentations,
+        attending_doctor: draft.doctor.clone(),
     };
     let registry = services.ledger.registry()?;
     let record = act::prepare(p, &registry, services.ledger.device_id(), &request, now)?;
@@ -119,7 +151,11 @@ pub(super) fn validate_and_print(
         }
         return Ok(());
     }
-    let recorded = record(state, services, lines, delegant, now)?;
+    let presentations: BTreeMap<String, String> = chosen_presentations(state, &form, &outcome)
+        .into_iter()
+        .filter(|(id, _)| lines.contains(id))
+        .collect();
+    let recorded = record(state, services, lines, delegant, presentations, now)?;
     state.act = None;
     let (print, print_failed) = match super::printing::print_act(
         state,

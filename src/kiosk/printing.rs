@@ -92,6 +92,47 @@ pub fn retry(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>
     Ok(())
 }
 
+/// « Imprimer le compte rendu » / « le courrier d'orientation » on Terminé
+/// or an act of Historique: printed from memory, logged once the printer
+/// took it.
+pub fn print_letter(
+    state: &mut KioskState,
+    services: &mut Services,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let id = match &state.screen {
+        Screen::Termine(d) => d.act_id.clone(),
+        Screen::Historique(h) => match &h.open {
+            Some(v) => v.act.id.clone(),
+            None => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    let rendered = documents::render_kinds(
+        &services.ledger,
+        &state.protocol,
+        None,
+        &id,
+        Paper::A4,
+        &[documents::DocKind::Letter],
+    )?;
+    let title = rendered
+        .docs
+        .first()
+        .map_or_else(String::new, |d| d.title.clone());
+    let jobs = jobs(&rendered, state.settings.printer.as_deref());
+    let outcome = services.printer.print(&jobs);
+    if outcome.sent > 0 {
+        documents::record_first(&mut services.ledger, &rendered, outcome.sent, now)?;
+    }
+    state.message = Some(if outcome.ok {
+        Message::Info(format!("{title} : {}", outcome.message))
+    } else {
+        Message::Error(format!("{title} : {}", outcome.message))
+    });
+    Ok(())
+}
+
 /// « Imprimer plus tard » on Terminé after a print that did not happen:
 /// the act is recorded; its documents wait in Historique, « À imprimer ».
 pub fn later(state: &mut KioskState) {

@@ -2,6 +2,7 @@
 //! at a time (a red flag ends them at once), « Retour », and the record of
 //! a patient sent elsewhere.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -110,6 +111,7 @@ pub(super) fn confirm_patient(state: &mut KioskState, now: DateTime<Utc>) -> Res
         return Err(Refusal::Untrained { name: session.name }.into());
     }
     let (patient, age) = forms::patient(form, now)?;
+    let doctor = forms::doctor(form)?;
     let p = Arc::clone(&state.protocol);
     let facts = act::with_patient(&p, Facts::new(&p), &patient, age)?;
     // Back from the first question to correct the identity: the answers
@@ -121,6 +123,7 @@ pub(super) fn confirm_patient(state: &mut KioskState, now: DateTime<Utc>) -> Res
         .unwrap_or_default();
     state.act = Some(ActDraft {
         patient,
+        doctor,
         age,
         consent: true,
         facts,
@@ -350,7 +353,7 @@ pub(super) fn back(state: &mut KioskState) -> Result<()> {
             draft.outcome = None;
             match draft.asked.pop() {
                 None => {
-                    let form = patient_form(&draft.patient);
+                    let form = patient_form(&draft.patient, draft.doctor.as_ref());
                     state.screen = Screen::Patient(form);
                 }
                 Some(i) => {
@@ -386,7 +389,7 @@ pub(super) fn back(state: &mut KioskState) -> Result<()> {
     Ok(())
 }
 
-fn patient_form(p: &act::Patient) -> PatientForm {
+fn patient_form(p: &act::Patient, doctor: Option<&act::Doctor>) -> PatientForm {
     PatientForm {
         last_name: p.last_name.clone(),
         first_name: p.first_name.clone(),
@@ -394,6 +397,8 @@ fn patient_form(p: &act::Patient) -> PatientForm {
         sex: Some(p.sex),
         weight: p.weight_kg.map(fr::decimal).unwrap_or_default(),
         postal_code: p.postal_code.clone(),
+        doctor_name: doctor.map(|d| d.name.clone()).unwrap_or_default(),
+        doctor_town: doctor.and_then(|d| d.town.clone()).unwrap_or_default(),
     }
 }
 
@@ -412,7 +417,7 @@ pub(super) fn record_screening(
     }
     let delegant =
         default_delegant(state).ok_or_else(|| Refusal::UnknownDelegant("aucun".into()))?;
-    let recorded = record(state, services, Vec::new(), delegant, now)?;
+    let recorded = record(state, services, Vec::new(), delegant, BTreeMap::new(), now)?;
     state.act = None;
     state.screen = Screen::Termine(Done {
         act_id: recorded.id,

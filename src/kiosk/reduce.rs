@@ -224,6 +224,10 @@ fn apply(
             ordonnance::choose_delegant(state, r);
             Ok(())
         }
+        Action::ChoosePresentation(m, i) => {
+            ordonnance::choose_presentation(state, m, i);
+            Ok(())
+        }
         Action::ValidateAndPrint => ordonnance::validate_and_print(state, services, now),
         Action::ShowPeriod(p) => historique::open_history(state, services, p),
         Action::OpenAct(id) => historique::open_act(state, services, &id),
@@ -233,6 +237,7 @@ fn apply(
         }
         Action::Reprint => historique::reprint(state, services, now),
         Action::RetryPrint => printing::retry(state, services, now),
+        Action::PrintLetter => printing::print_letter(state, services, now),
         Action::PrintLater => {
             printing::later(state);
             Ok(())

@@ -158,6 +158,9 @@ pub struct PatientForm {
     pub sex: Option<Sex>,
     pub weight: String,
     pub postal_code: String,
+    /// The médecin traitant, optional: for the compte rendu.
+    pub doctor_name: String,
+    pub doctor_town: String,
 }
 
 /// One themed question screen: the toggles and numbers not yet committed.
@@ -181,6 +184,9 @@ pub struct OrdonnanceForm {
     /// Optional lines the délégué switched on.
     pub optional_on: Vec<MedicineId>,
     pub delegant: Option<Rpps>,
+    /// The presentation chosen for a line, when not the default (its
+    /// place in the line's presentations).
+    pub presentations: BTreeMap<MedicineId, usize>,
     /// A palier-2 line is chosen and « Valider et imprimer » was touched
     /// once: the screen asks for secure paper before anything is recorded.
     pub secure_paper_asked: bool,
@@ -246,6 +252,27 @@ pub struct HistoryForm {
     pub adverse_severity: Option<Severity>,
     /// USB keys offered by « Enregistrer le PDF » when there are several.
     pub save_choices: Vec<PathBuf>,
+}
+
+impl OrdonnanceForm {
+    /// The presentation a proposed line will be given in: the one chosen
+    /// when the line offers it, else the default — what the screen shows
+    /// and what the act records.
+    pub fn presentation(
+        &self,
+        protocol: &Protocol,
+        line: &crate::triage::ProposedLine,
+    ) -> Option<crate::triage::units::Given> {
+        let m = protocol.medicine(line.medicine);
+        let all = crate::triage::units::given(m, &line.dose);
+        let wanted = self
+            .presentations
+            .get(&line.medicine)
+            .copied()
+            .filter(|i| all.iter().any(|g| g.index == *i))
+            .or_else(|| crate::triage::units::default_choice(&all))?;
+        all.into_iter().find(|g| g.index == wanted)
+    }
 }
 
 impl HistoryForm {
@@ -390,6 +417,7 @@ pub struct SetupForm {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActDraft {
     pub patient: Patient,
+    pub doctor: Option<crate::act::Doctor>,
     pub age: i64,
     pub consent: bool,
     pub facts: Facts,

@@ -333,6 +333,13 @@ pub struct Presentation {
     pub pack_name: String,
 }
 
+impl Presentation {
+    /// « comprimé 500 mg »: how an act's input and the kiosk name it.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.form, self.label)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdultRegimen {
     pub per_dose_min: Option<u32>,
@@ -366,6 +373,8 @@ pub struct Caps {
 pub struct Advice {
     pub title: String,
     pub intro: String,
+    /// For a patient under 18: the sheet speaks to the parent.
+    pub intro_parent: Option<String>,
     pub sources: String,
     pub sections: Vec<AdviceSection>,
 }
@@ -376,6 +385,34 @@ pub struct AdviceSection {
     pub when: Option<Condition>,
     pub emergency: bool,
     pub items: Vec<String>,
+    pub title_parent: Option<String>,
+    pub items_parent: Option<Vec<String>>,
+}
+
+impl Advice {
+    /// The introduction for the reader: the parent of a minor, else the patient.
+    pub fn intro_for(&self, parent: bool) -> &str {
+        match &self.intro_parent {
+            Some(t) if parent => t,
+            _ => &self.intro,
+        }
+    }
+}
+
+impl AdviceSection {
+    pub fn title_for(&self, parent: bool) -> &str {
+        match &self.title_parent {
+            Some(t) if parent => t,
+            _ => &self.title,
+        }
+    }
+
+    pub fn items_for(&self, parent: bool) -> &[String] {
+        match &self.items_parent {
+            Some(items) if parent => items,
+            _ => &self.items,
+        }
+    }
 }
 
 impl Protocol {

@@ -245,6 +245,8 @@ pub struct RawCaps {
 pub struct RawAdvice {
     pub title: S<String>,
     pub intro: S<String>,
+    /// The introduction for a patient under 18, addressed to the parent.
+    pub intro_parent: Option<S<String>>,
     pub sources: S<String>,
     #[serde(default)]
     pub sections: Vec<S<RawAdviceSection>>,
@@ -258,6 +260,9 @@ pub struct RawAdviceSection {
     #[serde(default)]
     pub emergency: bool,
     pub items: S<Vec<S<String>>>,
+    /// The same section for a patient under 18, addressed to the parent.
+    pub title_parent: Option<S<String>>,
+    pub items_parent: Option<S<Vec<S<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Dose;
+use crate::error::{Error, Result};
 use crate::protocol::{Fixed, Medicine, Presentation};
 
 /// One presentation's regimen for a proposed line.
@@ -88,6 +89,65 @@ pub fn default_choice(given: &[Given]) -> Option<usize> {
         .map(|g| g.index)
 }
 
+/// The presentation given for a line: the one `asked` names (« comprimé
+/// 1 g », case and spaces aside), else the default; `None` for a line
+/// without presentations. Refused, naming the choices, when `asked` names
+/// none of the line's, or one that cannot give this dose.
+pub fn choose<'m>(
+    m: &'m Medicine,
+    dose: &Dose,
+    asked: Option<&str>,
+) -> Result<Option<(&'m Presentation, Given)>> {
+    let all = given(m, dose);
+    let index = match asked {
+        None => default_choice(&all),
+        Some(name) => {
+            let wanted = normalized(name);
+            let Some(index) = m
+                .presentations
+                .iter()
+                .position(|p| normalized(&p.name()) == wanted)
+            else {
+                let choices: Vec<String> = all
+                    .iter()
+                    .filter_map(|g| m.presentations.get(g.index))
+                    .map(|p| format!("« {} »", p.name()))
+                    .collect();
+                return Err(Error::input(
+                    format!("presentations.{}", m.id),
+                    format!(
+                        "« {} » : présentation inconnue pour {} ; au choix : {}",
+                        crate::text::quote(name),
+                        m.dci,
+                        choices.join(", ")
+                    ),
+                ));
+            };
+            if !all.iter().any(|g| g.index == index) {
+                return Err(Error::input(
+                    format!("presentations.{}", m.id),
+                    format!(
+                        "« {} » ne permet pas de donner cette dose (moins d'une unité par prise)",
+                        crate::text::quote(name)
+                    ),
+                ));
+            }
+            Some(index)
+        }
+    };
+    Ok(index.and_then(|i| {
+        let g = all.into_iter().find(|g| g.index == i)?;
+        Some((m.presentations.get(i)?, g))
+    }))
+}
+
+fn normalized(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// A count of units in French: « 2 », « ½ », « 1 ½ », « 17,5 ».
 pub fn count_fr(units: Fixed, p: &Presentation) -> String {
     let whole = units.0 / Fixed::SCALE;
@@ -145,6 +205,36 @@ pub fn quantity_fr(g: &Given, p: &Presentation) -> String {
     format!("{} {name} ({packs} de {size})", count_fr(g.quantity, p))
 }
 
+/// « 2 comprimés de 500 mg », « 1 à 2 comprimés de 500 mg / 30 mg »:
+/// what one intake is.
+pub fn per_intake_fr(g: &Given, p: &Presentation) -> String {
+    match g.per_intake_min {
+        Some(min) if min < g.per_intake => {
+            format!("{} à {}", count_fr(min, p), units_fr(g.per_intake, p))
+        }
+        _ => units_fr(g.per_intake, p),
+    }
+}
+
+/// The regimen as the prescription states it: « 2 comprimés de 500 mg par
+/// prise, si besoin, au moins 6 heures entre deux prises, au plus
+/// 6 comprimés par jour, pendant 5 jours — quantité : 30 comprimés
+/// (2 boîtes de 16) ».
+pub fn regimen_fr(g: &Given, p: &Presentation, frequency: &str, days: u32) -> String {
+    let frequency = if frequency.trim().is_empty() {
+        String::new()
+    } else {
+        format!(", {}", frequency.trim())
+    };
+    format!(
+        "{} par prise{frequency}, au plus {} par jour, pendant {} — quantité : {}",
+        per_intake_fr(g, p),
+        count_units_fr(g.max_units_per_day, p),
+        crate::fr::plural(u64::from(days), "jour", "jours"),
+        quantity_fr(g, p)
+    )
+}
+
 /// The JSON form of one presentation's regimen (`triage --json`, per line).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GivenJson {
@@ -187,13 +277,7 @@ pub fn json(m: &Medicine, dose: &Dose) -> Vec<GivenJson> {
                 pack: p.pack,
                 pack_name: p.pack_name.clone(),
                 default: default == Some(g.index),
-                text: format!(
-                    "{} par prise, au plus {} par jour, pendant {} jours — quantité : {}",
-                    units_fr(g.per_intake, p),
-                    count_units_fr(g.max_units_per_day, p),
-                    dose.days,
-                    quantity_fr(g, p)
-                ),
+                text: regimen_fr(g, p, &m.frequency, dose.days),
             })
         })
         .collect()

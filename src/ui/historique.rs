@@ -225,7 +225,7 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
     };
     ui.label(RichText::new(what).size(SMALL));
     for l in &a.prescription {
-        ui.label(RichText::new(format!("- {} {}", l.dci, l.strength)).size(SMALL));
+        ui.label(RichText::new(format!("- {} : {}", l.title(), l.regimen_fr())).size(SMALL));
     }
     if let ActStatus::Void { reason, .. } = &view.status {
         block(ui, ERROR_BG, |ui| {
@@ -289,6 +289,7 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
             }
             out.extend(super::termine::save_buttons(ui, &form.save_choices));
         }
+        out.extend(super::termine::letter_button(ui, a.outcome.taken_in_charge));
         if secondary(ui, "Reprise par le délégant") {
             out.push(Action::AddReprise);
         }

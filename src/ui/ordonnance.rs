@@ -10,8 +10,8 @@ use crate::fr;
 use crate::kiosk::state::OrdonnanceForm;
 use crate::kiosk::{Action, KioskState};
 use crate::protocol::Decision;
-use crate::triage::describe;
 use crate::triage::selection;
+use crate::triage::{ProposedLine, describe, units};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -38,6 +38,9 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
                     out.push(Action::ToggleLine(l.medicine));
                 }
                 muted(ui, &format!("{} — {dose}", m.class));
+                if form.optional_on.contains(&l.medicine) {
+                    presentations(ui, state, form, l, &mut out);
+                }
             } else {
                 let on = chosen.contains(&m.id);
                 let text = describe::medicine(p, l);
@@ -51,6 +54,9 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
                     .strong(),
                 );
                 muted(ui, &format!("{} — {dose}", m.class));
+                if on {
+                    presentations(ui, state, form, l, &mut out);
+                }
             }
         }
         ui.add_space(8.0);
@@ -107,15 +113,33 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
                 .filter(|l| chosen.contains(&p.medicine(l.medicine).id))
             {
                 let m = p.medicine(l.medicine);
-                ui.label(RichText::new(describe::medicine(p, l)).size(SMALL).strong());
-                ui.label(
-                    RichText::new(format!(
-                        "{} ; {}",
-                        describe::dose(&l.dose, l.unit),
-                        m.frequency
-                    ))
-                    .size(SMALL),
-                );
+                let given = form
+                    .presentation(p, l)
+                    .and_then(|g| Some((m.presentations.get(g.index)?, g)));
+                match given {
+                    Some((pr, g)) => {
+                        ui.label(
+                            RichText::new(format!("{} — {}", m.dci, pr.name()))
+                                .size(SMALL)
+                                .strong(),
+                        );
+                        ui.label(
+                            RichText::new(units::regimen_fr(&g, pr, &m.frequency, l.dose.days))
+                                .size(SMALL),
+                        );
+                    }
+                    None => {
+                        ui.label(RichText::new(describe::medicine(p, l)).size(SMALL).strong());
+                        ui.label(
+                            RichText::new(format!(
+                                "{} ; {}",
+                                describe::dose(&l.dose, l.unit),
+                                m.frequency
+                            ))
+                            .size(SMALL),
+                        );
+                    }
+                }
                 if m.secure_prescription {
                     ui.label(
                         RichText::new("Ordonnance sécurisée (quantités en toutes lettres)")
@@ -162,4 +186,32 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &OrdonnanceForm) -> Vec<Actio
         }
     });
     out
+}
+
+/// The line's presentations, each with what one intake is: the one given
+/// is chosen; touching another gives that one instead.
+fn presentations(
+    ui: &mut Ui,
+    state: &KioskState,
+    form: &OrdonnanceForm,
+    line: &ProposedLine,
+    out: &mut Vec<Action>,
+) {
+    let m = state.protocol.medicine(line.medicine);
+    let all = units::given(m, &line.dose);
+    if all.len() < 2 {
+        return;
+    }
+    let chosen = form.presentation(&state.protocol, line).map(|g| g.index);
+    ui.vertical(|ui| {
+        for g in &all {
+            let Some(p) = m.presentations.get(g.index) else {
+                continue;
+            };
+            let text = format!("{} : {}", p.name(), units::count_units_fr(g.per_intake, p));
+            if choice(ui, chosen == Some(g.index), &text) {
+                out.push(Action::ChoosePresentation(line.medicine, g.index));
+            }
+        }
+    });
 }

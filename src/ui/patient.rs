@@ -87,6 +87,26 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             false,
         ));
     });
+    ui.horizontal_wrapped(|ui| {
+        out.extend(field(
+            ui,
+            "Médecin traitant (facultatif)",
+            Field::DoctorName,
+            &form.doctor_name,
+            "Dr Nom Prénom",
+            w,
+            false,
+        ));
+        out.extend(field(
+            ui,
+            "Sa commune",
+            Field::DoctorTown,
+            &form.doctor_town,
+            "commune",
+            w,
+            false,
+        ));
+    });
     ui.add_space(16.0);
     let minor = age.is_some_and(crate::act::is_minor);
     muted(

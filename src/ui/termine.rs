@@ -74,8 +74,19 @@ pub fn show(ui: &mut Ui, state: &KioskState, done: &Done) -> Vec<Action> {
             }
             out.extend(save_buttons(ui, &done.save_choices));
         }
+        out.extend(letter_button(ui, done.taken_in_charge));
     });
     out
+}
+
+/// The letter for the patient's other carers (Terminé and Historique).
+pub fn letter_button(ui: &mut Ui, taken_in_charge: bool) -> Option<Action> {
+    let label = if taken_in_charge {
+        "Imprimer le compte rendu pour le médecin traitant"
+    } else {
+        "Imprimer le courrier d'orientation"
+    };
+    secondary(ui, label).then_some(Action::PrintLetter)
 }
 
 /// The printers to choose from: the station's default one, then each the

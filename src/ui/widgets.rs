@@ -100,14 +100,20 @@ pub fn choice(ui: &mut Ui, on: bool, text: &str) -> bool {
     } else {
         (Color32::WHITE, PRIMARY)
     };
+    // A choice longer than its whole row (a presentation with its dose)
+    // wraps within the column rather than running under the next one.
+    let room = ui.max_rect().width() - 2.0 * 18.0;
+    let (wrap, width) = if room > TARGET {
+        (egui::TextWrapMode::Wrap, room)
+    } else {
+        (egui::TextWrapMode::Extend, f32::INFINITY)
+    };
     let galley = egui::WidgetText::from(RichText::new(text).size(BODY).strong().color(fg))
-        .into_galley(
-            ui,
-            Some(egui::TextWrapMode::Extend),
-            f32::INFINITY,
-            egui::TextStyle::Button,
-        );
-    let size = Vec2::new((galley.size().x + 2.0 * 18.0).max(TARGET * 2.5), TARGET);
+        .into_galley(ui, Some(wrap), width, egui::TextStyle::Button);
+    let size = Vec2::new(
+        (galley.size().x + 2.0 * 18.0).max(TARGET * 2.5),
+        (galley.size().y + 16.0).max(TARGET),
+    );
     let (rect, r) = ui.allocate_exact_size(size, egui::Sense::click());
     r.widget_info(|| egui::WidgetInfo::selected(egui::accesskit::Role::Button, true, on, text));
     let painter = ui.painter();

@@ -10,6 +10,7 @@ use protocoop::protocol::{Fixed, Protocol, Value};
 use protocoop::triage::Facts;
 
 pub mod fleet;
+pub mod pdf;
 
 /// Facts from `(id, json value)` pairs, through the same parser as the CLI.
 pub fn facts(p: &Protocol, pairs: &[(&str, serde_json::Value)]) -> Facts {

@@ -24,6 +24,15 @@ pub(super) fn build_advice(cx: &mut Cx, raw: &RawProtocol, scope: &Scope) -> Opt
                     Some("ajoutez au moins un conseil dans « items »".into()),
                 );
             }
+            if let Some(items) = &s.items_parent
+                && items.get_ref().is_empty()
+            {
+                cx.err(
+                    items.span(),
+                    "section de conseils pour le parent vide",
+                    Some("ajoutez au moins un conseil dans « items_parent », ou retirez-le".into()),
+                );
+            }
             AdviceSection {
                 title: cx.text(&s.title, "le titre de la section"),
                 when: s.when.as_ref().and_then(|w| cx.condition(w, scope)),
@@ -34,12 +43,27 @@ pub(super) fn build_advice(cx: &mut Cx, raw: &RawProtocol, scope: &Scope) -> Opt
                     .iter()
                     .map(|i| cx.text(i, "un conseil"))
                     .collect(),
+                title_parent: s
+                    .title_parent
+                    .as_ref()
+                    .map(|t| cx.text(t, "le titre de la section pour le parent")),
+                items_parent: s.items_parent.as_ref().map(|items| {
+                    items
+                        .get_ref()
+                        .iter()
+                        .map(|i| cx.text(i, "un conseil pour le parent"))
+                        .collect()
+                }),
             }
         })
         .collect();
     Some(Advice {
         title: cx.text(&a.title, "le titre de la fiche conseil"),
         intro: cx.text(&a.intro, "l'introduction de la fiche conseil"),
+        intro_parent: a
+            .intro_parent
+            .as_ref()
+            .map(|t| cx.text(t, "l'introduction de la fiche conseil pour le parent")),
         sources: cx.text(&a.sources, "les sources de la fiche conseil"),
         sections,
     })

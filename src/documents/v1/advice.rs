@@ -1,0 +1,172 @@
+//! The advice sheet as renderer `documents/1` printed it. Frozen, like
+//! [`super::prescription`]: an act first printed by it reprints from it.
+
+use chrono_tz::Europe::Paris;
+use serde_json::Value as Json;
+
+use super::footer;
+use crate::documents::layout::{Doc, Ink, Paper, Style};
+use crate::documents::roster::Roster;
+use crate::documents::{check_printable, verification_code, watermark};
+use crate::error::Result;
+use crate::fr;
+use crate::ledger::ActView;
+use crate::protocol::Protocol;
+use crate::triage::{Facts, describe};
+
+const TITLE: Style = Style::new(16.0).bold();
+const HEADING: Style = Style::new(12.0).bold();
+const BODY: Style = Style::new(10.5);
+const SMALL: Style = Style::new(8.5);
+
+/// Renders the advice sheet of a prise en charge. `protocol` must be the
+/// one the act was recorded under (same SHA-256): the sheet quotes it.
+pub fn render(
+    view: &ActView,
+    protocol: &Protocol,
+    roster: Option<&Roster>,
+    paper: Paper,
+) -> Result<Vec<u8>> {
+    let act = &view.act;
+    check_printable(view)?;
+    if !act.taken_in_charge() {
+        return Err(crate::error::Refusal::NoPrescription(act.number.clone()).into());
+    }
+    if act.protocol.sha256 != protocol.identity.sha256 {
+        return Err(crate::error::Refusal::OtherProtocol {
+            number: act.number.clone(),
+            name: act.protocol.name.clone(),
+            version: act.protocol.version.clone(),
+            fingerprint: crate::text::prefix(&act.protocol.sha256, 12).to_string(),
+        }
+        .into());
+    }
+    let facts = Facts::from_json(protocol, &Json::Object(act.facts.clone()))?;
+    let env = facts.complete(protocol);
+    let advice = &protocol.advice;
+    let code = verification_code(&view.hash);
+    let mut doc = Doc::new(
+        &advice.title,
+        paper,
+        &footer(&view.act, &code),
+        watermark(act),
+    );
+    let day = act.occurred_at.with_timezone(&Paris).date_naive();
+
+    doc.paragraph(&advice.title, TITLE);
+    doc.paragraph(
+        &format!(
+            "Remise le {} à {} {} par {} ({})",
+            fr::date(day),
+            act.patient.first_name,
+            act.patient.last_name.to_uppercase(),
+            act.delegue.name,
+            act.structure.name
+        ),
+        BODY.ink(Ink::Grey),
+    );
+    doc.space(2.0);
+    doc.paragraph(&advice.intro, BODY);
+    doc.space(3.0);
+
+    if let Some(u) = act
+        .outcome
+        .urgency
+        .as_deref()
+        .and_then(|id| protocol.urgencies.iter().find(|u| u.id == id))
+    {
+        let mut lines = vec![(u.title.clone(), HEADING), (u.text.clone(), BODY)];
+        if u.duty_dentist
+            && let Some(d) = roster.and_then(|r| r.on_duty(day))
+        {
+            lines.push((
+                format!(
+                    "Dentiste de garde : {} — {} — tél. {}",
+                    d.dentist,
+                    d.address,
+                    d.phone.replace(' ', "\u{a0}")
+                ),
+                BODY.bold(),
+            ));
+        }
+        boxed(&mut doc, &lines, Ink::Blue);
+    }
+
+    // The signs that mean « call 15 » come right after the appointment,
+    // on the first page, where they cannot be missed.
+    let applies = |section: &&crate::protocol::AdviceSection| {
+        section
+            .when
+            .as_ref()
+            .is_none_or(|c| c.expr.eval(&env).is_true())
+    };
+    for section in advice
+        .sections
+        .iter()
+        .filter(applies)
+        .filter(|s| s.emergency)
+    {
+        let mut lines = vec![(section.title.clone(), HEADING.ink(Ink::Red))];
+        lines.extend(section.items.iter().map(|i| (format!("– {i}"), BODY)));
+        boxed(&mut doc, &lines, Ink::Red);
+    }
+
+    doc.paragraph("Comment prendre vos médicaments", HEADING);
+    for line in &act.prescription {
+        doc.space(1.0);
+        doc.paragraph(
+            &format!("{} {} ({})", line.dci, line.strength, line.form),
+            BODY.bold(),
+        );
+        doc.bullet(
+            &format!(
+                "{} ; {}.",
+                describe::dose(&line.dose(), line.unit),
+                line.frequency
+            ),
+            BODY,
+        );
+        if !line.advice.is_empty() {
+            doc.bullet(&line.advice, BODY);
+        }
+    }
+    doc.space(3.0);
+
+    for section in advice
+        .sections
+        .iter()
+        .filter(applies)
+        .filter(|s| !s.emergency)
+    {
+        doc.ensure(3.0 * BODY.line_mm());
+        doc.paragraph(&section.title, HEADING);
+        for item in &section.items {
+            doc.bullet(item, BODY);
+        }
+        doc.space(3.0);
+    }
+    doc.space(2.0);
+    doc.paragraph(
+        &format!("Sources : {}", advice.sources),
+        SMALL.ink(Ink::Grey),
+    );
+    Ok(doc.finish())
+}
+
+/// Lines in a framed box, kept on one page.
+fn boxed(doc: &mut Doc, lines: &[(String, Style)], ink: Ink) {
+    let inner = doc.text_width() - 8.0;
+    let h: f32 = lines
+        .iter()
+        .map(|(t, s)| crate::documents::layout::wrap(t, inner, *s).len() as f32 * s.line_mm())
+        .sum::<f32>()
+        + 6.0;
+    doc.ensure(h + 2.0);
+    let (x, top, w) = (doc.margin, doc.y, doc.text_width());
+    doc.rect(x, top, w, h, ink, false);
+    doc.y += 3.0;
+    for (t, s) in lines {
+        doc.paragraph_in(x + 4.0, inner, t, *s);
+    }
+    doc.y = top + h + 4.0;
+}

@@ -1,0 +1,266 @@
+//! The prescription as renderer `documents/1` printed it. Frozen: an act
+//! first printed by it reprints byte for byte from this code (the golden
+//! test in `tests/documents_v1.rs` holds it). Never edit.
+
+use chrono_tz::Europe::Paris;
+
+use super::footer;
+use crate::act::{ActRecord, PrescribedLine, Sex};
+use crate::documents::layout::{Doc, Ink, Paper, Style};
+use crate::documents::words::in_words;
+use crate::documents::{check_printable, verification_code, watermark};
+use crate::error::{Refusal, Result};
+use crate::fr;
+use crate::ledger::ActView;
+use crate::protocol::Unit;
+use crate::triage::describe;
+
+const TITLE: Style = Style::new(15.0).bold();
+const BODY: Style = Style::new(10.0);
+const SMALL: Style = Style::new(8.5);
+
+/// Renders the prescription of a recorded act. Refused for an act that is
+/// not a prise en charge (it has no prescription) or that is void.
+pub fn render(view: &ActView, paper: Paper) -> Result<Vec<u8>> {
+    let act = &view.act;
+    check_printable(view)?;
+    if !act.taken_in_charge() || act.prescription.is_empty() {
+        return Err(Refusal::NoPrescription(act.number.clone()).into());
+    }
+    let code = verification_code(&view.hash);
+    let mut doc = Doc::new(
+        &format!("Ordonnance {}", act.number),
+        paper,
+        &footer(act, &code),
+        watermark(act),
+    );
+    prescriber(&mut doc, act);
+    protocol_banner(&mut doc, act);
+    patient(&mut doc, act);
+    doc.space(3.0);
+    for (i, line) in act.prescription.iter().enumerate() {
+        medicine_line(&mut doc, i + 1, line);
+    }
+    closing(&mut doc, act, &code);
+    Ok(doc.finish())
+}
+
+fn prescriber(doc: &mut Doc, act: &ActRecord) {
+    let d = &act.delegue;
+    let right = doc.width() - doc.margin;
+    let top = doc.y;
+    let date = act.occurred_at.with_timezone(&Paris).date_naive();
+    doc.put_right(right, &format!("Le {}", fr::date(date)), BODY.bold());
+    doc.y += BODY.line_mm();
+    doc.put_right(right, &format!("Ordonnance n° {}", act.number), BODY);
+    doc.y = top;
+    doc.paragraph_in(doc.margin, doc.text_width() * 0.62, &d.name, TITLE);
+    let qualification = match d.profession.as_deref() {
+        Some("infirmier") => "Infirmier(ère) diplômé(e) d'État",
+        Some("pharmacien") => "Pharmacien(ne)",
+        _ => "Professionnel(le) délégué(e)",
+    };
+    let s = &act.structure;
+    let mut lines = vec![
+        format!("{qualification} — délégué(e) du protocole de coopération"),
+        format!("RPPS {}", d.rpps),
+        s.name.clone(),
+        format!("{}, France", s.address.trim_end_matches(", France")),
+    ];
+    if let Some(phone) = d.phone.as_ref().or(s.phone.as_ref()) {
+        lines.push(format!("Tél. {phone}"));
+    }
+    if let Some(finess) = &s.finess {
+        lines.push(format!("FINESS {finess}"));
+    }
+    for l in lines {
+        doc.paragraph_in(doc.margin, doc.text_width() * 0.7, &l, BODY);
+    }
+    doc.space(3.0);
+}
+
+fn protocol_banner(doc: &mut Doc, act: &ActRecord) {
+    let p = &act.protocol;
+    let text = format!(
+        "Prescription dans le cadre du protocole de coopération « {} » (version {}, {}).",
+        p.name, p.version, p.cpts
+    );
+    let delegant = format!(
+        "Chirurgien-dentiste délégant : {} — RPPS {}",
+        act.delegant.name, act.delegant.rpps
+    );
+    let inner = doc.text_width() - 8.0;
+    let lines = crate::documents::layout::wrap(&text, inner, BODY).len()
+        + crate::documents::layout::wrap(&delegant, inner, BODY.bold()).len();
+    let h = lines as f32 * BODY.line_mm() + 6.0;
+    doc.ensure(h);
+    let (x, top, w) = (doc.margin, doc.y, doc.text_width());
+    doc.rect(x, top, w, h, Ink::Blue, false);
+    doc.y += 3.0;
+    doc.paragraph_in(x + 4.0, inner, &text, BODY);
+    doc.paragraph_in(x + 4.0, inner, &delegant, BODY.bold().ink(Ink::Blue));
+    doc.y = top + h + 4.0;
+}
+
+fn patient(doc: &mut Doc, act: &ActRecord) {
+    let p = &act.patient;
+    let sex = match p.sex {
+        Sex::F => "F",
+        Sex::M => "M",
+    };
+    doc.paragraph(
+        &format!("Patient : {} {}", p.last_name.to_uppercase(), p.first_name),
+        BODY.bold().ink(Ink::Black),
+    );
+    let mut details = format!(
+        "Sexe : {sex} — né(e) le {} ({} ans)",
+        fr::date(p.birth_date),
+        p.age_years
+    );
+    // R5132-3: the weight whenever a dose depends on it (always under 15).
+    let weight_based = act.prescription.iter().any(|l| l.weight_kg.is_some());
+    if let Some(w) = p.weight_kg.filter(|_| weight_based || p.age_years < 15) {
+        details.push_str(&format!(" — poids : {} kg", format_kg(w)));
+    }
+    doc.paragraph(&details, BODY);
+    doc.space(1.0);
+    doc.rule(Ink::Grey);
+}
+
+fn format_kg(w: f64) -> String {
+    let s = format!("{w:.1}");
+    s.trim_end_matches(".0").replace('.', ",")
+}
+
+fn medicine_line(doc: &mut Doc, n: usize, line: &PrescribedLine) {
+    doc.ensure(4.0 * BODY.line_mm());
+    doc.space(1.5);
+    let head = format!(
+        "{n}. {} {} — {}",
+        line.dci.to_uppercase(),
+        line.strength,
+        line.form
+    );
+    doc.paragraph(&head, BODY.bold());
+    let indent = 6.0;
+    let (x, w) = (doc.margin + indent, doc.text_width() - indent);
+    let dose = describe::dose(&line.dose(), line.unit);
+    doc.paragraph_in(x, w, &format!("{dose} ; {}.", line.frequency), BODY);
+    if let Some(kg) = line.weight_kg {
+        doc.paragraph_in(
+            x,
+            w,
+            &format!("Dose calculée pour {} kg.", format_kg(kg)),
+            SMALL.ink(Ink::Grey),
+        );
+    }
+    if line.secure_prescription {
+        doc.paragraph_in(
+            x,
+            w,
+            &format!("En toutes lettres : {}.", in_words_line(line)),
+            BODY.bold(),
+        );
+    }
+}
+
+/// The palier-2 wording: strength, dose and duration in words.
+pub fn in_words_line(line: &PrescribedLine) -> String {
+    let unit_words = |n: u32| match line.unit {
+        Unit::Tablet => format!(
+            "{} {}",
+            in_words(u64::from(n)),
+            if n >= 2 { "comprimés" } else { "comprimé" }
+        ),
+        Unit::Mg => format!("{} milligrammes", in_words(u64::from(n))),
+        Unit::Ml => format!("{} millilitres", in_words(u64::from(n))),
+    };
+    let per_dose = match line.per_dose_min {
+        Some(min) if min < line.per_dose => {
+            format!(
+                "{} à {}",
+                in_words(u64::from(min)),
+                unit_words(line.per_dose)
+            )
+        }
+        _ => unit_words(line.per_dose),
+    };
+    format!(
+        "{} dosé à {} ; {per_dose} par prise, au plus {} par jour, pendant {} {}",
+        line.dci,
+        strength_in_words(&line.strength),
+        unit_words(line.max_per_day),
+        in_words(u64::from(line.days)),
+        if line.days >= 2 { "jours" } else { "jour" }
+    )
+}
+
+/// `500 mg / 30 mg` → `cinq cents milligrammes / trente milligrammes`.
+pub fn strength_in_words(strength: &str) -> String {
+    strength
+        .split_whitespace()
+        .map(|token| {
+            if let Ok(n) = token.parse::<u64>() {
+                in_words(n)
+            } else {
+                match token {
+                    "mg" => "milligrammes".into(),
+                    "g" => "grammes".into(),
+                    "mL" | "ml" => "millilitres".into(),
+                    "%" => "pour cent".into(),
+                    other => other.to_string(),
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn closing(doc: &mut Doc, act: &ActRecord, code: &str) {
+    let count = act.prescription.len() as u64;
+    doc.space(2.0);
+    doc.rule(Ink::Grey);
+    doc.space(1.5);
+    doc.paragraph(
+        &format!(
+            "Nombre de lignes de cette ordonnance : {count} ({})",
+            in_words(count)
+        ),
+        BODY.bold(),
+    );
+    if act.prescription.iter().any(|l| l.secure_prescription) {
+        doc.space(1.0);
+        doc.paragraph(
+            "À IMPRIMER SUR PAPIER D'ORDONNANCE SÉCURISÉE : cette ordonnance comporte un médicament de palier 2 (codéine). Sur papier ordinaire, elle ne peut pas être délivrée.",
+            BODY.bold().ink(Ink::Red),
+        );
+    }
+    // The signature goes right under the last line (R5132-3).
+    let h = 28.0;
+    doc.ensure(h + 8.0);
+    doc.space(3.0);
+    let w = 78.0;
+    let x = doc.width() - doc.margin - w;
+    let top = doc.y;
+    doc.rect(x, top, w, h, Ink::Black, false);
+    doc.y = top + 1.5;
+    doc.put(
+        x + 3.0,
+        &format!("Signature de {}", act.delegue.name),
+        SMALL.ink(Ink::Grey),
+    );
+    doc.y = top + 1.5;
+    doc.paragraph_in(
+        doc.margin,
+        doc.text_width() - w - 6.0,
+        "Le délégué signe et prescrit sous sa responsabilité, dans le cadre du protocole. Le chirurgien-dentiste délégant ne signe pas.",
+        SMALL.ink(Ink::Grey),
+    );
+    doc.paragraph_in(
+        doc.margin,
+        doc.text_width() - w - 6.0,
+        &format!("Vérification : acte {} — code {code}", act.number),
+        SMALL.bold(),
+    );
+    doc.y = top + h + 4.0;
+}
