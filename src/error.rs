@@ -144,9 +144,11 @@ pub enum Refusal {
     /// The act's advice sheet is written from the protocol it was done
     /// under, which is not the one in use.
     #[error(
-        "--protocol : l'acte {number} a été fait avec le protocole « {name} » version {version} (empreinte {fingerprint}…) : indiquez ce fichier de protocole pour imprimer sa fiche conseil"
+        "--protocol : l'acte {number} a été fait avec le protocole « {name} » version {version} (empreinte {fingerprint}…) : indiquez ce fichier de protocole pour imprimer {document}"
     )]
     OtherProtocol {
+        /// « sa fiche conseil », « son compte rendu »…: what could not be printed.
+        document: &'static str,
         number: String,
         name: String,
         version: String,

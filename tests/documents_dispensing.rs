@@ -110,7 +110,7 @@ fn adulte_abces_comprimes_gelules_et_boites() {
             "Pharmacie du Marché — 2 place du Marché, 79500 Melle — tél. 05 49 00 00 00",
             "Comment prendre vos médicaments",
             "Paracétamol — comprimé 500 mg",
-            "2 comprimés de 500 mg par prise, au plus 6 comprimés par jour, pendant 5 jours.",
+            "2 comprimés de 500 mg par prise, toutes les 6 heures si besoin, au plus 6 comprimés par jour, pendant 5 jours.",
             "Dentiste de garde : Dr Paul Garde — 3 rue du Port, 79000 Niort — tél. 05 49 11 22 33",
             "Votre pharmacien ou votre infirmier vous a reçu",
         ],
@@ -256,7 +256,7 @@ fn compte_rendu_au_medecin_traitant() {
         &text,
         &[
             "Compte rendu au médecin traitant",
-            "À l'attention de Dr Anne Généraliste, Celles-sur-Belle",
+            "À l'attention du Dr Anne Généraliste, Celles-sur-Belle",
             "Patient : MARTIN Paul — sexe M — né(e) le 02/03/1986 (40 ans) — 78 kg",
             "par Marie Durand, pharmacien(ne) délégué(e) (RPPS 10005173140), Pharmacie du Marché",
             "tél. 05 49 00 00 00",
@@ -421,7 +421,10 @@ fn une_reimpression_reprend_le_rendu_de_la_premiere_emission() {
     let dir = tempfile::tempdir().unwrap();
     let (mut l, p, number) = ledger_with(dir.path(), &abscess_input(json!({})));
     let view = l.act(&number).unwrap();
-    assert_eq!(Renderer::for_act(&view), Renderer::CURRENT);
+    assert_eq!(
+        Renderer::for_kind(&view, DocKind::Prescription),
+        Renderer::CURRENT
+    );
     let old = v1::prescription::render(&view, Paper::A4).unwrap();
     let old_sha = hex::encode(Sha256::digest(&old));
     // What an earlier program logged when it printed this act.
@@ -435,7 +438,12 @@ fn une_reimpression_reprend_le_rendu_de_la_premiere_emission() {
     )
     .unwrap();
     let view = l.act(&number).unwrap();
-    assert_eq!(Renderer::for_act(&view), Renderer::V1);
+    assert_eq!(Renderer::for_kind(&view, DocKind::Advice), Renderer::V1);
+    assert_eq!(
+        Renderer::for_kind(&view, DocKind::Letter),
+        Renderer::CURRENT,
+        "a letter has its own first issue"
+    );
     let r = documents::render(&l, &p, None, &number, Paper::A4, true).unwrap();
     assert_eq!(r.docs[0].bytes, old, "la réimpression reprend documents/1");
     assert!(r.docs[0].reprint);
@@ -553,4 +561,28 @@ fn cli_letter_compte_rendu_puis_reimpression() {
         letters, 2,
         "the two letters written, nothing for the refusals"
     );
+}
+
+#[test]
+fn medecin_traitant_sans_nom_refuse_et_adresse_au_dr() {
+    let town_only = abscess_input(json!({"attending_doctor": {"name": " ", "town": "Melle"}}));
+    match protocoop::act::ActRequest::from_json(&town_only) {
+        Err(Error::Input { field, message }) => {
+            assert_eq!(field, "attending_doctor.name");
+            assert!(message.contains("sans son nom"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let blank = abscess_input(json!({"attending_doctor": {"name": "", "town": ""}}));
+    let req = protocoop::act::ActRequest::from_json(&blank).unwrap();
+    assert_eq!(req.attending_doctor, None);
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = abscess_input(json!({"attending_doctor": {"name": "Madame Anne Martin"}}));
+    let (l, p, number) = ledger_with(dir.path(), &input);
+    let text = words_of(
+        &docs(&l, &p, &number, &[DocKind::Letter], "madame")[0],
+        None,
+    );
+    assert_all(&text, &["À l'attention de Madame Anne Martin Patient"]);
 }

@@ -376,3 +376,25 @@ fn des_valeurs_extremes_ne_font_ni_paniquer_ni_deborder() {
         }
     }
 }
+
+/// An act names its presentation by form and label: two alike in a line
+/// (case and spaces aside) are refused at load, where they stand.
+#[test]
+fn deux_presentations_de_meme_nom_refusees() {
+    let text = protocoop::protocol::BUNDLED_TEXT.replacen(
+        "form = \"comprimé\"\nlabel = \"1 g\"",
+        "form = \"Comprimé\"\nlabel = \"500  mg\"",
+        1,
+    );
+    assert_ne!(text, protocoop::protocol::BUNDLED_TEXT);
+    let e = refused(&text);
+    assert!(
+        e.contains("la ligne « paracetamol » a deux présentations « Comprimé 500  mg »"),
+        "{e}"
+    );
+    // The second one's block, where it begins.
+    let label = text.find("label = \"500  mg\"").unwrap();
+    let block = text[..label].rfind("[[medicines.presentations]]").unwrap();
+    let line = text[..block].matches('\n').count() + 1;
+    assert!(e.contains(&format!("p.toml:{line}:1:")), "{e}");
+}

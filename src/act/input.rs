@@ -106,15 +106,19 @@ pub struct Doctor {
 const DOCTOR_MAX: usize = 80;
 
 impl Doctor {
-    /// `None` when no name was given (the town alone names nobody).
+    /// `None` when neither is given; a town without a name is refused
+    /// (it names nobody, and would be silently lost).
     pub fn new(name: &str, town: &str) -> Result<Option<Doctor>> {
-        let Some(name) =
-            crate::text::optional_line("attending_doctor.name", Some(name), DOCTOR_MAX)?
-        else {
-            return Ok(None);
-        };
+        let name = crate::text::optional_line("attending_doctor.name", Some(name), DOCTOR_MAX)?;
         let town = crate::text::optional_line("attending_doctor.town", Some(town), DOCTOR_MAX)?;
-        Ok(Some(Doctor { name, town }))
+        match (name, town) {
+            (Some(name), town) => Ok(Some(Doctor { name, town })),
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(Error::input(
+                "attending_doctor.name",
+                "la commune du médecin traitant est donnée sans son nom : indiquez son nom, ou effacez la commune",
+            )),
+        }
     }
 }
 

@@ -35,6 +35,7 @@ pub fn render(
     }
     if act.protocol.sha256 != protocol.identity.sha256 {
         return Err(crate::error::Refusal::OtherProtocol {
+            document: "sa fiche conseil",
             number: act.number.clone(),
             name: act.protocol.name.clone(),
             version: act.protocol.version.clone(),
@@ -145,8 +146,9 @@ pub fn render(
                 (
                     format!("{} — {}", fr::capitalised(&line.dci), p.name()),
                     format!(
-                        "{} par prise, au plus {} par jour, pendant {}.",
+                        "{} par prise, {}, au plus {} par jour, pendant {}.",
                         units::per_intake_fr(&given, &p),
+                        line.frequency.trim(),
                         units::count_units_fr(given.max_units_per_day, &p),
                         fr::plural(u64::from(line.days), "jour", "jours")
                     ),
@@ -154,7 +156,11 @@ pub fn render(
             }
             None => (
                 format!("{} {}", fr::capitalised(&line.dci), line.strength),
-                format!("{}.", describe::dose(&line.dose(), line.unit)),
+                format!(
+                    "{} ; {}.",
+                    describe::dose(&line.dose(), line.unit),
+                    line.frequency.trim()
+                ),
             ),
         };
         doc.paragraph(&name, BODY.bold());

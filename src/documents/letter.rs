@@ -3,7 +3,8 @@
 //! after a prise en charge, and the courrier d'orientation the patient
 //! hands to the dentist, doctor or emergency service when not taken in
 //! charge. Both name the patient (they are for carers) and, like the
-//! prescription, come out byte for byte the same at every reprint.
+//! prescription, come out byte for byte the same at every reprint (from
+//! the act and the protocol it was made under).
 
 use chrono::Duration;
 use chrono_tz::Europe::Paris;
@@ -75,6 +76,10 @@ pub fn render(view: &ActView, protocol: &Protocol, paper: Paper) -> Result<Vec<u
     super::check_printable(view)?;
     if act.protocol.sha256 != protocol.identity.sha256 {
         return Err(Refusal::OtherProtocol {
+            document: match Kind::of(act) {
+                Kind::CompteRendu => "son compte rendu",
+                Kind::Orientation => "son courrier d'orientation",
+            },
             number: act.number.clone(),
             name: act.protocol.name.clone(),
             version: act.protocol.version.clone(),
@@ -117,10 +122,17 @@ fn header(doc: &mut Doc, act: &ActRecord, kind: Kind) {
     doc.put_right(right, &format!("Le {}", fr::date(date)), BODY.bold());
     doc.paragraph(kind.title(), TITLE);
     let to = match (kind, &act.attending_doctor) {
-        (Kind::CompteRendu, Some(d)) => match &d.town {
-            Some(town) => format!("À l'attention de {}, {town}", d.name),
-            None => format!("À l'attention de {}", d.name),
-        },
+        (Kind::CompteRendu, Some(d)) => {
+            // « du Dr Martin », « de Madame Martin ».
+            let whom = match d.name.split_whitespace().next() {
+                Some("Dr" | "Dr." | "Docteur") => format!("du {}", d.name),
+                _ => format!("de {}", d.name),
+            };
+            match &d.town {
+                Some(town) => format!("À l'attention {whom}, {town}"),
+                None => format!("À l'attention {whom}"),
+            }
+        }
         (Kind::CompteRendu, None) => "À l'attention du médecin traitant".to_string(),
         (Kind::Orientation, _) => {
             "À l'attention du chirurgien-dentiste, du médecin ou du service d'urgence qui recevra le patient"
@@ -238,16 +250,19 @@ fn taken_in_charge(doc: &mut Doc, act: &ActRecord, protocol: &Protocol, facts: &
         .and_then(|id| protocol.urgencies.iter().find(|u| u.id == id))
     {
         doc.paragraph("Rendez-vous dentaire", HEADING);
-        let by = act.occurred_at + Duration::days(i64::from(u.within_days));
-        let deadline = if u.within_days <= 1 {
-            fr::datetime(by)
-        } else {
-            fr::day_of(by)
+        // A stored date at the edge of the calendar gives no deadline,
+        // never a panic.
+        let by = act
+            .occurred_at
+            .checked_add_signed(Duration::days(i64::from(u.within_days)));
+        let text = match by {
+            Some(by) if u.within_days <= 1 => {
+                format!("{} Au plus tard le {}.", u.text, fr::datetime(by))
+            }
+            Some(by) => format!("{} Au plus tard le {}.", u.text, fr::day_of(by)),
+            None => u.text.clone(),
         };
-        doc.paragraph(
-            &format!("{} Au plus tard le {deadline}.", u.text),
-            BODY.bold(),
-        );
+        doc.paragraph(&text, BODY.bold());
     }
 }
 
@@ -297,7 +312,7 @@ fn oriented(doc: &mut Doc, act: &ActRecord, protocol: &Protocol, facts: &Facts) 
     doc.space(2.0);
     doc.paragraph("Ce qui n'a pas été donné", HEADING);
     doc.paragraph(
-        "Aucun médicament n'a été prescrit ni délivré dans le cadre du protocole : le patient présente un motif d'exclusion ou un signe de gravité, qui relève d'un chirurgien-dentiste, d'un médecin ou des urgences.",
+        "Aucun médicament n'a été prescrit ni délivré dans le cadre du protocole : les motifs ci-dessus le placent hors du protocole ; la suite relève d'un chirurgien-dentiste, d'un médecin ou des urgences.",
         BODY,
     );
 }

@@ -72,17 +72,22 @@ impl Renderer {
         }
     }
 
-    /// The renderer an act's prescription and advice sheet come from: the
-    /// one that first printed either, else the current one.
-    pub fn for_act(view: &ActView) -> Renderer {
+    /// The renderer an act's document of `kind` comes from: the one that
+    /// first printed it — for the prescription and the advice sheet,
+    /// either of them, which go together —, else the current one.
+    pub fn for_kind(view: &ActView, kind: DocKind) -> Renderer {
+        let same = |document: &str| match kind {
+            DocKind::Letter => DocKind::Letter.is(document),
+            DocKind::Prescription | DocKind::Advice => {
+                DocKind::Prescription.is(document) || DocKind::Advice.is(document)
+            }
+        };
         view.followups
             .iter()
             .find_map(|f| match &f.event {
                 FollowupEvent::Document {
                     document, renderer, ..
-                } if DocKind::Prescription.is(document) || DocKind::Advice.is(document) => {
-                    Renderer::of(renderer)
-                }
+                } if same(document) => Renderer::of(renderer),
                 _ => None,
             })
             .unwrap_or(Renderer::CURRENT)
@@ -281,9 +286,9 @@ pub fn render_kinds(
     let view = ledger.act(act)?;
     let number = view.act.number.clone();
     let (p_file, a_file) = default_file_names(&number);
-    let renderer = Renderer::for_act(&view);
     let mut out = Vec::new();
     for kind in kinds {
+        let renderer = Renderer::for_kind(&view, *kind);
         let (title, file_name, bytes, renderer) = match (kind, renderer) {
             (DocKind::Prescription, Renderer::V1) => (
                 format!("Ordonnance {number}"),
@@ -309,8 +314,8 @@ pub fn render_kinds(
                 advice::render(&view, protocol, roster, paper)?,
                 Renderer::V2,
             ),
-            // Letters came with the second renderer.
-            (DocKind::Letter, _) => {
+            // Letters came with the second renderer: the first never drew one.
+            (DocKind::Letter, Renderer::V1 | Renderer::V2) => {
                 let kind = letter::Kind::of(&view.act);
                 (
                     format!("{} {number}", kind.title()),
@@ -323,8 +328,8 @@ pub fn render_kinds(
         let name = document_name(kind.id(), paper);
         let sha256 = hex::encode(Sha256::digest(&bytes));
         let first = first_issue(&view, &name, renderer);
-        // The prescription and the letter are rendered from the act alone
-        // and must come out identical. The advice sheet also quotes the
+        // The prescription (from the act alone) and the letter (from the
+        // act and its protocol) must come out identical. The advice sheet also quotes the
         // duty roster, which the CPTS updates: a new roster changes it
         // legitimately, and the reprint is logged with its own hash.
         if let Some(first) = &first
@@ -332,7 +337,7 @@ pub fn render_kinds(
             && *kind != DocKind::Advice
         {
             return Err(Refusal::DocumentMismatch {
-                document: name,
+                document: crate::ledger::document_title(&name),
                 number: view.act.number.clone(),
             }
             .into());

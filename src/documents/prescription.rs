@@ -7,7 +7,7 @@
 use chrono_tz::Europe::Paris;
 
 use super::layout::{Doc, Ink, Paper, Style};
-use super::words::{fixed_in_words, in_words};
+use super::words::{count_in_words, in_words};
 use super::{footer, verification_code, watermark};
 use crate::act::{ActRecord, GivenRecord, PrescribedLine, Sex};
 use crate::error::{Refusal, Result};
@@ -211,29 +211,34 @@ pub fn in_words_line(line: &PrescribedLine) -> String {
     let Some(g) = &line.given else {
         return in_words_dose(line);
     };
-    let p = g.presentation();
-    let count = |milli: i64| {
-        let n = Fixed(milli);
-        let name = if n.0 > Fixed::SCALE {
-            &p.units
-        } else {
-            &p.unit
-        };
-        format!("{} {name}", fixed_in_words(n))
+    // mL in words as « millilitres »; other units as the file names them.
+    let (unit, units) = if g.unit == "mL" {
+        ("millilitre", "millilitres")
+    } else {
+        (g.unit.as_str(), g.units.as_str())
     };
+    let count = |milli: i64| count_in_words(Fixed(milli), unit, units);
     let per_intake = match g.per_intake_min_milli {
-        Some(min) if min < g.per_intake_milli => {
+        Some(min) if min < g.per_intake_milli && min % Fixed::SCALE == 0 => {
             format!(
                 "{} à {}",
-                fixed_in_words(Fixed(min)),
+                in_words(u64::try_from(min / Fixed::SCALE).unwrap_or(0)),
                 count(g.per_intake_milli)
             )
+        }
+        Some(min) if min < g.per_intake_milli => {
+            format!("{} à {}", count(min), count(g.per_intake_milli))
         }
         _ => count(g.per_intake_milli),
     };
     let packs = u64::from(g.packs);
+    let pack_size = if g.unit == "mL" {
+        count(i64::from(g.pack) * Fixed::SCALE)
+    } else {
+        in_words(u64::from(g.pack))
+    };
     format!(
-        "{} dosé à {} ; {per_intake} par prise, au plus {} par jour, pendant {} {} ; quantité : {} ({} {} de {})",
+        "{} dosé à {} ; {per_intake} par prise, au plus {} par jour, pendant {} {} ; quantité : {} ({} {} de {pack_size})",
         line.dci,
         strength_in_words(&g.label),
         count(g.max_units_per_day_milli),
@@ -246,7 +251,6 @@ pub fn in_words_line(line: &PrescribedLine) -> String {
         } else {
             g.pack_name.clone()
         },
-        in_words(u64::from(g.pack)),
     )
 }
 

@@ -56,24 +56,31 @@ pub fn in_words(n: u64) -> String {
     parts.join(" ")
 }
 
-/// A count of units in words: « deux », « un et demi », « dix-sept virgule
-/// cinq » (thousandths beyond the half in digits' words).
-pub fn fixed_in_words(n: crate::protocol::Fixed) -> String {
+/// A count of units in words, with its unit: « deux comprimés », « un
+/// comprimé et demi », « un demi-comprimé », « dix-sept virgule vingt-cinq
+/// millilitres » (`unit`, `units`: singular and plural).
+pub fn count_in_words(n: crate::protocol::Fixed, unit: &str, units: &str) -> String {
     let scale = crate::protocol::Fixed::SCALE;
     let (whole, frac) = (n.0.div_euclid(scale), n.0.rem_euclid(scale));
     let whole = u64::try_from(whole).unwrap_or(0);
+    let name = |count: u64| if count >= 2 { units } else { unit };
     match frac {
-        0 => in_words(whole),
-        500 if whole == 0 => "un demi".into(),
-        500 => format!("{} et demi", in_words(whole)),
+        0 => format!("{} {}", in_words(whole), name(whole)),
+        500 if whole == 0 => format!("un demi-{unit}"),
+        500 => format!("{} {} et demi", in_words(whole), name(whole)),
         f => {
+            // Thousandths as a person reads them: 0,25 → « vingt-cinq »,
+            // 0,05 → « zéro cinq ».
             let digits = format!("{f:03}");
             let digits = digits.trim_end_matches('0');
-            let words: Vec<String> = digits
-                .chars()
-                .map(|c| in_words(u64::from(c.to_digit(10).unwrap_or(0))))
-                .collect();
-            format!("{} virgule {}", in_words(whole), words.join(" "))
+            let zeros = digits.len() - digits.trim_start_matches('0').len();
+            let rest: u64 = digits.parse().unwrap_or(0);
+            let mut after = vec!["zéro"; zeros].join(" ");
+            if !after.is_empty() {
+                after.push(' ');
+            }
+            after.push_str(&in_words(rest));
+            format!("{} virgule {after} {units}", in_words(whole))
         }
     }
 }
@@ -178,6 +185,26 @@ mod tests {
             assert!(!w.contains("zéro") || n == 0, "{n}: {w}");
             assert!(seen.insert(w.clone()), "{n}: {w} en double");
         }
+    }
+
+    #[test]
+    fn des_unites_en_toutes_lettres_entieres_demies_et_decimales() {
+        use super::count_in_words;
+        use crate::protocol::Fixed;
+        let c = |milli: i64| count_in_words(Fixed(milli), "comprimé", "comprimés");
+        assert_eq!(c(1000), "un comprimé");
+        assert_eq!(c(2000), "deux comprimés");
+        assert_eq!(c(500), "un demi-comprimé");
+        assert_eq!(c(1500), "un comprimé et demi");
+        assert_eq!(c(2500), "deux comprimés et demi");
+        let ml = |milli: i64| count_in_words(Fixed(milli), "millilitre", "millilitres");
+        assert_eq!(ml(17_250), "dix-sept virgule vingt-cinq millilitres");
+        assert_eq!(ml(2_050), "deux virgule zéro cinq millilitres");
+        assert_eq!(ml(300_000), "trois cents millilitres");
+        // A hostile stored count prints something, never panics.
+        assert!(!c(-1500).is_empty());
+        assert!(c(i64::MAX).ends_with("comprimés"));
+        assert!(!c(i64::MIN).is_empty());
     }
 
     #[test]

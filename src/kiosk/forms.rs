@@ -107,7 +107,7 @@ pub fn doctor(form: &PatientForm) -> Result<Option<Doctor>> {
     Doctor::new(&form.doctor_name, &form.doctor_town).map_err(|e| match e {
         Error::Input { field, message } => Error::Input {
             field: if field.ends_with("town") {
-                "ville du médecin traitant".into()
+                "commune du médecin traitant".into()
             } else {
                 "médecin traitant".into()
             },

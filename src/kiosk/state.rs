@@ -263,15 +263,11 @@ impl OrdonnanceForm {
         protocol: &Protocol,
         line: &crate::triage::ProposedLine,
     ) -> Option<crate::triage::units::Given> {
-        let m = protocol.medicine(line.medicine);
-        let all = crate::triage::units::given(m, &line.dose);
-        let wanted = self
-            .presentations
-            .get(&line.medicine)
-            .copied()
-            .filter(|i| all.iter().any(|g| g.index == *i))
-            .or_else(|| crate::triage::units::default_choice(&all))?;
-        all.into_iter().find(|g| g.index == wanted)
+        crate::triage::units::given_or_default(
+            protocol.medicine(line.medicine),
+            &line.dose,
+            self.presentations.get(&line.medicine).copied(),
+        )
     }
 }
 

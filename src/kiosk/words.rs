@@ -82,9 +82,12 @@ fn refusal(r: &Refusal) -> String {
             )
         }
         Refusal::OtherProtocol {
-            number, version, ..
+            document,
+            number,
+            version,
+            ..
         } => format!(
-            "l'acte {number} a été fait avec une autre version du protocole ({version}) : sa fiche conseil ne peut pas être réimprimée sur cet appareil ; demandez-la à la coordination de la CPTS"
+            "l'acte {number} a été fait avec une autre version du protocole ({version}) : {document} ne peut pas être imprimé(e) sur cet appareil ; demandez-le à la coordination de la CPTS"
         ),
         other => other.to_string(),
     }
@@ -103,6 +106,7 @@ mod tests {
             Error::Refused(Refusal::UnknownDelegue("10005173140".into())),
             Error::Refused(Refusal::NoStructure),
             Error::Refused(Refusal::OtherProtocol {
+                document: "sa fiche conseil",
                 number: "2026-0001".into(),
                 name: "Urgences dentaires".into(),
                 version: "2026.0".into(),

@@ -184,6 +184,7 @@ pub fn document_title(name: &str) -> String {
     let title = match kind {
         "prescription" => "ordonnance",
         "advice" => "fiche-conseil",
+        "letter" => "courrier",
         other => other,
     };
     format!("{title}{a5}")

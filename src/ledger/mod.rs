@@ -38,7 +38,8 @@ pub use acts::{ActStatus, ActSummary, ActView, LoggedFollowup};
 pub use closure::{ClosureRecord, ReadsSeal};
 pub use facts::ActFacts;
 pub use followups::{
-    AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, type_label, withdrawn,
+    AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, document_title,
+    type_label, withdrawn,
 };
 pub use report_rows::{ActRow, FollowupRow, MonthReads};
 

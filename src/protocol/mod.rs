@@ -338,6 +338,15 @@ impl Presentation {
     pub fn name(&self) -> String {
         format!("{} {}", self.form, self.label)
     }
+
+    /// The name as an input is matched against it: case and runs of
+    /// spaces aside. Unique within a line (the validator sees to it).
+    pub fn key(name: &str) -> String {
+        name.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,6 +79,17 @@ pub fn given(m: &Medicine, dose: &Dose) -> Vec<Given> {
         .collect()
 }
 
+/// The presentation given when `wanted` (a place in the line's
+/// presentations) is offered at this dose, else the default: what the
+/// kiosk shows and records.
+pub fn given_or_default(m: &Medicine, dose: &Dose, wanted: Option<usize>) -> Option<Given> {
+    let all = given(m, dose);
+    let index = wanted
+        .filter(|i| all.iter().any(|g| g.index == *i))
+        .or_else(|| default_choice(&all))?;
+    all.into_iter().find(|g| g.index == index)
+}
+
 /// The presentation proposed first: the one giving the most of the dose
 /// (all give at most the dose), the file's order breaking ties.
 pub fn default_choice(given: &[Given]) -> Option<usize> {
@@ -102,11 +113,11 @@ pub fn choose<'m>(
     let index = match asked {
         None => default_choice(&all),
         Some(name) => {
-            let wanted = normalized(name);
+            let wanted = Presentation::key(name);
             let Some(index) = m
                 .presentations
                 .iter()
-                .position(|p| normalized(&p.name()) == wanted)
+                .position(|p| Presentation::key(&p.name()) == wanted)
             else {
                 let choices: Vec<String> = all
                     .iter()
@@ -139,13 +150,6 @@ pub fn choose<'m>(
         let g = all.into_iter().find(|g| g.index == i)?;
         Some((m.presentations.get(i)?, g))
     }))
-}
-
-fn normalized(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// A count of units in French: « 2 », « ½ », « 1 ½ », « 17,5 ».

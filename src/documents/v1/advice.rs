@@ -34,6 +34,7 @@ pub fn render(
     }
     if act.protocol.sha256 != protocol.identity.sha256 {
         return Err(crate::error::Refusal::OtherProtocol {
+            document: "sa fiche conseil",
             number: act.number.clone(),
             name: act.protocol.name.clone(),
             version: act.protocol.version.clone(),

@@ -1,6 +1,6 @@
 //! The prescription as renderer `documents/1` printed it. Frozen: an act
 //! first printed by it reprints byte for byte from this code (the golden
-//! test in `tests/documents_v1.rs` holds it). Never edit.
+//! test in `tests/documents_dispensing.rs` holds it). Never edit.
 
 use chrono_tz::Europe::Paris;
 

@@ -210,10 +210,23 @@ pub(super) fn build_medicines(
             }
             Some(MedicineId(i as u16))
         });
+        let mut names = BTreeSet::new();
         let presentations = m
             .presentations
             .iter()
-            .map(|p| presentation(cx, &id, line_unit, p))
+            .map(|raw| {
+                let p = presentation(cx, &id, line_unit, raw)?;
+                // An act names its presentation by form and label: two
+                // alike could not be told apart.
+                if !names.insert(Presentation::key(&p.name())) {
+                    cx.err(
+                        raw.span(),
+                        format!("la ligne « {id} » a deux présentations « {} »", p.name()),
+                        Some("donnez à chacune une forme ou un libellé différent (« comprimé 500 mg, boîte de 100 »)".into()),
+                    );
+                }
+                Some(p)
+            })
             .collect::<Vec<_>>();
         if let (Some(when), Some((adult, _)), Some((caps, _))) = (when, adult, caps) {
             out.push(Medicine {
