@@ -81,17 +81,21 @@ fn device_with_acts(acts: usize) -> Device {
 fn une_sauvegarde_prise_pendant_des_ajouts_se_restaure_ailleurs() {
     let d = device_with_acts(3);
     let backup = d.env.path("sauvegarde.pcbk");
-    // Another process appends while the backup runs.
-    let input = d
-        .env
-        .write("acte.json", &format!("{PIN}\n{}", abscess_input(json!({}))));
+    // Another process appends while the backup runs: eight patients
+    // (one patient again would be a repeat visit, refused its lines).
+    for i in 1..=8 {
+        d.env.write(
+            &format!("acte-{i}.json"),
+            &format!("{PIN}\n{}", abscess_for(100 + i, json!({}))),
+        );
+    }
     let bin = env!("CARGO_BIN_EXE_protocoop");
     let mut appender = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "for i in 1 2 3 4 5 6 7 8; do '{bin}' --data-dir '{}' act record --input - --pin-stdin < '{}' > /dev/null || exit 1; done",
+            "for i in 1 2 3 4 5 6 7 8; do '{bin}' --data-dir '{}' act record --input - --pin-stdin < '{}'/acte-$i.json > /dev/null || exit 1; done",
             d.data,
-            input.display()
+            d.env.path("").display()
         ))
         .env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE)
         .env("PROTOCOOP_NOW", NOW)
@@ -134,7 +138,7 @@ fn une_sauvegarde_prise_pendant_des_ajouts_se_restaure_ailleurs() {
             "--pin-stdin",
             "--json",
         ],
-        &format!("{PIN}\n{}", abscess_input(json!({}))),
+        &format!("{PIN}\n{}", abscess_for(200, json!({}))),
         &[("PROTOCOOP_NOW", NOW)],
     );
     assert_eq!(out.code, 0, "{out:?}");

@@ -591,7 +591,7 @@ fn une_sortie_fermee_termine_proprement() {
     let (_env, data) = device();
     let env = TestEnv::new();
     // `act list --json | head -1`: the reader leaves after one line.
-    for _ in 0..3 {
+    for n in 0..3 {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_protocoop"));
         cmd.env("PROTOCOOP_PASSPHRASE", DEVICE_PASSPHRASE);
         cmd.args([
@@ -609,7 +609,7 @@ fn une_sortie_fermee_termine_proprement() {
         let mut child = cmd.spawn().unwrap();
         std::io::Write::write_all(
             child.stdin.as_mut().unwrap(),
-            format!("{PIN}\n{}", abscess_input(json!({}))).as_bytes(),
+            format!("{PIN}\n{}", abscess_for(n, json!({}))).as_bytes(),
         )
         .unwrap();
         drop(child.stdin.take());
@@ -821,12 +821,14 @@ rm -f "$err"
 fn un_registre_modifie_a_la_main_ne_fait_jamais_planter() {
     let (env, data) = device();
     let db = Path::new(&data).join("ledger.sqlite");
+    let recorded = std::cell::Cell::new(0);
     let record = |env: &TestEnv, pin: &str| {
+        recorded.set(recorded.get() + 1);
         cli(
             env,
             &data,
             &["act", "record", "--input", "-", "--pin-stdin"],
-            &format!("{pin}\n{}", abscess_input(json!({}))),
+            &format!("{pin}\n{}", abscess_for(recorded.get(), json!({}))),
         )
     };
     // The old failure table edited: nothing changes, failures are entries

@@ -112,7 +112,8 @@ fn enregistrement_lecture_liste_json() {
     assert_eq!(r["hash"].as_str().unwrap().len(), 64);
 
     // --input FILE with the PIN alone on stdin.
-    env.write("acte.json", &input);
+    // Another patient: the same one again would be a repeat visit.
+    env.write("acte.json", &abscess_for(1, json!({})));
     let out = cli(
         &env,
         &data,

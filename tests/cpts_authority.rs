@@ -759,10 +759,7 @@ fn un_registre_local_ancien_garde_ses_actes_une_fois_rattache() {
     record(&mut l, &p, &abscess_input(json!({})), t(NOW)).unwrap();
     let before = l.acts(None).unwrap();
     drop(l);
-    let d = Device {
-        env,
-        data: data.to_str().unwrap().to_string(),
-    };
+    let d = Device::on(env, data.to_str().unwrap());
     let (office, marie, _) = office_with(&[&d]);
     d.ok(
         &[

@@ -6,13 +6,16 @@
 //! that were proposed) and returns the [`ActRecord`] to append. The ledger
 //! only numbers it and stores it.
 
+mod history;
 mod input;
 mod prepare;
 mod record;
 
+pub use history::{EarlierAct, identity_key, same_patient};
 pub use input::{ActRequest, Doctor, Patient, Sex};
 pub use prepare::{
-    DEFERRED_AFTER_MINUTES, age_on, is_minor, prepare, training_reason, with_patient,
+    DEFERRED_AFTER_MINUTES, act_day, age_on, is_minor, prepare, training_reason, with_history,
+    with_patient,
 };
 pub use record::{
     ActRecord, DoctorRef, GivenRecord, Payment, PersonRef, PrescribedLine, ProtocolRef,

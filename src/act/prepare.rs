@@ -48,15 +48,26 @@ pub fn is_minor(age: i64) -> bool {
     (0..18).contains(&age)
 }
 
+/// The Paris day an act is dated: when it occurred, else now.
+pub fn act_day(req: &ActRequest, now: DateTime<Utc>) -> NaiveDate {
+    req.occurred_at
+        .unwrap_or(now)
+        .with_timezone(&Paris)
+        .date_naive()
+}
+
 /// Checks an act request against the protocol and the registry and builds
 /// the record to append. `id` and `number` are left empty: the ledger
 /// assigns them inside its append transaction. The délégué's PIN is checked
-/// by the caller before (the ledger keeps the failure count).
+/// by the caller before (the ledger keeps the failure count). `earlier`:
+/// the patient's earlier prise en charge on this device, from its ledger
+/// ([`crate::ledger::Ledger::prepare_act`] looks it up), never from input.
 pub fn prepare(
     protocol: &Protocol,
     registry: &Registry,
     device_id: &str,
     req: &ActRequest,
+    earlier: Option<&super::EarlierAct>,
     now: DateTime<Utc>,
 ) -> Result<ActRecord> {
     if req.consent == Some(false) {
@@ -109,6 +120,7 @@ pub fn prepare(
         .ok_or_else(|| Refusal::UnknownDelegant(req.delegant.to_string()))?;
 
     let facts = patient_facts(protocol, &req.patient, &req.facts, day)?;
+    let facts = with_history(protocol, facts, earlier.is_some())?;
     let unanswered = sequence::unanswered(protocol, &facts);
     if !unanswered.is_empty() {
         return Err(Error::Unanswered(
@@ -255,6 +267,17 @@ fn patient_facts(
         ));
     }
     let facts = Facts::from_answers(protocol, given)?;
+    if let Some(h) = protocol.patient.history
+        && !matches!(facts.get(h.fact), Slot::Unset)
+    {
+        let id = &protocol.fact(h.fact).id;
+        return Err(Error::input(
+            id.as_str(),
+            format!(
+                "« {id} » est renseigné par l'appareil d'après son registre : ne le donnez pas"
+            ),
+        ));
+    }
     let (age_id, weight_id) = (protocol.patient.age, protocol.patient.weight);
     if let Some(stated) = facts.number(age_id)
         && stated != Fixed::from_int(age)
@@ -284,6 +307,16 @@ fn patient_facts(
 /// does not apply to the patient is answered « non »), and refuses a missing
 /// weight where the protocol computes doses by weight: one rule for the
 /// kiosk's Patient screen and for every recorded act.
+/// The repeat-visit fact, when the protocol reads it: set by the device
+/// from its ledger. A value stated in the input is refused, never trusted.
+pub fn with_history(protocol: &Protocol, mut facts: Facts, earlier: bool) -> Result<Facts> {
+    let Some(h) = protocol.patient.history else {
+        return Ok(facts);
+    };
+    facts.set(protocol, h.fact, Value::Bool(earlier))?;
+    Ok(facts)
+}
+
 pub fn with_patient(
     protocol: &Protocol,
     mut facts: Facts,

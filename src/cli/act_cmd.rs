@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::{Cli, Context, read_input, read_stdin, stdout_error};
-use crate::act::{ActRequest, prepare};
+use crate::act::ActRequest;
 use crate::calendar::Month;
 use crate::error::{Error, Result};
 use crate::fr;
@@ -99,8 +99,7 @@ pub fn run(cli: &Cli, cmd: &ActCommand, out: &mut dyn Write) -> Result<ExitCode>
             let protocol = super::load_protocol(cli)?;
             let mut ledger = cx.existing_ledger()?;
             ledger.authenticate(&req.delegue, &pin, cx.now)?;
-            let registry = ledger.registry()?;
-            let act = prepare(&protocol, &registry, ledger.device_id(), &req, cx.now)?;
+            let act = ledger.prepare_act(&protocol, &req, cx.now)?;
             let training = act.training;
             let decided = decision(&act.outcome, Some(&protocol));
             let r = ledger.record_act(act)?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::reduce::{message_of, toggle};
 use super::services::Services;
 use super::state::*;
-use crate::act::{self, ActRequest};
+use crate::act::ActRequest;
 use crate::documents;
 use crate::error::{Error, Refusal, Result};
 use crate::ids::Rpps;
@@ -121,8 +121,7 @@ pub(super) fn record(
         presentations,
         attending_doctor: draft.doctor.clone(),
     };
-    let registry = services.ledger.registry()?;
-    let record = act::prepare(p, &registry, services.ledger.device_id(), &request, now)?;
+    let record = services.ledger.prepare_act(p, &request, now)?;
     services.ledger.record_act(record)
 }
 

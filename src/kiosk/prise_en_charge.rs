@@ -95,7 +95,11 @@ pub(super) fn begin_act(state: &mut KioskState) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn confirm_patient(state: &mut KioskState, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn confirm_patient(
+    state: &mut KioskState,
+    services: &Services,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Screen::Patient(form) = &state.screen else {
         return Ok(());
     };
@@ -114,6 +118,12 @@ pub(super) fn confirm_patient(state: &mut KioskState, now: DateTime<Utc>) -> Res
     let doctor = forms::doctor(form)?;
     let p = Arc::clone(&state.protocol);
     let facts = act::with_patient(&p, Facts::new(&p), &patient, age)?;
+    // A repeat visit is noticed before the questions, from this device's
+    // ledger only; the act is prepared with the same lookup.
+    let earlier = services
+        .ledger
+        .earlier_prise_en_charge(&p, &patient, forms::paris_day(now))?;
+    let facts = act::with_history(&p, facts, earlier.is_some())?;
     // Back from the first question to correct the identity: the answers
     // given so far are offered again.
     let withdrawn = state
@@ -123,6 +133,7 @@ pub(super) fn confirm_patient(state: &mut KioskState, now: DateTime<Utc>) -> Res
         .unwrap_or_default();
     state.act = Some(ActDraft {
         patient,
+        earlier,
         doctor,
         age,
         consent: true,

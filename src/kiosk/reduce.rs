@@ -195,7 +195,7 @@ fn apply(
             prise_en_charge::set_sex(state, sex);
             Ok(())
         }
-        Action::ConfirmPatient => prise_en_charge::confirm_patient(state, now),
+        Action::ConfirmPatient => prise_en_charge::confirm_patient(state, services, now),
         Action::RefuseConsent => {
             prise_en_charge::refuse_consent(state);
             Ok(())

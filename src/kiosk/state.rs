@@ -413,6 +413,9 @@ pub struct SetupForm {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActDraft {
     pub patient: Patient,
+    /// The patient's earlier prise en charge on this device, when the
+    /// protocol reads repeat visits: shown on every question.
+    pub earlier: Option<crate::act::EarlierAct>,
     pub doctor: Option<crate::act::Doctor>,
     pub age: i64,
     pub consent: bool,

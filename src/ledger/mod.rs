@@ -25,6 +25,7 @@ pub mod entry;
 pub mod facts;
 mod followup_record;
 mod followups;
+mod history;
 mod index;
 pub mod key_file;
 mod registry;

@@ -151,12 +151,30 @@ pub struct PatientFacts {
     /// The fact the patient's sex goes into, when the protocol reads it.
     pub sex: Option<FactId>,
     pub weight_required_when: Condition,
+    /// A repeat visit, when the protocol reads it.
+    pub history: Option<History>,
 }
 
+/// A repeat visit: the fact the device sets from its own ledger when the
+/// same patient had a prise en charge under this protocol within
+/// `within_days` days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct History {
+    pub fact: FactId,
+    pub within_days: u32,
+}
+
+/// The longest repeat-visit window a protocol may set: ten years.
+pub const RECURRENCE_DAYS_MAX: i64 = 3650;
+
 impl PatientFacts {
-    /// The facts the Patient screen, not a question, sets.
+    /// The facts the device, not a question, sets: the Patient screen's,
+    /// and the repeat visit.
     pub fn ids(&self) -> impl Iterator<Item = FactId> {
-        [self.age, self.weight].into_iter().chain(self.sex)
+        [self.age, self.weight]
+            .into_iter()
+            .chain(self.sex)
+            .chain(self.history.map(|h| h.fact))
     }
 
     /// Whether the Patient screen, not a question, sets this fact.

@@ -70,6 +70,10 @@ pub struct RawPatient {
     pub weight_fact: S<String>,
     pub sex_fact: Option<S<String>>,
     pub weight_required_when: S<String>,
+    /// The fact the device sets when the patient already had a prise en
+    /// charge on it within `recurrence_days` (never asked).
+    pub history_fact: Option<S<String>>,
+    pub recurrence_days: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

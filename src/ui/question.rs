@@ -35,6 +35,11 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &QuestionForm) -> Vec<Action>
         .size(SMALL)
         .color(MUTED),
     );
+    if let Some(earlier) = state.act.as_ref().and_then(|a| a.earlier.as_ref()) {
+        block(ui, TRAINING_BG, |ui| {
+            ui.label(RichText::new(earlier.describe()).size(BODY).strong());
+        });
+    }
     heading(ui, &q.title);
     if let Some(h) = &q.help {
         muted(ui, h);

@@ -56,13 +56,19 @@ impl Office {
 pub struct Device {
     pub env: TestEnv,
     pub data: String,
+    /// Acts recorded by [`Device::record`]: each is another patient.
+    recorded: std::cell::Cell<i64>,
 }
 
 impl Device {
     pub fn new(name: &str) -> Device {
         let env = TestEnv::new();
         let data = env.path("data").to_str().unwrap().to_string();
-        let d = Device { env, data };
+        let d = Device {
+            env,
+            data,
+            recorded: std::cell::Cell::new(0),
+        };
         d.ok(
             &[
                 "structure",
@@ -79,6 +85,15 @@ impl Device {
             "",
         );
         d
+    }
+
+    /// A device on a data folder set up otherwise (by the library).
+    pub fn on(env: TestEnv, data: &str) -> Device {
+        Device {
+            env,
+            data: data.to_string(),
+            recorded: std::cell::Cell::new(0),
+        }
     }
 
     pub fn run_at(&self, at: &str, args: &[&str], stdin: &str) -> Output {
@@ -109,11 +124,17 @@ impl Device {
         v["entries"].as_u64().unwrap()
     }
 
+    /// Records an abscess through the CLI; each call is another patient
+    /// (born a day later), so that none is a repeat visit, unless `extra`
+    /// names the patient's birth date.
     pub fn record(&self, at: &str, pin: &str, extra: Value) -> Output {
+        let n = self.recorded.get();
+        self.recorded.set(n + 1);
+        let input = abscess_for(n, extra);
         self.run_at(
             at,
             &["act", "record", "--input", "-", "--pin-stdin", "--json"],
-            &format!("{pin}\n{}", abscess_input(extra)),
+            &format!("{pin}\n{input}"),
         )
     }
 }

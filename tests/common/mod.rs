@@ -257,6 +257,19 @@ pub fn abscess_input(extra: serde_json::Value) -> String {
     v.to_string()
 }
 
+/// The adult abscess of [`abscess_input`] for the `n`-th patient (born `n`
+/// days after the first): recorded one after the other, none is a repeat
+/// visit.
+pub fn abscess_for(n: i64, extra: serde_json::Value) -> String {
+    let born = NaiveDate::from_ymd_opt(1986, 3, 2).unwrap() + chrono::Duration::days(n);
+    let mut v: serde_json::Value = serde_json::from_str(&abscess_input(
+        serde_json::json!({"patient": {"birth_date": born.to_string()}}),
+    ))
+    .unwrap();
+    merge(&mut v, extra);
+    v.to_string()
+}
+
 fn merge(a: &mut serde_json::Value, b: serde_json::Value) {
     match (a, b) {
         (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
@@ -268,7 +281,10 @@ fn merge(a: &mut serde_json::Value, b: serde_json::Value) {
     }
 }
 
-/// Prepares an act from JSON input against `protocol`.
+/// Prepares an act from JSON input against `protocol`, as a first visit:
+/// the tests record the same patient many times, and a repeat visit would
+/// send every act after the first to « avis sous 24 heures ». The repeat
+/// visit itself is tested through `Ledger::prepare_act` (tests/recurrence.rs).
 pub fn prepared(
     l: &Ledger,
     protocol: &Protocol,
@@ -276,7 +292,7 @@ pub fn prepared(
     now: DateTime<Utc>,
 ) -> protocoop::Result<ActRecord> {
     let req = ActRequest::from_json(input)?;
-    prepare(protocol, &l.registry()?, l.device_id(), &req, now)
+    prepare(protocol, &l.registry()?, l.device_id(), &req, None, now)
 }
 
 /// Prepares and records an act.

@@ -237,11 +237,13 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
             None => None,
         };
         let weight_required_when = cx.condition(&p.weight_required_when, &scope);
+        let history = history(cx, &scope, p);
         Some(PatientFacts {
             age: age?,
             weight: weight?,
             sex,
             weight_required_when: weight_required_when?,
+            history,
         })
     });
     if patient.as_ref().is_some_and(|p| p.sex.is_none())
@@ -362,4 +364,47 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
         source: Source::File,
         fact_index: scope.index,
     })
+}
+
+/// `history_fact` and `recurrence_days` of `[patient]`: both or neither.
+fn history(cx: &mut Cx, scope: &Scope, p: &RawPatient) -> Option<History> {
+    match (&p.history_fact, &p.recurrence_days) {
+        (None, None) => None,
+        (Some(name), Some(days)) => {
+            let fact = fact_of_type(cx, scope, name, |t| *t == FactType::Bool, "oui/non");
+            let within_days = cx.count(days, "recurrence_days", 1);
+            if i64::from(within_days) > RECURRENCE_DAYS_MAX {
+                cx.err(
+                    days.span(),
+                    format!(
+                        "recurrence_days = {within_days} : au plus {RECURRENCE_DAYS_MAX} jours"
+                    ),
+                    Some(
+                        "la fenêtre d'une nouvelle visite se compte en jours, par exemple 90"
+                            .into(),
+                    ),
+                );
+            }
+            Some(History {
+                fact: fact?,
+                within_days,
+            })
+        }
+        (Some(name), None) => {
+            cx.err(
+                name.span(),
+                "history_fact sans recurrence_days",
+                Some("ajoutez « recurrence_days = 90 » à [patient]".into()),
+            );
+            None
+        }
+        (None, Some(days)) => {
+            cx.err(
+                days.span(),
+                "recurrence_days sans history_fact",
+                Some("nommez le fait oui/non que l'appareil renseigne : « history_fact = \"history.recent_prise_en_charge\" »".into()),
+            );
+            None
+        }
+    }
 }
