@@ -33,16 +33,7 @@ pub fn render(
     if !act.taken_in_charge() {
         return Err(crate::error::Refusal::NoPrescription(act.number.clone()).into());
     }
-    if act.protocol.sha256 != protocol.identity.sha256 {
-        return Err(crate::error::Refusal::OtherProtocol {
-            document: "sa fiche conseil",
-            number: act.number.clone(),
-            name: act.protocol.name.clone(),
-            version: act.protocol.version.clone(),
-            fingerprint: crate::text::prefix(&act.protocol.sha256, 12).to_string(),
-        }
-        .into());
-    }
+    super::check_same_protocol(act, protocol, "sa fiche conseil")?;
     let facts = Facts::from_json(protocol, &Json::Object(act.facts.clone()))?;
     let env = facts.complete(protocol);
     let advice = &protocol.advice;

@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 use super::layout::{Doc, Ink, Paper, Style};
 use super::{footer, verification_code, watermark};
 use crate::act::{ActRecord, PrescribedLine, Sex};
-use crate::error::{Refusal, Result};
+use crate::error::Result;
 use crate::fr;
 use crate::ledger::ActView;
 use crate::protocol::{FactType, Protocol, Value};
@@ -74,19 +74,11 @@ pub fn structure_line(act: &ActRecord) -> String {
 pub fn render(view: &ActView, protocol: &Protocol, paper: Paper) -> Result<Vec<u8>> {
     let act = &view.act;
     super::check_printable(view)?;
-    if act.protocol.sha256 != protocol.identity.sha256 {
-        return Err(Refusal::OtherProtocol {
-            document: match Kind::of(act) {
-                Kind::CompteRendu => "son compte rendu",
-                Kind::Orientation => "son courrier d'orientation",
-            },
-            number: act.number.clone(),
-            name: act.protocol.name.clone(),
-            version: act.protocol.version.clone(),
-            fingerprint: crate::text::prefix(&act.protocol.sha256, 12).to_string(),
-        }
-        .into());
-    }
+    let document = match Kind::of(act) {
+        Kind::CompteRendu => "son compte rendu",
+        Kind::Orientation => "son courrier d'orientation",
+    };
+    super::check_same_protocol(act, protocol, document)?;
     let facts = Facts::from_json(protocol, &Json::Object(act.facts.clone()))?;
     let kind = Kind::of(act);
     let code = verification_code(&view.hash);

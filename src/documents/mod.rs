@@ -124,6 +124,23 @@ fn watermark(act: &ActRecord) -> Option<&'static str> {
     act.training.then_some("SPÉCIMEN — protocole non validé")
 }
 
+/// A document that quotes the protocol (advice sheet, letter) is drawn
+/// only from the one the act was made under: refused, naming `document`
+/// (« sa fiche conseil »), when this device has another.
+fn check_same_protocol(act: &ActRecord, protocol: &Protocol, document: &'static str) -> Result<()> {
+    if act.protocol.sha256 == protocol.identity.sha256 {
+        return Ok(());
+    }
+    Err(Refusal::OtherProtocol {
+        document,
+        number: act.number.clone(),
+        name: act.protocol.name.clone(),
+        version: act.protocol.version.clone(),
+        fingerprint: crate::text::prefix(&act.protocol.sha256, 12).to_string(),
+    }
+    .into())
+}
+
 fn check_printable(view: &ActView) -> Result<()> {
     if let ActStatus::Void { .. } = view.status {
         return Err(Refusal::ActVoid(view.act.number.clone()).into());

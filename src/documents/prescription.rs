@@ -208,8 +208,10 @@ fn amount_note(line: &PrescribedLine, g: &GivenRecord) -> Option<String> {
 /// The palier-2 wording: strength, units per intake, daily maximum,
 /// duration and quantity in words.
 pub fn in_words_line(line: &PrescribedLine) -> String {
+    // A line without presentations: its dose in the line's unit, in the
+    // first renderer's words.
     let Some(g) = &line.given else {
-        return in_words_dose(line);
+        return super::v1::prescription::in_words_line(line);
     };
     // mL in words as « millilitres »; other units as the file names them.
     let (unit, units) = if g.unit == "mL" {
@@ -240,7 +242,7 @@ pub fn in_words_line(line: &PrescribedLine) -> String {
     format!(
         "{} dosé à {} ; {per_intake} par prise, au plus {} par jour, pendant {} {} ; quantité : {} ({} {} de {pack_size})",
         line.dci,
-        strength_in_words(&g.label),
+        super::v1::prescription::strength_in_words(&g.label),
         count(g.max_units_per_day_milli),
         in_words(u64::from(line.days)),
         if line.days >= 2 { "jours" } else { "jour" },
@@ -252,58 +254,6 @@ pub fn in_words_line(line: &PrescribedLine) -> String {
             g.pack_name.clone()
         },
     )
-}
-
-/// A line without presentations in words: its dose in the line's unit.
-fn in_words_dose(line: &PrescribedLine) -> String {
-    let unit_words = |n: u32| match line.unit {
-        Unit::Tablet => format!(
-            "{} {}",
-            in_words(u64::from(n)),
-            if n >= 2 { "comprimés" } else { "comprimé" }
-        ),
-        Unit::Mg => format!("{} milligrammes", in_words(u64::from(n))),
-        Unit::Ml => format!("{} millilitres", in_words(u64::from(n))),
-    };
-    let per_dose = match line.per_dose_min {
-        Some(min) if min < line.per_dose => {
-            format!(
-                "{} à {}",
-                in_words(u64::from(min)),
-                unit_words(line.per_dose)
-            )
-        }
-        _ => unit_words(line.per_dose),
-    };
-    format!(
-        "{} dosé à {} ; {per_dose} par prise, au plus {} par jour, pendant {} {}",
-        line.dci,
-        strength_in_words(&line.strength),
-        unit_words(line.max_per_day),
-        in_words(u64::from(line.days)),
-        if line.days >= 2 { "jours" } else { "jour" }
-    )
-}
-
-/// `500 mg / 30 mg` → `cinq cents milligrammes / trente milligrammes`.
-pub fn strength_in_words(strength: &str) -> String {
-    strength
-        .split_whitespace()
-        .map(|token| {
-            if let Ok(n) = token.parse::<u64>() {
-                in_words(n)
-            } else {
-                match token {
-                    "mg" => "milligrammes".into(),
-                    "g" => "grammes".into(),
-                    "mL" | "ml" => "millilitres".into(),
-                    "%" => "pour cent".into(),
-                    other => other.to_string(),
-                }
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn closing(doc: &mut Doc, act: &ActRecord, code: &str) {
