@@ -262,6 +262,27 @@ impl Ledger {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The prises en charge of a month under one protocol, void ones
+    /// aside: only those are decoded (a repeat visit looks for them).
+    pub(super) fn prises_en_charge(
+        &self,
+        month: Month,
+        protocol_id: &str,
+    ) -> Result<Vec<ActRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.seq, e.payload FROM acts a JOIN entries e ON e.seq = a.seq \
+             WHERE a.month = ?1 AND a.taken_in_charge = 1 AND a.void_seq IS NULL \
+             AND a.protocol_id = ?2 ORDER BY a.seq",
+        )?;
+        let mut rows = stmt.query(params![month.to_string(), protocol_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq = r.get::<_, i64>(0)? as u64;
+            out.push(decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?);
+        }
+        Ok(out)
+    }
+
     /// Every act record of a month, with its void status (for reports).
     pub fn act_records(&self, month: Option<Month>) -> Result<Vec<(ActRecord, bool)>> {
         act_records_on(&self.conn, month)

@@ -31,13 +31,9 @@ impl Ledger {
         let last = Month::of_date(day);
         let mut latest: Option<ActRecord> = None;
         while month <= last {
-            for (a, void) in self.act_records(Some(month))? {
+            for a in self.prises_en_charge(month, &protocol.identity.id)? {
                 let on = a.occurred_at.with_timezone(&Paris).date_naive();
-                let counts = !void
-                    && a.taken_in_charge()
-                    && a.protocol.id == protocol.identity.id
-                    && (from..=day).contains(&on)
-                    && act::same_patient(patient, &a.patient);
+                let counts = (from..=day).contains(&on) && act::same_patient(patient, &a.patient);
                 if counts
                     && latest
                         .as_ref()
