@@ -219,7 +219,7 @@ impl PrescribedLine {
     /// line given in no presentation.
     pub fn title(&self) -> String {
         match &self.given {
-            Some(g) => format!("{} — {} {}", self.dci, g.form, g.label),
+            Some(g) => format!("{} — {}", self.dci, g.presentation().name()),
             None => format!("{} {}", self.dci, self.strength),
         }
     }

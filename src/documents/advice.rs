@@ -77,7 +77,7 @@ pub fn render(
         .outcome
         .urgency
         .as_deref()
-        .and_then(|id| protocol.urgencies.iter().find(|u| u.id == id))
+        .and_then(|id| protocol.urgency_named(id))
     {
         let mut lines = vec![(u.title.clone(), HEADING), (u.text.clone(), BODY)];
         if u.duty_dentist {

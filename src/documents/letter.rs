@@ -239,7 +239,7 @@ fn taken_in_charge(doc: &mut Doc, act: &ActRecord, protocol: &Protocol, facts: &
         .outcome
         .urgency
         .as_deref()
-        .and_then(|id| protocol.urgencies.iter().find(|u| u.id == id))
+        .and_then(|id| protocol.urgency_named(id))
     {
         doc.paragraph("Rendez-vous dentaire", HEADING);
         // A stored date at the edge of the calendar gives no deadline,
@@ -276,7 +276,7 @@ fn oriented(doc: &mut Doc, act: &ActRecord, protocol: &Protocol, facts: &Facts) 
         .outcome
         .orientation
         .as_deref()
-        .and_then(|id| protocol.orientations.iter().find(|o| o.id == id));
+        .and_then(|id| protocol.orientation_named(id));
     doc.paragraph("Pourquoi le patient n'a pas été pris en charge", HEADING);
     if act.outcome.reasons.is_empty() {
         doc.bullet("aucun motif enregistré", BODY);

@@ -532,18 +532,22 @@ impl Protocol {
     /// The title of an orientation recorded by its id (« Urgence : appelez
     /// le 15 »); `None` for an id this version does not have.
     pub fn orientation_title(&self, id: &str) -> Option<&str> {
-        self.orientations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.title.as_str())
+        self.orientation_named(id).map(|o| o.title.as_str())
+    }
+
+    /// The orientation an act recorded by its id, when this protocol has it.
+    pub fn orientation_named(&self, id: &str) -> Option<&Orientation> {
+        self.orientations.iter().find(|o| o.id == id)
+    }
+
+    /// The urgency an act recorded by its id, when this protocol has it.
+    pub fn urgency_named(&self, id: &str) -> Option<&Urgency> {
+        self.urgencies.iter().find(|u| u.id == id)
     }
 
     /// The title of an urgency recorded by its id.
     pub fn urgency_title(&self, id: &str) -> Option<&str> {
-        self.urgencies
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.title.as_str())
+        self.urgency_named(id).map(|u| u.title.as_str())
     }
 
     /// The lines (medicine ids) that must be printed on secure paper
