@@ -136,6 +136,40 @@ pub fn duration_seconds(seconds: i64) -> String {
     }
 }
 
+/// A day as typed: `23/11/2026`, `23112026` or `2026-11-23`.
+pub fn parse_day(field: &str, s: &str) -> crate::error::Result<NaiveDate> {
+    let s = s.trim();
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let parsed = if s.contains('-') {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    } else if digits.len() == 8 {
+        NaiveDate::parse_from_str(&digits, "%d%m%Y").ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| crate::error::Error::input(field, unreadable_date(s, &digits)))
+}
+
+/// A date written in the expected form but that does not exist (31/02)
+/// is named as such; anything else is asked again in the form expected.
+fn unreadable_date(s: &str, digits: &str) -> String {
+    let parts: Vec<u32> = if s.contains('-') {
+        s.split('-').filter_map(|p| p.trim().parse().ok()).collect()
+    } else if digits.len() == 8 {
+        [digits.get(..2), digits.get(2..4), digits.get(4..)]
+            .into_iter()
+            .filter_map(|p| p?.parse().ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if parts.len() == 3 {
+        format!("le {s} n'existe pas dans le calendrier : vérifiez le jour et le mois")
+    } else {
+        format!("date « {s} » illisible : écrivez-la JJ/MM/AAAA, par exemple 02/03/1986")
+    }
+}
+
 pub fn plural(n: u64, singular: &str, plural: &str) -> String {
     format!("{} {}", int(n), if n >= 2 { plural } else { singular })
 }

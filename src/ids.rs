@@ -172,6 +172,57 @@ pub fn nir_valid(s: &str) -> Result<(), IdProblem> {
 }
 
 /// A French postal code: five digits.
+/// A patient's phone number, for the follow-up call: a French number of
+/// ten digits (`06 12 34 56 78`, `+33 6 12 34 56 78`, dots or dashes
+/// allowed) written back as `06 12 34 56 78`, or an international one
+/// (`+` and 8 to 15 digits) kept as typed. `None` when blank.
+pub fn patient_phone(field: &str, s: &str) -> crate::error::Result<Option<String>> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let refuse = || {
+        crate::error::Error::input(
+            field,
+            format!(
+                "« {} » : numéro à 10 chiffres attendu (06 12 34 56 78), ou +… pour l'étranger",
+                crate::text::quote(t)
+            ),
+        )
+    };
+    if t.chars().count() > crate::text::PHONE_MAX
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+'))
+    {
+        return Err(refuse());
+    }
+    let plus = t.starts_with('+');
+    if t.chars().skip(1).any(|c| c == '+') {
+        return Err(refuse());
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    let national = match (plus, digits.strip_prefix("33")) {
+        (false, _) if digits.len() == 10 && digits.starts_with('0') => Some(digits.clone()),
+        (true, Some(rest)) if rest.len() == 9 => Some(format!("0{rest}")),
+        (true, Some(rest)) if rest.len() == 10 && rest.starts_with('0') => Some(rest.to_string()),
+        _ => None,
+    };
+    match national {
+        Some(n) if !n.starts_with("00") => {
+            let pairs: Vec<&str> = n
+                .as_bytes()
+                .chunks(2)
+                .filter_map(|c| std::str::from_utf8(c).ok())
+                .collect();
+            Ok(Some(pairs.join(" ")))
+        }
+        Some(_) => Err(refuse()),
+        None if plus && (8..=15).contains(&digits.len()) => Ok(Some(format!("+{digits}"))),
+        None => Err(refuse()),
+    }
+}
+
 pub fn postal_code_valid(s: &str) -> bool {
     s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
 }

@@ -10,6 +10,7 @@ pub mod act;
 pub mod backup;
 pub mod bundle;
 pub mod calendar;
+pub mod calls;
 pub mod cli;
 pub mod cpts;
 pub mod crypto;

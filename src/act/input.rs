@@ -23,9 +23,20 @@ pub struct Patient {
     pub sex: Sex,
     pub weight_kg: Option<Fixed>,
     pub postal_code: String,
+    /// For the follow-up call, when the patient gave one: kept on the
+    /// device, never in a report.
+    pub phone: Option<String>,
 }
 
 impl Patient {
+    /// The patient with the phone number she gave (blank: none).
+    pub fn with_phone(self, field: &str, phone: &str) -> Result<Patient> {
+        Ok(Patient {
+            phone: crate::ids::patient_phone(field, phone)?,
+            ..self
+        })
+    }
+
     /// Checks each field, naming it in the error.
     pub fn new(
         last_name: &str,
@@ -71,6 +82,7 @@ impl Patient {
             sex,
             weight_kg,
             postal_code,
+            phone: None,
         })
     }
 }
@@ -156,6 +168,8 @@ struct RawPatient {
     sex: String,
     weight_kg: Option<ExactNumber>,
     postal_code: String,
+    #[serde(default)]
+    phone: String,
 }
 
 impl ActRequest {
@@ -194,7 +208,8 @@ impl ActRequest {
                 &p.sex,
                 weight_kg,
                 &p.postal_code,
-            )?,
+            )?
+            .with_phone("patient.phone", &p.phone)?,
             facts: raw.facts,
             delegue: rpps("delegue_rpps", &raw.delegue_rpps)?,
             delegant: rpps("delegant_rpps", &raw.delegant_rpps)?,

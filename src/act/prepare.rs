@@ -232,6 +232,7 @@ pub fn prepare(
             weight_kg: p.weight_kg.map(Fixed::to_f64),
             postal_code: p.postal_code.clone(),
             age_years: age_on(p.birth_date, day),
+            phone: p.phone.clone(),
         },
         consent: req.consent,
         attending_doctor: req.attending_doctor.as_ref().map(|d| DoctorRef {

@@ -91,6 +91,10 @@ pub struct PatientRecord {
     pub weight_kg: Option<f64>,
     pub postal_code: String,
     pub age_years: i64,
+    /// For the follow-up call (absent when not given, and from acts
+    /// recorded before calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 /// The patient's médecin traitant, as she named him at the counter.

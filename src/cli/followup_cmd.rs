@@ -1,11 +1,14 @@
-//! `protocoop followup add`.
+//! `protocoop followup add` and `followup due`.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use chrono::NaiveDate;
+
 use super::{Cli, Context, stdout_error};
+use crate::calls::{Adverse, Answers, AppointmentAnswer, DueCall};
 use crate::error::{Error, Result};
 use crate::ids::Rpps;
 use crate::ledger::{AdverseNature, FollowupEvent, Severity};
@@ -13,7 +16,16 @@ use crate::ledger::{AdverseNature, FollowupEvent, Severity};
 #[derive(Debug, Subcommand)]
 pub enum FollowupCommand {
     /// Ajouter un suivi à un acte.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
+    /// Les appels de suivi à passer aujourd'hui ou en retard (« À rappeler ») : patient, téléphone, acte, ce qu'il faut demander.
+    Due(DueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Écrire la liste en JSON (pour un script).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -32,6 +44,12 @@ pub enum KindArg {
         alias = "professional-satisfaction"
     )]
     ProfessionalSatisfaction,
+    /// Rendez-vous dentaire pris ou non (--made oui|non, --on DATE).
+    #[value(name = "rendez-vous", alias = "appointment")]
+    Appointment,
+    /// Un appel du plan de suivi (--call ID, --reached oui|non ; s'il a répondu : --made/--on, --pain, --score, --nature/--severity selon l'appel).
+    #[value(name = "appel", alias = "call")]
+    Call,
     /// Retirer un suivi enregistré par erreur (--corrects ENTRÉE, --text MOTIF) : il reste au registre, les rapports ne le comptent plus.
     Correction,
 }
@@ -56,6 +74,21 @@ pub struct AddArgs {
     /// Texte libre ; pour une correction, son motif (obligatoire).
     #[arg(long)]
     text: Option<String>,
+    /// Pour un rendez-vous : pris (oui) ou non.
+    #[arg(long, value_name = "oui|non")]
+    made: Option<String>,
+    /// Pour un rendez-vous pris : son jour (JJ/MM/AAAA ou AAAA-MM-JJ), s'il est connu.
+    #[arg(long, value_name = "JJ/MM/AAAA")]
+    on: Option<String>,
+    /// Pour un appel : l'appel du plan de suivi (`followup due` le donne).
+    #[arg(long, value_name = "APPEL")]
+    call: Option<String>,
+    /// Pour un appel : le patient a répondu (oui) ou non.
+    #[arg(long, value_name = "oui|non")]
+    reached: Option<String>,
+    /// Pour un appel : la douleur, de 0 à 10.
+    #[arg(long, value_name = "0-10")]
+    pain: Option<u8>,
     /// Pour une correction : l'entrée du suivi à retirer (celle que `act show` donne).
     #[arg(long, value_name = "ENTRÉE")]
     corrects: Option<u64>,
@@ -68,8 +101,108 @@ pub struct AddArgs {
 }
 
 pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<ExitCode> {
-    let FollowupCommand::Add(a) = cmd;
-    let cx = Context::new(cli)?;
+    match cmd {
+        FollowupCommand::Add(a) => add(cli, a, out),
+        FollowupCommand::Due(a) => due(cli, a, out),
+    }
+}
+
+/// `oui` / `non` of a flag.
+fn yes_no(flag: &str, v: &str) -> Result<bool> {
+    match v.trim().to_lowercase().as_str() {
+        "oui" | "o" | "yes" | "true" => Ok(true),
+        "non" | "n" | "no" | "false" => Ok(false),
+        other => Err(Error::input(
+            flag,
+            format!("« {} » : oui ou non", crate::text::quote(other)),
+        )),
+    }
+}
+
+fn appointment(a: &AddArgs) -> Result<Option<AppointmentAnswer>> {
+    let Some(made) = a.made.as_deref() else {
+        if a.on.is_some() {
+            return Err(Error::input(
+                "--on",
+                "la date d'un rendez-vous va avec --made oui",
+            ));
+        }
+        return Ok(None);
+    };
+    let made = yes_no("--made", made)?;
+    let on = match a.on.as_deref() {
+        None => None,
+        Some(d) => Some(crate::fr::parse_day("--on", d)?),
+    };
+    Ok(Some(AppointmentAnswer { made, on }))
+}
+
+fn adverse(a: &AddArgs) -> Result<Option<(AdverseNature, Severity)>> {
+    if a.severity.is_none() && a.nature.is_none() {
+        return Ok(None);
+    }
+    let severity = a.severity.as_deref().ok_or_else(|| {
+        Error::input(
+            "--severity",
+            "gravité obligatoire : legere, moderee ou grave",
+        )
+    })?;
+    let severity = Severity::parse(severity).ok_or_else(|| {
+        Error::input(
+            "--severity",
+            format!("« {severity} » : legere, moderee ou grave"),
+        )
+    })?;
+    let nature = match a.nature.as_deref() {
+        None => AdverseNature::Autre,
+        Some(n) => AdverseNature::parse(n).ok_or_else(|| {
+            let all: Vec<&str> = AdverseNature::ALL.iter().map(|n| n.cli_name()).collect();
+            Error::input("--nature", format!("« {n} » : {}", all.join(", ")))
+        })?,
+    };
+    Ok(Some((nature, severity)))
+}
+
+/// Flags that belong to other kinds, refused rather than silently dropped.
+fn refuse_foreign(a: &AddArgs) -> Result<()> {
+    let call = matches!(a.kind, KindArg::Call);
+    let checks: [(&str, bool, bool); 6] = [
+        (
+            "--corrects",
+            a.corrects.is_some(),
+            matches!(a.kind, KindArg::Correction),
+        ),
+        ("--call", a.call.is_some(), call),
+        ("--reached", a.reached.is_some(), call),
+        ("--pain", a.pain.is_some(), call),
+        (
+            "--made",
+            a.made.is_some() || a.on.is_some(),
+            call || matches!(a.kind, KindArg::Appointment),
+        ),
+        (
+            "--severity",
+            a.severity.is_some() || a.nature.is_some(),
+            call || matches!(a.kind, KindArg::AdverseEvent),
+        ),
+    ];
+    match checks.iter().find(|(_, given, allowed)| *given && !allowed) {
+        Some((flag, ..)) => Err(Error::input(
+            *flag,
+            format!("{flag} ne va pas avec ce type de suivi (--kind)"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What `add` records: one follow-up, or a call with its answers.
+enum Adding {
+    One(FollowupEvent),
+    Call(String, Answers),
+}
+
+fn adding(a: &AddArgs) -> Result<Adding> {
+    refuse_foreign(a)?;
     let text = a
         .text
         .as_deref()
@@ -84,25 +217,12 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
     let event = match a.kind {
         KindArg::Reprise => FollowupEvent::Reprise { text },
         KindArg::AdverseEvent => {
-            let severity = a.severity.as_deref().ok_or_else(|| {
+            let (nature, severity) = adverse(a)?.ok_or_else(|| {
                 Error::input(
                     "--severity",
                     "gravité obligatoire : legere, moderee ou grave",
                 )
             })?;
-            let severity = Severity::parse(severity).ok_or_else(|| {
-                Error::input(
-                    "--severity",
-                    format!("« {severity} » : legere, moderee ou grave"),
-                )
-            })?;
-            let nature = match a.nature.as_deref() {
-                None => AdverseNature::Autre,
-                Some(n) => AdverseNature::parse(n).ok_or_else(|| {
-                    let all: Vec<&str> = AdverseNature::ALL.iter().map(|n| n.cli_name()).collect();
-                    Error::input("--nature", format!("« {n} » : {}", all.join(", ")))
-                })?,
-            };
             FollowupEvent::AdverseEvent {
                 nature,
                 severity,
@@ -117,6 +237,34 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
             score: score("la satisfaction du professionnel")?,
             text,
         },
+        KindArg::Appointment => {
+            let a = appointment(a)?.ok_or_else(|| {
+                Error::input("--made", "rendez-vous pris ? --made oui ou --made non")
+            })?;
+            FollowupEvent::Appointment {
+                made: a.made,
+                on: a.on,
+            }
+        }
+        KindArg::Call => {
+            let call = a.call.clone().ok_or_else(|| {
+                Error::input(
+                    "--call",
+                    "quel appel du plan ? `protocoop followup due` les donne (par exemple --call j2)",
+                )
+            })?;
+            let reached = a.reached.as_deref().ok_or_else(|| {
+                Error::input("--reached", "le patient a-t-il répondu ? --reached oui ou non")
+            })?;
+            let answers = Answers {
+                reached: yes_no("--reached", reached)?,
+                appointment: appointment(a)?,
+                pain: a.pain,
+                satisfaction: a.score,
+                adverse: adverse(a)?.map(|(n, s)| Adverse::Event(n, s)),
+            };
+            return Ok(Adding::Call(call, answers));
+        }
         KindArg::Correction => FollowupEvent::Correction {
             corrects: a.corrects.ok_or_else(|| {
                 Error::input(
@@ -129,12 +277,12 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
             })?,
         },
     };
-    if a.corrects.is_some() && !matches!(a.kind, KindArg::Correction) {
-        return Err(Error::input(
-            "--corrects",
-            "seule une correction (--kind correction) nomme un suivi à retirer",
-        ));
-    }
+    Ok(Adding::One(event))
+}
+
+fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let cx = Context::new(cli)?;
+    let adding = adding(a)?;
     let by = Rpps::parse_field("--by", &a.by)?;
     if !a.pin_stdin {
         return Err(Error::input(
@@ -144,11 +292,23 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
     }
     let stdin = super::read_stdin()?;
     let pin = crate::registry::parse_pin("PIN", stdin.lines().next().unwrap_or(""))?;
+    let protocol = match adding {
+        Adding::Call(..) => Some(super::load_protocol(cli)?),
+        Adding::One(_) => None,
+    };
     let mut ledger = cx.existing_ledger()?;
     // Find the act before asking for the PIN, so a typo costs no attempt.
     ledger.act(&a.act)?;
     let author = ledger.authenticate(&by, &pin, cx.now)?;
-    let r = ledger.add_followup(&a.act, &author, event, cx.now)?;
+    let r = match (adding, protocol) {
+        (Adding::Call(call, answers), Some(p)) => {
+            ledger.record_call(&p, &a.act, &author, &call, &answers, cx.now)?
+        }
+        (Adding::One(event), _) => ledger.add_followup(&a.act, &author, event, cx.now)?,
+        (Adding::Call(..), None) => {
+            return Err(Error::input("--call", "protocole introuvable pour l'appel"));
+        }
+    };
     writeln!(
         out,
         "Suivi ajouté à l'acte {} (entrée {}).",
@@ -156,4 +316,74 @@ pub fn run(cli: &Cli, cmd: &FollowupCommand, out: &mut dyn Write) -> Result<Exit
     )
     .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn due(cli: &Cli, a: &DueArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let cx = Context::new(cli)?;
+    let protocol = super::load_protocol(cli)?;
+    let ledger = cx.existing_ledger()?;
+    let today = cx.now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let due = ledger.calls_due(&protocol, today)?;
+    let text = if a.json {
+        let mut s = serde_json::to_string_pretty(&serde_json::json!({
+            "today": today,
+            "planned": protocol.followup.is_some(),
+            "calls": due,
+        }))
+        .map_err(|e| Error::input("json", e.to_string()))?;
+        s.push('\n');
+        s
+    } else {
+        human_due(&protocol, &due, today)
+    };
+    out.write_all(text.as_bytes()).map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human_due(protocol: &crate::protocol::Protocol, due: &[DueCall], today: NaiveDate) -> String {
+    use std::fmt::Write as _;
+    if protocol.followup.is_none() {
+        return "Le protocole ne prévoit pas d'appel de suivi.\n".into();
+    }
+    if due.is_empty() {
+        return format!("Aucun appel à passer le {}.\n", crate::fr::date(today));
+    }
+    let mut s = format!(
+        "{} à passer le {} :\n",
+        crate::fr::plural(due.len() as u64, "appel", "appels"),
+        crate::fr::date(today)
+    );
+    for c in due {
+        let late = match c.days_late(today) {
+            0 => String::new(),
+            1 => " — en retard d'un jour".into(),
+            n => format!(" — en retard de {n} jours"),
+        };
+        let _ = writeln!(
+            s,
+            "\n{} · acte {} du {} · appel « {} »{late}",
+            c.patient,
+            c.act_number,
+            crate::fr::date(c.act_day),
+            c.call
+        );
+        let _ = writeln!(
+            s,
+            "  Téléphone : {}",
+            c.phone.as_deref().unwrap_or("non donné")
+        );
+        let _ = writeln!(s, "  {}", c.title);
+        for q in &c.ask {
+            let _ = writeln!(s, "  – {}", q.question());
+        }
+        if c.tries > 0 {
+            let _ = writeln!(
+                s,
+                "  Déjà {} sans réponse (injoignable au {}e).",
+                crate::fr::plural(u64::from(c.tries), "essai", "essais"),
+                c.attempts
+            );
+        }
+    }
+    s
 }

@@ -13,39 +13,7 @@ use crate::registry::{self, ProfessionalRecord, StructureRecord};
 
 use super::state::{DelegantForm, DelegueForm, PatientForm, StructureForm};
 
-/// `23/11/2026`, `23112026` or `2026-11-23`.
-pub fn parse_date_fr(field: &str, s: &str) -> Result<NaiveDate> {
-    let s = s.trim();
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let parsed = if s.contains('-') {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-    } else if digits.len() == 8 {
-        NaiveDate::parse_from_str(&digits, "%d%m%Y").ok()
-    } else {
-        None
-    };
-    parsed.ok_or_else(|| Error::input(field, unreadable_date(s, &digits)))
-}
-
-/// A date written in the expected form but that does not exist (31/02)
-/// is named as such; anything else is asked again in the form expected.
-fn unreadable_date(s: &str, digits: &str) -> String {
-    let parts: Vec<u32> = if s.contains('-') {
-        s.split('-').filter_map(|p| p.trim().parse().ok()).collect()
-    } else if digits.len() == 8 {
-        [digits.get(..2), digits.get(2..4), digits.get(4..)]
-            .into_iter()
-            .filter_map(|p| p?.parse().ok())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if parts.len() == 3 {
-        format!("le {s} n'existe pas dans le calendrier : vérifiez le jour et le mois")
-    } else {
-        format!("date « {s} » illisible : écrivez-la JJ/MM/AAAA, par exemple 02/03/1986")
-    }
-}
+pub use crate::fr::parse_day as parse_date_fr;
 
 /// `72`, `72,5` or `72.5`, exactly (never rounded); empty means not given.
 pub fn parse_number(field: &str, s: &str) -> Result<Option<Fixed>> {

@@ -194,8 +194,8 @@ impl Ledger {
         })
     }
 
-    fn followups_of(&self, act_id: &str) -> Result<Vec<LoggedFollowup>> {
-        let mut stmt = self.conn.prepare(
+    pub(super) fn followups_of(&self, act_id: &str) -> Result<Vec<LoggedFollowup>> {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT e.seq, e.payload FROM followups f JOIN entries e ON e.seq = f.seq WHERE f.act_id = ?1 ORDER BY e.seq",
         )?;
         let mut rows = stmt.query([act_id])?;

@@ -3,7 +3,7 @@
 //! correction). Plain data with its checks, so that the derived tables and
 //! the reports can read it without the code that appends it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -113,6 +113,21 @@ pub enum FollowupEvent {
         score: u8,
         text: Option<String>,
     },
+    /// A call of the protocol's follow-up plan (`call` is its id):
+    /// answered, with the pain then, or not (one more try).
+    Call {
+        call: String,
+        reached: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pain: Option<u8>,
+    },
+    /// Whether the patient made the dental appointment, and for which day
+    /// when she said.
+    Appointment {
+        made: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+    },
     /// A document rendered for the act (first issue or reprint).
     Document {
         document: String,
@@ -167,6 +182,8 @@ pub fn type_label(name: &str) -> &str {
         "adverse_event" => "événement indésirable",
         "patient_satisfaction" => "satisfaction du patient",
         "professional_satisfaction" => "satisfaction du professionnel",
+        "call" => "appel de suivi",
+        "appointment" => "rendez-vous dentaire",
         "document" => "document imprimé",
         "void" => "annulation",
         "correction" => "correction d'un suivi",
@@ -197,6 +214,8 @@ impl FollowupEvent {
             FollowupEvent::AdverseEvent { .. } => "adverse_event",
             FollowupEvent::PatientSatisfaction { .. } => "patient_satisfaction",
             FollowupEvent::ProfessionalSatisfaction { .. } => "professional_satisfaction",
+            FollowupEvent::Call { .. } => "call",
+            FollowupEvent::Appointment { .. } => "appointment",
             FollowupEvent::Document { .. } => "document",
             FollowupEvent::Void { .. } => "void",
             FollowupEvent::Correction { .. } => "correction",
@@ -213,6 +232,8 @@ impl FollowupEvent {
                 | FollowupEvent::AdverseEvent { .. }
                 | FollowupEvent::PatientSatisfaction { .. }
                 | FollowupEvent::ProfessionalSatisfaction { .. }
+                | FollowupEvent::Call { .. }
+                | FollowupEvent::Appointment { .. }
         )
     }
 
@@ -242,6 +263,20 @@ impl FollowupEvent {
             FollowupEvent::Void { reason } | FollowupEvent::Correction { reason, .. } => {
                 format!("{label} : {reason}")
             }
+            FollowupEvent::Call {
+                call,
+                reached: true,
+                pain,
+            } => match pain {
+                Some(p) => format!("{label} « {call} » : joint, douleur {p}/10"),
+                None => format!("{label} « {call} » : joint"),
+            },
+            FollowupEvent::Call { call, .. } => format!("{label} « {call} » : pas de réponse"),
+            FollowupEvent::Appointment { made: false, .. } => format!("{label} : pas encore pris"),
+            FollowupEvent::Appointment { on: None, .. } => format!("{label} : pris"),
+            FollowupEvent::Appointment { on: Some(d), .. } => {
+                format!("{label} : pris pour le {}", crate::fr::date(*d))
+            }
             FollowupEvent::Reprise { .. } => label.to_string(),
         }
     }
@@ -256,7 +291,9 @@ impl FollowupEvent {
             FollowupEvent::Void { reason } | FollowupEvent::Correction { reason, .. } => {
                 Some(reason.as_str())
             }
-            FollowupEvent::Document { .. } => None,
+            FollowupEvent::Document { .. }
+            | FollowupEvent::Call { .. }
+            | FollowupEvent::Appointment { .. } => None,
         };
         if let Some(t) = text {
             let field = if matches!(
@@ -279,6 +316,32 @@ impl FollowupEvent {
                     format!("note {score} : entre 1 et 5"),
                 ))
             }
+            FollowupEvent::Call { call, .. } if !valid_call_id(call) => Err(Error::input(
+                "followup.call",
+                format!(
+                    "appel « {} » : identifiant invalide",
+                    crate::text::quote(call)
+                ),
+            )),
+            FollowupEvent::Call { pain: Some(p), .. } if *p > 10 => Err(Error::input(
+                "followup.pain",
+                format!("douleur {p} : entre 0 et 10"),
+            )),
+            FollowupEvent::Call {
+                reached: false,
+                pain: Some(_),
+                ..
+            } => Err(Error::input(
+                "followup.pain",
+                "un appel sans réponse ne donne pas de douleur",
+            )),
+            FollowupEvent::Appointment {
+                made: false,
+                on: Some(_),
+            } => Err(Error::input(
+                "followup.appointment",
+                "un rendez-vous non pris n'a pas de date",
+            )),
             FollowupEvent::Void { reason } if reason.trim().is_empty() => Err(Error::input(
                 "followup.reason",
                 "le motif d'annulation est obligatoire",
@@ -292,4 +355,13 @@ impl FollowupEvent {
             _ => Ok(()),
         }
     }
+}
+
+/// A plan's call id as the protocol file allows it: short, no spaces.
+fn valid_call_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }

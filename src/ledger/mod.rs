@@ -16,6 +16,7 @@
 mod act_columns;
 mod acts;
 pub mod anchors;
+mod calls;
 pub mod chain;
 mod closure;
 mod derived;

@@ -22,6 +22,7 @@ pub fn toml_message_fr(msg: &str) -> String {
 }
 pub mod expr;
 pub mod fact;
+pub mod followup;
 pub mod raw;
 pub mod validation;
 
@@ -37,6 +38,7 @@ use crate::error::{Error, Result};
 use crate::ids::Rpps;
 pub use expr::{Expr, Tri};
 pub use fact::{FactDef, FactId, FactType, Fixed, Sex, Value};
+pub use followup::{Ask, FollowupPlan, PlannedCall};
 pub use validation::{Validation, ValidationStatus};
 
 /// The protocol shipped with protocoop (a draft until a délégant validates it).
@@ -68,6 +70,8 @@ pub struct Protocol {
     pub substances: Vec<Substance>,
     pub medicines: Vec<Medicine>,
     pub advice: Advice,
+    /// The calls due after a prise en charge, when the protocol plans any.
+    pub followup: Option<FollowupPlan>,
     pub validation: ValidationStatus,
     /// Where the protocol came from: only one received in a bundle signed
     /// by the CPTS makes a validation count.

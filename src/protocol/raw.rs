@@ -269,6 +269,26 @@ pub struct RawAdviceSection {
     pub items_parent: Option<S<Vec<S<String>>>>,
 }
 
+/// `[followup]`: the calls due after a prise en charge.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFollowup {
+    pub attempts: S<i64>,
+    pub window_days: S<i64>,
+    #[serde(default)]
+    pub calls: Vec<S<RawCall>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCall {
+    pub id: S<String>,
+    pub title: S<String>,
+    pub after_days: S<i64>,
+    pub urgency: Option<S<String>>,
+    pub ask: S<Vec<S<String>>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawValidation {
@@ -298,6 +318,7 @@ pub struct RawProtocol {
     pub substances: Vec<S<RawSubstance>>,
     pub medicines: Vec<S<RawMedicine>>,
     pub advice: Option<S<RawAdvice>>,
+    pub followup: Option<S<RawFollowup>>,
     pub validation: Option<S<RawValidation>>,
 }
 
@@ -319,5 +340,6 @@ pub const SECTIONS: &[&str] = &[
     "substances",
     "medicines",
     "advice",
+    "followup",
     "validation",
 ];

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::model::ChainLink;
-use super::rows::{ActRow, FollowupRow, LateFollowupRow, Rows};
+use super::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows};
 use crate::ledger::facts::{ProtocolKey, StructureKey};
 
 /// Where canonical bytes go: a SHA-256 fed through a buffer it owns, or,
@@ -320,35 +320,43 @@ impl Canonical for ActRow {
 
 /// The optional event fields of a follow-up row, then its seq and type,
 /// in sorted order (absent ones are left out, as serde skips them).
-fn event_fields<N: Serialize, S: Serialize>(
-    out: &mut Sink,
-    corrects: Option<u64>,
-    nature: Option<&N>,
-    score: Option<u8>,
-    seq: u64,
-    severity: Option<&S>,
-    kind: &str,
-) {
-    if let Some(c) = corrects {
+fn event_fields(out: &mut Sink, e: &EventRow, seq: u64) {
+    if let Some(c) = &e.call {
+        out.extend_from_slice(b",\"call\":");
+        string(out, c);
+    }
+    if let Some(c) = e.corrects {
         out.extend_from_slice(b",\"corrects\":");
         uint(out, c);
     }
-    if let Some(n) = nature {
+    if let Some(m) = e.made {
+        out.extend_from_slice(b",\"made\":");
+        boolean(out, m);
+    }
+    if let Some(n) = &e.nature {
         out.extend_from_slice(b",\"nature\":");
         serde_value(out, n);
     }
-    if let Some(s) = score {
+    if let Some(d) = e.on {
+        out.extend_from_slice(b",\"on\":");
+        date(out, d);
+    }
+    if let Some(r) = e.reached {
+        out.extend_from_slice(b",\"reached\":");
+        boolean(out, r);
+    }
+    if let Some(s) = e.score {
         out.extend_from_slice(b",\"score\":");
         uint(out, u64::from(s));
     }
     out.extend_from_slice(b",\"seq\":");
     uint(out, seq);
-    if let Some(s) = severity {
+    if let Some(s) = &e.severity {
         out.extend_from_slice(b",\"severity\":");
         serde_value(out, s);
     }
     out.extend_from_slice(b",\"type\":");
-    string(out, kind);
+    string(out, &e.kind);
     out.push(b'}');
 }
 
@@ -356,15 +364,7 @@ impl Canonical for FollowupRow {
     fn write(&self, out: &mut Sink) {
         out.extend_from_slice(b"{\"act_number\":");
         string(out, &self.act_number);
-        event_fields(
-            out,
-            self.corrects,
-            self.nature.as_ref(),
-            self.score,
-            self.seq,
-            self.severity.as_ref(),
-            &self.kind,
-        );
+        event_fields(out, &self.event(), self.seq);
     }
 }
 
@@ -372,15 +372,7 @@ impl Canonical for LateFollowupRow {
     fn write(&self, out: &mut Sink) {
         out.extend_from_slice(b"{\"act\":");
         self.act.write(out);
-        event_fields(
-            out,
-            self.corrects,
-            self.nature.as_ref(),
-            self.score,
-            self.seq,
-            self.severity.as_ref(),
-            &self.kind,
-        );
+        event_fields(out, &self.event(), self.seq);
     }
 }
 
@@ -493,28 +485,47 @@ mod tests {
             })
     }
 
-    fn event() -> impl Strategy<
-        Value = (
-            Option<u64>,
-            Option<AdverseNature>,
-            Option<u8>,
-            u64,
-            Option<Severity>,
-            String,
-        ),
-    > {
+    fn event() -> impl Strategy<Value = (EventRow, u64)> {
         (
-            proptest::option::of(any::<u64>()),
-            proptest::option::of(proptest::sample::select(AdverseNature::ALL.to_vec())),
-            proptest::option::of(any::<u8>()),
-            any::<u64>(),
-            proptest::option::of(proptest::sample::select(vec![
-                Severity::Legere,
-                Severity::Moderee,
-                Severity::Grave,
-            ])),
-            text(),
+            (
+                proptest::option::of(text()),
+                proptest::option::of(any::<u64>()),
+                proptest::option::of(any::<bool>()),
+                proptest::option::of(proptest::sample::select(AdverseNature::ALL.to_vec())),
+                proptest::option::of((-400_000i32..400_000).prop_map(|d| {
+                    NaiveDate::from_num_days_from_ce_opt(730_000 + d).unwrap_or(NaiveDate::MIN)
+                })),
+            ),
+            (
+                proptest::option::of(any::<bool>()),
+                proptest::option::of(any::<u8>()),
+                any::<u64>(),
+                proptest::option::of(proptest::sample::select(vec![
+                    Severity::Legere,
+                    Severity::Moderee,
+                    Severity::Grave,
+                ])),
+                text(),
+            ),
         )
+            .prop_map(
+                |((call, corrects, made, nature, on), (reached, score, seq, severity, kind))| {
+                    (
+                        EventRow {
+                            kind,
+                            call,
+                            corrects,
+                            made,
+                            nature,
+                            on,
+                            reached,
+                            score,
+                            severity,
+                        },
+                        seq,
+                    )
+                },
+            )
     }
 
     fn rows() -> impl Strategy<Value = Rows> {
@@ -528,34 +539,12 @@ mod tests {
                 acts,
                 followups: followups
                     .into_iter()
-                    .map(
-                        |(act_number, (corrects, nature, score, seq, severity, kind))| {
-                            FollowupRow {
-                                act_number,
-                                corrects,
-                                nature,
-                                score,
-                                seq,
-                                severity,
-                                kind,
-                            }
-                        },
-                    )
+                    .map(|(number, (e, seq))| FollowupRow::new(number, seq, e))
                     .collect(),
                 late_acts,
                 late_followups: late
                     .into_iter()
-                    .map(
-                        |(act, (corrects, nature, score, seq, severity, kind))| LateFollowupRow {
-                            act,
-                            corrects,
-                            nature,
-                            score,
-                            seq,
-                            severity,
-                            kind,
-                        },
-                    )
+                    .map(|(act, (e, seq))| LateFollowupRow::new(act, seq, e))
                     .collect(),
             })
     }

@@ -348,7 +348,7 @@ mod tests {
     use crate::ledger::facts::{ProtocolKey, StructureKey};
     use crate::ledger::{AdverseNature, Severity};
     use crate::report::model::ChainLink;
-    use crate::report::rows::{ActRow, FollowupRow, LateFollowupRow, Rows};
+    use crate::report::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows};
 
     fn act(optional: bool) -> ActRow {
         let some = |s: &str| optional.then(|| s.into());
@@ -392,44 +392,64 @@ mod tests {
         let rows = Rows {
             acts: vec![act(true), act(false)],
             followups: vec![
-                FollowupRow {
-                    act_number: "2026-0001".into(),
-                    corrects: None,
-                    nature: Some(AdverseNature::Allergie),
-                    score: None,
-                    seq: 9,
-                    severity: Some(Severity::Grave),
-                    kind: "adverse_event".into(),
-                },
-                FollowupRow {
-                    act_number: "2026-0001".into(),
-                    corrects: None,
-                    nature: None,
-                    score: Some(4),
-                    seq: 10,
-                    severity: None,
-                    kind: "patient_satisfaction".into(),
-                },
-                FollowupRow {
-                    act_number: "2026-0001".into(),
-                    corrects: Some(10),
-                    nature: None,
-                    score: None,
-                    seq: 12,
-                    severity: None,
-                    kind: "correction".into(),
-                },
+                FollowupRow::new(
+                    "2026-0001".into(),
+                    9,
+                    EventRow {
+                        kind: "adverse_event".into(),
+                        nature: Some(AdverseNature::Allergie),
+                        severity: Some(Severity::Grave),
+                        ..EventRow::default()
+                    },
+                ),
+                FollowupRow::new(
+                    "2026-0001".into(),
+                    10,
+                    EventRow {
+                        kind: "patient_satisfaction".into(),
+                        score: Some(4),
+                        ..EventRow::default()
+                    },
+                ),
+                FollowupRow::new(
+                    "2026-0001".into(),
+                    12,
+                    EventRow {
+                        kind: "correction".into(),
+                        corrects: Some(10),
+                        ..EventRow::default()
+                    },
+                ),
+                FollowupRow::new(
+                    "2026-0001".into(),
+                    13,
+                    EventRow {
+                        kind: "call".into(),
+                        call: Some("j2".into()),
+                        reached: Some(true),
+                        ..EventRow::default()
+                    },
+                ),
+                FollowupRow::new(
+                    "2026-0001".into(),
+                    14,
+                    EventRow {
+                        kind: "appointment".into(),
+                        made: Some(true),
+                        on: chrono::NaiveDate::from_ymd_opt(2026, 5, 4),
+                        ..EventRow::default()
+                    },
+                ),
             ],
             late_acts: vec![act(true)],
-            late_followups: vec![LateFollowupRow {
-                act: act(false),
-                corrects: None,
-                nature: None,
-                score: None,
-                seq: 11,
-                severity: None,
-                kind: "void".into(),
-            }],
+            late_followups: vec![LateFollowupRow::new(
+                act(false),
+                11,
+                EventRow {
+                    kind: "void".into(),
+                    ..EventRow::default()
+                },
+            )],
         };
         let direct = serde_json::to_vec(&rows).unwrap();
         assert_eq!(direct, canonical(&serde_json::to_value(&rows).unwrap()));

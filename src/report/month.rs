@@ -433,6 +433,8 @@ fn late_followup(f: &LateFollowupIn) -> Option<LateFollowup> {
         FollowupEvent::Reprise { .. }
         | FollowupEvent::PatientSatisfaction { .. }
         | FollowupEvent::ProfessionalSatisfaction { .. }
+        | FollowupEvent::Call { .. }
+        | FollowupEvent::Appointment { .. }
         | FollowupEvent::Correction { .. } => (None, None, 0),
         FollowupEvent::Document { .. } => return None,
     };

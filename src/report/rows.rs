@@ -68,18 +68,31 @@ pub struct ActRow {
 #[serde(deny_unknown_fields)]
 pub struct FollowupRow {
     pub act_number: String,
+    /// For a call: the plan's call it is (`j2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
     /// For a correction: the entry of the follow-up it withdraws.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrects: Option<u64>,
+    /// For an appointment: made or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nature: Option<AdverseNature>,
+    /// For an appointment made: its day, when the patient said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<NaiveDate>,
+    /// For a call: answered or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<u8>,
     pub seq: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// `reprise`, `adverse_event`, `patient_satisfaction`,
-    /// `professional_satisfaction`, `void` or `correction`.
+    /// `professional_satisfaction`, `call`, `appointment`, `void` or
+    /// `correction`.
     #[serde(rename = "type")]
     pub kind: String,
 }
@@ -90,9 +103,17 @@ pub struct LateFollowupRow {
     /// The act it is about, as a row of its own.
     pub act: ActRow,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrects: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nature: Option<AdverseNature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<u8>,
     pub seq: u64,
@@ -103,11 +124,79 @@ pub struct LateFollowupRow {
 }
 
 /// What a follow-up row says of its event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventRow {
     pub kind: String,
+    pub call: Option<String>,
     pub corrects: Option<u64>,
+    pub made: Option<bool>,
     pub nature: Option<AdverseNature>,
-    pub severity: Option<Severity>,
+    pub on: Option<NaiveDate>,
+    pub reached: Option<bool>,
     pub score: Option<u8>,
+    pub severity: Option<Severity>,
+}
+
+impl FollowupRow {
+    pub fn new(act_number: String, seq: u64, e: EventRow) -> FollowupRow {
+        FollowupRow {
+            act_number,
+            call: e.call,
+            corrects: e.corrects,
+            made: e.made,
+            nature: e.nature,
+            on: e.on,
+            reached: e.reached,
+            score: e.score,
+            seq,
+            severity: e.severity,
+            kind: e.kind,
+        }
+    }
+
+    pub fn event(&self) -> EventRow {
+        EventRow {
+            kind: self.kind.clone(),
+            call: self.call.clone(),
+            corrects: self.corrects,
+            made: self.made,
+            nature: self.nature,
+            on: self.on,
+            reached: self.reached,
+            score: self.score,
+            severity: self.severity,
+        }
+    }
+}
+
+impl LateFollowupRow {
+    pub fn new(act: ActRow, seq: u64, e: EventRow) -> LateFollowupRow {
+        LateFollowupRow {
+            act,
+            call: e.call,
+            corrects: e.corrects,
+            made: e.made,
+            nature: e.nature,
+            on: e.on,
+            reached: e.reached,
+            score: e.score,
+            seq,
+            severity: e.severity,
+            kind: e.kind,
+        }
+    }
+
+    pub fn event(&self) -> EventRow {
+        EventRow {
+            kind: self.kind.clone(),
+            call: self.call.clone(),
+            corrects: self.corrects,
+            made: self.made,
+            nature: self.nature,
+            on: self.on,
+            reached: self.reached,
+            score: self.score,
+            severity: self.severity,
+        }
+    }
 }

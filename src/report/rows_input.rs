@@ -16,32 +16,14 @@ use super::month::{
 use super::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows};
 use crate::act::Payment;
 use crate::calendar::Month;
-use crate::ledger::{AdverseNature, FollowupEvent, Severity};
-
-fn event_row(
-    kind: &str,
-    corrects: Option<u64>,
-    nature: Option<AdverseNature>,
-    severity: Option<Severity>,
-    score: Option<u8>,
-) -> EventRow {
-    EventRow {
-        kind: kind.to_string(),
-        corrects,
-        nature,
-        severity,
-        score,
-    }
-}
+use crate::ledger::FollowupEvent;
 
 impl EventRow {
     pub(super) fn of(e: &FollowupEvent) -> EventRow {
         let mut row = EventRow {
             kind: e.type_name().to_string(),
             corrects: super::month::corrects(e),
-            nature: None,
-            severity: None,
-            score: None,
+            ..EventRow::default()
         };
         match e {
             FollowupEvent::AdverseEvent {
@@ -52,6 +34,14 @@ impl EventRow {
             }
             FollowupEvent::PatientSatisfaction { score, .. }
             | FollowupEvent::ProfessionalSatisfaction { score, .. } => row.score = Some(*score),
+            FollowupEvent::Call { call, reached, .. } => {
+                row.call = Some(call.clone());
+                row.reached = Some(*reached);
+            }
+            FollowupEvent::Appointment { made, on } => {
+                row.made = Some(*made);
+                row.on = *on;
+            }
             FollowupEvent::Reprise { .. }
             | FollowupEvent::Document { .. }
             | FollowupEvent::Void { .. }
@@ -77,6 +67,17 @@ impl EventRow {
             "professional_satisfaction" => FollowupEvent::ProfessionalSatisfaction {
                 score: self.score.ok_or_else(|| missing("note"))?,
                 text: None,
+            },
+            "call" => FollowupEvent::Call {
+                call: self.call.clone().ok_or_else(|| missing("appel"))?,
+                reached: self.reached.ok_or_else(|| missing("réponse"))?,
+                pain: None,
+            },
+            "appointment" => FollowupEvent::Appointment {
+                made: self
+                    .made
+                    .ok_or_else(|| missing("rendez-vous pris ou non"))?,
+                on: self.on,
             },
             "void" => FollowupEvent::Void {
                 reason: String::new(),
@@ -194,16 +195,8 @@ pub fn into_rows(input: MonthInput) -> Rows {
             .into_iter()
             .filter(|f| !matches!(f.event, FollowupEvent::Document { .. }))
             .map(|f| {
-                let e = EventRow::of(&f.event);
-                FollowupRow {
-                    act_number: numbers.get(&f.act_id).cloned().unwrap_or(f.act_id),
-                    corrects: e.corrects,
-                    nature: e.nature,
-                    score: e.score,
-                    seq: f.seq,
-                    severity: e.severity,
-                    kind: e.kind,
-                }
+                let act_number = numbers.get(&f.act_id).cloned().unwrap_or(f.act_id);
+                FollowupRow::new(act_number, f.seq, EventRow::of(&f.event))
             })
             .collect(),
         acts: input.acts.into_iter().map(|a| ActRow::of(a, t)).collect(),
@@ -216,23 +209,15 @@ pub fn into_rows(input: MonthInput) -> Rows {
             .late_followups
             .into_iter()
             .map(|f| {
-                let e = EventRow::of(&f.event);
-                LateFollowupRow {
-                    act: ActRow::of(
-                        ReportAct {
-                            seq: f.act_seq,
-                            void: f.act_void,
-                            act: f.act,
-                        },
-                        t,
-                    ),
-                    corrects: e.corrects,
-                    nature: e.nature,
-                    score: e.score,
-                    seq: f.seq,
-                    severity: e.severity,
-                    kind: e.kind,
-                }
+                let act = ActRow::of(
+                    ReportAct {
+                        seq: f.act_seq,
+                        void: f.act_void,
+                        act: f.act,
+                    },
+                    t,
+                );
+                LateFollowupRow::new(act, f.seq, EventRow::of(&f.event))
             })
             .collect(),
     }
@@ -284,7 +269,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
             Ok(ReportFollowup {
                 seq: f.seq,
                 act_id: f.act_number.clone(),
-                event: event_row(&f.kind, f.corrects, f.nature, f.severity, f.score).event()?,
+                event: f.event().event()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -310,7 +295,7 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
                 act_seq: act.seq,
                 act_void: act.void,
                 act: act.act,
-                event: event_row(&f.kind, f.corrects, f.nature, f.severity, f.score).event()?,
+                event: f.event().event()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
