@@ -203,7 +203,7 @@ fn un_appel_enregistre_sort_de_la_liste_avec_toutes_ses_reponses() {
         adverse: Some(Adverse::Event(AdverseNature::Allergie, Severity::Moderee)),
         ..answered()
     };
-    l.record_call(&p, &a, &by, "j2", &answers, at("2026-05-06"))
+    l.record_call(&p, &a, &by, &["j2"], &answers, at("2026-05-06"))
         .unwrap();
     assert_eq!(due(&l, &p, "2026-05-06"), [pair(&a, "j1_vu")]);
     let events: Vec<FollowupEvent> = l
@@ -240,7 +240,7 @@ fn un_appel_enregistre_sort_de_la_liste_avec_toutes_ses_reponses() {
     // Done once: a second time is refused, and writes nothing.
     let before = head(&l);
     let e = l
-        .record_call(&p, &a, &by, "j2", &answered(), at("2026-05-06"))
+        .record_call(&p, &a, &by, &["j2"], &answered(), at("2026-05-06"))
         .unwrap_err()
         .to_string();
     assert!(e.contains("est déjà fait (le 06/05/2026)"), "{e}");
@@ -268,6 +268,55 @@ fn un_appel_enregistre_sort_de_la_liste_avec_toutes_ses_reponses() {
 }
 
 #[test]
+fn un_seul_coup_de_telephone_fait_les_appels_dus_ensemble() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = setup_ledger(dir.path(), t(DAY0));
+    let p = Protocol::bundled();
+    let a = abscess(&mut l, &p, 0);
+    let by = recorder(&mut l, &a, t(DAY0));
+    // J+2: the 24 h check is overdue, the J+2 call due; one call makes both.
+    let before = head(&l);
+    let e = l
+        .record_call(&p, &a, &by, &["j2", "j2"], &answered(), at("2026-05-06"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("est nommé deux fois"), "{e}");
+    assert_eq!(head(&l), before);
+    l.record_call(&p, &a, &by, &["j1_vu", "j2"], &answered(), at("2026-05-06"))
+        .unwrap();
+    assert!(due(&l, &p, "2026-05-06").is_empty());
+    let events: Vec<FollowupEvent> = l
+        .act(&a)
+        .unwrap()
+        .followups
+        .iter()
+        .map(|f| f.event.clone())
+        .filter(|e| !matches!(e, FollowupEvent::Document { .. }))
+        .collect();
+    assert_eq!(
+        events[..3],
+        [
+            // The 24 h check asks no pain: none is recorded with it.
+            FollowupEvent::Call {
+                call: "j1_vu".into(),
+                reached: true,
+                pain: None
+            },
+            FollowupEvent::Call {
+                call: "j2".into(),
+                reached: true,
+                pain: Some(3)
+            },
+            FollowupEvent::Appointment {
+                made: true,
+                on: Some(day("2026-05-05"))
+            },
+        ]
+    );
+    assert_eq!(events.len(), 4, "the satisfaction once: {events:?}");
+}
+
+#[test]
 fn sans_reponse_l_appel_revient_le_lendemain_puis_injoignable() {
     let dir = tempfile::tempdir().unwrap();
     let mut l = setup_ledger(dir.path(), t(DAY0));
@@ -275,7 +324,7 @@ fn sans_reponse_l_appel_revient_le_lendemain_puis_injoignable() {
     let a = abscess(&mut l, &p, 0);
     let by = recorder(&mut l, &a, t(DAY0));
     for (try_on, tries) in [("2026-05-05", 1), ("2026-05-06", 2)] {
-        l.record_call(&p, &a, &by, "j1_vu", &no_answer(), at(try_on))
+        l.record_call(&p, &a, &by, &["j1_vu"], &no_answer(), at(try_on))
             .unwrap();
         // Not again the same day; the next day, with the tries counted.
         assert!(!due(&l, &p, try_on).contains(&pair(&a, "j1_vu")));
@@ -283,11 +332,11 @@ fn sans_reponse_l_appel_revient_le_lendemain_puis_injoignable() {
         let c = next.iter().find(|c| c.call == "j1_vu").unwrap();
         assert_eq!(c.tries, tries);
     }
-    l.record_call(&p, &a, &by, "j1_vu", &no_answer(), at("2026-05-07"))
+    l.record_call(&p, &a, &by, &["j1_vu"], &no_answer(), at("2026-05-07"))
         .unwrap();
     assert!(!due(&l, &p, "2026-05-08").contains(&pair(&a, "j1_vu")));
     let e = l
-        .record_call(&p, &a, &by, "j1_vu", &no_answer(), at("2026-05-08"))
+        .record_call(&p, &a, &by, &["j1_vu"], &no_answer(), at("2026-05-08"))
         .unwrap_err()
         .to_string();
     assert!(e.contains("patient injoignable après 3 essais"), "{e}");
@@ -397,7 +446,7 @@ fn des_reponses_incompletes_ou_hors_sujet_sont_refusees_sans_rien_ecrire() {
     ];
     for (call, act, answers, message) in cases {
         let e = l
-            .record_call(&p, act, &by, call, &answers, at("2026-05-06"))
+            .record_call(&p, act, &by, &[call], &answers, at("2026-05-06"))
             .unwrap_err()
             .to_string();
         assert!(e.contains(message), "{call} {answers:?}: {e}");
@@ -408,7 +457,7 @@ fn des_reponses_incompletes_ou_hors_sujet_sont_refusees_sans_rien_ecrire() {
         &p,
         &a,
         &by,
-        "j2",
+        &["j2"],
         &Answers {
             satisfaction: None,
             ..answered()
@@ -441,12 +490,12 @@ fn ni_acte_annule_ni_orientation_n_appellent() {
     let o = record(&mut l, &p, &red_flag, t(DAY0)).unwrap();
     assert!(due(&l, &p, "2026-05-06").is_empty());
     let e = l
-        .record_call(&p, &o.number, &by, "j2", &answered(), at("2026-05-06"))
+        .record_call(&p, &o.number, &by, &["j2"], &answered(), at("2026-05-06"))
         .unwrap_err()
         .to_string();
     assert!(e.contains("n'est pas une prise en charge"), "{e}");
     let e = l
-        .record_call(&p, &a, &by, "j2", &answered(), at("2026-05-06"))
+        .record_call(&p, &a, &by, &["j2"], &answered(), at("2026-05-06"))
         .unwrap_err()
         .to_string();
     assert!(e.contains("annulé"), "{e}");
@@ -491,9 +540,9 @@ fn le_mois_qui_compte_des_appels_se_recalcule_a_la_cpts() {
     let p = Protocol::bundled();
     let a = abscess(&mut l, &p, 0);
     let by = recorder(&mut l, &a, t(DAY0));
-    l.record_call(&p, &a, &by, "j1_vu", &no_answer(), at("2026-05-05"))
+    l.record_call(&p, &a, &by, &["j1_vu"], &no_answer(), at("2026-05-05"))
         .unwrap();
-    l.record_call(&p, &a, &by, "j2", &answered(), at("2026-05-06"))
+    l.record_call(&p, &a, &by, &["j2"], &answered(), at("2026-05-06"))
         .unwrap();
     let month = "2026-05".parse().unwrap();
     let r = protocoop::report::generate(&mut l, &p, month, t("2026-06-02T08:00:00Z")).unwrap();
@@ -555,11 +604,12 @@ fn en_ligne_de_commande_la_liste_puis_l_appel_puis_le_rendez_vous() {
     let out = run(&env, now, &["followup", "due"], "");
     assert_eq!(out.code, 0, "{out:?}");
     for s in [
-        "2 appels à passer le 06/05/2026",
-        "MARTIN Paul",
+        "1 patient à appeler le 06/05/2026",
+        "MARTIN Paul · acte 2026-0001 du 04/05/2026",
         "Téléphone : 06 12 34 56 78",
-        "appel « j1_vu » — en retard d'un jour",
-        "– Douleur aujourd'hui, de 0 à 10 ?",
+        "Appel « j1_vu » : Vérifier que le patient a été vu par un chirurgien-dentiste — en retard d'un jour",
+        "Appel « j2 » : Appel de suivi à J+2\n",
+        "    – Douleur aujourd'hui, de 0 à 10 ?",
     ] {
         assert!(out.stdout.contains(s), "{s}: {}", out.stdout);
     }
@@ -647,7 +697,7 @@ fn en_ligne_de_commande_la_liste_puis_l_appel_puis_le_rendez_vous() {
     let out = run(&env, "2026-05-07T08:00:00Z", &["followup", "due"], "");
     assert!(
         out.stdout
-            .contains("Déjà 1 essai sans réponse (injoignable au 3e)"),
+            .contains("    Déjà 1 essai sans réponse (injoignable au 3e)."),
         "{}",
         out.stdout
     );

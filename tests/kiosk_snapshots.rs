@@ -192,6 +192,22 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         tap(&mut h, "Mauvaise note");
         screen(&mut h, r, "historique_correction", "Retirer ce suivi", size);
         tap(&mut h, "Ne pas corriger");
+
+        // Two days later: the calls due for the act, then one call made.
+        tap(&mut h, "Accueil");
+        clock.advance(chrono::Duration::days(2));
+        h.run();
+        tap(&mut h, "À rappeler (1)");
+        tap(&mut h, "Marie Durand");
+        for c in common::PIN.chars() {
+            tap(&mut h, &c.to_string());
+        }
+        tap(&mut h, "Valider");
+        screen(&mut h, r, "rappels", "Noter l'appel — acte 2026-0001", size);
+        tap(&mut h, "Noter l'appel — acte 2026-0001");
+        tap(&mut h, "A répondu");
+        tap(&mut h, "Oui, pris");
+        screen(&mut h, r, "appel", "Enregistrer l'appel", size);
     }
 }
 

@@ -41,10 +41,16 @@ fn input(field: &str, message: impl Into<String>) -> Error {
 }
 
 impl Answers {
-    /// The follow-ups recording this call of an act of `act_day`: every
-    /// question the call asks answered (satisfaction aside), none it does
-    /// not ask, nothing but the call when the patient did not answer.
-    pub fn events(&self, call: &PlannedCall, act_day: NaiveDate) -> Result<Vec<FollowupEvent>> {
+    /// The follow-ups recording one phone call that makes these planned
+    /// calls of an act of `act_day` (those due together): every question
+    /// they ask answered (satisfaction aside), none they do not ask, only
+    /// the calls when the patient did not answer. Each planned call is a
+    /// follow-up of its own; the answers are recorded once.
+    pub fn events(&self, calls: &[&PlannedCall], act_day: NaiveDate) -> Result<Vec<FollowupEvent>> {
+        let Some(first) = calls.first() else {
+            return Err(input("appel", "aucun appel à enregistrer"));
+        };
+        let asks = |a: Ask| calls.iter().any(|c| c.asks(a));
         let given = [
             (Ask::Appointment, self.appointment.is_some()),
             (Ask::Pain, self.pain.is_some()),
@@ -58,35 +64,41 @@ impl Answers {
                     "un appel sans réponse n'a pas de réponses : indiquez que le patient a répondu, ou retirez-les",
                 ));
             }
-            return Ok(vec![FollowupEvent::Call {
-                call: call.id.clone(),
-                reached: false,
-                pain: None,
-            }]);
+            return Ok(calls
+                .iter()
+                .map(|c| FollowupEvent::Call {
+                    call: c.id.clone(),
+                    reached: false,
+                    pain: None,
+                })
+                .collect());
         }
         for (ask, g) in given {
-            if g && !call.asks(ask) {
+            if g && !asks(ask) {
                 return Err(input(
                     ask.name(),
                     format!(
                         "l'appel « {} » ne demande pas : {}",
-                        call.title,
+                        first.title,
                         ask.question()
                     ),
                 ));
             }
-            if !g && call.asks(ask) && ask != Ask::Satisfaction {
+            if !g && asks(ask) && ask != Ask::Satisfaction {
                 return Err(input(
                     ask.name(),
                     format!("réponse manquante : {}", ask.question()),
                 ));
             }
         }
-        let mut out = vec![FollowupEvent::Call {
-            call: call.id.clone(),
-            reached: true,
-            pain: self.pain,
-        }];
+        let mut out: Vec<FollowupEvent> = calls
+            .iter()
+            .map(|c| FollowupEvent::Call {
+                call: c.id.clone(),
+                reached: true,
+                pain: self.pain.filter(|_| c.asks(Ask::Pain)),
+            })
+            .collect();
         if let Some(a) = self.appointment {
             if let Some(on) = a.on {
                 let last = act_day

@@ -110,6 +110,22 @@ pub struct DueCall {
     pub urgency: Option<String>,
 }
 
+/// The calls due, act by act (in the order the list first names each
+/// act): one phone call makes all of an act's.
+pub fn by_act(due: &[DueCall]) -> Vec<Vec<&DueCall>> {
+    let mut out: Vec<Vec<&DueCall>> = Vec::new();
+    for c in due {
+        match out
+            .iter_mut()
+            .find(|g| g.first().is_some_and(|f| f.act_id == c.act_id))
+        {
+            Some(g) => g.push(c),
+            None => out.push(vec![c]),
+        }
+    }
+    out
+}
+
 impl DueCall {
     /// Days past its day (0 on the day).
     pub fn days_late(&self, today: NaiveDate) -> i64 {

@@ -7,4 +7,4 @@ pub mod answers;
 pub mod due;
 
 pub use answers::{Adverse, Answers, AppointmentAnswer};
-pub use due::{CallState, DueCall, state_of};
+pub use due::{CallState, DueCall, by_act, state_of};

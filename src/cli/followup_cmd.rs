@@ -8,7 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use chrono::NaiveDate;
 
 use super::{Cli, Context, stdout_error};
-use crate::calls::{Adverse, Answers, AppointmentAnswer, DueCall};
+use crate::calls::{Adverse, Answers, AppointmentAnswer, DueCall, by_act};
 use crate::error::{Error, Result};
 use crate::ids::Rpps;
 use crate::ledger::{AdverseNature, FollowupEvent, Severity};
@@ -80,9 +80,9 @@ pub struct AddArgs {
     /// Pour un rendez-vous pris : son jour (JJ/MM/AAAA ou AAAA-MM-JJ), s'il est connu.
     #[arg(long, value_name = "JJ/MM/AAAA")]
     on: Option<String>,
-    /// Pour un appel : l'appel du plan de suivi (`followup due` le donne).
+    /// Pour un appel : l'appel du plan de suivi (`followup due` le donne) ; répétez --call quand un même coup de téléphone fait plusieurs appels dus.
     #[arg(long, value_name = "APPEL")]
-    call: Option<String>,
+    call: Vec<String>,
     /// Pour un appel : le patient a répondu (oui) ou non.
     #[arg(long, value_name = "oui|non")]
     reached: Option<String>,
@@ -172,7 +172,7 @@ fn refuse_foreign(a: &AddArgs) -> Result<()> {
             a.corrects.is_some(),
             matches!(a.kind, KindArg::Correction),
         ),
-        ("--call", a.call.is_some(), call),
+        ("--call", !a.call.is_empty(), call),
         ("--reached", a.reached.is_some(), call),
         ("--pain", a.pain.is_some(), call),
         (
@@ -187,6 +187,10 @@ fn refuse_foreign(a: &AddArgs) -> Result<()> {
         ),
     ];
     match checks.iter().find(|(_, given, allowed)| *given && !allowed) {
+        Some(("--corrects", ..)) => Err(Error::input(
+            "--corrects",
+            "seule une correction (--kind correction) nomme un suivi à retirer",
+        )),
         Some((flag, ..)) => Err(Error::input(
             *flag,
             format!("{flag} ne va pas avec ce type de suivi (--kind)"),
@@ -198,7 +202,7 @@ fn refuse_foreign(a: &AddArgs) -> Result<()> {
 /// What `add` records: one follow-up, or a call with its answers.
 enum Adding {
     One(FollowupEvent),
-    Call(String, Answers),
+    Call(Vec<String>, Answers),
 }
 
 fn adding(a: &AddArgs) -> Result<Adding> {
@@ -247,12 +251,13 @@ fn adding(a: &AddArgs) -> Result<Adding> {
             }
         }
         KindArg::Call => {
-            let call = a.call.clone().ok_or_else(|| {
-                Error::input(
+            if a.call.is_empty() {
+                return Err(Error::input(
                     "--call",
                     "quel appel du plan ? `protocoop followup due` les donne (par exemple --call j2)",
-                )
-            })?;
+                ));
+            }
+            let call = a.call.clone();
             let reached = a.reached.as_deref().ok_or_else(|| {
                 Error::input("--reached", "le patient a-t-il répondu ? --reached oui ou non")
             })?;
@@ -302,7 +307,8 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let author = ledger.authenticate(&by, &pin, cx.now)?;
     let r = match (adding, protocol) {
         (Adding::Call(call, answers), Some(p)) => {
-            ledger.record_call(&p, &a.act, &author, &call, &answers, cx.now)?
+            let ids: Vec<&str> = call.iter().map(String::as_str).collect();
+            ledger.record_call(&p, &a.act, &author, &ids, &answers, cx.now)?
         }
         (Adding::One(event), _) => ledger.add_followup(&a.act, &author, event, cx.now)?,
         (Adding::Call(..), None) => {
@@ -345,44 +351,49 @@ fn human_due(protocol: &crate::protocol::Protocol, due: &[DueCall], today: Naive
     if protocol.followup.is_none() {
         return "Le protocole ne prévoit pas d'appel de suivi.\n".into();
     }
-    if due.is_empty() {
+    let acts = by_act(due);
+    if acts.is_empty() {
         return format!("Aucun appel à passer le {}.\n", crate::fr::date(today));
     }
     let mut s = format!(
-        "{} à passer le {} :\n",
-        crate::fr::plural(due.len() as u64, "appel", "appels"),
+        "{} à appeler le {} :\n",
+        crate::fr::plural(acts.len() as u64, "patient", "patients"),
         crate::fr::date(today)
     );
-    for c in due {
-        let late = match c.days_late(today) {
-            0 => String::new(),
-            1 => " — en retard d'un jour".into(),
-            n => format!(" — en retard de {n} jours"),
+    for calls in acts {
+        let Some(c) = calls.first() else {
+            continue;
         };
         let _ = writeln!(
             s,
-            "\n{} · acte {} du {} · appel « {} »{late}",
+            "\n{} · acte {} du {}",
             c.patient,
             c.act_number,
             crate::fr::date(c.act_day),
-            c.call
         );
         let _ = writeln!(
             s,
             "  Téléphone : {}",
             c.phone.as_deref().unwrap_or("non donné")
         );
-        let _ = writeln!(s, "  {}", c.title);
-        for q in &c.ask {
-            let _ = writeln!(s, "  – {}", q.question());
-        }
-        if c.tries > 0 {
-            let _ = writeln!(
-                s,
-                "  Déjà {} sans réponse (injoignable au {}e).",
-                crate::fr::plural(u64::from(c.tries), "essai", "essais"),
-                c.attempts
-            );
+        for d in calls {
+            let late = match d.days_late(today) {
+                0 => String::new(),
+                1 => " — en retard d'un jour".into(),
+                n => format!(" — en retard de {n} jours"),
+            };
+            let _ = writeln!(s, "  Appel « {} » : {}{late}", d.call, d.title);
+            for q in &d.ask {
+                let _ = writeln!(s, "    – {}", q.question());
+            }
+            if d.tries > 0 {
+                let _ = writeln!(
+                    s,
+                    "    Déjà {} sans réponse (injoignable au {}e).",
+                    crate::fr::plural(u64::from(d.tries), "essai", "essais"),
+                    d.attempts
+                );
+            }
         }
     }
     s

@@ -21,6 +21,8 @@ pub enum Field {
     BirthDate,
     Weight,
     PostalCode,
+    /// The patient's phone, for the follow-up call (optional).
+    PatientPhone,
     /// The médecin traitant (optional): name, then town.
     DoctorName,
     DoctorTown,
@@ -50,6 +52,8 @@ pub enum Field {
     ActivationPinAgain,
     /// Historique: a name, a day or an act number.
     HistorySearch,
+    /// À rappeler: the day of the dental appointment, when the patient says.
+    AppointmentDate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +79,8 @@ pub enum Action {
     // Accueil
     NewAct,
     OpenHistory,
+    /// « À rappeler ».
+    OpenCalls,
     OpenReport,
     OpenSettings,
     /// « Sauvegarder sur clé USB »: a backup written to this drive.
@@ -163,6 +169,14 @@ pub enum Action {
     StartCorrection(u64),
     CancelCorrection,
     ConfirmCorrection,
+
+    // À rappeler
+    /// An act of the list (its id): the questions of its calls due.
+    OpenCall(String),
+    CloseCall,
+    AnswerCall(super::rappels::CallAnswer),
+    /// « Enregistrer l'appel »: the ledger keeps it for good.
+    SaveCall,
 
     // Rapport du mois
     ShowMonth(Month),

@@ -17,6 +17,7 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
         (Screen::Patient(f), Field::BirthDate) => Some(&mut f.birth_date),
         (Screen::Patient(f), Field::Weight) => Some(&mut f.weight),
         (Screen::Patient(f), Field::PostalCode) => Some(&mut f.postal_code),
+        (Screen::Patient(f), Field::PatientPhone) => Some(&mut f.phone),
         (Screen::Patient(f), Field::DoctorName) => Some(&mut f.doctor_name),
         (Screen::Patient(f), Field::DoctorTown) => Some(&mut f.doctor_town),
         (Screen::Question(q), Field::Fact(id)) if q.facts.contains(&id) => {
@@ -28,6 +29,11 @@ pub fn text(state: &mut KioskState, field: Field) -> Option<&mut String> {
             h.correcting.as_mut().map(|c| &mut c.reason)
         }
         (Screen::Historique(h), Field::HistorySearch) => Some(&mut h.search),
+        (Screen::Rappels(f), Field::AppointmentDate) => f
+            .open
+            .as_mut()
+            .filter(|c| c.appointment_made == Some(true))
+            .map(|c| &mut c.appointment_date),
         (Screen::Rapport(f), Field::ExportDir) => Some(&mut f.export_dir),
         (Screen::Reglages(f), Field::BackupFolder) => Some(&mut f.backup_folder),
         (Screen::Identification(f), Field::ActivationCode) => Some(&mut f.activation.code),
@@ -107,6 +113,13 @@ pub fn first(state: &KioskState) -> Option<Field> {
         Screen::Historique(h) if h.void.is_some() => Some(Field::VoidReason),
         Screen::Historique(h) if h.correcting.is_some() => Some(Field::CorrectionReason),
         Screen::Historique(_) => Some(Field::HistorySearch),
+        Screen::Rappels(f)
+            if f.open
+                .as_ref()
+                .is_some_and(|c| c.appointment_made == Some(true)) =>
+        {
+            Some(Field::AppointmentDate)
+        }
         Screen::Rapport(_) => Some(Field::ExportDir),
         Screen::Setup(_) | Screen::Reglages(_) => Some(Field::StructureName),
         _ => None,

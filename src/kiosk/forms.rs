@@ -66,7 +66,8 @@ pub fn patient(form: &PatientForm, now: DateTime<Utc>) -> Result<(Patient, i64)>
         sex,
         weight,
         &form.postal_code,
-    )?;
+    )?
+    .with_phone("téléphone", &form.phone)?;
     Ok((p, age_on(birth, today)))
 }
 

@@ -24,7 +24,7 @@ pub enum Pad {
 /// The pad each field takes.
 pub fn pad(field: Field) -> Pad {
     match field {
-        Field::BirthDate | Field::DelegueTrainedOn => Pad::Date,
+        Field::BirthDate | Field::DelegueTrainedOn | Field::AppointmentDate => Pad::Date,
         Field::Weight | Field::Fact(_) => Pad::Decimal,
         Field::PostalCode
         | Field::StructurePostalCode
@@ -34,6 +34,7 @@ pub fn pad(field: Field) -> Pad {
         | Field::DeleguePinAgain
         | Field::DelegantRpps
         | Field::VoidPin
+        | Field::PatientPhone
         | Field::ActivationPin
         | Field::ActivationPinAgain => Pad::Digits,
         Field::LastName

@@ -15,6 +15,7 @@ pub mod keyboard;
 pub mod ordonnance;
 pub mod printing;
 pub mod prise_en_charge;
+pub mod rappels;
 pub mod rapport;
 pub mod reduce;
 pub mod reglages;

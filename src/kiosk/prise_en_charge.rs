@@ -390,6 +390,7 @@ pub(super) fn back(state: &mut KioskState) -> Result<()> {
         | Screen::Identification(_)
         | Screen::Termine(_)
         | Screen::Historique(_)
+        | Screen::Rappels(_)
         | Screen::Rapport(_)
         | Screen::Reglages(_) => {
             state.act = None;
@@ -408,6 +409,7 @@ fn patient_form(p: &act::Patient, doctor: Option<&act::Doctor>) -> PatientForm {
         sex: Some(p.sex),
         weight: p.weight_kg.map(fr::decimal).unwrap_or_default(),
         postal_code: p.postal_code.clone(),
+        phone: p.phone.clone().unwrap_or_default(),
         doctor_name: doctor.map(|d| d.name.clone()).unwrap_or_default(),
         doctor_town: doctor.and_then(|d| d.town.clone()).unwrap_or_default(),
     }

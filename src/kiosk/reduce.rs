@@ -14,7 +14,7 @@ use super::settings::KioskSettings;
 use super::state::*;
 use super::{
     activation, attach, backup, fields, historique, keyboard, ordonnance, printing,
-    prise_en_charge, rapport, reglages, session,
+    prise_en_charge, rappels, rapport, reglages, session,
 };
 use crate::error::{Error, Result};
 use crate::ledger::FollowupEvent;
@@ -46,6 +46,7 @@ pub fn start(
         keyboard: None,
         focus: None,
         printers: Vec::new(),
+        calls_due: None,
     };
     if needs_setup(&state) {
         let mut form = SetupForm::default();
@@ -73,6 +74,10 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
     let before = super::tap_guard::screen_key(state);
     reduce_one(state, action, services, now);
     let after = super::tap_guard::screen_key(state);
+    if matches!(state.screen, Screen::Accueil) {
+        // Counted again when Accueil comes back, and when the day turns.
+        rappels::count(state, services, now, after != before);
+    }
     if after != before {
         // The on-screen keyboard belongs to the screen it was opened on.
         state.keyboard = None;
@@ -171,6 +176,9 @@ fn apply(
         Action::OpenHistory => session::require_session(state, After::Historique, |s| {
             historique::open_history(s, services, Period::Today)
         }),
+        Action::OpenCalls => {
+            session::require_session(state, After::Rappels, |s| rappels::open(s, services, now))
+        }
         Action::OpenReport => session::require_session(state, After::Rapport, |s| {
             rapport::open(s, services, None, now)
         }),
@@ -283,6 +291,19 @@ fn apply(
             Ok(())
         }
         Action::ConfirmCorrection => historique::confirm_correction(state, services, now),
+        Action::OpenCall(act) => {
+            rappels::open_call(state, &act);
+            Ok(())
+        }
+        Action::CloseCall => {
+            rappels::close_call(state);
+            Ok(())
+        }
+        Action::AnswerCall(a) => {
+            rappels::answer(state, a);
+            Ok(())
+        }
+        Action::SaveCall => rappels::save(state, services, now),
         Action::ShowMonth(m) => rapport::open(state, services, Some(m), now),
         Action::StartCloseMonth => {
             rapport::ask_close(state, true);
@@ -361,6 +382,11 @@ fn escape(state: &mut KioskState) -> Result<()> {
         if h.void.take().is_none() {
             h.open = None;
         }
+        return Ok(());
+    }
+    if let Screen::Rappels(f) = &mut state.screen
+        && f.open.take().is_some()
+    {
         return Ok(());
     }
     prise_en_charge::back(state)

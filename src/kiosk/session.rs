@@ -97,6 +97,7 @@ pub(super) fn lock(state: &mut KioskState, by_idle: bool) {
             | Screen::Resultat
             | Screen::Ordonnance(_)
             | Screen::Historique(_)
+            | Screen::Rappels(_)
             | Screen::Rapport(_)
             | Screen::Reglages(_)
     );
@@ -166,6 +167,7 @@ pub(super) fn open_session(
     match then {
         After::NewAct => begin_act(state)?,
         After::Historique => open_history(state, services, Period::Today)?,
+        After::Rappels => super::rappels::open(state, services, now)?,
         After::Rapport => rapport::open(state, services, None, now)?,
         After::Reglages => open_settings(state, services),
         After::Resume(screen, owner) if owner == rpps => state.screen = *screen,

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::act::{Patient, Sex};
 use crate::calendar::Month;
+use crate::calls::DueCall;
 use crate::documents::Roster;
 use crate::ids::Rpps;
-use crate::ledger::{ActSummary, ActView, FollowupEvent, Severity};
+use crate::ledger::{ActSummary, ActView, AdverseNature, FollowupEvent, Severity};
 use crate::protocol::{FactId, MedicineId, Protocol, Value};
 use crate::registry::{Profession, Registry};
 use crate::report::{MonthReport, MonthStatus};
@@ -50,6 +51,9 @@ pub struct KioskState {
     /// The printers the print system offered when a screen that lets one
     /// choose (Réglages, Terminé after a failed print) appeared.
     pub printers: Vec<String>,
+    /// The follow-up calls due on a day (Accueil shows how many), when
+    /// the protocol plans calls.
+    pub calls_due: Option<(NaiveDate, usize)>,
 }
 
 /// An authenticated délégué.
@@ -90,6 +94,8 @@ pub enum Screen {
     Ordonnance(OrdonnanceForm),
     Termine(Done),
     Historique(HistoryForm),
+    /// « À rappeler »: the follow-up calls due.
+    Rappels(CallsForm),
     Rapport(ReportForm),
     Reglages(SettingsForm),
 }
@@ -116,6 +122,7 @@ impl Screen {
             Screen::Ordonnance(_) => "Ordonnance",
             Screen::Termine(_) => "Terminé",
             Screen::Historique(_) => "Historique",
+            Screen::Rappels(_) => "À rappeler",
             Screen::Rapport(_) => "Rapport du mois",
             Screen::Reglages(_) => "Réglages",
         }
@@ -127,6 +134,7 @@ impl Screen {
 pub enum After {
     NewAct,
     Historique,
+    Rappels,
     Rapport,
     Reglages,
     /// Back to the screen the idle lock interrupted (same délégué only).
@@ -158,6 +166,8 @@ pub struct PatientForm {
     pub sex: Option<Sex>,
     pub weight: String,
     pub postal_code: String,
+    /// Optional: for the follow-up call.
+    pub phone: String,
     /// The médecin traitant, optional: for the compte rendu.
     pub doctor_name: String,
     pub doctor_town: String,
@@ -292,6 +302,41 @@ impl HistoryForm {
             .collect();
         let total = all.len();
         (all.into_iter().take(HISTORY_SHOWN).collect(), total)
+    }
+}
+
+/// « À rappeler »: the calls due today or overdue, read when the screen
+/// opens and after each call recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallsForm {
+    pub due: Vec<DueCall>,
+    pub open: Option<CallForm>,
+}
+
+/// One phone call being made, for every call due for an act: what the
+/// patient answers, as touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallForm {
+    pub act_id: String,
+    pub reached: Option<bool>,
+    pub appointment_made: Option<bool>,
+    /// JJ/MM/AAAA as typed, may stay empty.
+    pub appointment_date: String,
+    pub pain: Option<u8>,
+    /// `Some(None)`: the patient declined to say.
+    pub satisfaction: Option<Option<u8>>,
+    /// « Aucun effet indésirable ».
+    pub no_adverse: bool,
+    pub severity: Option<Severity>,
+    pub nature: Option<AdverseNature>,
+}
+
+impl CallForm {
+    pub fn new(act_id: &str) -> CallForm {
+        CallForm {
+            act_id: act_id.to_string(),
+            ..CallForm::default()
+        }
     }
 }
 

@@ -43,6 +43,12 @@ pub fn screen_key(state: &KioskState) -> ScreenKey {
             h.pending.is_some()
         ),
         Screen::Rapport(r) => format!("{}/{}", r.month, r.confirm_close),
+        // Opening a call, or coming back to the list, changes every button.
+        Screen::Rappels(f) => format!(
+            "{}/{}",
+            f.due.len(),
+            f.open.as_ref().map_or("", |c| c.act_id.as_str())
+        ),
         Screen::Termine(d) => d.number.clone(),
         Screen::Identification(f) => format!("{:?}", f.selected),
         _ => String::new(),

@@ -38,6 +38,7 @@ fn label(field: &str) -> &str {
         "patient.sex" => "sexe",
         "patient.weight_kg" | "weight_kg" => "poids",
         "patient.postal_code" => "code postal",
+        "patient.phone" => "téléphone",
         "structure.name" => "nom de la structure",
         "structure.address" => "adresse de la structure",
         "structure.postal_code" => "code postal de la structure",
@@ -54,6 +55,12 @@ fn label(field: &str) -> &str {
         "followup.reason" => "motif",
         "followup.text" => "texte",
         "followup.score" => "note",
+        "followup.pain" => "douleur",
+        "followup.appointment" => "rendez-vous",
+        "appointment" => "rendez-vous",
+        "pain" => "douleur",
+        "satisfaction" => "satisfaction",
+        "adverse_event" => "effet indésirable",
         other => other,
     }
 }

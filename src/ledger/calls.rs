@@ -69,16 +69,17 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Records a call of the plan for an act (by id or number): the call,
-    /// then what it answered, as follow-ups authored by the délégué who
-    /// just typed her PIN, in one transaction. A call already answered,
-    /// or closed as « injoignable », is refused.
+    /// Records one phone call making these calls of the plan for an act
+    /// (by id or number): each call, then what the patient answered, as
+    /// follow-ups authored by the délégué who just typed her PIN, in one
+    /// transaction. A call already answered, or closed as « injoignable »,
+    /// is refused, and then nothing is written.
     pub fn record_call(
         &mut self,
         protocol: &Protocol,
         act: &str,
         by: &Authenticated,
-        call_id: &str,
+        call_ids: &[&str],
         answers: &Answers,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
@@ -94,38 +95,51 @@ impl Ledger {
             .followup
             .as_ref()
             .ok_or_else(|| Error::input("appel", "le protocole ne prévoit pas d'appel de suivi"))?;
-        let call = planned(plan, &view.act, call_id)?;
         if view.act.protocol.id != protocol.identity.id {
             return Err(Error::input(
                 "appel",
                 format!("l'acte {number} relève d'un autre protocole"),
             ));
         }
+        let mut calls: Vec<&PlannedCall> = Vec::new();
+        for id in call_ids {
+            let c = planned(plan, &view.act, id)?;
+            if calls.iter().any(|x| x.id == c.id) {
+                return Err(Error::input(
+                    "appel",
+                    format!("l'appel « {} » est nommé deux fois", c.id),
+                ));
+            }
+            calls.push(c);
+        }
         let day = act_day(&view.act);
         let today = now.with_timezone(&Paris).date_naive();
-        match state_of(plan, call, day, standing(&view.followups), today) {
-            CallState::Done { on } => {
-                return Err(Error::input(
-                    "appel",
-                    format!(
-                        "l'appel « {} » de l'acte {number} est déjà fait (le {})",
-                        call.title,
-                        crate::fr::date(on)
-                    ),
-                ));
+        let standing = standing(&view.followups);
+        for call in &calls {
+            match state_of(plan, call, day, standing.iter().copied(), today) {
+                CallState::Done { on } => {
+                    return Err(Error::input(
+                        "appel",
+                        format!(
+                            "l'appel « {} » de l'acte {number} est déjà fait (le {})",
+                            call.title,
+                            crate::fr::date(on)
+                        ),
+                    ));
+                }
+                CallState::Unreachable { tries } => {
+                    return Err(Error::input(
+                        "appel",
+                        format!(
+                            "l'appel « {} » de l'acte {number} est clos : patient injoignable après {tries} essais",
+                            call.title
+                        ),
+                    ));
+                }
+                _ => {}
             }
-            CallState::Unreachable { tries } => {
-                return Err(Error::input(
-                    "appel",
-                    format!(
-                        "l'appel « {} » de l'acte {number} est clos : patient injoignable après {tries} essais",
-                        call.title
-                    ),
-                ));
-            }
-            _ => {}
         }
-        let events = answers.events(call, day)?;
+        let events = answers.events(&calls, day)?;
         let by_rpps = by.rpps().to_string();
         let (seq, hash) = self.write(|tx| {
             let mut last = None;

@@ -68,7 +68,15 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         }
         ui.add_space(40.0);
         ui.horizontal(|ui| {
-            let mut labels = vec!["Historique", "Rapport du mois", "Réglages"];
+            // The follow-up calls due, when the protocol plans any: the
+            // count in the button, which stands out while someone waits.
+            let calls = state.calls_due.map(|(_, n)| match n {
+                0 => "À rappeler".to_string(),
+                n => format!("À rappeler ({n})"),
+            });
+            let mut labels = vec!["Historique"];
+            labels.extend(calls.as_deref());
+            labels.extend(["Rapport du mois", "Réglages"]);
             if state.session.is_some() {
                 labels.push("Verrouiller");
             }
@@ -76,6 +84,17 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             ui.add_space(((ui.available_width() - w) / 2.0).max(0.0));
             if secondary(ui, "Historique") {
                 out.push(Action::OpenHistory);
+            }
+            if let Some(label) = &calls {
+                let due = state.calls_due.is_some_and(|(_, n)| n > 0);
+                let touched = if due {
+                    calls_button(ui, label)
+                } else {
+                    secondary(ui, label)
+                };
+                if touched {
+                    out.push(Action::OpenCalls);
+                }
             }
             if secondary(ui, "Rapport du mois") {
                 out.push(Action::OpenReport);
@@ -89,4 +108,12 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
         });
     });
     out
+}
+
+/// « À rappeler (2) » in the primary colour, of a secondary button's size.
+fn calls_button(ui: &mut Ui, label: &str) -> bool {
+    let b = egui::Button::new(RichText::new(label).size(BODY).color(ON_PRIMARY))
+        .fill(PRIMARY)
+        .min_size(egui::vec2(TARGET * 2.0, TARGET));
+    ui.add(b).clicked()
 }

@@ -11,8 +11,8 @@ use egui::{Key, RichText, Ui};
 
 use super::theme::*;
 use super::{
-    accueil, bar, historique, identification, keyboard, ordonnance, patient, question, rapport,
-    refus, reglages, resultat, setup, termine,
+    accueil, bar, historique, identification, keyboard, ordonnance, patient, question, rappels,
+    rapport, refus, reglages, resultat, setup, termine,
 };
 use crate::documents::Roster;
 use crate::error::{Error, Result};
@@ -280,6 +280,7 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
                     Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
                     Screen::Termine(d) => termine::show(ui, state, d),
                     Screen::Historique(f) => historique::show(ui, state, f),
+                    Screen::Rappels(f) => rappels::show(ui, state, f),
                     Screen::Rapport(f) => rapport::show(ui, state, f),
                     Screen::Reglages(f) => reglages::show(ui, state, f),
                 });

@@ -35,6 +35,7 @@ pub fn shown(state: &KioskState) -> bool {
                 | Screen::Termine(_)
                 | Screen::Setup(_)
                 | Screen::Historique(_)
+                | Screen::Rappels(_)
                 | Screen::Rapport(_)
                 | Screen::Reglages(_)
         )
@@ -95,6 +96,14 @@ fn main_action(state: &KioskState) -> (Option<(String, Action)>, bool) {
         Screen::Historique(h) if h.correcting.is_some() => {
             (main("Retirer ce suivi", Action::ConfirmCorrection), false)
         }
+        Screen::Rappels(f) => match f.open.as_ref().and_then(|c| c.reached) {
+            Some(true) => (main("Enregistrer l'appel", Action::SaveCall), false),
+            Some(false) => (
+                main("Enregistrer : pas de réponse", Action::SaveCall),
+                false,
+            ),
+            None => (None, false),
+        },
         _ => (None, false),
     }
 }
@@ -133,6 +142,7 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             }
             Screen::Termine(_)
             | Screen::Historique(_)
+            | Screen::Rappels(_)
             | Screen::Rapport(_)
             | Screen::Reglages(_) => Some(("Accueil", Action::Home)),
             _ => None,

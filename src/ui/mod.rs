@@ -14,6 +14,7 @@ pub mod office;
 mod ordonnance;
 mod patient;
 mod question;
+mod rappels;
 mod rapport;
 mod refus;
 mod reglages;

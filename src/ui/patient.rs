@@ -87,6 +87,17 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &PatientForm) -> Vec<Action> 
             false,
         ));
     });
+    if state.protocol.followup.is_some() {
+        out.extend(field(
+            ui,
+            "Téléphone (facultatif) — pour l'appel de suivi",
+            Field::PatientPhone,
+            &form.phone,
+            "06 12 34 56 78",
+            w,
+            false,
+        ));
+    }
     ui.horizontal_wrapped(|ui| {
         out.extend(field(
             ui,
