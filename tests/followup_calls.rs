@@ -200,7 +200,10 @@ fn un_appel_enregistre_sort_de_la_liste_avec_toutes_ses_reponses() {
     let a = abscess(&mut l, &p, 0);
     let by = recorder(&mut l, &a, t(DAY0));
     let answers = Answers {
-        adverse: Some(Adverse::Event(AdverseNature::Allergie, Severity::Moderee)),
+        adverse: Some(Adverse::Event(
+            AdverseNature::parse("allergie").unwrap(),
+            Severity::Moderee,
+        )),
         ..answered()
     };
     l.record_call(&p, &a, &by, &["j2"], &answers, at("2026-05-06"))
@@ -231,7 +234,8 @@ fn un_appel_enregistre_sort_de_la_liste_avec_toutes_ses_reponses() {
                 text: None
             },
             FollowupEvent::AdverseEvent {
-                nature: AdverseNature::Allergie,
+                nature: AdverseNature::parse("allergie").unwrap(),
+                nature_label: Some("réaction allergique".into()),
                 severity: Severity::Moderee,
                 text: None
             },
@@ -737,4 +741,284 @@ fn en_ligne_de_commande_la_liste_puis_l_appel_puis_le_rendez_vous() {
     }
     let out = run(&env, now, &["verify"], "");
     assert_eq!(out.code, 0, "{out:?}");
+}
+
+// --- Adverse events from the protocol (issue 18, item 4) -----------------
+
+#[test]
+fn les_natures_d_evenement_indesirable_viennent_du_protocole() {
+    let p = Protocol::bundled();
+    let ids: Vec<&str> = p.adverse.natures.iter().map(|n| n.id.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "allergie",
+            "intolerance_digestive",
+            "aggravation_infection",
+            "douleur_non_soulagee",
+            "autre"
+        ]
+    );
+    assert!(
+        p.adverse
+            .pharmacovigilance
+            .as_deref()
+            .is_some_and(|t| t.contains("centre régional de pharmacovigilance"))
+    );
+    // Typed as the command line writes it.
+    assert_eq!(
+        p.adverse.nature("intolerance-digestive").unwrap().label,
+        "intolérance digestive"
+    );
+    let e = p
+        .adverse
+        .nature("effet-indesirable")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "nature « effet-indesirable » inconnue du protocole : allergie, intolerance_digestive"
+        ),
+        "{e}"
+    );
+
+    let base = protocoop::protocol::BUNDLED_TEXT;
+    let from = "  { id = \"autre\", label = \"autre\" },";
+    assert_eq!(base.matches(from).count(), 1);
+    for (to, message) in [
+        (
+            "  { id = \"allergie\", label = \"x\" },",
+            "nature « allergie » en double",
+        ),
+        (
+            "  { id = \"Autre\", label = \"autre\" },",
+            "identifiant de nature « Autre »",
+        ),
+        (
+            "  { id = \"autre\", label = \"  \" },",
+            "le libellé de la nature est vide",
+        ),
+        ("  { id = \"autre\" },", "label"),
+    ] {
+        let text = base.replacen(from, to, 1);
+        let e = Protocol::parse(&text, "essai.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(message), "{to}: {e}");
+    }
+    let empty = {
+        let i = base.find("natures = [").unwrap();
+        let j = i + base[i..].find("]\n").unwrap() + 2;
+        format!("{}natures = []\n{}", &base[..i], &base[j..])
+    };
+    let e = Protocol::parse(&empty, "essai.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("aucune nature d'événement indésirable"), "{e}");
+
+    // Without the section: the first versions' list, no text.
+    let i = base.find("[adverse_events]").unwrap();
+    let j = i + base[i..].find("\n]\n").unwrap() + 3;
+    let without = format!("{}{}", &base[..i], &base[j..]);
+    let p = Protocol::parse(&without, "ancien.toml").unwrap();
+    assert_eq!(p.adverse.natures.len(), 5);
+    assert_eq!(p.adverse.natures[1].id.id(), "effet_indesirable");
+    assert!(p.adverse.pharmacovigilance.is_none());
+}
+
+#[test]
+fn un_evenement_des_premieres_versions_se_lit_encore() {
+    let old =
+        r#"{"type":"adverse_event","nature":"effet_indesirable","severity":"grave","text":null}"#;
+    let e: FollowupEvent = serde_json::from_str(old).unwrap();
+    assert_eq!(
+        e.describe(),
+        "événement indésirable : effet indésirable d'un médicament, grave"
+    );
+    // Written back byte for byte: its entry's hash does not move.
+    assert_eq!(serde_json::to_string(&e).unwrap(), old);
+    for bad in ["EFFET", "", "a b", "é"] {
+        let text = old.replace("effet_indesirable", bad);
+        assert!(
+            serde_json::from_str::<FollowupEvent>(&text).is_err(),
+            "{bad}"
+        );
+    }
+    let named = FollowupEvent::adverse(
+        &Protocol::bundled().adverse,
+        "douleur_non_soulagee",
+        Severity::Legere,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        named.describe(),
+        "événement indésirable : douleur non soulagée, légère"
+    );
+}
+
+#[test]
+fn en_ligne_de_commande_la_nature_du_protocole_et_la_declaration_d_un_evenement_grave() {
+    let env = TestEnv::new();
+    let data = env.path("data");
+    drop(setup_ledger(&data, t(DAY0)));
+    let input = abscess_for(0, json!({}));
+    let out = run(
+        &env,
+        DAY0,
+        &["act", "record", "--input", "-", "--pin-stdin", "--json"],
+        &format!("{PIN}\n{input}"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let add = |args: &[&str]| {
+        let mut a = vec![
+            "followup",
+            "add",
+            "--act",
+            "2026-0001",
+            "--by",
+            DELEGUE,
+            "--pin-stdin",
+        ];
+        a.extend_from_slice(args);
+        run(&env, "2026-05-06T08:00:00Z", &a, &format!("{PIN}\n"))
+    };
+    let out = add(&[
+        "--kind",
+        "evenement-indesirable",
+        "--severity",
+        "grave",
+        "--nature",
+        "effet-indesirable",
+    ]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("inconnue du protocole : allergie, intolerance_digestive"),
+        "{}",
+        out.stderr
+    );
+    let out = add(&[
+        "--kind",
+        "evenement-indesirable",
+        "--severity",
+        "legere",
+        "--nature",
+        "intolerance-digestive",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("pharmacovigilance"), "{}", out.stdout);
+    let out = add(&[
+        "--kind",
+        "evenement-indesirable",
+        "--severity",
+        "grave",
+        "--nature",
+        "aggravation_infection",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("Événement grave : à déclarer."),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("centre régional de pharmacovigilance"),
+        "{}",
+        out.stdout
+    );
+    let out = run(
+        &env,
+        "2026-05-06T08:00:00Z",
+        &["act", "show", "2026-0001"],
+        "",
+    );
+    assert!(
+        out.stdout
+            .contains("événement indésirable : intolérance digestive, légère"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("événement indésirable : aggravation de l'infection, grave"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn le_rapport_du_mois_compte_les_natures_du_protocole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = setup_ledger(dir.path(), t(DAY0));
+    // Attached to its CPTS, with its validated protocol: real acts, counted.
+    let p = attach(&mut l, t(DAY0));
+    let a = abscess(&mut l, &p, 0);
+    let b = abscess(&mut l, &p, 1);
+    let by = recorder(&mut l, &a, t(DAY0));
+    let with = |nature: &str, severity| Answers {
+        adverse: Some(Adverse::Event(
+            AdverseNature::parse(nature).unwrap(),
+            severity,
+        )),
+        ..answered()
+    };
+    l.record_call(
+        &p,
+        &a,
+        &by,
+        &["j2"],
+        &with("intolerance_digestive", Severity::Legere),
+        at("2026-05-06"),
+    )
+    .unwrap();
+    l.record_call(
+        &p,
+        &b,
+        &by,
+        &["j2"],
+        &with("aggravation_infection", Severity::Grave),
+        at("2026-05-06"),
+    )
+    .unwrap();
+    let e = l
+        .record_call(
+            &p,
+            &b,
+            &by,
+            &["j1_vu"],
+            &Answers {
+                appointment: Some(AppointmentAnswer {
+                    made: true,
+                    on: None,
+                }),
+                pain: None,
+                satisfaction: None,
+                ..with("effet_indesirable", Severity::Grave)
+            },
+            at("2026-05-06"),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("inconnue du protocole"), "{e}");
+    let r = protocoop::report::generate(
+        &mut l,
+        &p,
+        "2026-05".parse().unwrap(),
+        t("2026-06-02T08:00:00Z"),
+    )
+    .unwrap();
+    let ae = &r.indicators.adverse_events;
+    assert_eq!(ae.count, 2);
+    assert_eq!(ae.acts, 2);
+    let by_nature: Vec<(&str, u64)> = ae.by_nature.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        by_nature,
+        [("aggravation_infection", 1), ("intolerance_digestive", 1)]
+    );
+    assert_eq!(ae.by_severity.get("grave"), Some(&1));
+    // The CPTS recomputes the same from the rows.
+    let input = protocoop::report::rows_input::to_input(&r, r.rows.as_ref().unwrap()).unwrap();
+    let again = protocoop::report::month::compute(&input, &r.software);
+    assert_eq!(again.indicators, r.indicators);
 }

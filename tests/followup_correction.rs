@@ -152,7 +152,8 @@ fn the_month_leaves_a_withdrawn_follow_up_out_and_the_cpts_recomputes_it() {
         &a,
         "2026-05-05T08:10:00Z",
         FollowupEvent::AdverseEvent {
-            nature: AdverseNature::Allergie,
+            nature: AdverseNature::parse("allergie").unwrap(),
+            nature_label: None,
             severity: Severity::Grave,
             text: None,
         },

@@ -184,3 +184,45 @@ fn k_le_telephone_se_saisit_a_l_ecran_patient() {
     let draft = h.state().state.act.as_ref().unwrap();
     assert_eq!(draft.patient.phone.as_deref(), Some("06 12 34 56 78"));
 }
+
+#[test]
+fn k_un_effet_grave_dit_comment_le_declarer_avec_les_natures_du_protocole() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = two_patients(dir.path());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    tap(&mut h, "À rappeler (2)");
+    tap(&mut h, "Marie Durand");
+    type_keys(&mut h, PIN);
+    tap(&mut h, "Valider");
+    tap(&mut h, "Noter l'appel — acte 2026-0001");
+    tap(&mut h, "A répondu");
+    for n in [
+        "intolérance digestive",
+        "aggravation de l'infection",
+        "douleur non soulagée",
+    ] {
+        assert!(shows(&h, n), "{n}");
+    }
+    assert!(!shows(&h, "Événement grave : à déclarer"));
+    tap(&mut h, "grave");
+    assert!(shows(&h, "Événement grave : à déclarer"));
+    assert!(shows(&h, "centre régional de pharmacovigilance (CRPV)"));
+    tap(&mut h, "aggravation de l'infection");
+    tap(&mut h, "Oui, pris");
+    tap(&mut h, "5");
+    tap(&mut h, "Enregistrer l'appel");
+    assert!(
+        shows(&h, "Appel de MARTIN Paul enregistré."),
+        "{:?}",
+        h.state().state.message
+    );
+    let adverse: Vec<String> = calls_of(dir.path(), "2026-0001")
+        .iter()
+        .filter(|e| matches!(e, FollowupEvent::AdverseEvent { .. }))
+        .map(FollowupEvent::describe)
+        .collect();
+    assert_eq!(
+        adverse,
+        ["événement indésirable : aggravation de l'infection, grave"]
+    );
+}

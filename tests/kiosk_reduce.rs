@@ -654,7 +654,7 @@ fn an_adverse_event_needs_its_severity_chosen_first() {
     let id = k.services.ledger.act("2026-0001").unwrap().act.id;
     k.act(Action::OpenAct(id.clone()))
         .act(Action::AddAdverseEvent(
-            protocoop::ledger::AdverseNature::ALL[0],
+            protocoop::ledger::AdverseNature::parse("allergie").unwrap(),
         ));
     assert!(
         k.error()
@@ -671,7 +671,7 @@ fn an_adverse_event_needs_its_severity_chosen_first() {
         protocoop::ledger::Severity::Grave,
     ))
     .act(Action::AddAdverseEvent(
-        protocoop::ledger::AdverseNature::ALL[0],
+        protocoop::ledger::AdverseNature::parse("allergie").unwrap(),
     ));
     assert!(
         k.services.ledger.act(&id).unwrap().followups.is_empty(),

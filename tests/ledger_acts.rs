@@ -399,7 +399,8 @@ fn suivis_et_annulation() {
         &r.id,
         &by,
         FollowupEvent::AdverseEvent {
-            nature: AdverseNature::Allergie,
+            nature: AdverseNature::parse("allergie").unwrap(),
+            nature_label: None,
             severity: Severity::Moderee,
             text: Some("urticaire".into()),
         },

@@ -140,7 +140,8 @@ fn may_ledger() -> Fixture {
         &a5,
         "2026-05-06T09:00:00Z",
         FollowupEvent::AdverseEvent {
-            nature: AdverseNature::Allergie,
+            nature: AdverseNature::parse("allergie").unwrap(),
+            nature_label: None,
             severity: Severity::Legere,
             text: None,
         },
@@ -150,7 +151,8 @@ fn may_ledger() -> Fixture {
         &a5,
         "2026-05-07T09:00:00Z",
         FollowupEvent::AdverseEvent {
-            nature: AdverseNature::Aggravation,
+            nature: AdverseNature::parse("aggravation").unwrap(),
+            nature_label: None,
             severity: Severity::Grave,
             text: None,
         },

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 
 use crate::error::{Error, Result};
 use crate::ledger::{AdverseNature, FollowupEvent, Severity};
-use crate::protocol::{Ask, PlannedCall};
+use crate::protocol::{AdverseEvents, Ask, PlannedCall};
 
 /// What the patient said, or that she did not answer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,7 +27,7 @@ pub struct AppointmentAnswer {
     pub on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Adverse {
     None,
     Event(AdverseNature, Severity),
@@ -46,7 +46,12 @@ impl Answers {
     /// they ask answered (satisfaction aside), none they do not ask, only
     /// the calls when the patient did not answer. Each planned call is a
     /// follow-up of its own; the answers are recorded once.
-    pub fn events(&self, calls: &[&PlannedCall], act_day: NaiveDate) -> Result<Vec<FollowupEvent>> {
+    pub fn events(
+        &self,
+        calls: &[&PlannedCall],
+        act_day: NaiveDate,
+        natures: &AdverseEvents,
+    ) -> Result<Vec<FollowupEvent>> {
         let Some(first) = calls.first() else {
             return Err(input("appel", "aucun appel à enregistrer"));
         };
@@ -123,12 +128,13 @@ impl Answers {
         if let Some(score) = self.satisfaction {
             out.push(FollowupEvent::PatientSatisfaction { score, text: None });
         }
-        if let Some(Adverse::Event(nature, severity)) = self.adverse {
-            out.push(FollowupEvent::AdverseEvent {
-                nature,
-                severity,
-                text: None,
-            });
+        if let Some(Adverse::Event(nature, severity)) = &self.adverse {
+            out.push(FollowupEvent::adverse(
+                natures,
+                nature.id(),
+                *severity,
+                None,
+            )?);
         }
         for e in &out {
             e.validate()?;

@@ -65,7 +65,7 @@ pub struct AddArgs {
     /// Gravité d'un événement indésirable : legere, moderee, grave.
     #[arg(long)]
     severity: Option<String>,
-    /// Nature d'un événement indésirable : allergie, effet-indesirable, aggravation, erreur-de-delivrance, autre.
+    /// Nature d'un événement indésirable : un identifiant de la liste du protocole ([adverse_events] ; celui fourni : allergie, intolerance-digestive, aggravation-infection, douleur-non-soulagee, autre). Par défaut : autre.
     #[arg(long)]
     nature: Option<String>,
     /// Note de satisfaction, de 1 à 5.
@@ -137,6 +137,8 @@ fn appointment(a: &AddArgs) -> Result<Option<AppointmentAnswer>> {
     Ok(Some(AppointmentAnswer { made, on }))
 }
 
+/// The severity and the nature id typed, when either is (the nature is
+/// checked against the protocol's list where the event is made).
 fn adverse(a: &AddArgs) -> Result<Option<(AdverseNature, Severity)>> {
     if a.severity.is_none() && a.nature.is_none() {
         return Ok(None);
@@ -153,13 +155,16 @@ fn adverse(a: &AddArgs) -> Result<Option<(AdverseNature, Severity)>> {
             format!("« {severity} » : legere, moderee ou grave"),
         )
     })?;
-    let nature = match a.nature.as_deref() {
-        None => AdverseNature::Autre,
-        Some(n) => AdverseNature::parse(n).ok_or_else(|| {
-            let all: Vec<&str> = AdverseNature::ALL.iter().map(|n| n.cli_name()).collect();
-            Error::input("--nature", format!("« {n} » : {}", all.join(", ")))
-        })?,
-    };
+    let typed = a.nature.as_deref().unwrap_or("autre");
+    let nature = AdverseNature::parse(typed).ok_or_else(|| {
+        Error::input(
+            "--nature",
+            format!(
+                "« {} » : un identifiant de nature du protocole, par exemple intolerance-digestive",
+                crate::text::quote(typed)
+            ),
+        )
+    })?;
     Ok(Some((nature, severity)))
 }
 
@@ -203,6 +208,8 @@ fn refuse_foreign(a: &AddArgs) -> Result<()> {
 enum Adding {
     One(FollowupEvent),
     Call(Vec<String>, Answers),
+    /// Checked against the protocol's natures.
+    Adverse(AdverseNature, Severity, Option<String>),
 }
 
 fn adding(a: &AddArgs) -> Result<Adding> {
@@ -227,11 +234,7 @@ fn adding(a: &AddArgs) -> Result<Adding> {
                     "gravité obligatoire : legere, moderee ou grave",
                 )
             })?;
-            FollowupEvent::AdverseEvent {
-                nature,
-                severity,
-                text,
-            }
+            return Ok(Adding::Adverse(nature, severity, text));
         }
         KindArg::PatientSatisfaction => FollowupEvent::PatientSatisfaction {
             score: score("la satisfaction du patient")?,
@@ -298,21 +301,35 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let stdin = super::read_stdin()?;
     let pin = crate::registry::parse_pin("PIN", stdin.lines().next().unwrap_or(""))?;
     let protocol = match adding {
-        Adding::Call(..) => Some(super::load_protocol(cli)?),
+        Adding::Call(..) | Adding::Adverse(..) => Some(super::load_protocol(cli)?),
         Adding::One(_) => None,
+    };
+    let adding =
+        match (adding, &protocol) {
+            (Adding::Adverse(nature, severity, text), Some(p)) => Adding::One(
+                FollowupEvent::adverse(&p.adverse, nature.id(), severity, text)?,
+            ),
+            (other, _) => other,
+        };
+    let grave = match &adding {
+        Adding::One(FollowupEvent::AdverseEvent { severity, .. }) => *severity == Severity::Grave,
+        Adding::Call(_, answers) => {
+            matches!(answers.adverse, Some(Adverse::Event(_, Severity::Grave)))
+        }
+        _ => false,
     };
     let mut ledger = cx.existing_ledger()?;
     // Find the act before asking for the PIN, so a typo costs no attempt.
     ledger.act(&a.act)?;
     let author = ledger.authenticate(&by, &pin, cx.now)?;
-    let r = match (adding, protocol) {
+    let r = match (adding, protocol.as_ref()) {
         (Adding::Call(call, answers), Some(p)) => {
             let ids: Vec<&str> = call.iter().map(String::as_str).collect();
-            ledger.record_call(&p, &a.act, &author, &ids, &answers, cx.now)?
+            ledger.record_call(p, &a.act, &author, &ids, &answers, cx.now)?
         }
         (Adding::One(event), _) => ledger.add_followup(&a.act, &author, event, cx.now)?,
-        (Adding::Call(..), None) => {
-            return Err(Error::input("--call", "protocole introuvable pour l'appel"));
+        (Adding::Adverse(..), Some(_)) | (Adding::Call(..) | Adding::Adverse(..), None) => {
+            return Err(Error::input("--call", "protocole introuvable"));
         }
     };
     writeln!(
@@ -321,6 +338,14 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
         r.number, r.seq
     )
     .map_err(stdout_error)?;
+    if grave && let Some(p) = &protocol {
+        writeln!(
+            out,
+            "Événement grave : à déclarer. {}",
+            p.adverse.declaration()
+        )
+        .map_err(stdout_error)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

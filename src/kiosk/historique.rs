@@ -47,14 +47,9 @@ pub(super) fn add_adverse_event(state: &mut KioskState, nature: AdverseNature) -
     };
     match severity {
         Some(severity) => {
-            propose_followup(
-                state,
-                FollowupEvent::AdverseEvent {
-                    nature,
-                    severity,
-                    text: None,
-                },
-            );
+            let event =
+                FollowupEvent::adverse(&state.protocol.adverse, nature.id(), severity, None)?;
+            propose_followup(state, event);
             Ok(())
         }
         None => Err(Error::input(

@@ -15,7 +15,7 @@ use crate::ledger::{AdverseNature, Severity};
 use crate::protocol::Ask;
 
 /// One answer touched on the call screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallAnswer {
     Reached(bool),
     AppointmentMade(bool),
@@ -136,7 +136,12 @@ fn answers(c: &CallForm, ask: &[Ask]) -> Result<Answers> {
     } else {
         None
     };
-    let adverse = match (asked(Ask::AdverseEvent), c.no_adverse, c.severity, c.nature) {
+    let adverse = match (
+        asked(Ask::AdverseEvent),
+        c.no_adverse,
+        c.severity,
+        c.nature.clone(),
+    ) {
         (false, ..) => None,
         (true, true, ..) => Some(Adverse::None),
         (true, false, Some(s), Some(n)) => Some(Adverse::Event(n, s)),

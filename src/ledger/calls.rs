@@ -139,7 +139,7 @@ impl Ledger {
                 _ => {}
             }
         }
-        let events = answers.events(&calls, day)?;
+        let events = answers.events(&calls, day, &protocol.adverse)?;
         let by_rpps = by.rpps().to_string();
         let (seq, hash) = self.write(|tx| {
             let mut last = None;

@@ -47,51 +47,7 @@ impl Severity {
     }
 }
 
-/// Categories of adverse events, for the CPTS's « nature » indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AdverseNature {
-    Allergie,
-    EffetIndesirable,
-    Aggravation,
-    ErreurDeDelivrance,
-    Autre,
-}
-
-impl AdverseNature {
-    pub const ALL: [AdverseNature; 5] = [
-        AdverseNature::Allergie,
-        AdverseNature::EffetIndesirable,
-        AdverseNature::Aggravation,
-        AdverseNature::ErreurDeDelivrance,
-        AdverseNature::Autre,
-    ];
-
-    pub fn parse(s: &str) -> Option<AdverseNature> {
-        AdverseNature::ALL.into_iter().find(|n| n.cli_name() == s)
-    }
-
-    /// The value on the command line (`effet-indesirable`).
-    pub fn cli_name(self) -> &'static str {
-        match self {
-            AdverseNature::Allergie => "allergie",
-            AdverseNature::EffetIndesirable => "effet-indesirable",
-            AdverseNature::Aggravation => "aggravation",
-            AdverseNature::ErreurDeDelivrance => "erreur-de-delivrance",
-            AdverseNature::Autre => "autre",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AdverseNature::Allergie => "réaction allergique",
-            AdverseNature::EffetIndesirable => "effet indésirable d'un médicament",
-            AdverseNature::Aggravation => "aggravation de l'état du patient",
-            AdverseNature::ErreurDeDelivrance => "erreur de prescription ou de délivrance",
-            AdverseNature::Autre => "autre",
-        }
-    }
-}
+pub use crate::protocol::adverse::AdverseNature;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -102,6 +58,10 @@ pub enum FollowupEvent {
     },
     AdverseEvent {
         nature: AdverseNature,
+        /// The nature as the protocol named it when recorded (absent from
+        /// the first versions' events: [`LEGACY_NATURES`] names them).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nature_label: Option<String>,
         severity: Severity,
         text: Option<String>,
     },
@@ -208,6 +168,24 @@ pub fn document_title(name: &str) -> String {
 }
 
 impl FollowupEvent {
+    /// An adverse event of a nature of the protocol's list (by its id, as
+    /// typed), its label copied: the one way the kiosk and the command
+    /// line make one.
+    pub fn adverse(
+        natures: &crate::protocol::AdverseEvents,
+        nature: &str,
+        severity: Severity,
+        text: Option<String>,
+    ) -> Result<FollowupEvent> {
+        let n = natures.nature(nature)?;
+        Ok(FollowupEvent::AdverseEvent {
+            nature: n.id.clone(),
+            nature_label: Some(n.label.clone()),
+            severity,
+            text,
+        })
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             FollowupEvent::Reprise { .. } => "reprise",
@@ -247,8 +225,17 @@ impl FollowupEvent {
         let label = self.type_label();
         match self {
             FollowupEvent::AdverseEvent {
-                nature, severity, ..
-            } => format!("{label} : {}, {}", nature.label(), severity.label()),
+                nature,
+                nature_label,
+                severity,
+                ..
+            } => {
+                let n = nature_label
+                    .as_deref()
+                    .or(nature.legacy_label())
+                    .unwrap_or(nature.id());
+                format!("{label} : {n}, {}", severity.label())
+            }
             FollowupEvent::PatientSatisfaction { score, .. }
             | FollowupEvent::ProfessionalSatisfaction { score, .. } => {
                 format!("{label} : {score}/5")
@@ -314,6 +301,18 @@ impl FollowupEvent {
                 Err(Error::input(
                     "followup.score",
                     format!("note {score} : entre 1 et 5"),
+                ))
+            }
+            FollowupEvent::AdverseEvent {
+                nature_label: Some(l),
+                ..
+            } if crate::text::note("followup.nature", l, crate::text::PROTOCOL_TEXT_MAX)
+                .is_err()
+                || l.trim().is_empty() =>
+            {
+                Err(Error::input(
+                    "followup.nature",
+                    "libellé de la nature illisible",
                 ))
             }
             FollowupEvent::Call { call, .. } if !valid_call_id(call) => Err(Error::input(

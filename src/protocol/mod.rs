@@ -10,6 +10,7 @@
 //!
 //! Nothing downstream re-checks what `build` established.
 
+pub mod adverse;
 pub mod analysis;
 mod build;
 
@@ -36,6 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::ids::Rpps;
+pub use adverse::{AdverseEvents, AdverseNature, NatureDef};
 pub use expr::{Expr, Tri};
 pub use fact::{FactDef, FactId, FactType, Fixed, Sex, Value};
 pub use followup::{Ask, FollowupPlan, PlannedCall};
@@ -72,6 +74,8 @@ pub struct Protocol {
     pub advice: Advice,
     /// The calls due after a prise en charge, when the protocol plans any.
     pub followup: Option<FollowupPlan>,
+    /// The natures of adverse events, and how to declare a grave one.
+    pub adverse: AdverseEvents,
     pub validation: ValidationStatus,
     /// Where the protocol came from: only one received in a bundle signed
     /// by the CPTS makes a validation count.

@@ -269,6 +269,21 @@ pub struct RawAdviceSection {
     pub items_parent: Option<S<Vec<S<String>>>>,
 }
 
+/// `[adverse_events]`: the natures offered, and the pharmacovigilance text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdverse {
+    pub pharmacovigilance: Option<S<String>>,
+    pub natures: S<Vec<S<RawNature>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNature {
+    pub id: S<String>,
+    pub label: S<String>,
+}
+
 /// `[followup]`: the calls due after a prise en charge.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -319,6 +334,7 @@ pub struct RawProtocol {
     pub medicines: Vec<S<RawMedicine>>,
     pub advice: Option<S<RawAdvice>>,
     pub followup: Option<S<RawFollowup>>,
+    pub adverse_events: Option<S<RawAdverse>>,
     pub validation: Option<S<RawValidation>>,
 }
 
@@ -341,5 +357,6 @@ pub const SECTIONS: &[&str] = &[
     "medicines",
     "advice",
     "followup",
+    "adverse_events",
     "validation",
 ];

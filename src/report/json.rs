@@ -397,7 +397,7 @@ mod tests {
                     9,
                     EventRow {
                         kind: "adverse_event".into(),
-                        nature: Some(AdverseNature::Allergie),
+                        nature: AdverseNature::parse("allergie"),
                         severity: Some(Severity::Grave),
                         ..EventRow::default()
                     },

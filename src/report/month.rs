@@ -171,8 +171,8 @@ fn enum_name<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-pub fn nature_name(n: AdverseNature) -> String {
-    enum_name(&n)
+pub fn nature_name(n: &AdverseNature) -> String {
+    n.id().to_string()
 }
 
 pub fn severity_name(s: Severity) -> String {
@@ -305,7 +305,7 @@ pub fn compute(input: &MonthInput, software: &str) -> MonthReport {
                 nature, severity, ..
             } => {
                 ind.adverse_events.count += 1;
-                bump(&mut ind.adverse_events.by_nature, &nature_name(*nature));
+                bump(&mut ind.adverse_events.by_nature, &nature_name(nature));
                 bump(
                     &mut ind.adverse_events.by_severity,
                     &severity_name(*severity),
@@ -418,11 +418,7 @@ fn late_followup(f: &LateFollowupIn) -> Option<LateFollowup> {
     let (nature, severity, cents_to_deduct) = match &f.event {
         FollowupEvent::AdverseEvent {
             nature, severity, ..
-        } => (
-            Some(nature_name(*nature)),
-            Some(severity_name(*severity)),
-            0,
-        ),
+        } => (Some(nature_name(nature)), Some(severity_name(*severity)), 0),
         FollowupEvent::Void { .. } => (
             None,
             None,

@@ -29,7 +29,7 @@ impl EventRow {
             FollowupEvent::AdverseEvent {
                 nature, severity, ..
             } => {
-                row.nature = Some(*nature);
+                row.nature = Some(nature.clone());
                 row.severity = Some(*severity);
             }
             FollowupEvent::PatientSatisfaction { score, .. }
@@ -56,7 +56,8 @@ impl EventRow {
         Ok(match self.kind.as_str() {
             "reprise" => FollowupEvent::Reprise { text: None },
             "adverse_event" => FollowupEvent::AdverseEvent {
-                nature: self.nature.ok_or_else(|| missing("nature"))?,
+                nature: self.nature.clone().ok_or_else(|| missing("nature"))?,
+                nature_label: None,
                 severity: self.severity.ok_or_else(|| missing("gravité"))?,
                 text: None,
             },

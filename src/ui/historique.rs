@@ -10,7 +10,7 @@ use super::widgets::*;
 use crate::fr;
 use crate::kiosk::state::{HistoryForm, Period};
 use crate::kiosk::{Action, Field, KioskState};
-use crate::ledger::{ActStatus, ActView, AdverseNature, Severity};
+use crate::ledger::{ActStatus, ActView, Severity};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &HistoryForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -321,18 +321,21 @@ fn detail(ui: &mut Ui, state: &KioskState, form: &HistoryForm, view: &ActView) -
             }
         }
     });
+    if form.adverse_severity == Some(Severity::Grave) {
+        pharmacovigilance(ui, &state.protocol.adverse);
+    }
     ui.horizontal_wrapped(|ui| {
         muted(ui, "puis la nature :");
-        for n in AdverseNature::ALL {
+        for n in &state.protocol.adverse.natures {
             let enabled = form.adverse_severity.is_some();
             if ui
                 .add_enabled(
                     enabled,
-                    Button::new(RichText::new(n.label()).size(BODY)).min_size(Vec2::splat(TARGET)),
+                    Button::new(RichText::new(&n.label).size(BODY)).min_size(Vec2::splat(TARGET)),
                 )
                 .clicked()
             {
-                out.push(Action::AddAdverseEvent(n));
+                out.push(Action::AddAdverseEvent(n.id.clone()));
             }
         }
     });
@@ -362,3 +365,18 @@ const VOID_REASONS: &[&str] = &[
     "Acte non réalisé",
     "Erreur de patient",
 ];
+
+/// A grave adverse event is also declared to the regional
+/// pharmacovigilance centre: how, in the protocol's words.
+pub(super) fn pharmacovigilance(ui: &mut Ui, adverse: &crate::protocol::AdverseEvents) {
+    let text = adverse.declaration();
+    block(ui, ERROR_BG, |ui| {
+        ui.label(
+            RichText::new("Événement grave : à déclarer")
+                .size(BODY)
+                .strong()
+                .color(DANGER),
+        );
+        ui.label(RichText::new(text).size(BODY));
+    });
+}

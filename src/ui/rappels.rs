@@ -13,8 +13,8 @@ use crate::kiosk::forms::paris_day;
 use crate::kiosk::rappels::CallAnswer;
 use crate::kiosk::state::{CallForm, CallsForm};
 use crate::kiosk::{Action, Field, KioskState};
-use crate::ledger::{AdverseNature, Severity};
-use crate::protocol::Ask;
+use crate::ledger::Severity;
+use crate::protocol::{AdverseEvents, Ask};
 
 pub fn show(ui: &mut Ui, state: &KioskState, form: &CallsForm) -> Vec<Action> {
     let mut out = Vec::new();
@@ -26,7 +26,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &CallsForm) -> Vec<Action> {
             .iter()
             .find(|g| g.first().is_some_and(|d| d.act_id == c.act_id))
     {
-        out.extend(call_form(ui, calls, c, today));
+        out.extend(call_form(ui, calls, c, today, &state.protocol.adverse));
         return out;
     }
     if state.protocol.followup.is_none() {
@@ -107,7 +107,9 @@ fn call_form(
     calls: &[&DueCall],
     c: &CallForm,
     today: chrono::NaiveDate,
+    adverse: &AdverseEvents,
 ) -> Vec<Action> {
+    let natures = &adverse.natures;
     let mut out = Vec::new();
     let answer = Action::AnswerCall;
     block(ui, INFO_BG, |ui| who(ui, calls, today));
@@ -208,12 +210,15 @@ fn call_form(
                 });
                 muted(ui, "et sa nature :");
                 ui.horizontal_wrapped(|ui| {
-                    for n in AdverseNature::ALL {
-                        if choice(ui, c.nature == Some(n), n.label()) {
-                            out.push(answer(CallAnswer::AdverseNature(n)));
+                    for n in natures {
+                        if choice(ui, c.nature.as_ref() == Some(&n.id), &n.label) {
+                            out.push(answer(CallAnswer::AdverseNature(n.id.clone())));
                         }
                     }
                 });
+                if c.severity == Some(Severity::Grave) {
+                    super::historique::pharmacovigilance(ui, adverse);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
-//! `[followup]` and its `[[followup.calls]]`.
+//! `[followup]` and its `[[followup.calls]]`; `[adverse_events]`.
 
 use super::*;
+use crate::protocol::adverse::{AdverseEvents, AdverseNature, NatureDef};
 use crate::protocol::followup::{Ask, FollowupPlan, PlannedCall};
 
 pub(super) fn build_followup(
@@ -126,4 +127,59 @@ fn asks(cx: &mut Cx, list: &S<Vec<S<String>>>) -> Vec<Ask> {
         }
     }
     out
+}
+
+/// `[adverse_events]`: at least one nature, each a plain id once, with a
+/// label; without the section, the first versions' list.
+pub(super) fn build_adverse(cx: &mut Cx, raw: &RawProtocol) -> AdverseEvents {
+    let Some(a) = &raw.adverse_events else {
+        return AdverseEvents::legacy();
+    };
+    let a = a.get_ref();
+    let list = a.natures.get_ref();
+    if list.is_empty() {
+        cx.err(
+            a.natures.span(),
+            "aucune nature d'événement indésirable",
+            Some("listez-les : natures = [{ id = \"allergie\", label = \"réaction allergique\" }, …]".into()),
+        );
+    }
+    if let Some(n) = list.get(AdverseEvents::MAX_NATURES) {
+        cx.err(
+            n.span(),
+            format!(
+                "trop de natures d'événement indésirable ({}) : au plus {}",
+                list.len(),
+                AdverseEvents::MAX_NATURES
+            ),
+            None,
+        );
+        return AdverseEvents::legacy();
+    }
+    let mut natures: Vec<NatureDef> = Vec::new();
+    for n in list {
+        let n = n.get_ref();
+        let raw_id = n.id.get_ref().trim();
+        let label = cx.text(&n.label, "le libellé de la nature");
+        match AdverseNature::parse(raw_id) {
+            Some(id) if natures.iter().any(|x| x.id == id) => cx.err(
+                n.id.span(),
+                format!("nature « {id} » en double"),
+                Some("chaque nature a son identifiant".into()),
+            ),
+            Some(id) => natures.push(NatureDef { id, label }),
+            None => cx.err(
+                n.id.span(),
+                format!(
+                    "identifiant de nature « {} » : lettres minuscules sans accent, chiffres et « _ », au plus 64 caractères",
+                    crate::text::quote(raw_id)
+                ),
+                None,
+            ),
+        }
+    }
+    AdverseEvents {
+        natures,
+        pharmacovigilance: cx.opt_text(&a.pharmacovigilance, "le texte de pharmacovigilance"),
+    }
 }

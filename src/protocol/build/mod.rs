@@ -17,7 +17,7 @@ mod validation_block;
 use context::Cx;
 use decision::{build_orientations, build_rules, build_urgencies, find};
 use facts::{build_ask_when, build_facts, fact_of_type};
-use followup::build_followup;
+use followup::{build_adverse, build_followup};
 use medicines::build_medicines;
 use medicines::build_substances;
 use questions::build_questions;
@@ -281,6 +281,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
     let orientations = build_orientations(cx, &raw);
     let urgencies = build_urgencies(cx, &raw);
     let followup = build_followup(cx, &raw, &urgencies);
+    let adverse = build_adverse(cx, &raw);
     let (rules, rule_spans) = build_rules(cx, &raw, &scope, &orientations, &urgencies);
     let questions = build_questions(cx, &raw, &scope, patient.as_ref());
     let substances = build_substances(cx, &raw);
@@ -364,6 +365,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
         medicines,
         advice,
         followup,
+        adverse,
         validation,
         source: Source::File,
         fact_index: scope.index,

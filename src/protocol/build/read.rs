@@ -62,6 +62,7 @@ pub(super) fn read_raw(cx: &mut Cx) -> Option<RawProtocol> {
             "medicines" => raw.medicines = many(cx, value, name),
             "advice" => raw.advice = one(cx, value),
             "followup" => raw.followup = one(cx, value),
+            "adverse_events" => raw.adverse_events = one(cx, value),
             "validation" => raw.validation = one(cx, value),
             other => {
                 let hint = match expr::closest(other, SECTIONS) {
