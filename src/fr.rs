@@ -170,6 +170,14 @@ fn unreadable_date(s: &str, digits: &str) -> String {
     }
 }
 
+/// `1er`, `2e`, `3e`…: « injoignable au 3e essai ».
+pub fn ordinal(n: u64) -> String {
+    match n {
+        1 => "1er".into(),
+        n => format!("{}e", int(n)),
+    }
+}
+
 pub fn plural(n: u64, singular: &str, plural: &str) -> String {
     format!("{} {}", int(n), if n >= 2 { plural } else { singular })
 }

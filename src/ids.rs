@@ -171,7 +171,6 @@ pub fn nir_valid(s: &str) -> Result<(), IdProblem> {
     }
 }
 
-/// A French postal code: five digits.
 /// A patient's phone number, for the follow-up call: a French number of
 /// ten digits (`06 12 34 56 78`, `+33 6 12 34 56 78`, dots or dashes
 /// allowed) written back as `06 12 34 56 78`, or an international one
@@ -223,6 +222,7 @@ pub fn patient_phone(field: &str, s: &str) -> crate::error::Result<Option<String
     }
 }
 
+/// A French postal code: five digits.
 pub fn postal_code_valid(s: &str) -> bool {
     s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
 }

@@ -249,26 +249,73 @@ fn un_appel_enregistre_sort_de_la_liste_avec_toutes_ses_reponses() {
         .to_string();
     assert!(e.contains("est déjà fait (le 06/05/2026)"), "{e}");
     assert_eq!(head(&l), before);
-    // Withdrawn by a correction, the call is due again.
-    let call_seq = l
-        .act(&a)
-        .unwrap()
-        .followups
-        .iter()
-        .find(|f| matches!(f.event, FollowupEvent::Call { .. }))
-        .unwrap()
-        .seq;
+    // A call is not withdrawn (made again, its answers would count twice):
+    // its answers are, one by one. Nor is one added but with its answers.
+    let logged = l.act(&a).unwrap().followups;
+    let seq_of = |f: fn(&FollowupEvent) -> bool| logged.iter().find(|x| f(&x.event)).unwrap().seq;
+    let correction = |corrects| FollowupEvent::Correction {
+        corrects,
+        reason: "autre patient".into(),
+    };
+    let call_seq = seq_of(|e| matches!(e, FollowupEvent::Call { .. }));
+    let e = l
+        .add_followup(&a, &by, correction(call_seq), at("2026-05-06"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("un appel ne se corrige pas : corrigez ses réponses"),
+        "{e}"
+    );
+    let e = l
+        .add_followup(
+            &a,
+            &by,
+            FollowupEvent::Call {
+                call: "j1_vu".into(),
+                reached: true,
+                pain: None,
+            },
+            at("2026-05-06"),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("un appel de suivi s'enregistre avec ses réponses"),
+        "{e}"
+    );
+    assert_eq!(head(&l), before);
+    let appointment = seq_of(|e| matches!(e, FollowupEvent::Appointment { .. }));
+    l.add_followup(&a, &by, correction(appointment), at("2026-05-06"))
+        .unwrap();
+    // The right appointment, as the patient says it later; never before
+    // the act.
+    let e = l
+        .add_followup(
+            &a,
+            &by,
+            FollowupEvent::Appointment {
+                made: true,
+                on: Some(day("1990-01-01")),
+            },
+            at("2026-05-06"),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("rendez-vous le 01/01/1990 : entre le jour de l'acte"),
+        "{e}"
+    );
     l.add_followup(
         &a,
         &by,
-        FollowupEvent::Correction {
-            corrects: call_seq,
-            reason: "autre patient".into(),
+        FollowupEvent::Appointment {
+            made: true,
+            on: Some(day("2026-05-07")),
         },
         at("2026-05-06"),
     )
     .unwrap();
-    assert!(due(&l, &p, "2026-05-07").contains(&pair(&a, "j2")));
+    assert!(!due(&l, &p, "2026-05-07").contains(&pair(&a, "j2")));
 }
 
 #[test]
@@ -330,6 +377,14 @@ fn sans_reponse_l_appel_revient_le_lendemain_puis_injoignable() {
     for (try_on, tries) in [("2026-05-05", 1), ("2026-05-06", 2)] {
         l.record_call(&p, &a, &by, &["j1_vu"], &no_answer(), at(try_on))
             .unwrap();
+        // One try a day: a second one the same day is refused, unwritten.
+        let before = head(&l);
+        let e = l
+            .record_call(&p, &a, &by, &["j1_vu"], &no_answer(), at(try_on))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("déjà été tenté aujourd'hui sans réponse"), "{e}");
+        assert_eq!(head(&l), before);
         // Not again the same day; the next day, with the tries counted.
         assert!(!due(&l, &p, try_on).contains(&pair(&a, "j1_vu")));
         let next = l.calls_due(&p, day(try_on).succ_opt().unwrap()).unwrap();
@@ -692,6 +747,82 @@ fn en_ligne_de_commande_la_liste_puis_l_appel_puis_le_rendez_vous() {
     assert_eq!(out.code, 0, "{out:?}");
     let out = add(&["--kind", "appel", "--call", "j1_vu", "--reached", "non"]);
     assert_eq!(out.code, 0, "{out:?}");
+    for (args, says) in [
+        (
+            vec!["--kind", "appel", "--call", "j1_vu", "--reached", "non"],
+            "déjà été tenté aujourd'hui sans réponse",
+        ),
+        (
+            vec![
+                "--kind",
+                "appel",
+                "--call",
+                "j1_vu",
+                "--reached",
+                "oui",
+                "--made",
+                "oui",
+                "--severity",
+                "grave",
+            ],
+            "la nature de l'effet indésirable est obligatoire (ou --nature aucun",
+        ),
+        (
+            vec![
+                "--kind",
+                "appel",
+                "--call",
+                "j1_vu",
+                "--reached",
+                "oui",
+                "--made",
+                "oui",
+                "--nature",
+                "aucun",
+                "--severity",
+                "grave",
+            ],
+            "pas d'effet indésirable, donc pas de gravité",
+        ),
+        (
+            vec![
+                "--kind",
+                "evenement-indesirable",
+                "--nature",
+                "aucun",
+                "--severity",
+                "grave",
+            ],
+            "« aucun » ne va qu'avec un appel",
+        ),
+        (
+            vec!["--kind", "rendez-vous", "--made", "oui", "--score", "4"],
+            "--score ne va pas avec ce type de suivi",
+        ),
+        (
+            vec!["--kind", "rendez-vous", "--made", "oui", "--text", "x"],
+            "--text ne va pas avec ce type de suivi",
+        ),
+        (
+            vec!["--kind", "reprise", "--on", "07/05/2026"],
+            "--on ne va pas avec ce type de suivi",
+        ),
+        (
+            vec![
+                "--kind",
+                "rendez-vous",
+                "--made",
+                "oui",
+                "--on",
+                "01/01/2026",
+            ],
+            "rendez-vous le 01/01/2026 : entre le jour de l'acte",
+        ),
+    ] {
+        let out = add(&args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
     let out = run(&env, now, &["followup", "due"], "");
     assert!(
         out.stdout.contains("Aucun appel à passer le 06/05/2026"),
@@ -701,7 +832,7 @@ fn en_ligne_de_commande_la_liste_puis_l_appel_puis_le_rendez_vous() {
     let out = run(&env, "2026-05-07T08:00:00Z", &["followup", "due"], "");
     assert!(
         out.stdout
-            .contains("    Déjà 1 essai sans réponse (injoignable au 3e)."),
+            .contains("    Déjà 1 essai sans réponse (injoignable au 3e essai)."),
         "{}",
         out.stdout
     );

@@ -124,7 +124,7 @@ fn k_a_rappeler_un_appel_enregistre_et_la_liste_raccourcit() {
     tap(&mut h, "Pas de réponse");
     assert!(shows(
         &h,
-        "au 3e essai sans réponse, le patient est noté injoignable"
+        "Au 3e essai sans réponse, le patient est noté injoignable pour cet appel."
     ));
     tap(&mut h, "Enregistrer : pas de réponse");
     assert!(shows(
@@ -147,7 +147,36 @@ fn k_a_rappeler_un_appel_enregistre_et_la_liste_raccourcit() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, PIN);
     tap(&mut h, "Valider");
-    assert!(shows(&h, "(1 essai sans réponse ; injoignable au 3e)"));
+    assert!(shows(
+        &h,
+        "(1 essai sans réponse ; injoignable au 3e essai)"
+    ));
+    tap(&mut h, "Noter l'appel — acte 2026-0002");
+    tap(&mut h, "Pas de réponse");
+    tap(&mut h, "Enregistrer : pas de réponse");
+    assert!(shows(
+        &h,
+        "Pas de réponse de BERNARD Lucie : l'appel reviendra demain."
+    ));
+    // The third try without an answer closes her calls. The lock came
+    // overnight: after the PIN, the list is the new day's.
+    clock.advance(Duration::days(1));
+    h.run();
+    tap(&mut h, "Marie Durand");
+    type_keys(&mut h, PIN);
+    tap(&mut h, "Valider");
+    tap(&mut h, "Noter l'appel — acte 2026-0002");
+    tap(&mut h, "Pas de réponse");
+    tap(&mut h, "Enregistrer : pas de réponse");
+    assert!(
+        shows(
+            &h,
+            "Pas de réponse de BERNARD Lucie : patient noté injoignable pour cet appel."
+        ),
+        "{:?}",
+        h.state().state.message
+    );
+    assert!(shows(&h, "Aucun appel à passer le 27/11/2026."));
 }
 
 #[test]

@@ -106,19 +106,7 @@ impl Answers {
             .collect();
         if let Some(a) = self.appointment {
             if let Some(on) = a.on {
-                let last = act_day
-                    .checked_add_signed(Duration::days(APPOINTMENT_MAX_DAYS))
-                    .unwrap_or(NaiveDate::MAX);
-                if on < act_day || on > last {
-                    return Err(input(
-                        "appointment",
-                        format!(
-                            "rendez-vous le {} : entre le jour de l'acte ({}) et un an après",
-                            crate::fr::date(on),
-                            crate::fr::date(act_day)
-                        ),
-                    ));
-                }
+                check_appointment_day(on, act_day)?;
             }
             out.push(FollowupEvent::Appointment {
                 made: a.made,
@@ -141,4 +129,23 @@ impl Answers {
         }
         Ok(out)
     }
+}
+
+/// An appointment's day lies between the act's day and a year after: the
+/// one check for a call and for `followup add --kind rendez-vous`.
+pub fn check_appointment_day(on: NaiveDate, act_day: NaiveDate) -> Result<()> {
+    let last = act_day
+        .checked_add_signed(Duration::days(APPOINTMENT_MAX_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    if on < act_day || on > last {
+        return Err(input(
+            "appointment",
+            format!(
+                "rendez-vous le {} : entre le jour de l'acte ({}) et un an après",
+                crate::fr::date(on),
+                crate::fr::date(act_day)
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -59,13 +59,13 @@ pub struct AddArgs {
     /// L'acte : numéro (2026-0042) ou identifiant.
     #[arg(long)]
     act: String,
-    /// Le suivi : reprise (par le délégant), evenement-indesirable, satisfaction-patient, satisfaction-professionnel ou correction (les noms anglais restent acceptés).
+    /// Le suivi : reprise (par le délégant), evenement-indesirable, satisfaction-patient, satisfaction-professionnel, appel (un appel du plan de suivi), rendez-vous ou correction (les noms anglais restent acceptés).
     #[arg(long, value_enum)]
     kind: KindArg,
     /// Gravité d'un événement indésirable : legere, moderee, grave.
     #[arg(long)]
     severity: Option<String>,
-    /// Nature d'un événement indésirable : un identifiant de la liste du protocole ([adverse_events] ; celui fourni : allergie, intolerance-digestive, aggravation-infection, douleur-non-soulagee, autre). Par défaut : autre.
+    /// Nature d'un événement indésirable : un identifiant de la liste du protocole ([adverse_events] ; celui fourni : allergie, intolerance-digestive, aggravation-infection, douleur-non-soulagee, autre). Par défaut : autre. Pour un appel, obligatoire quand l'appel le demande : « aucun » s'il n'y en a pas eu.
     #[arg(long)]
     nature: Option<String>,
     /// Note de satisfaction, de 1 à 5.
@@ -137,6 +137,24 @@ fn appointment(a: &AddArgs) -> Result<Option<AppointmentAnswer>> {
     Ok(Some(AppointmentAnswer { made, on }))
 }
 
+/// What a call answers about adverse events: `--nature aucun` for none;
+/// otherwise the nature and its severity, both given (never guessed).
+fn call_adverse(a: &AddArgs) -> Result<Option<Adverse>> {
+    match (a.nature.as_deref().map(str::trim), a.severity.is_some()) {
+        (None, false) => Ok(None),
+        (Some("aucun"), false) => Ok(Some(Adverse::None)),
+        (Some("aucun"), true) => Err(Error::input(
+            "--severity",
+            "« --nature aucun » : pas d'effet indésirable, donc pas de gravité",
+        )),
+        (None, true) => Err(Error::input(
+            "--nature",
+            "la nature de l'effet indésirable est obligatoire (ou --nature aucun, sans --severity)",
+        )),
+        (Some(_), _) => Ok(adverse(a)?.map(|(n, s)| Adverse::Event(n, s))),
+    }
+}
+
 /// The severity and the nature id typed, when either is (the nature is
 /// checked against the protocol's list where the event is made).
 fn adverse(a: &AddArgs) -> Result<Option<(AdverseNature, Severity)>> {
@@ -156,6 +174,12 @@ fn adverse(a: &AddArgs) -> Result<Option<(AdverseNature, Severity)>> {
         )
     })?;
     let typed = a.nature.as_deref().unwrap_or("autre");
+    if typed.trim() == "aucun" {
+        return Err(Error::input(
+            "--nature",
+            "« aucun » ne va qu'avec un appel (--kind appel) : un événement indésirable a une nature",
+        ));
+    }
     let nature = AdverseNature::parse(typed).ok_or_else(|| {
         Error::input(
             "--nature",
@@ -171,7 +195,17 @@ fn adverse(a: &AddArgs) -> Result<Option<(AdverseNature, Severity)>> {
 /// Flags that belong to other kinds, refused rather than silently dropped.
 fn refuse_foreign(a: &AddArgs) -> Result<()> {
     let call = matches!(a.kind, KindArg::Call);
-    let checks: [(&str, bool, bool); 6] = [
+    let scored = matches!(
+        a.kind,
+        KindArg::Call | KindArg::PatientSatisfaction | KindArg::ProfessionalSatisfaction
+    );
+    let checks: [(&str, bool, bool); 9] = [
+        ("--score", a.score.is_some(), scored),
+        (
+            "--text",
+            a.text.is_some(),
+            !matches!(a.kind, KindArg::Call | KindArg::Appointment),
+        ),
         (
             "--corrects",
             a.corrects.is_some(),
@@ -182,7 +216,12 @@ fn refuse_foreign(a: &AddArgs) -> Result<()> {
         ("--pain", a.pain.is_some(), call),
         (
             "--made",
-            a.made.is_some() || a.on.is_some(),
+            a.made.is_some(),
+            call || matches!(a.kind, KindArg::Appointment),
+        ),
+        (
+            "--on",
+            a.on.is_some(),
             call || matches!(a.kind, KindArg::Appointment),
         ),
         (
@@ -269,7 +308,7 @@ fn adding(a: &AddArgs) -> Result<Adding> {
                 appointment: appointment(a)?,
                 pain: a.pain,
                 satisfaction: a.score,
-                adverse: adverse(a)?.map(|(n, s)| Adverse::Event(n, s)),
+                adverse: call_adverse(a)?,
             };
             return Ok(Adding::Call(call, answers));
         }
@@ -414,9 +453,9 @@ fn human_due(protocol: &crate::protocol::Protocol, due: &[DueCall], today: Naive
             if d.tries > 0 {
                 let _ = writeln!(
                     s,
-                    "    Déjà {} sans réponse (injoignable au {}e).",
+                    "    Déjà {} sans réponse (injoignable au {} essai).",
                     crate::fr::plural(u64::from(d.tries), "essai", "essais"),
-                    d.attempts
+                    crate::fr::ordinal(u64::from(d.attempts))
                 );
             }
         }

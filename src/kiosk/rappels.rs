@@ -111,7 +111,7 @@ fn answers(c: &CallForm, ask: &[Ask]) -> Result<Answers> {
         (true, None) => {
             return Err(Error::input(
                 "rendez-vous",
-                "le rendez-vous dentaire est-il pris ? touchez « Oui » ou « Pas encore »",
+                "le rendez-vous dentaire est-il pris ? touchez « Oui, pris » ou « Pas encore »",
             ));
         }
         (true, Some(made)) => {
@@ -192,6 +192,7 @@ pub(super) fn save(
     ask.dedup();
     let answers = answers(c, &ask)?;
     let (patient, reached) = (first.patient.clone(), answers.reached);
+    let after = no_answer_outcome(&calls, &state.protocol, paris_day(now));
     let ids: Vec<&str> = calls.iter().map(|d| d.call.as_str()).collect();
     let protocol = state.protocol.clone();
     services
@@ -203,8 +204,31 @@ pub(super) fn save(
         if reached {
             format!("Appel de {patient} enregistré.")
         } else {
-            format!("Pas de réponse de {patient} : l'appel reviendra demain.")
+            format!("Pas de réponse de {patient} : {after}.")
         },
     );
     Ok(())
+}
+
+/// What one more try without an answer does to these calls, in words:
+/// back tomorrow, closed as « injoignable », or missed (its window ends).
+fn no_answer_outcome(
+    calls: &[&crate::calls::DueCall],
+    protocol: &crate::protocol::Protocol,
+    today: chrono::NaiveDate,
+) -> &'static str {
+    let window = protocol.followup.as_ref().map_or(0, |p| p.window_days);
+    let closed = |c: &&&crate::calls::DueCall| c.tries.saturating_add(1) >= c.attempts;
+    let last_day = |c: &&&crate::calls::DueCall| {
+        c.due_on
+            .checked_add_signed(chrono::Duration::days(i64::from(window)))
+            .is_none_or(|last| last <= today)
+    };
+    if calls.iter().all(|c| closed(&c)) {
+        "patient noté injoignable pour cet appel"
+    } else if calls.iter().all(|c| closed(&c) || last_day(&c)) {
+        "c'était le dernier jour de l'appel, il ne sera plus proposé"
+    } else {
+        "l'appel reviendra demain"
+    }
 }

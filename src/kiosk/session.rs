@@ -170,6 +170,10 @@ pub(super) fn open_session(
         After::Rappels => super::rappels::open(state, services, now)?,
         After::Rapport => rapport::open(state, services, None, now)?,
         After::Reglages => open_settings(state, services),
+        // The calls due are read again: the lock may have lasted past midnight.
+        After::Resume(screen, owner) if owner == rpps && matches!(*screen, Screen::Rappels(_)) => {
+            super::rappels::open(state, services, now)?
+        }
         After::Resume(screen, owner) if owner == rpps => state.screen = *screen,
         After::Resume(..) => {
             state.act = None;

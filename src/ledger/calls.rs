@@ -136,6 +136,15 @@ impl Ledger {
                         ),
                     ));
                 }
+                CallState::TriedToday { .. } if !answers.reached => {
+                    return Err(Error::input(
+                        "appel",
+                        format!(
+                            "l'appel « {} » de l'acte {number} a déjà été tenté aujourd'hui sans réponse : un essai par jour, rappelez demain",
+                            call.title
+                        ),
+                    ));
+                }
                 _ => {}
             }
         }

@@ -202,7 +202,9 @@ impl FollowupEvent {
 
     /// A follow-up a correction may withdraw: what a person reports after
     /// the act. A document is what happened to paper, a void is undone by
-    /// nothing, a correction is not corrected again.
+    /// nothing, a correction is not corrected again; a call is not either
+    /// (made again, its answers recorded with it would count twice): its
+    /// answers are corrected one by one.
     pub fn correctable(&self) -> bool {
         matches!(
             self,
@@ -210,7 +212,6 @@ impl FollowupEvent {
                 | FollowupEvent::AdverseEvent { .. }
                 | FollowupEvent::PatientSatisfaction { .. }
                 | FollowupEvent::ProfessionalSatisfaction { .. }
-                | FollowupEvent::Call { .. }
                 | FollowupEvent::Appointment { .. }
         )
     }
@@ -357,7 +358,7 @@ impl FollowupEvent {
 }
 
 /// A plan's call id as the protocol file allows it: short, no spaces.
-fn valid_call_id(id: &str) -> bool {
+pub fn valid_call_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use super::chain;
 use super::entry::{Kind, Typed};
 pub use super::followup_record::{
-    AdverseNature, FollowupEvent, FollowupRecord, Severity, document_title, type_label, withdrawn,
+    AdverseNature, FollowupEvent, FollowupRecord, Severity, document_title, type_label,
+    valid_call_id, withdrawn,
 };
 use super::{ActStatus, Ledger, Recorded, to_bytes};
 use crate::error::{Error, Refusal, Result};
@@ -53,6 +54,12 @@ impl Ledger {
                 "un document émis est inscrit par l'émission elle-même",
             ));
         }
+        if let FollowupEvent::Call { .. } = event {
+            return Err(Error::input(
+                "suivi",
+                "un appel de suivi s'enregistre avec ses réponses, comme le plan du protocole les demande",
+            ));
+        }
         event.validate()?;
         // A proof made before the délégué was withdrawn no longer counts.
         if self.registry()?.delegue(by.rpps()).is_none() {
@@ -70,6 +77,13 @@ impl Ledger {
         }
         if let FollowupEvent::Correction { corrects, .. } = event {
             check_correction(&view, corrects)?;
+        }
+        if let FollowupEvent::Appointment { on: Some(on), .. } = event {
+            let act_day = view
+                .act
+                .occurred_at
+                .with_timezone(&chrono_tz::Europe::Paris);
+            crate::calls::answers::check_appointment_day(on, act_day.date_naive())?;
         }
         self.append_followup(view, Some(by.rpps()), event, now)
     }
@@ -145,6 +159,9 @@ fn check_correction(view: &super::ActView, corrects: u64) -> Result<()> {
     if !target.event.correctable() {
         let what = match target.event {
             FollowupEvent::Void { .. } => "une annulation ne se corrige pas",
+            FollowupEvent::Call { .. } => {
+                "un appel ne se corrige pas : corrigez ses réponses (rendez-vous, satisfaction, événement) une à une"
+            }
             FollowupEvent::Correction { .. } => "une correction ne se corrige pas",
             _ => "un document émis ne se corrige pas : il est imprimé",
         };

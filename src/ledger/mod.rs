@@ -41,7 +41,7 @@ pub use closure::{ClosureRecord, ReadsSeal};
 pub use facts::ActFacts;
 pub use followups::{
     AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, document_title,
-    type_label, withdrawn,
+    type_label, valid_call_id, withdrawn,
 };
 pub use report_rows::{ActRow, FollowupRow, MonthReads};
 

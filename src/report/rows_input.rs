@@ -70,7 +70,11 @@ impl EventRow {
                 text: None,
             },
             "call" => FollowupEvent::Call {
-                call: self.call.clone().ok_or_else(|| missing("appel"))?,
+                call: self
+                    .call
+                    .clone()
+                    .filter(|c| crate::ledger::valid_call_id(c))
+                    .ok_or_else(|| missing("identifiant d'appel valable"))?,
                 reached: self.reached.ok_or_else(|| missing("réponse"))?,
                 pain: None,
             },

@@ -93,9 +93,9 @@ fn who(ui: &mut Ui, calls: &[&DueCall], today: chrono::NaiveDate) {
         let tries = match d.tries {
             0 => String::new(),
             n => format!(
-                " ({} sans réponse ; injoignable au {}e)",
+                " ({} sans réponse ; injoignable au {} essai)",
                 fr::plural(u64::from(n), "essai", "essais"),
-                d.attempts
+                fr::ordinal(u64::from(d.attempts))
             ),
         };
         ui.label(RichText::new(format!("• {}{late}{tries}", d.title)).size(SMALL));
@@ -138,8 +138,8 @@ fn call_form(
             muted(
                 ui,
                 &format!(
-                    "L'appel reviendra demain ; au {}e essai sans réponse, le patient est noté injoignable.",
-                    attempts
+                    "Au {} essai sans réponse, le patient est noté injoignable pour cet appel.",
+                    fr::ordinal(u64::from(attempts))
                 ),
             );
         }
