@@ -48,11 +48,19 @@ pub enum CptsCommand {
         #[arg(value_name = "FICHIER")]
         file: PathBuf,
     },
-    /// Le mois consolidé, tous appareils confondus.
+    /// Le mois consolidé, tous appareils confondus ; avec --year, le rapport annuel pour l'ARS (depuis les seuls rapports mensuels importés).
     Report {
         /// Le mois à consolider.
-        #[arg(long, value_name = "AAAA-MM")]
-        month: String,
+        #[arg(
+            long,
+            value_name = "AAAA-MM",
+            required_unless_present = "year",
+            conflicts_with = "year"
+        )]
+        month: Option<String>,
+        /// L'année du rapport annuel (provisoire tant qu'elle n'est pas finie ou qu'un rapport manque).
+        #[arg(long, value_name = "AAAA")]
+        year: Option<i32>,
         /// pdf (bureau de la CPTS), csv (trésorier) ou json.
         #[arg(long, value_name = "FORMAT")]
         format: String,
@@ -174,9 +182,32 @@ pub fn run(cli: &Cli, args: &CptsArgs, out: &mut dyn Write) -> Result<ExitCode> 
         CptsCommand::Import { files } => import(&mut CptsDb::open(&dir)?, files, out),
         CptsCommand::Confirm { file } => confirm(&CptsDb::open(&dir)?, file, out),
         CptsCommand::Report {
-            month,
+            year: Some(year),
             format,
             out: file,
+            ..
+        } => year_report(
+            cli,
+            &dir,
+            &CptsDb::open(&dir)?,
+            *year,
+            format,
+            super::file_or_stdout(file.as_deref()),
+            out,
+        ),
+        CptsCommand::Report {
+            month: None,
+            year: None,
+            ..
+        } => Err(Error::input(
+            "--month",
+            "indiquez --month AAAA-MM ou --year AAAA",
+        )),
+        CptsCommand::Report {
+            month: Some(month),
+            format,
+            out: file,
+            ..
         } => report(
             cli,
             &CptsDb::open(&dir)?,
@@ -200,6 +231,29 @@ fn cpts_protocol(cli: &Cli, db: &CptsDb) -> Result<Protocol> {
         return Protocol::load(cli.protocol.as_deref());
     }
     cpts::export::protocol(db)
+}
+
+/// `cpts report --year`: the consolidated year, as JSON, CSV or PDF.
+fn year_report(
+    cli: &Cli,
+    dir: &std::path::Path,
+    db: &CptsDb,
+    year: i32,
+    format: &str,
+    file: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let format = Format::parse(format)?;
+    if file.is_none() && format == Format::Pdf {
+        return Err(Error::input(
+            "--out",
+            "un PDF s'écrit dans un fichier : indiquez --out rapport-annuel.pdf",
+        ));
+    }
+    let protocol = cpts_protocol(cli, db)?;
+    let scope = cpts::authority::identity(dir)?.map_or("CPTS".to_string(), |i| i.name);
+    let r = cpts::year::year_report(db, &protocol, &scope, year, super::now()?)?;
+    super::report_cmd::write_year(&r, format, file, out)
 }
 
 /// `cpts report`: the consolidated month, as JSON, CSV or PDF.

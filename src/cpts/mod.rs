@@ -31,6 +31,7 @@ pub mod recompute;
 pub mod recover;
 pub mod registry;
 pub mod store;
+pub mod year;
 
 pub use consolidate::{Anomaly, Consolidated, consolidate};
 pub use import::{Continuity, ImportProblem, Imported, import};

@@ -113,6 +113,9 @@ pub struct Doc {
     pub y: f32,
     footer: String,
     watermark: Option<String>,
+    /// The words over every page with the watermark (a training device's
+    /// specimen warning unless said otherwise).
+    banner: Option<String>,
 }
 
 impl Doc {
@@ -130,7 +133,21 @@ impl Doc {
             y: margin,
             footer: footer.to_string(),
             watermark: watermark.map(str::to_string),
+            banner: None,
         };
+        doc.start_page();
+        doc
+    }
+
+    /// A document marked `mark` across every page with `banner` at the
+    /// top of each (a provisional report, not a specimen).
+    pub fn marked(title: &str, paper: Paper, footer: &str, mark: &str, banner: &str) -> Doc {
+        let mut doc = Doc::new(title, paper, footer, None);
+        doc.pages.clear();
+        doc.ops.clear();
+        doc.watermark = Some(mark.to_string());
+        doc.banner = Some(banner.to_string());
+        doc.y = doc.margin;
         doc.start_page();
         doc
     }
@@ -191,7 +208,9 @@ impl Doc {
             self.put_at(
                 self.margin,
                 top,
-                &format!("{mark} — document de formation, sans valeur de prescription"),
+                &self.banner.clone().unwrap_or_else(|| {
+                    format!("{mark} — document de formation, sans valeur de prescription")
+                }),
                 banner,
             );
         }

@@ -23,6 +23,8 @@ pub mod pdf;
 pub mod rows;
 pub mod rows_input;
 pub mod source;
+pub mod year;
+pub mod year_out;
 
 pub use model::{Indicators, MonthReport, Remuneration, SCHEMA_VERSION};
 
@@ -207,6 +209,20 @@ pub fn preview(
     Ok(preview_read(ledger, protocol, month, now)?.0)
 }
 
+/// [`preview`] with the rows its figures come from (what a yearly report
+/// reads of a month still open).
+fn preview_with_rows(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<MonthReport> {
+    let (input, _) = preview_input(ledger, protocol, month, now)?;
+    let mut report = month::compute(&input, &software());
+    report.rows = Some(rows_input::into_rows(input));
+    Ok(report)
+}
+
 /// [`preview`], with the digest of its reads (checked against the entries)
 /// for the closure to seal.
 fn preview_read(
@@ -215,6 +231,17 @@ fn preview_read(
     month: Month,
     now: DateTime<Utc>,
 ) -> Result<(MonthReport, ReadsSeal)> {
+    let (input, seal) = preview_input(ledger, protocol, month, now)?;
+    Ok((month::compute(&input, &software()), seal))
+}
+
+/// What [`preview_read`] computes its figures from.
+fn preview_input(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<(month::MonthInput, ReadsSeal)> {
     let mut closures = ledger.closures()?;
     if status_in(&closures, month) != MonthStatus::Open {
         return Err(Refusal::MonthAlreadyClosed(month.to_string()).into());
@@ -256,7 +283,45 @@ fn preview_read(
     };
     input.late_acts.retain(|a| late(a.act.month()));
     input.late_followups.retain(|f| late(f.act.month()));
-    Ok((month::compute(&input, &software()), seal))
+    Ok((input, seal))
+}
+
+/// The device's yearly report: closed months as reported, months still
+/// open as they stand now (never closed by it), passed-over months empty;
+/// provisional while the year runs or a month is open.
+pub fn year_report(
+    ledger: &Ledger,
+    protocol: &Protocol,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<year::YearReport> {
+    let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let (day, mut reasons) = year::as_of(year, today)?;
+    let closures = ledger.closures()?;
+    let mut reports = Vec::new();
+    for m in 1..=12u32 {
+        let month = Month { year, month: m };
+        if month > Month::of_date(today) {
+            break;
+        }
+        match status_in(&closures, month) {
+            MonthStatus::Closed => reports.push(final_report(ledger, protocol, month)?),
+            MonthStatus::Open => {
+                let open = preview_with_rows(ledger, protocol, month, now)?;
+                let holds = open.rows.as_ref().is_some_and(|r| {
+                    !(r.acts.is_empty() && r.followups.is_empty() && r.late_followups.is_empty())
+                });
+                if holds {
+                    reasons.push(format!("{} n'est pas clôturé", month.name_fr()));
+                    reports.push(open);
+                }
+            }
+            MonthStatus::Passed { .. } => {}
+        }
+    }
+    let refs: Vec<&MonthReport> = reports.iter().collect();
+    let scope = format!("appareil {}", ledger.device_id());
+    Ok(year::compute(year, &refs, &[protocol], day, scope).provisional_for(reasons))
 }
 
 fn territory_of(protocol: &Protocol) -> model::TerritoryRef {

@@ -51,7 +51,7 @@ impl EventRow {
     }
 
     /// The event back, without its text: every figure is the same.
-    fn event(&self) -> Result<FollowupEvent, String> {
+    pub(super) fn event(&self) -> Result<FollowupEvent, String> {
         let missing = |what: &str| format!("suivi « {} » sans {what}", self.kind);
         Ok(match self.kind.as_str() {
             "reprise" => FollowupEvent::Reprise { text: None },
