@@ -229,7 +229,9 @@ pub fn compute(
         .filter(|r| r.month.get(..4) == Some(year.to_string().as_str()))
         .collect();
     let g = gather(&reports);
-    let mut eves = EveTable::new(year, Region::General);
+    // The calendar of a year out of range (never asked: `as_of` refuses
+    // it) is that of the first year in range, so nothing can panic.
+    let mut eves = EveTable::new(year.clamp(*YEARS.start(), *YEARS.end()), Region::General);
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let empty = Vec::new();
     for a in g.acts.values() {
