@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::model::{MonthReport, Satisfaction, ratio};
+use super::model::{AdverseEvents, MonthReport, Satisfaction, SatisfactionPair, ratio};
 use super::rows::{ActRow, EventRow};
 use crate::calendar::{EveTable, Region};
 use crate::ledger::FollowupEvent;
@@ -49,23 +49,6 @@ pub struct CountRate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdverseYear {
-    pub count: u64,
-    /// Prises en charge with at least one.
-    pub acts: u64,
-    /// `acts / prises_en_charge`, 4 decimals.
-    pub rate: f64,
-    pub by_nature: BTreeMap<String, u64>,
-    pub by_severity: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SatisfactionYear {
-    pub patients: Satisfaction,
-    pub professionals: Satisfaction,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowupsYear {
     /// Calls of the protocol's plan due by `as_of`.
     pub due: u64,
@@ -92,8 +75,9 @@ pub struct ProtocolYear {
     pub screenings: u64,
     pub orientations: u64,
     pub reprises: CountRate,
-    pub adverse_events: AdverseYear,
-    pub satisfaction: SatisfactionYear,
+    /// As a month's: `rate` is `acts / prises_en_charge`.
+    pub adverse_events: AdverseEvents,
+    pub satisfaction: SatisfactionPair,
     pub followups: FollowupsYear,
     pub friday_saturday_holiday_eve: CountRate,
     /// Prises en charge by the délégué's profession.
@@ -388,14 +372,14 @@ fn finish(protocol_id: String, t: Tally) -> ProtocolYear {
         screenings: t.screenings,
         orientations: t.screenings - t.prises,
         reprises: rate(t.reprises),
-        adverse_events: AdverseYear {
+        adverse_events: AdverseEvents {
             count: t.adverse,
             acts: t.adverse_acts,
             rate: ratio(t.adverse_acts, t.prises, 4),
             by_nature: t.by_nature.clone(),
             by_severity: t.by_severity.clone(),
         },
-        satisfaction: SatisfactionYear {
+        satisfaction: SatisfactionPair {
             patients: sat(t.patients.clone()),
             professionals: sat(t.professionals.clone()),
         },
