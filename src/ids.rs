@@ -227,6 +227,16 @@ pub fn postal_code_valid(s: &str) -> bool {
     s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// An id as protocol files and reports allow it (a plan's call, a
+/// questionnaire's question): short, plain ASCII, no spaces.
+pub fn plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,8 @@ fn k_a_rappeler_un_appel_enregistre_et_la_liste_raccourcit() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, PIN);
     tap(&mut h, "Valider");
+    // The quarter's questionnaire first, put off.
+    tap(&mut h, "Plus tard");
     assert!(matches!(h.state().state.screen, Screen::Rappels(_)));
     for s in [
         "2 patients à appeler aujourd'hui ou en retard.",
@@ -223,6 +225,8 @@ fn k_un_effet_grave_dit_comment_le_declarer_avec_les_natures_du_protocole() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, PIN);
     tap(&mut h, "Valider");
+    // The quarter's questionnaire first, put off.
+    tap(&mut h, "Plus tard");
     tap(&mut h, "Noter l'appel — acte 2026-0001");
     tap(&mut h, "A répondu");
     for n in [

@@ -278,6 +278,8 @@ fn f_void_from_historique_with_reason_and_pin() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
+    // The quarter's questionnaire first, put off.
+    tap(&mut h, "Plus tard");
     read(&mut h);
     h.get_by_label_contains("2026-0001 ·").click();
     h.run();
@@ -558,6 +560,8 @@ fn j_a_score_touched_by_mistake_is_withdrawn_then_the_right_one_recorded() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
+    // The quarter's questionnaire first, put off.
+    tap(&mut h, "Plus tard");
     read(&mut h);
     h.get_by_label_contains("2026-0001 ·").click();
     h.run();

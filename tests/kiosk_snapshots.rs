@@ -193,8 +193,19 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         screen(&mut h, r, "historique_correction", "Retirer ce suivi", size);
         tap(&mut h, "Ne pas corriger");
 
-        // Two days later: the calls due for the act, then one call made.
+        // Back to Accueil, still signed in: the quarter's questionnaire
+        // offered (the sign-in for the prise en charge did not ask).
         tap(&mut h, "Accueil");
+        screen(
+            &mut h,
+            r,
+            "accueil_questionnaire",
+            "Répondre au questionnaire",
+            size,
+        );
+
+        // Two days later: the questionnaire first at the sign-in, then the
+        // calls due for the act, then one call made.
         clock.advance(chrono::Duration::days(2));
         h.run();
         tap(&mut h, "À rappeler (1)");
@@ -203,6 +214,14 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
             tap(&mut h, &c.to_string());
         }
         tap(&mut h, "Valider");
+        screen(&mut h, r, "enquete", "Plus tard", size);
+        for label in ["4", "5 · tout à fait"] {
+            h.get_all_by_label(label).next().unwrap().click();
+            h.run();
+        }
+        screen(&mut h, r, "enquete_repondu", "Envoyer mes réponses", size);
+        tap(&mut h, "Envoyer mes réponses");
+        assert!(shows(&h, "Merci : vos réponses sont enregistrées."));
         screen(&mut h, r, "rappels", "Noter l'appel — acte 2026-0001", size);
         tap(&mut h, "Noter l'appel — acte 2026-0001");
         tap(&mut h, "A répondu");
@@ -331,6 +350,7 @@ fn report_screen_at_1280x800() {
     tap(&mut h, "Marie Durand");
     type_keys(&mut h, "274915");
     tap(&mut h, "Valider");
+    tap(&mut h, "Plus tard");
     tap(&mut h, "Clôturer le mois et produire le rapport");
     tap(&mut h, "Confirmer la clôture");
     // A fixed folder, so that the picture does not show a temporary path.

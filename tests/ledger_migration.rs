@@ -279,7 +279,8 @@ fn migration_v6_vers_v7_range_les_empreintes_avant_le_contenu() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 7);
+    // Through v7, on to the latest.
+    assert_eq!(v, schema::LATEST);
     let columns: Vec<String> = l
         .connection()
         .prepare("SELECT name FROM pragma_table_info('entries')")
@@ -315,5 +316,53 @@ fn migration_v6_vers_v7_range_les_empreintes_avant_le_contenu() {
             .is_err()
     );
     record(&mut l, &p, &abscess_input(json!({})), now).unwrap();
+    assert!(l.verify().unwrap().ok);
+}
+
+/// v7 → v8: the partial index of the questionnaires, over the entries
+/// already written; nothing re-hashed, the questionnaire still found.
+#[test]
+fn migration_v7_vers_v8_indexe_les_questionnaires() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Protocol::bundled();
+    let now = t(NOW);
+    let mut l = setup_ledger(dir.path(), now);
+    record(&mut l, &p, &abscess_input(json!({})), now).unwrap();
+    let by = l.authenticate(&rpps(DELEGUE), PIN, now).unwrap();
+    let seq = l
+        .record_survey(&p, &by, protocoop::ledger::SurveyResponse::Declined, now)
+        .unwrap();
+    let head = l.head().unwrap();
+    drop(l);
+    let db = dir.path().join(DB_FILE);
+    let c = common::open_db(&db);
+    c.execute_batch("DROP INDEX entries_surveys; PRAGMA user_version = 7;")
+        .unwrap();
+    drop(c);
+
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
+    let v: i64 = l
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 8);
+    let plan: String = l
+        .connection()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT seq FROM entries WHERE kind = 'survey'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("entries_surveys"), "{plan}");
+    assert_eq!(l.head().unwrap(), head);
+    let surveys = l.surveys_between(1, u64::MAX).unwrap();
+    assert_eq!(surveys.len(), 1);
+    assert_eq!(surveys[0].0, seq);
+    assert!(surveys[0].1.declined);
+    assert_eq!(
+        l.survey_due(&p, &rpps(DELEGUE), now.date_naive()).unwrap(),
+        None
+    );
     assert!(l.verify().unwrap().ok);
 }

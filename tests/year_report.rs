@@ -1,9 +1,10 @@
 //! The yearly report for the ARS (issue 18, item 5): a generated year with
 //! known answers — calls made, missed and unanswered, appointments within
 //! and past their deadline, repeat visits at 30 and 120 days, adverse
-//! events of two natures and severities, a reprise, satisfactions — every
-//! figure asserted on the device, and the same figures at the CPTS from
-//! the imported monthly reports alone.
+//! events of two natures and severities, a reprise, satisfactions, the
+//! professionals' questionnaire answered, put off and answered again over
+//! three quarters — every figure asserted on the device, and the same
+//! figures at the CPTS from the imported monthly reports alone.
 
 mod common;
 
@@ -27,6 +28,14 @@ fn followup(d: &Device, at: &str, act: &str, args: &[&str]) {
         DELEGUE,
         "--pin-stdin",
     ];
+    a.extend_from_slice(args);
+    let out = d.run_at(at, &a, &format!("{MARIE_PIN}\n"));
+    assert_eq!(out.code, 0, "{args:?}: {out:?}");
+}
+
+/// Marie's questionnaire of the quarter: `--answer ID=N`… or `--later`.
+fn survey(d: &Device, at: &str, args: &[&str]) {
+    let mut a = vec!["survey", "add", "--by", DELEGUE, "--pin-stdin"];
     a.extend_from_slice(args);
     let out = d.run_at(at, &a, &format!("{MARIE_PIN}\n"));
     assert_eq!(out.code, 0, "{args:?}: {out:?}");
@@ -101,7 +110,15 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
             &["--kind", "appel", "--call", "j2", "--reached", "non"],
         );
     }
+    // The first quarter's questionnaire.
+    survey(
+        d,
+        "2027-03-10T08:00:00Z",
+        &["--answer", "global=5", "--answer", "formation=4"],
+    );
     let march = d.report("2027-04-01T08:00:00Z", "2027-03");
+    // The second's, put off.
+    survey(d, "2027-04-03T08:00:00Z", &["--later"]);
     // April: A1's patient again after 30 days — avis sous 24 heures.
     let a5 = number(&d.record(
         "2027-04-02T09:00:00Z",
@@ -142,6 +159,12 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
     let april = d.report("2027-05-02T08:00:00Z", "2027-04");
     // July: the same patient after 120 days is taken in charge again.
     let a6 = number(&d.record("2027-07-01T09:00:00Z", MARIE_PIN, same_patient(json!({}))));
+    // The third quarter's, answered again.
+    survey(
+        d,
+        "2027-07-02T08:00:00Z",
+        &["--answer", "outil=3", "--answer", "global=2"],
+    );
     assert_eq!(
         [&a1, &a2, &a3, &a5, &a4, &a6].map(|s| s.as_str()),
         [
@@ -182,7 +205,20 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
         },
         "satisfaction": {
             "patients": {"responses": 1, "sum": 5, "mean": 5.0, "distribution": [0, 0, 0, 0, 1]},
-            "professionals": {"responses": 1, "sum": 4, "mean": 4.0, "distribution": [0, 0, 0, 1, 0]}
+            // A4's 4, and the questionnaire's overall 5 and 2.
+            "professionals": {"responses": 3, "sum": 11, "mean": 3.67, "distribution": [0, 1, 0, 1, 1]}
+        },
+        "surveys": {
+            "answered": 2,
+            "declined": 1,
+            "questions": [
+                {"id": "global", "text": "Dans l'ensemble, êtes-vous satisfait(e) du protocole ?",
+                 "answers": {"responses": 2, "sum": 7, "mean": 3.5, "distribution": [0, 1, 0, 0, 1]}},
+                {"id": "formation", "text": "La formation vous a-t-elle préparé(e) aux situations rencontrées ?",
+                 "answers": {"responses": 1, "sum": 4, "mean": 4.0, "distribution": [0, 0, 0, 1, 0]}},
+                {"id": "outil", "text": "protocoop vous aide-t-il à appliquer le protocole ?",
+                 "answers": {"responses": 1, "sum": 3, "mean": 3.0, "distribution": [0, 0, 1, 0, 0]}}
+            ]
         },
         // A1 j1_vu + j2, A2 j2, A4 j1_vu + j2, A6 j1_vu + j2: 7 due, 3
         // answered, A2's closed unanswered.
@@ -221,7 +257,7 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
     );
     // Nothing identifying in either.
     for text in [v.to_string(), c.to_string()] {
-        for secret in ["Martin", "MARTIN", "1986-03-02", "Paul"] {
+        for secret in ["Martin", "MARTIN", "1986-03-02", "Paul", DELEGUE] {
             assert!(!text.contains(secret), "{secret}");
         }
     }
@@ -233,6 +269,8 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
         ";Année 2027;provisoire",
         "dentaire-sud-deux-sevres;Appels de suivi faits / dus;\"3 / 7 (42,9",
         "dentaire-sud-deux-sevres;Reprises par le délégant;1 (25,0",
+        "dentaire-sud-deux-sevres;Questionnaires des professionnels;2 rempli(s), 1 remis à plus tard",
+        "dentaire-sud-deux-sevres;Questionnaire — Dans l'ensemble, êtes-vous satisfait(e) du protocole ?;2 réponses — moyenne 3,50 / 5",
     ] {
         assert!(csv.stdout.contains(s), "{s}: {}", csv.stdout);
     }

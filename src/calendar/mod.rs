@@ -2,10 +2,13 @@
 //! decided by its Paris date), and French public holidays ([`holidays`]).
 
 pub mod holidays;
+pub mod quarter;
 
 pub use holidays::{
     EveTable, Region, easter, holiday_name, holidays_of_year, is_holiday, is_holiday_eve,
 };
+
+pub use quarter::Quarter;
 
 use std::fmt;
 use std::str::FromStr;

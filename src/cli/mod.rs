@@ -20,6 +20,7 @@ pub use passphrase::ENV as PASSPHRASE_ENV;
 mod protocol_cmd;
 mod registry_cmd;
 mod report_cmd;
+mod survey_cmd;
 mod triage_cmd;
 
 use std::ffi::OsString;
@@ -104,6 +105,9 @@ pub enum Command {
     /// Suivis d'un acte (reprise, événement indésirable, satisfaction).
     #[command(subcommand)]
     Followup(followup_cmd::FollowupCommand),
+    /// Le questionnaire trimestriel des professionnels (proposé au kiosque à la connexion).
+    #[command(subcommand)]
+    Survey(survey_cmd::SurveyCommand),
     /// Vérifier la chaîne d'empreintes du registre (code 1 si altéré).
     Verify {
         /// Sortie JSON (forme stable, pour les scripts).
@@ -320,6 +324,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Professional(cmd)) => registry_cmd::professional(cli, cmd, out),
         Some(Command::Act(cmd)) => act_cmd::run(cli, cmd, out),
         Some(Command::Followup(cmd)) => followup_cmd::run(cli, cmd, out),
+        Some(Command::Survey(cmd)) => survey_cmd::run(cli, cmd, out),
         Some(Command::Verify { json }) => ledger_cmd::verify(cli, *json, out),
         Some(Command::Close { month }) => ledger_cmd::close(cli, month, out),
         Some(Command::Report(args)) => report_cmd::run(cli, args, out),

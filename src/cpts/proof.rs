@@ -216,5 +216,23 @@ pub fn check_rows(
     {
         expect(seq, "followup", &what)?;
     }
+    // A questionnaire is reported by the window it was recorded in, once.
+    let mut surveys = std::collections::BTreeSet::new();
+    for s in &rows.surveys {
+        let what = format!("questionnaire à l'entrée {}", s.seq);
+        match window.get(&s.seq) {
+            Some(&"survey") => {}
+            Some(k) => return Err(broken(s.seq, format!("{what}, qui est une entrée « {k} »"))),
+            None => {
+                return Err(broken(
+                    s.seq,
+                    format!("{what}, hors de la fenêtre du rapport"),
+                ));
+            }
+        }
+        if !surveys.insert(s.seq) {
+            return Err(broken(s.seq, format!("{what}, déclaré deux fois")));
+        }
+    }
     Ok(())
 }

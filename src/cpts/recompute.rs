@@ -24,7 +24,8 @@ const NOT_FIGURES: [&str; 5] = [
 pub type Amounts = BTreeMap<String, (u32, u32)>;
 
 /// Every paid row pays what its protocol says: the device cannot raise an
-/// act's price in its rows, whatever figures it computes from them.
+/// act's price in its rows, whatever figures it computes from them; and
+/// every questionnaire counted is under a protocol the CPTS validated.
 pub fn check_amounts(r: &MonthReport, amounts: &Amounts) -> Result<(), String> {
     let Some(rows) = &r.rows else {
         return Ok(());
@@ -57,6 +58,19 @@ pub fn check_amounts(r: &MonthReport, amounts: &Amounts) -> Result<(), String> {
                 ));
             }
             Some(_) => {}
+        }
+    }
+    // A questionnaire counts for the ARS under a protocol the CPTS
+    // validated, as a paid act does.
+    for s in &rows.surveys {
+        if !s.training && !amounts.contains_key(s.protocol.sha256.as_str()) {
+            return Err(format!(
+                "le questionnaire de l'entrée {} relève du protocole {} version {} (empreinte {}…), que la CPTS n'a jamais validé",
+                s.seq,
+                s.protocol.id,
+                s.protocol.version,
+                s.protocol.sha256.chars().take(12).collect::<String>()
+            ));
         }
     }
     Ok(())

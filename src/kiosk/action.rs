@@ -91,6 +91,15 @@ pub enum Action {
     Lock,
     Home,
 
+    /// Accueil: the quarter's questionnaire, when it is still to be seen.
+    OpenSurvey,
+    /// A question's score (its place in the questionnaire, 1 to 5).
+    SurveyScore(usize, u8),
+    /// « Envoyer mes réponses ».
+    SendSurvey,
+    /// « Plus tard »: asked again next quarter.
+    SurveyLater,
+
     // Identification
     SelectDelegue(Rpps),
     PinDigit(char),

@@ -8,6 +8,7 @@ pub mod activation;
 pub mod attach;
 pub mod backup;
 pub mod drives;
+pub mod enquete;
 pub mod fields;
 pub mod forms;
 pub mod historique;

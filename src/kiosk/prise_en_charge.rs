@@ -396,7 +396,8 @@ pub(super) fn back(state: &mut KioskState) -> Result<()> {
             state.act = None;
             state.screen = Screen::Accueil;
         }
-        Screen::Accueil | Screen::Setup(_) => {}
+        // Escape leaves the questionnaire (`enquete::not_now`).
+        Screen::Accueil | Screen::Setup(_) | Screen::Enquete(_) => {}
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::services::Services;
 use super::settings::KioskSettings;
 use super::state::*;
 use super::{
-    activation, attach, backup, fields, historique, keyboard, ordonnance, printing,
+    activation, attach, backup, enquete, fields, historique, keyboard, ordonnance, printing,
     prise_en_charge, rappels, rapport, reglages, session,
 };
 use crate::error::{Error, Result};
@@ -47,6 +47,7 @@ pub fn start(
         focus: None,
         printers: Vec::new(),
         calls_due: None,
+        survey_due: None,
     };
     if needs_setup(&state) {
         let mut form = SetupForm::default();
@@ -155,7 +156,7 @@ fn apply(
             keyboard::press(state, key);
             Ok(())
         }
-        Action::Escape => escape(state),
+        Action::Escape => escape(state, services, now),
         Action::Home => {
             state.act = None;
             state.screen = Screen::Accueil;
@@ -186,6 +187,16 @@ fn apply(
             reglages::open_settings(s, services);
             Ok(())
         }),
+        Action::OpenSurvey => {
+            enquete::open_from_accueil(state);
+            Ok(())
+        }
+        Action::SurveyScore(i, score) => {
+            enquete::score(state, i, score);
+            Ok(())
+        }
+        Action::SendSurvey => enquete::send(state, services, now),
+        Action::SurveyLater => enquete::later(state, services, now),
         Action::SelectDelegue(rpps) => {
             session::select_delegue(state, services, rpps, now);
             Ok(())
@@ -375,7 +386,7 @@ pub(super) fn refresh(state: &mut KioskState, services: &Services) -> Result<()>
     Ok(())
 }
 
-fn escape(state: &mut KioskState) -> Result<()> {
+fn escape(state: &mut KioskState, services: &mut Services, now: DateTime<Utc>) -> Result<()> {
     if let Screen::Historique(h) = &mut state.screen
         && (h.void.is_some() || h.open.is_some())
     {
@@ -388,6 +399,9 @@ fn escape(state: &mut KioskState) -> Result<()> {
         && f.open.take().is_some()
     {
         return Ok(());
+    }
+    if let Screen::Enquete(_) = state.screen {
+        return enquete::not_now(state, services, now);
     }
     prise_en_charge::back(state)
 }

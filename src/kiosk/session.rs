@@ -89,6 +89,7 @@ pub(super) fn lock(state: &mut KioskState, by_idle: bool) {
         return;
     };
     state.abandon_asked = false;
+    state.survey_due = None;
     let current = std::mem::replace(&mut state.screen, Screen::Accueil);
     let resumable = matches!(
         current,
@@ -163,13 +164,32 @@ pub(super) fn open_session(
         profession: delegue.profession,
         auth: auth.clone(),
     });
-    state.last_delegue = Some(rpps.clone());
+    state.last_delegue = Some(rpps);
+    if super::enquete::offer(state, services, &then) {
+        return Ok(());
+    }
+    go(state, services, then, now)
+}
+
+/// Where the kiosk goes once the délégué is signed in (after the
+/// questionnaire, when it came first).
+pub(super) fn go(
+    state: &mut KioskState,
+    services: &mut Services,
+    then: After,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(rpps) = state.session.as_ref().map(|s| s.rpps.clone()) else {
+        state.screen = Screen::Accueil;
+        return Ok(());
+    };
     match then {
         After::NewAct => begin_act(state)?,
         After::Historique => open_history(state, services, Period::Today)?,
         After::Rappels => super::rappels::open(state, services, now)?,
         After::Rapport => rapport::open(state, services, None, now)?,
         After::Reglages => open_settings(state, services),
+        After::Accueil => state.screen = Screen::Accueil,
         // The calls due are read again: the lock may have lasted past midnight.
         After::Resume(screen, owner) if owner == rpps && matches!(*screen, Screen::Rappels(_)) => {
             super::rappels::open(state, services, now)?

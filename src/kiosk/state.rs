@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::act::{Patient, Sex};
-use crate::calendar::Month;
+use crate::calendar::{Month, Quarter};
 use crate::calls::DueCall;
 use crate::documents::Roster;
 use crate::ids::Rpps;
@@ -54,6 +54,9 @@ pub struct KioskState {
     /// The follow-up calls due on a day (Accueil shows how many), when
     /// the protocol plans calls.
     pub calls_due: Option<(NaiveDate, usize)>,
+    /// The délégué signed in has the quarter's questionnaire still to see:
+    /// Accueil offers it (her sign-in for a prise en charge did not).
+    pub survey_due: Option<Quarter>,
 }
 
 /// An authenticated délégué.
@@ -96,6 +99,8 @@ pub enum Screen {
     Historique(HistoryForm),
     /// « À rappeler »: the follow-up calls due.
     Rappels(CallsForm),
+    /// The professionals' questionnaire of the quarter.
+    Enquete(SurveyForm),
     Rapport(ReportForm),
     Reglages(SettingsForm),
 }
@@ -123,6 +128,7 @@ impl Screen {
             Screen::Termine(_) => "Terminé",
             Screen::Historique(_) => "Historique",
             Screen::Rappels(_) => "À rappeler",
+            Screen::Enquete(_) => "Votre avis",
             Screen::Rapport(_) => "Rapport du mois",
             Screen::Reglages(_) => "Réglages",
         }
@@ -137,8 +143,20 @@ pub enum After {
     Rappels,
     Rapport,
     Reglages,
+    Accueil,
     /// Back to the screen the idle lock interrupted (same délégué only).
     Resume(Box<Screen>, Rpps),
+}
+
+/// The questionnaire being filled in.
+#[derive(Debug, Clone)]
+pub struct SurveyForm {
+    pub quarter: Quarter,
+    /// A score (1 to 5) per question of the protocol's questionnaire, in
+    /// its order; `None` while unanswered.
+    pub scores: Vec<Option<u8>>,
+    /// Where the sign-in was going: the kiosk goes on there after.
+    pub then: After,
 }
 
 #[derive(Debug, Clone)]

@@ -130,7 +130,8 @@ impl Derived {
             | Kind::Pin
             | Kind::SigninFailed
             | Kind::SigninOk
-            | Kind::Alarm => Ok(None),
+            | Kind::Alarm
+            | Kind::Survey => Ok(None),
         }
     }
 

@@ -31,10 +31,13 @@ pub enum Kind {
     /// the head the CPTS acknowledged (restored or rewritten), or the
     /// CPTS's acknowledgement of it.
     Alarm,
+    /// A délégué's answers to the protocol's quarterly questionnaire (or
+    /// « plus tard »).
+    Survey,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Genesis,
         Kind::Structure,
         Kind::Professional,
@@ -47,6 +50,7 @@ impl Kind {
         Kind::SigninOk,
         Kind::DeviceKey,
         Kind::Alarm,
+        Kind::Survey,
     ];
 
     /// The kinds the registry is folded from, in the form of the partial
@@ -68,6 +72,7 @@ impl Kind {
             Kind::SigninOk => "signin_ok",
             Kind::DeviceKey => "device_key",
             Kind::Alarm => "alarm",
+            Kind::Survey => "survey",
         }
     }
 

@@ -316,7 +316,7 @@ impl FollowupEvent {
                     "libellé de la nature illisible",
                 ))
             }
-            FollowupEvent::Call { call, .. } if !valid_call_id(call) => Err(Error::input(
+            FollowupEvent::Call { call, .. } if !crate::ids::plain_id(call) => Err(Error::input(
                 "followup.call",
                 format!(
                     "appel « {} » : identifiant invalide",
@@ -355,13 +355,4 @@ impl FollowupEvent {
             _ => Ok(()),
         }
     }
-}
-
-/// A plan's call id as the protocol file allows it: short, no spaces.
-pub fn valid_call_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }

@@ -6,8 +6,7 @@ use chrono::{DateTime, Utc};
 use super::chain;
 use super::entry::{Kind, Typed};
 pub use super::followup_record::{
-    AdverseNature, FollowupEvent, FollowupRecord, Severity, document_title, type_label,
-    valid_call_id, withdrawn,
+    AdverseNature, FollowupEvent, FollowupRecord, Severity, document_title, type_label, withdrawn,
 };
 use super::{ActStatus, Ledger, Recorded, to_bytes};
 use crate::error::{Error, Refusal, Result};

@@ -59,7 +59,8 @@ pub(super) fn index_entry(
         | Kind::SigninFailed
         | Kind::SigninOk
         | Kind::DeviceKey
-        | Kind::Alarm => {}
+        | Kind::Alarm
+        | Kind::Survey => {}
     }
     Ok(())
 }

@@ -34,6 +34,8 @@ mod report_rows;
 pub mod schema;
 pub mod search;
 mod store;
+mod survey_record;
+mod surveys;
 pub mod verify;
 
 pub use acts::{ActStatus, ActSummary, ActView, LoggedFollowup};
@@ -41,9 +43,10 @@ pub use closure::{ClosureRecord, ReadsSeal};
 pub use facts::ActFacts;
 pub use followups::{
     AdverseNature, Authenticated, FollowupEvent, FollowupRecord, Severity, document_title,
-    type_label, valid_call_id, withdrawn,
+    type_label, withdrawn,
 };
 pub use report_rows::{ActRow, FollowupRow, MonthReads};
+pub use survey_record::{SurveyRecord, SurveyResponse};
 
 use std::path::{Path, PathBuf};
 

@@ -25,6 +25,10 @@
 //!   columns in order, and a column after a 4 kB payload is only reached
 //!   through the payload's overflow pages. Nothing is re-hashed.
 //!
+//! - v8: a partial index of the `survey` entries (the professionals'
+//!   quarterly questionnaire), so that signing in and a month's report
+//!   find them without scanning the acts.
+//!
 //! The derived tables are only ever built from the log by the latest
 //! migration that reshapes them (v4), so older steps create them empty.
 
@@ -33,7 +37,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::index;
 use crate::error::{Error, Result};
 
-pub const LATEST: i64 = 7;
+pub const LATEST: i64 = 8;
 
 const V1: &str = "
 CREATE TABLE entries (
@@ -144,6 +148,8 @@ CREATE TABLE entries_v7 (
 ) STRICT;
 ";
 
+const V8: &str = "CREATE INDEX entries_surveys ON entries(seq) WHERE kind = 'survey';";
+
 /// After the rows are copied: the new table takes the old one's name, its
 /// triggers and its indexes.
 const V7_SWAP: &str = "
@@ -250,6 +256,7 @@ fn step(conn: &mut Connection, version: i64) -> Result<()> {
             4 => V5,
             5 => V6,
             6 => V7,
+            7 => V8,
             _ => return Err(foreign(format!("version de schéma {version} inconnue"))),
         };
         expect_tables(&tx, version)?;

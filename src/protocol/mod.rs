@@ -25,6 +25,7 @@ pub mod expr;
 pub mod fact;
 pub mod followup;
 pub mod raw;
+pub mod survey;
 pub mod validation;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +42,7 @@ pub use adverse::{AdverseEvents, AdverseNature, NatureDef};
 pub use expr::{Expr, Tri};
 pub use fact::{FactDef, FactId, FactType, Fixed, Sex, Value};
 pub use followup::{Ask, FollowupPlan, PlannedCall};
+pub use survey::{Survey, SurveyAnswer, SurveyQuestion};
 pub use validation::{Validation, ValidationStatus};
 
 /// The protocol shipped with protocoop (a draft until a délégant validates it).
@@ -76,6 +78,8 @@ pub struct Protocol {
     pub followup: Option<FollowupPlan>,
     /// The natures of adverse events, and how to declare a grave one.
     pub adverse: AdverseEvents,
+    /// The professionals' quarterly questionnaire, when the protocol has one.
+    pub survey: Option<Survey>,
     pub validation: ValidationStatus,
     /// Where the protocol came from: only one received in a bundle signed
     /// by the CPTS makes a validation count.

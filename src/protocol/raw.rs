@@ -304,6 +304,24 @@ pub struct RawCall {
     pub ask: S<Vec<S<String>>>,
 }
 
+/// `[survey]`: the professionals' quarterly questionnaire.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSurvey {
+    pub title: S<String>,
+    pub intro: Option<S<String>>,
+    pub satisfaction: S<String>,
+    #[serde(default)]
+    pub questions: Vec<S<RawSurveyQuestion>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSurveyQuestion {
+    pub id: S<String>,
+    pub text: S<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawValidation {
@@ -335,6 +353,7 @@ pub struct RawProtocol {
     pub advice: Option<S<RawAdvice>>,
     pub followup: Option<S<RawFollowup>>,
     pub adverse_events: Option<S<RawAdverse>>,
+    pub survey: Option<S<RawSurvey>>,
     pub validation: Option<S<RawValidation>>,
 }
 
@@ -358,5 +377,6 @@ pub const SECTIONS: &[&str] = &[
     "advice",
     "followup",
     "adverse_events",
+    "survey",
     "validation",
 ];

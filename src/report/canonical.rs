@@ -215,6 +215,12 @@ impl Rows {
         list(out, &self.late_acts);
         out.extend_from_slice(b",\"late_followups\":");
         list(out, &self.late_followups);
+        // A few a month: serde writes them, and leaves them out when there
+        // are none (as the reports before them were written).
+        if !self.surveys.is_empty() {
+            out.extend_from_slice(b",\"surveys\":");
+            serde_value(out, &self.surveys);
+        }
         out.push(b'}');
     }
 
@@ -457,7 +463,7 @@ mod tests {
 
     use super::*;
     use crate::ledger::{AdverseNature, Severity};
-    use crate::report::rows::EventRow;
+    use crate::report::rows::{EventRow, SurveyRow};
     use crate::shared::Shared;
 
     /// Strings with what JSON escapes (quotes, backslashes, controls),
@@ -567,14 +573,51 @@ mod tests {
             )
     }
 
+    fn survey() -> impl Strategy<Value = SurveyRow> {
+        (
+            proptest::collection::vec((text(), any::<u8>()), 0..4),
+            any::<bool>(),
+            (-400_000i32..400_000),
+            text(),
+            (text(), text(), text()),
+            any::<u64>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(answers, declined, day, profession, (id, sha256, version), seq, training)| {
+                    SurveyRow {
+                        answers: answers
+                            .into_iter()
+                            .map(|(question, score)| crate::protocol::SurveyAnswer {
+                                question,
+                                score,
+                            })
+                            .collect(),
+                        declined,
+                        on: NaiveDate::from_num_days_from_ce_opt(730_000 + day)
+                            .unwrap_or(NaiveDate::MIN),
+                        profession,
+                        protocol: ProtocolKey {
+                            id: id.into(),
+                            sha256: sha256.into(),
+                            version: version.into(),
+                        },
+                        seq,
+                        training,
+                    }
+                },
+            )
+    }
+
     fn rows() -> impl Strategy<Value = Rows> {
         (
             proptest::collection::vec(act(), 0..4),
             proptest::collection::vec((text(), event()), 0..4),
             proptest::collection::vec(act(), 0..3),
             proptest::collection::vec((act(), event()), 0..3),
+            proptest::collection::vec(survey(), 0..3),
         )
-            .prop_map(|(acts, followups, late_acts, late)| Rows {
+            .prop_map(|(acts, followups, late_acts, late, surveys)| Rows {
                 acts,
                 followups: followups
                     .into_iter()
@@ -585,6 +628,7 @@ mod tests {
                     .into_iter()
                     .map(|(act, (e, seq))| LateFollowupRow::new(act, seq, e))
                     .collect(),
+                surveys,
             })
     }
 

@@ -348,7 +348,7 @@ mod tests {
     use crate::ledger::facts::{ProtocolKey, StructureKey};
     use crate::ledger::{AdverseNature, Severity};
     use crate::report::model::ChainLink;
-    use crate::report::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows};
+    use crate::report::rows::{ActRow, EventRow, FollowupRow, LateFollowupRow, Rows, SurveyRow};
 
     fn act(optional: bool) -> ActRow {
         let some = |s: &str| optional.then(|| s.into());
@@ -450,6 +450,18 @@ mod tests {
                     ..EventRow::default()
                 },
             )],
+            surveys: vec![SurveyRow {
+                answers: vec![crate::protocol::SurveyAnswer {
+                    question: "global".into(),
+                    score: 4,
+                }],
+                declined: false,
+                on: chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap(),
+                profession: "pharmacien".into(),
+                protocol: act(true).protocol,
+                seq: 15,
+                training: false,
+            }],
         };
         let direct = serde_json::to_vec(&rows).unwrap();
         assert_eq!(direct, canonical(&serde_json::to_value(&rows).unwrap()));

@@ -308,8 +308,13 @@ pub fn year_report(
             MonthStatus::Closed => reports.push(final_report(ledger, protocol, month)?),
             MonthStatus::Open => {
                 let open = preview_with_rows(ledger, protocol, month, now)?;
+                // An open month's window runs to the head: every open
+                // month would show the same questionnaires, counted once
+                // (by entry) but naming each month unclosed. Only those of
+                // the month itself make it hold something.
                 let holds = open.rows.as_ref().is_some_and(|r| {
                     !(r.acts.is_empty() && r.followups.is_empty() && r.late_followups.is_empty())
+                        || r.surveys.iter().any(|s| Month::of_date(s.on) == month)
                 });
                 if holds {
                     reasons.push(format!("{} n'est pas clôturé", month.name_fr()));

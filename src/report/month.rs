@@ -10,6 +10,7 @@ use chrono_tz::Europe::Paris;
 use serde::Serialize;
 
 use super::model::*;
+use super::rows::SurveyRow;
 use crate::act::Payment;
 use crate::calendar::{EveTable, Month, Region};
 pub use crate::ledger::facts::{
@@ -63,6 +64,9 @@ pub struct MonthInput {
     /// Acts of earlier months recorded after those months were reported.
     pub late_acts: Vec<ReportAct>,
     pub late_followups: Vec<LateFollowupIn>,
+    /// The professionals' questionnaires of the window, as rows already:
+    /// no figure of the month counts them (the yearly report does).
+    pub surveys: Vec<SurveyRow>,
 }
 
 /// Pay lines being filled in, found by RPPS in log time: a report may name
@@ -515,6 +519,7 @@ mod tests {
             acts: vec![],
             followups: vec![],
             late_acts: vec![],
+            surveys: Vec::new(),
             late_followups: vec![LateFollowupIn {
                 seq: 11,
                 act_seq: 3,

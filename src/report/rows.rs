@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::facts::{ProtocolKey, StructureKey};
-use crate::ledger::{AdverseNature, Severity};
+use crate::ledger::{AdverseNature, Severity, SurveyRecord};
+use crate::protocol::SurveyAnswer;
 use crate::shared::Shared;
 
 /// Every row of a report.
@@ -23,6 +24,10 @@ pub struct Rows {
     pub late_acts: Vec<ActRow>,
     /// Follow-ups in the window of acts reported before (or late entries).
     pub late_followups: Vec<LateFollowupRow>,
+    /// The professionals' questionnaires recorded in the report's window
+    /// (absent from the reports written before there were any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub surveys: Vec<SurveyRow>,
 }
 
 /// Rows and links declare their fields in sorted order, so that serde
@@ -123,6 +128,23 @@ pub struct LateFollowupRow {
     pub kind: String,
 }
 
+/// A questionnaire, without who answered it: the ARS report counts
+/// answers by profession, and an answer given in confidence is not tied
+/// to a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyRow {
+    /// In the questionnaire's order; empty when put off.
+    pub answers: Vec<SurveyAnswer>,
+    pub declined: bool,
+    /// The day it was recorded, Europe/Paris.
+    pub on: NaiveDate,
+    pub profession: String,
+    pub protocol: ProtocolKey,
+    pub seq: u64,
+    pub training: bool,
+}
+
 /// What a follow-up row says of its event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventRow {
@@ -198,5 +220,67 @@ impl LateFollowupRow {
             score: self.score,
             severity: self.severity,
         }
+    }
+}
+
+impl SurveyRow {
+    pub fn of(seq: u64, s: &SurveyRecord) -> SurveyRow {
+        SurveyRow {
+            answers: s.answers.clone(),
+            declined: s.declined,
+            on: s.day(),
+            profession: s.profession.clone(),
+            protocol: ProtocolKey {
+                id: s.protocol.id.as_str().into(),
+                sha256: s.protocol.sha256.as_str().into(),
+                version: s.protocol.version.as_str().into(),
+            },
+            seq,
+            training: s.training,
+        }
+    }
+
+    /// What a questionnaire row may say, as the device writes it: a known
+    /// profession, answered (1 to 5, each question once, plain ids) or put
+    /// off with no answer. The CPTS refuses other rows.
+    pub fn check(&self) -> Result<(), String> {
+        if crate::registry::Profession::parse(&self.profession).is_none() {
+            return Err(format!(
+                "questionnaire (entrée {}) : profession « {} » inconnue",
+                self.seq,
+                crate::text::quote(&self.profession)
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if self.declined != self.answers.is_empty() {
+            return Err(format!(
+                "questionnaire (entrée {}) : {}",
+                self.seq,
+                if self.declined {
+                    "remis à plus tard mais avec des réponses"
+                } else {
+                    "sans réponse ni report"
+                }
+            ));
+        }
+        for a in &self.answers {
+            if !crate::ids::plain_id(&a.question)
+                || !crate::protocol::Survey::SCORES.contains(&a.score)
+            {
+                return Err(format!(
+                    "questionnaire (entrée {}) : réponse illisible ({} = {})",
+                    self.seq,
+                    crate::text::quote(&a.question),
+                    a.score
+                ));
+            }
+            if !seen.insert(a.question.as_str()) {
+                return Err(format!(
+                    "questionnaire (entrée {}) : question « {} » répondue deux fois",
+                    self.seq, a.question
+                ));
+            }
+        }
+        Ok(())
     }
 }

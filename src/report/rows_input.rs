@@ -73,7 +73,7 @@ impl EventRow {
                 call: self
                     .call
                     .clone()
-                    .filter(|c| crate::ledger::valid_call_id(c))
+                    .filter(|c| crate::ids::plain_id(c))
                     .ok_or_else(|| missing("identifiant d'appel valable"))?,
                 reached: self.reached.ok_or_else(|| missing("réponse"))?,
                 pain: None,
@@ -225,6 +225,7 @@ pub fn into_rows(input: MonthInput) -> Rows {
                 LateFollowupRow::new(act, f.seq, EventRow::of(&f.event))
             })
             .collect(),
+        surveys: input.surveys,
     }
 }
 
@@ -315,6 +316,11 @@ pub fn to_input(report: &MonthReport, rows: &Rows) -> Result<MonthInput, String>
         followups,
         late_acts,
         late_followups,
+        surveys: rows
+            .surveys
+            .iter()
+            .map(|s| s.check().map(|()| s.clone()))
+            .collect::<Result<_, _>>()?,
     })
 }
 

@@ -17,6 +17,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::model::{ClosureRef, PreviousClosure, TerritoryRef};
 use super::month::{LateFollowupIn, MonthInput, ReportAct, ReportFollowup};
+use super::rows::SurveyRow;
 use crate::act::{ActRecord, Payment};
 use crate::calendar::Month;
 use crate::error::Error;
@@ -210,6 +211,11 @@ pub fn read_month(
         followups,
         late_acts,
         late_followups,
+        surveys: ledger
+            .surveys_between(first, last)?
+            .iter()
+            .map(|(seq, s)| SurveyRow::of(*seq, s))
+            .collect(),
     };
     Ok(MonthRead {
         input,

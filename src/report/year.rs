@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::model::{AdverseEvents, MonthReport, Satisfaction, SatisfactionPair, ratio};
-use super::rows::{ActRow, EventRow};
+use super::rows::{ActRow, EventRow, SurveyRow};
 use crate::calendar::{EveTable, Region};
 use crate::ledger::FollowupEvent;
 use crate::protocol::Protocol;
@@ -66,6 +66,25 @@ pub struct FollowupsYear {
     pub appointments_within_deadline: u64,
 }
 
+/// The professionals' quarterly questionnaires of the year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveysYear {
+    pub answered: u64,
+    /// Put off to the next quarter (« plus tard »).
+    pub declined: u64,
+    /// Each question answered, in the protocol's order (then any it no
+    /// longer asks, by id).
+    pub questions: Vec<QuestionYear>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionYear {
+    pub id: String,
+    /// As the protocol words it (its id when the protocol no longer has it).
+    pub text: String,
+    pub answers: Satisfaction,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProtocolYear {
     pub protocol_id: String,
@@ -77,7 +96,10 @@ pub struct ProtocolYear {
     pub reprises: CountRate,
     /// As a month's: `rate` is `acts / prises_en_charge`.
     pub adverse_events: AdverseEvents,
+    /// `professionals` counts the answers to the questionnaire's
+    /// satisfaction question and the satisfactions recorded on acts.
     pub satisfaction: SatisfactionPair,
+    pub surveys: SurveysYear,
     pub followups: FollowupsYear,
     pub friday_saturday_holiday_eve: CountRate,
     /// Prises en charge by the délégué's profession.
@@ -100,14 +122,20 @@ struct Gathered<'a> {
     acts: BTreeMap<(&'a str, u64), YearAct<'a>>,
     /// Follow-ups still standing, by act (device, number), in entry order.
     followups: HashMap<(&'a str, &'a str), Vec<(u64, FollowupEvent)>>,
+    /// Questionnaires, once each (by device and entry).
+    surveys: BTreeMap<(&'a str, u64), &'a SurveyRow>,
 }
 
 fn gather<'a>(reports: &[&'a MonthReport]) -> Gathered<'a> {
     let mut acts: BTreeMap<(&str, u64), YearAct> = BTreeMap::new();
     let mut raw: BTreeMap<(&str, u64), (&str, EventRow)> = BTreeMap::new();
+    let mut surveys = BTreeMap::new();
     for r in reports {
         let Some(rows) = &r.rows else { continue };
         let device = r.device_id.as_str();
+        for s in &rows.surveys {
+            surveys.entry((device, s.seq)).or_insert(s);
+        }
         let all = rows
             .acts
             .iter()
@@ -167,7 +195,11 @@ fn gather<'a>(reports: &[&'a MonthReport]) -> Gathered<'a> {
             });
         a.void |= voided;
     }
-    Gathered { acts, followups }
+    Gathered {
+        acts,
+        followups,
+        surveys,
+    }
 }
 
 #[derive(Default)]
@@ -191,6 +223,9 @@ struct Tally {
     by_profession: BTreeMap<String, u64>,
     pharmacies: BTreeSet<String>,
     out: u64,
+    surveys_answered: u64,
+    surveys_declined: u64,
+    questions: BTreeMap<String, Satisfaction>,
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
@@ -280,7 +315,44 @@ pub fn compute(
         let protocol = protocols.iter().find(|p| p.identity.id == id);
         calls(t, protocol.copied(), row, events, as_of);
     }
-    let protocols_out = tallies.into_iter().map(|(id, t)| finish(id, t)).collect();
+    for s in g.surveys.values() {
+        if s.training || s.on.year() != year {
+            continue;
+        }
+        let id = s.protocol.id.to_string();
+        let counted = protocols
+            .iter()
+            .find(|p| p.identity.id == id)
+            .and_then(|p| p.survey.as_ref())
+            .map(|q| q.satisfaction.as_str());
+        let t = tallies.entry(id).or_default();
+        if s.declined {
+            t.surveys_declined += 1;
+            continue;
+        }
+        t.surveys_answered += 1;
+        for a in &s.answers {
+            t.questions
+                .entry(a.question.clone())
+                .or_insert_with(Satisfaction::empty)
+                .add(a.score);
+            if counted == Some(a.question.as_str()) {
+                t.professionals
+                    .get_or_insert_with(Satisfaction::empty)
+                    .add(a.score);
+            }
+        }
+    }
+    let protocols_out = tallies
+        .into_iter()
+        .map(|(id, t)| {
+            let survey = protocols
+                .iter()
+                .find(|p| p.identity.id == id)
+                .and_then(|p| p.survey.as_ref());
+            finish(id, t, survey)
+        })
+        .collect();
     let mut devices: Vec<String> = reports.iter().map(|r| r.device_id.clone()).collect();
     devices.sort();
     devices.dedup();
@@ -356,7 +428,35 @@ fn calls(
     }
 }
 
-fn finish(protocol_id: String, t: Tally) -> ProtocolYear {
+/// Each question's answers, in the questionnaire's order, then the ids it
+/// no longer asks.
+fn questions(
+    mut answered: BTreeMap<String, Satisfaction>,
+    survey: Option<&crate::protocol::Survey>,
+) -> Vec<QuestionYear> {
+    let mut out = Vec::new();
+    for q in survey.map_or(&[][..], |s| s.questions.as_slice()) {
+        if let Some(mut answers) = answered.remove(&q.id) {
+            answers.finish();
+            out.push(QuestionYear {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                answers,
+            });
+        }
+    }
+    for (id, mut answers) in answered {
+        answers.finish();
+        out.push(QuestionYear {
+            text: id.clone(),
+            id,
+            answers,
+        });
+    }
+    out
+}
+
+fn finish(protocol_id: String, t: Tally, survey: Option<&crate::protocol::Survey>) -> ProtocolYear {
     let rate = |n: u64| CountRate {
         count: n,
         rate: ratio(n, t.prises, 4),
@@ -382,6 +482,11 @@ fn finish(protocol_id: String, t: Tally) -> ProtocolYear {
         satisfaction: SatisfactionPair {
             patients: sat(t.patients.clone()),
             professionals: sat(t.professionals.clone()),
+        },
+        surveys: SurveysYear {
+            answered: t.surveys_answered,
+            declined: t.surveys_declined,
+            questions: questions(t.questions.clone(), survey),
         },
         followups: FollowupsYear {
             due: t.due,

@@ -48,9 +48,9 @@ fn map(m: &std::collections::BTreeMap<String, u64>) -> String {
 }
 
 /// Each indicator of a protocol, in French: label and value.
-pub fn lines(p: &ProtocolYear) -> Vec<(&'static str, String)> {
+pub fn lines(p: &ProtocolYear) -> Vec<(String, String)> {
     let f = &p.followups;
-    vec![
+    let mut out: Vec<(String, String)> = [
         ("Prises en charge", fr::int(p.prises_en_charge)),
         (
             "Patients vus (prises en charge et orientations)",
@@ -86,38 +86,60 @@ pub fn lines(p: &ProtocolYear) -> Vec<(&'static str, String)> {
             satisfaction(&p.satisfaction.professionals),
         ),
         (
-            "Appels de suivi faits / dus",
+            "Questionnaires des professionnels",
             format!(
-                "{} / {} ({}) ; injoignables : {}",
-                fr::int(f.done),
-                fr::int(f.due),
-                fr::percent(f.rate),
-                fr::int(f.unreachable)
+                "{} rempli(s), {} remis à plus tard",
+                fr::int(p.surveys.answered),
+                fr::int(p.surveys.declined)
             ),
-        ),
-        (
-            "Rendez-vous dentaire pris / dans le délai",
-            format!(
-                "{} pris, {} dans le délai, sur {} prises en charge avec un délai",
-                fr::int(f.appointments_made),
-                fr::int(f.appointments_within_deadline),
-                fr::int(f.with_deadline)
-            ),
-        ),
-        (
-            "Vendredi, samedi et veille de jour férié",
-            counted(
-                p.friday_saturday_holiday_eve.count,
-                p.friday_saturday_holiday_eve.rate,
-            ),
-        ),
-        ("Prises en charge par profession", map(&p.by_profession)),
-        ("Pharmacies impliquées", fr::int(p.pharmacies_involved)),
-        (
-            "Patients hors territoire",
-            counted(p.out_of_territory.count, p.out_of_territory.rate),
         ),
     ]
+    .map(|(l, v)| (l.to_string(), v))
+    .to_vec();
+    out.extend(p.surveys.questions.iter().map(|q| {
+        (
+            format!("Questionnaire — {}", q.text),
+            satisfaction(&q.answers),
+        )
+    }));
+    out.extend(
+        [
+            (
+                "Appels de suivi faits / dus",
+                format!(
+                    "{} / {} ({}) ; injoignables : {}",
+                    fr::int(f.done),
+                    fr::int(f.due),
+                    fr::percent(f.rate),
+                    fr::int(f.unreachable)
+                ),
+            ),
+            (
+                "Rendez-vous dentaire pris / dans le délai",
+                format!(
+                    "{} pris, {} dans le délai, sur {} prises en charge avec un délai",
+                    fr::int(f.appointments_made),
+                    fr::int(f.appointments_within_deadline),
+                    fr::int(f.with_deadline)
+                ),
+            ),
+            (
+                "Vendredi, samedi et veille de jour férié",
+                counted(
+                    p.friday_saturday_holiday_eve.count,
+                    p.friday_saturday_holiday_eve.rate,
+                ),
+            ),
+            ("Prises en charge par profession", map(&p.by_profession)),
+            ("Pharmacies impliquées", fr::int(p.pharmacies_involved)),
+            (
+                "Patients hors territoire",
+                counted(p.out_of_territory.count, p.out_of_territory.rate),
+            ),
+        ]
+        .map(|(l, v)| (l.to_string(), v)),
+    );
+    out
 }
 
 /// `protocole;indicateur;valeur`, for a spreadsheet (BOM, `;`, CRLF).
@@ -141,7 +163,7 @@ pub fn csv(r: &YearReport) -> Vec<u8> {
             out.push_str(&format!(
                 "{};{};{}\r\n",
                 cell(&p.protocol_id),
-                cell(label),
+                cell(&label),
                 cell(&value)
             ));
         }

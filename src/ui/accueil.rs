@@ -62,6 +62,26 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             ui.add_space(12.0);
             ui.label(RichText::new(reminder).size(SMALL).color(MUTED));
         }
+        if let (Some(session), Some(quarter)) = (&state.session, state.survey_due)
+            && state.protocol.survey.is_some()
+        {
+            ui.add_space(16.0);
+            block(ui, INFO_BG, |ui| {
+                ui.vertical_centered(|ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "{}, votre avis du {} : une minute.",
+                            session.name,
+                            quarter.name_fr()
+                        ))
+                        .size(BODY),
+                    );
+                    if secondary(ui, "Répondre au questionnaire") {
+                        out.push(Action::OpenSurvey);
+                    }
+                });
+            });
+        }
         ui.add_space(40.0);
         if primary(ui, "Nouvelle prise en charge") {
             out.push(Action::NewAct);

@@ -11,8 +11,8 @@ use egui::{Key, RichText, Ui};
 
 use super::theme::*;
 use super::{
-    accueil, bar, historique, identification, keyboard, ordonnance, patient, question, rappels,
-    rapport, refus, reglages, resultat, setup, termine,
+    accueil, bar, enquete, historique, identification, keyboard, ordonnance, patient, question,
+    rappels, rapport, refus, reglages, resultat, setup, termine,
 };
 use crate::documents::Roster;
 use crate::error::{Error, Result};
@@ -30,6 +30,9 @@ pub struct KioskApp {
     /// When a finger last touched the screen: a field it touches brings
     /// up the on-screen keyboard.
     last_touch: Option<f64>,
+    /// The kind of screen drawn last: another one opens at its top, never
+    /// where the previous one was scrolled to.
+    last_screen: Option<std::mem::Discriminant<Screen>>,
 }
 
 /// How long after a finger touches the screen a click is still its.
@@ -46,6 +49,7 @@ impl KioskApp {
             services,
             guard: TapGuard::default(),
             last_touch: None,
+            last_screen: None,
         })
     }
 
@@ -133,7 +137,9 @@ impl KioskApp {
                 d.remove::<(kiosk::Field, i32)>(keyboard::revealed_id());
             }
         });
-        let mut actions = draw(ui, &self.state);
+        let kind = std::mem::discriminant(&self.state.screen);
+        let fresh = self.last_screen.replace(kind) != Some(kind);
+        let mut actions = draw(ui, &self.state, fresh);
         for a in &mut actions {
             if let Action::FieldTouched {
                 touch: by_finger, ..
@@ -214,7 +220,7 @@ fn enter_action(state: &KioskState) -> Option<Action> {
     }
 }
 
-fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
+fn draw(ui: &mut Ui, state: &KioskState, fresh: bool) -> Vec<Action> {
     let mut out = Vec::new();
     egui::Panel::top("top").show(ui, |ui| {
         // Narrower screens shorten the training badge, and a portrait one
@@ -260,31 +266,34 @@ fn draw(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
     egui::CentralPanel::default().show(ui, |ui| {
         // Whatever the screen size, a long screen scrolls rather than
         // hiding its buttons below the edge.
-        egui::ScrollArea::vertical()
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                out.extend(match &state.screen {
-                    Screen::Setup(f) => setup::show(ui, state, f),
-                    Screen::Accueil => accueil::show(ui, state),
-                    Screen::Identification(f) => identification::show(ui, state, f),
-                    Screen::Patient(f) => patient::show(ui, state, f),
-                    Screen::Question(f) => question::show(ui, state, f),
-                    Screen::Resultat => {
-                        resultat::show(ui, state);
-                        Vec::new()
-                    }
-                    Screen::ConsentRefused => {
-                        refus::show(ui, state);
-                        Vec::new()
-                    }
-                    Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
-                    Screen::Termine(d) => termine::show(ui, state, d),
-                    Screen::Historique(f) => historique::show(ui, state, f),
-                    Screen::Rappels(f) => rappels::show(ui, state, f),
-                    Screen::Rapport(f) => rapport::show(ui, state, f),
-                    Screen::Reglages(f) => reglages::show(ui, state, f),
-                });
+        let mut scroll = egui::ScrollArea::vertical().auto_shrink(false);
+        if fresh {
+            scroll = scroll.vertical_scroll_offset(0.0);
+        }
+        scroll.show(ui, |ui| {
+            out.extend(match &state.screen {
+                Screen::Setup(f) => setup::show(ui, state, f),
+                Screen::Accueil => accueil::show(ui, state),
+                Screen::Identification(f) => identification::show(ui, state, f),
+                Screen::Patient(f) => patient::show(ui, state, f),
+                Screen::Question(f) => question::show(ui, state, f),
+                Screen::Resultat => {
+                    resultat::show(ui, state);
+                    Vec::new()
+                }
+                Screen::ConsentRefused => {
+                    refus::show(ui, state);
+                    Vec::new()
+                }
+                Screen::Ordonnance(f) => ordonnance::show(ui, state, f),
+                Screen::Termine(d) => termine::show(ui, state, d),
+                Screen::Historique(f) => historique::show(ui, state, f),
+                Screen::Rappels(f) => rappels::show(ui, state, f),
+                Screen::Enquete(f) => enquete::show(ui, state, f),
+                Screen::Rapport(f) => rapport::show(ui, state, f),
+                Screen::Reglages(f) => reglages::show(ui, state, f),
             });
+        });
     });
     out
 }

@@ -3,7 +3,8 @@
 //! stay on screen whatever its size, while the step above them scrolls.
 //! The first setup keeps « Enregistrer et commencer » there, Historique
 //! « Retirer ce suivi » while a follow-up is corrected, and Historique,
-//! Rapport du mois and Réglages their way back to Accueil.
+//! Rapport du mois and Réglages their way back to Accueil, and the
+//! questionnaire « Envoyer mes réponses » and « Plus tard ».
 
 use eframe::egui;
 use egui::{RichText, Ui};
@@ -36,6 +37,7 @@ pub fn shown(state: &KioskState) -> bool {
                 | Screen::Setup(_)
                 | Screen::Historique(_)
                 | Screen::Rappels(_)
+                | Screen::Enquete(_)
                 | Screen::Rapport(_)
                 | Screen::Reglages(_)
         )
@@ -104,6 +106,9 @@ fn main_action(state: &KioskState) -> (Option<(String, Action)>, bool) {
             ),
             None => (None, false),
         },
+        Screen::Enquete(f) if f.scores.iter().any(Option::is_some) => {
+            (main("Envoyer mes réponses", Action::SendSurvey), false)
+        }
         _ => (None, false),
     }
 }
@@ -140,6 +145,7 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             Screen::Historique(h) if h.correcting.is_some() => {
                 Some(("Ne pas corriger", Action::CancelCorrection))
             }
+            Screen::Enquete(_) => Some(("Plus tard", Action::SurveyLater)),
             Screen::Termine(_)
             | Screen::Historique(_)
             | Screen::Rappels(_)

@@ -7,6 +7,7 @@ pub mod app;
 mod bar;
 mod charts;
 mod cpts_bundle;
+mod enquete;
 mod historique;
 mod identification;
 mod keyboard;

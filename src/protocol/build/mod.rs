@@ -11,6 +11,7 @@ mod followup;
 mod medicines;
 mod questions;
 mod read;
+mod survey;
 mod texts;
 mod validation_block;
 
@@ -23,6 +24,7 @@ use medicines::build_substances;
 use questions::build_questions;
 use read::read_raw;
 use serde::Deserialize as _;
+use survey::build_survey;
 use texts::{build_advice, build_delegants, build_territory};
 use validation_block::build_validation;
 
@@ -282,6 +284,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
     let urgencies = build_urgencies(cx, &raw);
     let followup = build_followup(cx, &raw, &urgencies);
     let adverse = build_adverse(cx, &raw);
+    let survey = build_survey(cx, &raw);
     let (rules, rule_spans) = build_rules(cx, &raw, &scope, &orientations, &urgencies);
     let questions = build_questions(cx, &raw, &scope, patient.as_ref());
     let substances = build_substances(cx, &raw);
@@ -366,6 +369,7 @@ fn typed(cx: &mut Cx, raw: RawProtocol, origin: &str) -> Option<Protocol> {
         advice,
         followup,
         adverse,
+        survey,
         validation,
         source: Source::File,
         fact_index: scope.index,

@@ -63,6 +63,7 @@ pub(super) fn read_raw(cx: &mut Cx) -> Option<RawProtocol> {
             "advice" => raw.advice = one(cx, value),
             "followup" => raw.followup = one(cx, value),
             "adverse_events" => raw.adverse_events = one(cx, value),
+            "survey" => raw.survey = one(cx, value),
             "validation" => raw.validation = one(cx, value),
             other => {
                 let hint = match expr::closest(other, SECTIONS) {
