@@ -80,7 +80,9 @@ def check_chain(doc, previous):
             raise Problem(f"le rapport ne prolonge pas la clôture {start['seq']} du rapport précédent")
         prev, first = bytes.fromhex(start["hash"]), prev_closure["seq"] + 1
     expected = first
-    head_at_last = None
+    # A month without a single entry since the previous closure seals the
+    # head that closure left: the chain's start.
+    head_at_last = prev.hex() if closure["last_seq"] + 1 == first else None
     for link in doc["chain"]:
         if link["seq"] != expected:
             raise Problem(f"entrée {expected} absente de la chaîne")
@@ -94,6 +96,8 @@ def check_chain(doc, previous):
             head_at_last = link["hash"]
         prev = bytes.fromhex(link["hash"])
         expected += 1
+    if not doc["chain"]:
+        raise Problem("la chaîne du rapport est vide")
     last = doc["chain"][-1]
     if (last["seq"], last["kind"], last["hash"]) != (closure["seq"], "closure", closure["hash"]):
         raise Problem("la chaîne ne s'arrête pas sur la clôture du rapport")

@@ -675,3 +675,53 @@ fn un_tiers_verifie_un_rapport_sans_protocoop() {
         "{out:?}"
     );
 }
+
+/// A quiet month — not one entry between two closures — is a report like
+/// any other: its closure seals the head the previous one left, the CPTS
+/// imports it (nothing to pay) and the next month follows on; the
+/// third-party check agrees.
+#[test]
+fn un_mois_sans_aucune_entree_se_suit_sans_alarme() {
+    let (office, d, dec) = december();
+    let jan = d.report("2027-02-01T08:00:00Z", JAN);
+    let j = read_json(&jan);
+    assert_eq!(j["closure"]["count"], 0);
+    assert_eq!(
+        j["closure"]["last_seq"].as_u64().unwrap() + 1,
+        j["closure"]["first_seq"].as_u64().unwrap(),
+        "nothing between the two closures"
+    );
+    // One that claims another head is still refused.
+    let mut forged = j.clone();
+    forged["closure"]["head_hash"] = json!("00".repeat(32));
+    let forged = write_json(
+        &d.env.path(""),
+        "calme.json",
+        &resign(&forged, &stolen_key(&d)),
+    );
+    let out = import(&office, "2027-02-02T09:00:00Z", &[&forged]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("la clôture annoncée ne scelle pas la chaîne"),
+        "{}",
+        out.stdout
+    );
+
+    acts(&d, "2027-02-10", 1);
+    let feb = d.report("2027-03-01T08:00:00Z", FEB);
+    let out = import(&office, "2027-03-02T09:00:00Z", &[&jan, &feb]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("refusé"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches("chaîne continue").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    let key = d.public_key();
+    for (report, previous) in [(&jan, &dec), (&feb, &jan)] {
+        let out = python_check(report, &key, Some(previous));
+        assert!(out.status.success(), "{out:?}");
+    }
+}

@@ -90,7 +90,10 @@ pub fn check_chain(r: &MonthReport, held: Option<&Held>, first_signed: bool) -> 
         ));
     }
     let mut expected = c.first_seq;
-    let mut head_at_last = None;
+    // A month without a single entry since the previous closure seals the
+    // head that closure left: the chain's start.
+    let mut head_at_last =
+        (c.last_seq.checked_add(1) == Some(c.first_seq)).then(|| hex::encode(prev));
     for l in links {
         if l.seq != expected {
             return Err(broken(
