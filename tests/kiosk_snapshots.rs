@@ -200,7 +200,7 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
             &mut h,
             r,
             "accueil_questionnaire",
-            "Répondre au questionnaire",
+            "Répondre au questionnaire du 4e trimestre 2026 (une minute)",
             size,
         );
 

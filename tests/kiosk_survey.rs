@@ -116,9 +116,12 @@ fn k_une_prise_en_charge_d_abord_puis_l_accueil_le_propose() {
     tap(&mut h, "Oui, abandonner");
     assert!(shows(
         &h,
-        "Marie Durand, votre avis du 4e trimestre 2026 : une minute."
+        "Répondre au questionnaire du 4e trimestre 2026 (une minute)"
     ));
-    tap(&mut h, "Répondre au questionnaire");
+    tap(
+        &mut h,
+        "Répondre au questionnaire du 4e trimestre 2026 (une minute)",
+    );
     assert!(matches!(h.state().state.screen, Screen::Enquete(_)));
     tap(&mut h, "Plus tard");
     assert!(matches!(h.state().state.screen, Screen::Accueil));
@@ -157,4 +160,69 @@ fn k_echap_passe_sans_rien_enregistrer() {
     lock(&mut h);
     pin_for(&mut h, "Historique");
     assert!(matches!(h.state().state.screen, Screen::Enquete(_)));
+}
+
+/// Answered meanwhile from the command line: « Envoyer » says so and goes
+/// on, rather than leaving her on a questionnaire that can no longer be
+/// recorded.
+#[test]
+fn k_deja_repondu_ailleurs_le_kiosque_le_dit_et_continue() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(setup_ledger(dir.path(), now()));
+    let clock = FixedClock::new(now());
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    pin_for(&mut h, "Historique");
+    assert!(matches!(h.state().state.screen, Screen::Enquete(_)));
+    {
+        let mut l =
+            protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now()).unwrap();
+        let by = l.authenticate(&rpps(DELEGUE), PIN, now()).unwrap();
+        l.record_survey(
+            &Protocol::bundled(),
+            &by,
+            protocoop::ledger::SurveyResponse::Declined,
+            now(),
+        )
+        .unwrap();
+    }
+    score(&mut h, "4", 0);
+    tap(&mut h, "Envoyer mes réponses");
+    assert!(matches!(h.state().state.screen, Screen::Historique(_)));
+    assert!(shows(
+        &h,
+        "Votre réponse à ce questionnaire est déjà enregistrée pour ce trimestre."
+    ));
+    assert_eq!(surveys(dir.path()).len(), 1, "recorded once");
+}
+
+/// A session that crosses into a new quarter (23:58 to 00:01, Paris):
+/// Accueil offers the new quarter's questionnaire, and « Plus tard » names
+/// the quarter after it.
+#[test]
+fn k_a_minuit_le_trimestre_change_le_questionnaire_aussi() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = chrono::DateTime::parse_from_rfc3339("2027-03-31T23:58:00+02:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    drop(setup_ledger(dir.path(), before));
+    let clock = FixedClock::new(before);
+    let mut h = harness(dir.path(), &clock, Protocol::bundled());
+    pin_for(&mut h, "Nouvelle prise en charge");
+    type_into(&mut h, "Nom", "Martin");
+    tap(&mut h, "Abandonner la prise en charge");
+    tap(&mut h, "Oui, abandonner");
+    assert!(shows(&h, "Répondre au questionnaire du 1er trimestre 2027"));
+    clock.advance(Duration::minutes(3));
+    h.run();
+    assert!(shows(&h, "Répondre au questionnaire du 2e trimestre 2027"));
+    tap(
+        &mut h,
+        "Répondre au questionnaire du 2e trimestre 2027 (une minute)",
+    );
+    assert!(shows(&h, "Questionnaire du 2e trimestre 2027"));
+    tap(&mut h, "Plus tard");
+    assert!(shows(
+        &h,
+        "Le questionnaire vous sera proposé de nouveau au 3e trimestre 2027."
+    ));
 }

@@ -80,7 +80,7 @@ fn un_questionnaire_par_trimestre_repondu_ou_remis_a_plus_tard() {
         (add(&[]), "donnez au moins une réponse"),
         (
             add(&["--later", "--answer", "global=3"]),
-            "--later remet le questionnaire à plus tard : sans --answer",
+            "--later et --answer s'excluent",
         ),
         (
             add(&["--answer", "global"]),
@@ -98,7 +98,7 @@ fn un_questionnaire_par_trimestre_repondu_ou_remis_a_plus_tard() {
         ),
         (
             add(&["--answer", "global=3", "--answer", "global=4"]),
-            "question « global » répondue deux fois",
+            "deux réponses à la question « global »",
         ),
     ] {
         refused(d, DEC, &args, &pin(), 2, reason);
@@ -257,6 +257,45 @@ fn un_questionnaire_par_trimestre_repondu_ou_remis_a_plus_tard() {
             "profession « dentiste » inconnue".to_string(),
         ),
         (
+            forge("autre-protocole.json", &|s| {
+                s[0]["protocol"]["id"] = json!("garde-dentaire");
+            }),
+            "se dit du protocole garde-dentaire, mais son empreinte est celle du protocole dentaire-sud-deux-sevres".to_string(),
+        ),
+        (
+            forge("question.json", &|s| {
+                s[0]["declined"] = json!(false);
+                s[0]["answers"] = json!([{"question": "xyz", "score": 5}]);
+            }),
+            "répond à « xyz », que le questionnaire de son protocole ne pose pas".to_string(),
+        ),
+        (
+            forge("ordre.json", &|s| {
+                s[0]["declined"] = json!(false);
+                s[0]["answers"] = json!([
+                    {"question": "outil", "score": 5},
+                    {"question": "global", "score": 5}
+                ]);
+            }),
+            "ne suit pas l'ordre des questions de son protocole".to_string(),
+        ),
+        (
+            forge("date.json", &|s| s[0]["on"] = json!("2027-03-15")),
+            "est daté du 15/03/2027, après la clôture du 01/02/2027".to_string(),
+        ),
+        (
+            // Two délégués at the CPTS: a third questionnaire in the
+            // quarter was never one of theirs.
+            forge("trois.json", &|s| {
+                for extra in [1000, 1001] {
+                    let mut copy = s[0].clone();
+                    copy["seq"] = json!(extra);
+                    s.as_array_mut().unwrap().push(copy);
+                }
+            }),
+            "3 questionnaires du 1er trimestre 2027 sur un seul appareil, pour 2 délégués formés par la CPTS".to_string(),
+        ),
+        (
             forge("protocole.json", &|s| {
                 s[0]["protocol"]["sha256"] = json!("ab".repeat(32));
             }),
@@ -372,4 +411,46 @@ fn le_questionnaire_du_protocole_est_verifie_au_chargement() {
         "{}",
         parse(&many)
     );
+}
+
+/// December's report is closed in January: its window holds the first
+/// questionnaires of the new year, which count in that year (by their
+/// day), on the device and at the CPTS alike.
+#[test]
+fn les_questionnaires_de_debut_janvier_comptent_dans_leur_annee() {
+    let (office, devices) = fleet(&["Pharmacie du Marché"]);
+    let d = &devices[0];
+    let out = d.record("2026-12-04T09:00:00Z", MARIE_PIN, json!({}));
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = d.run_at(
+        "2027-01-02T09:00:00Z",
+        &add(&["--answer", "global=5"]),
+        &pin(),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let dec = d.report("2027-01-04T08:00:00Z", "2026-12");
+    assert_eq!(read_json(&dec)["rows"]["surveys"][0]["on"], "2027-01-02");
+
+    let at = "2027-01-10T09:00:00Z";
+    let year = |run: &dyn Fn(&[&str]) -> Output, y: &str| -> Value {
+        let out = run(&["report", "--year", y, "--format", "json"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let device = |a: &[&str]| d.run_at(at, a, "");
+    let y2026 = year(&device, "2026");
+    assert_eq!(y2026["protocols"][0]["surveys"]["answered"], 0);
+    assert_eq!(y2026["protocols"][0]["prises_en_charge"], 1);
+    let y2027 = year(&device, "2027");
+    let p = &y2027["protocols"][0];
+    assert_eq!(p["surveys"]["answered"], 1, "{p:#}");
+    assert_eq!(p["satisfaction"]["professionals"]["sum"], 5);
+    assert_eq!(p["prises_en_charge"], 0);
+    assert_eq!(y2027["months"], json!(["2026-12"]));
+
+    let out = import(&office, &[&dec]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let cpts = |a: &[&str]| office.run_at(at, a, "");
+    assert_eq!(year(&cpts, "2027")["protocols"], y2027["protocols"]);
+    assert_eq!(year(&cpts, "2026")["protocols"], y2026["protocols"]);
 }

@@ -203,6 +203,10 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
             "by_nature": {"aggravation_infection": 1, "allergie": 1},
             "by_severity": {"grave": 1, "legere": 1}
         },
+        "nature_labels": {
+            "aggravation_infection": "aggravation de l'infection",
+            "allergie": "réaction allergique"
+        },
         "satisfaction": {
             "patients": {"responses": 1, "sum": 5, "mean": 5.0, "distribution": [0, 0, 0, 0, 1]},
             // A4's 4, and the questionnaire's overall 5 and 2.
@@ -269,6 +273,7 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
         ";Année 2027;provisoire",
         "dentaire-sud-deux-sevres;Appels de suivi faits / dus;\"3 / 7 (42,9",
         "dentaire-sud-deux-sevres;Reprises par le délégant;1 (25,0",
+        "dentaire-sud-deux-sevres;Événements indésirables par nature;aggravation de l'infection : 1, réaction allergique : 1",
         "dentaire-sud-deux-sevres;Questionnaires des professionnels;2 rempli(s), 1 remis à plus tard",
         "dentaire-sud-deux-sevres;Questionnaire — Dans l'ensemble, êtes-vous satisfait(e) du protocole ?;2 réponses — moyenne 3,50 / 5",
     ] {

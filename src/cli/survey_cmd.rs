@@ -146,7 +146,7 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
         (true, false) => {
             return Err(Error::input(
                 "--later",
-                "--later remet le questionnaire à plus tard : sans --answer",
+                "--later et --answer s'excluent : --later remet le questionnaire au trimestre suivant, sans réponse",
             ));
         }
         (true, true) => SurveyResponse::Declined,

@@ -467,7 +467,7 @@ fn check_signed(
     if let Err(d) = recompute::check(r) {
         return Ok(Err(ImportProblem::Figures(d)));
     }
-    if let Err(why) = recompute::check_amounts(r, &db.amounts()?) {
+    if let Err(why) = recompute::check_amounts(r, &db.amounts()?, db.state()?.delegues.len()) {
         return Ok(Err(ImportProblem::Figures(Err(why))));
     }
     let rewritten = |broken| ImportProblem::Rewritten {

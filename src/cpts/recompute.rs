@@ -19,14 +19,24 @@ const NOT_FIGURES: [&str; 5] = [
     "signature",
 ];
 
-/// What each act under a protocol pays (délégué, délégant), by the
-/// protocol's SHA-256: every version the CPTS ever validated.
-pub type Amounts = BTreeMap<String, (u32, u32)>;
+/// What the CPTS knows of a protocol version it validated: what an act
+/// pays, and its questionnaire's questions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validated {
+    pub id: String,
+    pub delegue_cents: u32,
+    pub delegant_cents: u32,
+    /// The questionnaire's question ids, in its order, when it has one.
+    pub questions: Option<Vec<String>>,
+}
+
+/// Every protocol version the CPTS ever validated, by SHA-256.
+pub type Amounts = BTreeMap<String, Validated>;
 
 /// Every paid row pays what its protocol says: the device cannot raise an
 /// act's price in its rows, whatever figures it computes from them; and
 /// every questionnaire counted is under a protocol the CPTS validated.
-pub fn check_amounts(r: &MonthReport, amounts: &Amounts) -> Result<(), String> {
+pub fn check_amounts(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Result<(), String> {
     let Some(rows) = &r.rows else {
         return Ok(());
     };
@@ -49,27 +59,90 @@ pub fn check_amounts(r: &MonthReport, amounts: &Amounts) -> Result<(), String> {
                     a.protocol.sha256.chars().take(12).collect::<String>()
                 ));
             }
-            Some(&(delegue, delegant))
-                if (a.delegue_cents, a.delegant_cents) != (delegue, delegant) =>
+            Some(v)
+                if (a.delegue_cents, a.delegant_cents) != (v.delegue_cents, v.delegant_cents) =>
             {
                 return Err(format!(
-                    "l'acte {} est compté {} + {} centimes, son protocole en prévoit {delegue} + {delegant}",
-                    a.number, a.delegue_cents, a.delegant_cents
+                    "l'acte {} est compté {} + {} centimes, son protocole en prévoit {} + {}",
+                    a.number, a.delegue_cents, a.delegant_cents, v.delegue_cents, v.delegant_cents
                 ));
             }
             Some(_) => {}
         }
     }
-    // A questionnaire counts for the ARS under a protocol the CPTS
-    // validated, as a paid act does.
-    for s in &rows.surveys {
-        if !s.training && !amounts.contains_key(s.protocol.sha256.as_str()) {
+    check_surveys(r, amounts, delegues)
+}
+
+/// A questionnaire counts for the ARS only as the device could have
+/// recorded it: under a protocol version the CPTS validated, that has a
+/// questionnaire, answering its questions in its order, on a day before
+/// the closure; and no more in a quarter than the délégués the CPTS has
+/// trained (each answers once a quarter — what the device enforces; rows
+/// name no one, so the CPTS can only bound them).
+fn check_surveys(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Result<(), String> {
+    let Some(rows) = &r.rows else {
+        return Ok(());
+    };
+    let closed_on = r
+        .closure
+        .closed_at
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    let mut per_quarter: BTreeMap<crate::calendar::Quarter, usize> = BTreeMap::new();
+    for s in rows.surveys.iter().filter(|s| !s.training) {
+        let what = format!("le questionnaire de l'entrée {}", s.seq);
+        let Some(v) = amounts.get(s.protocol.sha256.as_str()) else {
             return Err(format!(
-                "le questionnaire de l'entrée {} relève du protocole {} version {} (empreinte {}…), que la CPTS n'a jamais validé",
-                s.seq,
+                "{what} relève du protocole {} version {} (empreinte {}…), que la CPTS n'a jamais validé",
                 s.protocol.id,
                 s.protocol.version,
                 s.protocol.sha256.chars().take(12).collect::<String>()
+            ));
+        };
+        if s.protocol.id.as_str() != v.id {
+            return Err(format!(
+                "{what} se dit du protocole {}, mais son empreinte est celle du protocole {}",
+                s.protocol.id, v.id
+            ));
+        }
+        let Some(questions) = &v.questions else {
+            return Err(format!(
+                "{what} relève d'une version du protocole {} sans questionnaire",
+                v.id
+            ));
+        };
+        let mut after = None;
+        for a in &s.answers {
+            let Some(at) = questions.iter().position(|q| *q == a.question) else {
+                return Err(format!(
+                    "{what} répond à « {} », que le questionnaire de son protocole ne pose pas",
+                    crate::text::quote(&a.question)
+                ));
+            };
+            if after.is_some_and(|b| at <= b) {
+                return Err(format!(
+                    "{what} ne suit pas l'ordre des questions de son protocole"
+                ));
+            }
+            after = Some(at);
+        }
+        if s.on > closed_on {
+            return Err(format!(
+                "{what} est daté du {}, après la clôture du {}",
+                crate::fr::date(s.on),
+                crate::fr::date(closed_on)
+            ));
+        }
+        let n = per_quarter
+            .entry(crate::calendar::Quarter::of_date(s.on))
+            .or_default();
+        *n += 1;
+        if *n > delegues {
+            return Err(format!(
+                "{} questionnaires du {} sur un seul appareil, pour {} délégués formés par la CPTS : chacun n'y répond qu'une fois par trimestre",
+                n,
+                crate::calendar::Quarter::of_date(s.on).name_fr(),
+                delegues
             ));
         }
     }

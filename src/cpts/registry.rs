@@ -543,7 +543,8 @@ impl CptsDb {
     }
 
     /// What an act pays under every protocol version ever validated here,
-    /// by SHA-256 (a replaced version still pays its late entries).
+    /// and its questionnaire, by SHA-256 (a replaced version still pays its
+    /// late entries).
     pub fn amounts(&self) -> Result<super::recompute::Amounts> {
         let mut stmt = self
             .conn
@@ -556,7 +557,15 @@ impl CptsDb {
             {
                 out.insert(
                     sha256,
-                    (p.remuneration.delegue_cents, p.remuneration.delegant_cents),
+                    super::recompute::Validated {
+                        id: p.identity.id.clone(),
+                        delegue_cents: p.remuneration.delegue_cents,
+                        delegant_cents: p.remuneration.delegant_cents,
+                        questions: p
+                            .survey
+                            .as_ref()
+                            .map(|s| s.questions.iter().map(|q| q.id.clone()).collect()),
+                    },
                 );
             }
         }

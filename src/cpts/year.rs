@@ -1,5 +1,6 @@
-//! The CPTS's yearly report: the year's imported monthly reports of every
-//! device, through the same computation as the device's (`report::year`),
+//! The CPTS's yearly report: the imported monthly reports of every device
+//! that hold the year (its months, the December before, the months
+//! after), through the same computation as the device's (`report::year`),
 //! provisional while the year runs or a device's month is missing.
 
 use chrono::{DateTime, Utc};
@@ -24,17 +25,28 @@ pub fn year_report(
     let today = now.with_timezone(&Paris).date_naive();
     let (day, mut reasons) = as_of(year, today)?;
     let mut reports: Vec<MonthReport> = Vec::new();
-    for m in 1..=12u32 {
-        let month = Month { year, month: m };
+    // From the December before (its window holds January's first
+    // questionnaires) to this month (late entries and follow-ups of the
+    // year's acts reported after it).
+    let mut month = Month {
+        year: year - 1,
+        month: 12,
+    };
+    while month <= Month::of_date(today) {
         reports.extend(
             db.reports_of_month(&month.to_string())?
                 .into_iter()
                 .map(|(r, _)| r),
         );
+        month = month.next();
     }
     // A device's month missing from the CPTS shows as a gap in the next
     // report's chain (a month without acts has no report, and no gap).
-    for r in &reports {
+    let of_year = year.to_string();
+    for r in reports
+        .iter()
+        .filter(|r| r.month.get(..4) == Some(of_year.as_str()))
+    {
         match db.continuity(r)? {
             c @ (Continuity::Gap { .. } | Continuity::Fork { .. }) => reasons.push(c.to_string()),
             Continuity::Continuous | Continuity::First | Continuity::Unsigned => {}

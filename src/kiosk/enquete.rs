@@ -51,9 +51,25 @@ fn show(state: &mut KioskState, then: After) {
 }
 
 /// Accueil's « Répondre au questionnaire ».
-pub(super) fn open_from_accueil(state: &mut KioskState) {
+pub(super) fn open_from_accueil(state: &mut KioskState, services: &Services) {
+    refresh(state, services);
     if state.session.is_some() && matches!(state.screen, Screen::Accueil) {
         show(state, After::Accueil);
+    }
+}
+
+/// A session that outlived its quarter: whether the new quarter's
+/// questionnaire is due, read again (Accueil calls this on each action).
+pub(super) fn refresh(state: &mut KioskState, services: &Services) {
+    let quarter = crate::calendar::Quarter::of_date(paris_day(state.now));
+    if let (Some(session), Some(due)) = (&state.session, state.survey_due)
+        && due != quarter
+    {
+        state.survey_due = services
+            .ledger
+            .survey_due(&state.protocol, &session.rpps, paris_day(state.now))
+            .ok()
+            .flatten();
     }
 }
 
@@ -99,8 +115,9 @@ pub(super) fn send(
             "touchez une note pour au moins une question, ou « Plus tard »",
         ));
     }
-    record(state, services, SurveyResponse::Answered(answers), now)?;
-    info(state, "Merci : vos réponses sont enregistrées.");
+    if record(state, services, SurveyResponse::Answered(answers), now)? {
+        info(state, "Merci : vos réponses sont enregistrées.");
+    }
     Ok(())
 }
 
@@ -112,15 +129,18 @@ pub(super) fn later(
     if !matches!(state.screen, Screen::Enquete(_)) {
         return Ok(());
     }
-    let quarter = state.survey_due;
-    record(state, services, SurveyResponse::Declined, now)?;
-    let next = quarter.map_or("au prochain trimestre".to_string(), |q| {
-        format!("au {}", q.next().name_fr())
-    });
-    info(
-        state,
-        format!("Le questionnaire vous sera proposé de nouveau {next}."),
-    );
+    if record(state, services, SurveyResponse::Declined, now)? {
+        // Worded from the quarter it is recorded in (the session may have
+        // begun in the one before).
+        let next = crate::calendar::Quarter::of_date(paris_day(now)).next();
+        info(
+            state,
+            format!(
+                "Le questionnaire vous sera proposé de nouveau au {}.",
+                next.name_fr()
+            ),
+        );
+    }
     Ok(())
 }
 
@@ -137,19 +157,41 @@ pub(super) fn not_now(
     session::go(state, services, then, now)
 }
 
+/// Records the response and goes on; `false` when it was not recorded
+/// because this quarter's already was (from the command line, or a first
+/// touch whose screen change failed): the kiosk says so and goes on too.
 fn record(
     state: &mut KioskState,
     services: &mut Services,
     response: SurveyResponse,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let (Screen::Enquete(f), Some(session)) = (&state.screen, &state.session) else {
-        return Ok(());
+        return Ok(false);
     };
     let then = f.then.clone();
-    services
+    let rpps = session.rpps.clone();
+    let recorded = services
         .ledger
-        .record_survey(&state.protocol, &session.auth, response, now)?;
+        .record_survey(&state.protocol, &session.auth, response, now);
+    if let Err(e) = recorded {
+        let still_due = services
+            .ledger
+            .survey_due(&state.protocol, &rpps, paris_day(now))
+            .ok()
+            .flatten();
+        if still_due.is_some() {
+            return Err(e);
+        }
+        state.survey_due = None;
+        session::go(state, services, then, now)?;
+        info(
+            state,
+            "Votre réponse à ce questionnaire est déjà enregistrée pour ce trimestre.",
+        );
+        return Ok(false);
+    }
     state.survey_due = None;
-    session::go(state, services, then, now)
+    session::go(state, services, then, now)?;
+    Ok(true)
 }

@@ -78,6 +78,7 @@ pub fn reduce(state: &mut KioskState, action: Action, services: &mut Services, n
     if matches!(state.screen, Screen::Accueil) {
         // Counted again when Accueil comes back, and when the day turns.
         rappels::count(state, services, now, after != before);
+        enquete::refresh(state, services);
     }
     if after != before {
         // The on-screen keyboard belongs to the screen it was opened on.
@@ -188,7 +189,7 @@ fn apply(
             Ok(())
         }),
         Action::OpenSurvey => {
-            enquete::open_from_accueil(state);
+            enquete::open_from_accueil(state, services);
             Ok(())
         }
         Action::SurveyScore(i, score) => {

@@ -82,7 +82,7 @@ impl Survey {
             if !seen.insert(a.question.as_str()) {
                 return Err(Error::input(
                     "questionnaire",
-                    format!("question « {} » répondue deux fois", a.question),
+                    format!("deux réponses à la question « {} »", a.question),
                 ));
             }
         }
@@ -144,7 +144,10 @@ mod tests {
             (vec![a("autre", 3)], "question « autre » inconnue"),
             (vec![a("global", 0)], "de 1 (pas du tout) à 5"),
             (vec![a("global", 6)], "de 1 (pas du tout) à 5"),
-            (vec![a("global", 3), a("global", 4)], "répondue deux fois"),
+            (
+                vec![a("global", 3), a("global", 4)],
+                "deux réponses à la question « global »",
+            ),
         ] {
             let e = s.check(&answers).unwrap_err().to_string();
             assert!(e.contains(words), "{answers:?}: {e}");

@@ -286,9 +286,10 @@ fn preview_input(
     Ok((input, seal))
 }
 
-/// The device's yearly report: closed months as reported, months still
-/// open as they stand now (never closed by it), passed-over months empty;
-/// provisional while the year runs or a month is open.
+/// The device's yearly report: closed months as reported (with the
+/// December before and the months after, see `year::compute`), the year's
+/// months still open as they stand now (never closed by it), passed-over
+/// months empty; provisional while the year runs or a month is open.
 pub fn year_report(
     ledger: &Ledger,
     protocol: &Protocol,
@@ -299,14 +300,20 @@ pub fn year_report(
     let (day, mut reasons) = year::as_of(year, today)?;
     let closures = ledger.closures()?;
     let mut reports = Vec::new();
-    for m in 1..=12u32 {
-        let month = Month { year, month: m };
-        if month > Month::of_date(today) {
-            break;
-        }
-        match status_in(&closures, month) {
-            MonthStatus::Closed => reports.push(final_report(ledger, protocol, month)?),
-            MonthStatus::Open => {
+    // From the December before (its window holds January's first
+    // questionnaires) to the last closed month after the year (late
+    // entries and follow-ups of its acts).
+    let mut month = Month {
+        year: year - 1,
+        month: 12,
+    };
+    while month <= Month::of_date(today) {
+        let current = month;
+        month = month.next();
+        match status_in(&closures, current) {
+            MonthStatus::Closed => reports.push(final_report(ledger, protocol, current)?),
+            MonthStatus::Open if current.year == year => {
+                let month = current;
                 let open = preview_with_rows(ledger, protocol, month, now)?;
                 // An open month's window runs to the head: every open
                 // month would show the same questionnaires, counted once
@@ -321,7 +328,7 @@ pub fn year_report(
                     reports.push(open);
                 }
             }
-            MonthStatus::Passed { .. } => {}
+            MonthStatus::Open | MonthStatus::Passed { .. } => {}
         }
     }
     let refs: Vec<&MonthReport> = reports.iter().collect();

@@ -276,7 +276,7 @@ impl SurveyRow {
             }
             if !seen.insert(a.question.as_str()) {
                 return Err(format!(
-                    "questionnaire (entrée {}) : question « {} » répondue deux fois",
+                    "questionnaire (entrée {}) : deux réponses à la question « {} »",
                     self.seq, a.question
                 ));
             }

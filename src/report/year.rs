@@ -36,7 +36,8 @@ pub struct YearReport {
     /// Calls are counted due up to this day (the year's last, once over).
     pub as_of: NaiveDate,
     pub devices: Vec<String>,
-    /// Months of the year with at least one monthly report.
+    /// The months of the monthly reports read (the year's, and the
+    /// December before or months after it when there are).
     pub months: Vec<String>,
     pub protocols: Vec<ProtocolYear>,
 }
@@ -96,6 +97,9 @@ pub struct ProtocolYear {
     pub reprises: CountRate,
     /// As a month's: `rate` is `acts / prises_en_charge`.
     pub adverse_events: AdverseEvents,
+    /// The label of each nature counted, as the protocol names it (its id
+    /// when the protocol no longer lists it), for the annex to print.
+    pub nature_labels: BTreeMap<String, String>,
     /// `professionals` counts the answers to the questionnaire's
     /// satisfaction question and the satisfactions recorded on acts.
     pub satisfaction: SatisfactionPair,
@@ -232,7 +236,11 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
     *map.entry(key.to_string()).or_default() += 1;
 }
 
-/// The year's figures from its monthly reports. `protocols` give the
+/// The year's figures from monthly reports: the year's, and any after it
+/// or the December before, which carry its late entries, the follow-ups
+/// of its acts recorded after their month, and questionnaires by their
+/// window (December's holds January's first ones). Acts count by their
+/// day, questionnaires by theirs, each once. `protocols` give the
 /// follow-up plans and appointment deadlines; `as_of` is the last day
 /// calls are counted due (today, or the year's last day once over).
 pub fn compute(
@@ -242,12 +250,7 @@ pub fn compute(
     as_of: NaiveDate,
     scope: String,
 ) -> YearReport {
-    let reports: Vec<&MonthReport> = reports
-        .iter()
-        .copied()
-        .filter(|r| r.month.get(..4) == Some(year.to_string().as_str()))
-        .collect();
-    let g = gather(&reports);
+    let g = gather(reports);
     // The calendar of a year out of range (never asked: `as_of` refuses
     // it) is that of the first year in range, so nothing can panic.
     let mut eves = EveTable::new(year.clamp(*YEARS.start(), *YEARS.end()), Region::General);
@@ -346,11 +349,8 @@ pub fn compute(
     let protocols_out = tallies
         .into_iter()
         .map(|(id, t)| {
-            let survey = protocols
-                .iter()
-                .find(|p| p.identity.id == id)
-                .and_then(|p| p.survey.as_ref());
-            finish(id, t, survey)
+            let protocol = protocols.iter().find(|p| p.identity.id == id).copied();
+            finish(id, t, protocol)
         })
         .collect();
     let mut devices: Vec<String> = reports.iter().map(|r| r.device_id.clone()).collect();
@@ -456,7 +456,31 @@ fn questions(
     out
 }
 
-fn finish(protocol_id: String, t: Tally, survey: Option<&crate::protocol::Survey>) -> ProtocolYear {
+/// Each nature counted, with its label: the protocol's, the first
+/// versions' name, or its id.
+fn nature_labels(
+    counted: &BTreeMap<String, u64>,
+    protocol: Option<&Protocol>,
+) -> BTreeMap<String, String> {
+    counted
+        .keys()
+        .map(|id| {
+            let label = protocol
+                .and_then(|p| p.adverse.natures.iter().find(|n| n.id.id() == id))
+                .map(|n| n.label.clone())
+                .or_else(|| {
+                    crate::protocol::AdverseNature::parse(id)
+                        .and_then(|n| n.legacy_label())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| id.clone());
+            (id.clone(), label)
+        })
+        .collect()
+}
+
+fn finish(protocol_id: String, t: Tally, protocol: Option<&Protocol>) -> ProtocolYear {
+    let survey = protocol.and_then(|p| p.survey.as_ref());
     let rate = |n: u64| CountRate {
         count: n,
         rate: ratio(n, t.prises, 4),
@@ -479,6 +503,7 @@ fn finish(protocol_id: String, t: Tally, survey: Option<&crate::protocol::Survey
             by_nature: t.by_nature.clone(),
             by_severity: t.by_severity.clone(),
         },
+        nature_labels: nature_labels(&t.by_nature, protocol),
         satisfaction: SatisfactionPair {
             patients: sat(t.patients.clone()),
             professionals: sat(t.professionals.clone()),

@@ -47,6 +47,20 @@ fn map(m: &std::collections::BTreeMap<String, u64>) -> String {
         .join(", ")
 }
 
+/// Counts by id, each under its label.
+fn labelled(
+    m: &std::collections::BTreeMap<String, u64>,
+    labels: &std::collections::BTreeMap<String, String>,
+) -> String {
+    if m.is_empty() {
+        return "aucun".into();
+    }
+    m.iter()
+        .map(|(k, v)| format!("{} : {v}", labels.get(k).unwrap_or(k)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Each indicator of a protocol, in French: label and value.
 pub fn lines(p: &ProtocolYear) -> Vec<(String, String)> {
     let f = &p.followups;
@@ -71,7 +85,7 @@ pub fn lines(p: &ProtocolYear) -> Vec<(String, String)> {
         ),
         (
             "Événements indésirables par nature",
-            map(&p.adverse_events.by_nature),
+            labelled(&p.adverse_events.by_nature, &p.nature_labels),
         ),
         (
             "Événements indésirables par gravité",

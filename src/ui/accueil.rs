@@ -62,31 +62,23 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             ui.add_space(12.0);
             ui.label(RichText::new(reminder).size(SMALL).color(MUTED));
         }
-        if let (Some(session), Some(quarter)) = (&state.session, state.survey_due)
-            && state.protocol.survey.is_some()
-        {
-            ui.add_space(16.0);
-            block(ui, INFO_BG, |ui| {
-                ui.vertical_centered(|ui| {
-                    ui.label(
-                        RichText::new(format!(
-                            "{}, votre avis du {} : une minute.",
-                            session.name,
-                            quarter.name_fr()
-                        ))
-                        .size(BODY),
-                    );
-                    if secondary(ui, "Répondre au questionnaire") {
-                        out.push(Action::OpenSurvey);
-                    }
-                });
-            });
-        }
-        ui.add_space(40.0);
+        // The quarter's questionnaire: one button, so that the screen's
+        // others stay in view on a small tablet.
+        let survey = (&state.session, state.survey_due, &state.protocol.survey);
+        let gap = if let (Some(_), Some(quarter), Some(_)) = survey {
+            ui.add_space(12.0);
+            if secondary(ui, &survey_label(quarter)) {
+                out.push(Action::OpenSurvey);
+            }
+            16.0
+        } else {
+            40.0
+        };
+        ui.add_space(gap);
         if primary(ui, "Nouvelle prise en charge") {
             out.push(Action::NewAct);
         }
-        ui.add_space(40.0);
+        ui.add_space(gap);
         ui.horizontal(|ui| {
             // The follow-up calls due, when the protocol plans any: the
             // count in the button, which stands out while someone waits.
@@ -136,4 +128,12 @@ fn calls_button(ui: &mut Ui, label: &str) -> bool {
         .fill(PRIMARY)
         .min_size(egui::vec2(TARGET * 2.0, TARGET));
     ui.add(b).clicked()
+}
+
+/// « Répondre au questionnaire du 2e trimestre 2027 (une minute) ».
+fn survey_label(quarter: crate::calendar::Quarter) -> String {
+    format!(
+        "Répondre au questionnaire du {} (une minute)",
+        quarter.name_fr()
+    )
 }

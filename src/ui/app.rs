@@ -30,9 +30,9 @@ pub struct KioskApp {
     /// When a finger last touched the screen: a field it touches brings
     /// up the on-screen keyboard.
     last_touch: Option<f64>,
-    /// The kind of screen drawn last: another one opens at its top, never
-    /// where the previous one was scrolled to.
-    last_screen: Option<std::mem::Discriminant<Screen>>,
+    /// The screen drawn last (its kind, and which question): another one
+    /// opens at its top, never where the previous one was scrolled to.
+    last_screen: Option<(std::mem::Discriminant<Screen>, Option<usize>)>,
 }
 
 /// How long after a finger touches the screen a click is still its.
@@ -137,8 +137,12 @@ impl KioskApp {
                 d.remove::<(kiosk::Field, i32)>(keyboard::revealed_id());
             }
         });
-        let kind = std::mem::discriminant(&self.state.screen);
-        let fresh = self.last_screen.replace(kind) != Some(kind);
+        let question = match &self.state.screen {
+            Screen::Question(q) => Some(q.index),
+            _ => None,
+        };
+        let shown = (std::mem::discriminant(&self.state.screen), question);
+        let fresh = self.last_screen.replace(shown) != Some(shown);
         let mut actions = draw(ui, &self.state, fresh);
         for a in &mut actions {
             if let Action::FieldTouched {

@@ -20,7 +20,7 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SurveyForm) -> Vec<Action> {
     muted(
         ui,
         &format!(
-            "Questionnaire du {} · répondez à ce que vous voulez, de 1 à 5 ({SCALE_HINT}).",
+            "Questionnaire du {} · répondez aux questions de votre choix, de 1 à 5 ({SCALE_HINT}).",
             form.quarter.name_fr()
         ),
     );
