@@ -79,7 +79,8 @@ pub fn show(ui: &mut Ui, state: &KioskState) -> Vec<Action> {
             out.push(Action::NewAct);
         }
         ui.add_space(gap);
-        ui.horizontal(|ui| {
+        // Wrapped: on a portrait tablet, five buttons do not fit one row.
+        ui.horizontal_wrapped(|ui| {
             // The follow-up calls due, when the protocol plans any: the
             // count in the button, which stands out while someone waits.
             let calls = state.calls_due.map(|(_, n)| match n {
