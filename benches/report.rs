@@ -5,6 +5,9 @@
 //!   over ten months, each closed as the next began. Goal: < 1 s.
 //! - `open_1m`: opening that ledger (the kiosk's start, every command).
 //!   Goal: < 100 ms.
+//! - `month_report_1m_clear`, `open_1m_clear`: the same on the same ledger
+//!   built with its database not encrypted, for the encrypted/clear ratio
+//!   in one run.
 //! - `render_csv`, `render_json`, `render_pdf`: writing that report.
 //!
 //! The big ledger is built once (synchronous=OFF, acts cloned with their
@@ -39,8 +42,26 @@ fn start() -> DateTime<Utc> {
     "2026-01-01T08:00:00Z".parse().unwrap()
 }
 
-fn build(dir: &std::path::Path) {
-    let mut l = support::registered_ledger(dir, start());
+/// The clear ledger's data key (its device key is sealed with it): fixed,
+/// since the ledger is kept between runs, and nothing secret is in it.
+fn clear_key() -> protocoop::crypto::DataKey {
+    protocoop::crypto::DataKey::from_bytes(&[7u8; 32]).unwrap()
+}
+
+fn open_big(dir: &std::path::Path, clear: bool) -> Ledger {
+    if clear {
+        Ledger::open_clear_for_benchmarks(dir, &clear_key(), now()).unwrap()
+    } else {
+        protocoop::vault::open_ledger(dir, support::PASSPHRASE, now()).unwrap()
+    }
+}
+
+fn build(dir: &std::path::Path, clear: bool) {
+    let mut l = if clear {
+        support::registered_clear_ledger_with(dir, start(), &clear_key())
+    } else {
+        support::registered_ledger(dir, start())
+    };
     let by = l
         .authenticate(&support::rpps(support::DELEGUE), support::PIN, start())
         .unwrap();
@@ -84,18 +105,23 @@ fn build(dir: &std::path::Path) {
     assert_eq!(l.closures().unwrap().len() as i64, MONTHS);
 }
 
-static BIG: LazyLock<PathBuf> = LazyLock::new(|| {
+/// The 1M-act ledger in the temporary folder, built on first use.
+fn big(name: &str, clear: bool) -> PathBuf {
     // Renamed whenever what `build` writes changes.
-    let dir = std::env::temp_dir().join("protocoop-bench-report-1m-v9");
+    let dir = std::env::temp_dir().join(name);
     if !dir.join("built").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = std::time::Instant::now();
-        build(&dir);
+        build(&dir, clear);
         std::fs::write(dir.join("built"), b"").unwrap();
-        eprintln!("1M-act ledger built in {:?}", t.elapsed());
+        eprintln!("{name} built in {:?}", t.elapsed());
     }
     dir
-});
+}
+
+static BIG: LazyLock<PathBuf> = LazyLock::new(|| big("protocoop-bench-report-1m-v9", false));
+static BIG_CLEAR: LazyLock<PathBuf> =
+    LazyLock::new(|| big("protocoop-bench-report-1m-clear-v9", true));
 
 static REPORT: LazyLock<MonthReport> = LazyLock::new(|| {
     let mut l = protocoop::vault::open_ledger(&BIG, support::PASSPHRASE, now()).unwrap();
@@ -110,7 +136,15 @@ static REPORT: LazyLock<MonthReport> = LazyLock::new(|| {
 
 #[divan::bench(sample_count = 10)]
 fn month_report_1m(bencher: Bencher) {
-    let mut l = protocoop::vault::open_ledger(&BIG, support::PASSPHRASE, now()).unwrap();
+    month_report(bencher, open_big(&BIG, false));
+}
+
+#[divan::bench(sample_count = 10)]
+fn month_report_1m_clear(bencher: Bencher) {
+    month_report(bencher, open_big(&BIG_CLEAR, true));
+}
+
+fn month_report(bencher: Bencher, mut l: Ledger) {
     let p = Protocol::bundled();
     let month: Month = "2026-05".parse().unwrap();
     bencher.bench_local(|| {
@@ -127,6 +161,13 @@ fn open_1m(bencher: Bencher) {
     // and the kiosk's start then pay.
     let key = protocoop::vault::unlock(dir, support::PASSPHRASE, now()).unwrap();
     bencher.bench_local(|| Ledger::open(dir, &key, now()).unwrap());
+}
+
+#[divan::bench(sample_count = 20)]
+fn open_1m_clear(bencher: Bencher) {
+    let dir = &*BIG_CLEAR;
+    let key = clear_key();
+    bencher.bench_local(|| Ledger::open_clear_for_benchmarks(dir, &key, now()).unwrap());
 }
 
 #[divan::bench(sample_count = 20)]

@@ -31,6 +31,16 @@ pub fn registered_clear_ledger(dir: &Path, at: DateTime<Utc>) -> Ledger {
     )
 }
 
+/// [`registered_clear_ledger`] with its device key sealed under `key`: a
+/// clear ledger kept between runs needs the same key at every open.
+pub fn registered_clear_ledger_with(
+    dir: &Path,
+    at: DateTime<Utc>,
+    key: &protocoop::crypto::DataKey,
+) -> Ledger {
+    common::register(Ledger::open_clear_for_benchmarks(dir, key, at).unwrap(), at)
+}
+
 /// The data key of benchmarks' clear ledgers (their device key is sealed
 /// with it), the same at every open.
 pub fn bench_key() -> protocoop::crypto::DataKey {
