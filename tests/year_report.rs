@@ -274,6 +274,7 @@ fn une_annee_connue_donne_chaque_chiffre_sur_l_appareil_et_a_la_cpts() {
         "dentaire-sud-deux-sevres;Appels de suivi faits / dus;\"3 / 7 (42,9",
         "dentaire-sud-deux-sevres;Reprises par le délégant;1 (25,0",
         "dentaire-sud-deux-sevres;Événements indésirables par nature;aggravation de l'infection : 1, réaction allergique : 1",
+        "dentaire-sud-deux-sevres;Événements indésirables par gravité;grave : 1, légère : 1",
         "dentaire-sud-deux-sevres;Questionnaires des professionnels;2 rempli(s), 1 remis à plus tard",
         "dentaire-sud-deux-sevres;Questionnaire — Dans l'ensemble, êtes-vous satisfait(e) du protocole ?;2 réponses — moyenne 3,50 / 5",
     ] {

@@ -61,6 +61,18 @@ fn labelled(
         .join(", ")
 }
 
+/// Counts by severity, each in French (« légère »).
+fn severities(m: &std::collections::BTreeMap<String, u64>) -> String {
+    let labels = m
+        .keys()
+        .map(|k| {
+            let label = crate::ledger::Severity::parse(k).map_or(k.as_str(), |s| s.label());
+            (k.clone(), label.to_string())
+        })
+        .collect();
+    labelled(m, &labels)
+}
+
 /// Each indicator of a protocol, in French: label and value.
 pub fn lines(p: &ProtocolYear) -> Vec<(String, String)> {
     let f = &p.followups;
@@ -89,7 +101,7 @@ pub fn lines(p: &ProtocolYear) -> Vec<(String, String)> {
         ),
         (
             "Événements indésirables par gravité",
-            map(&p.adverse_events.by_severity),
+            severities(&p.adverse_events.by_severity),
         ),
         (
             "Satisfaction des patients",
@@ -230,8 +242,10 @@ pub fn pdf(r: &YearReport) -> Vec<u8> {
     }
     for p in &r.protocols {
         section(&mut doc, &format!("Protocole {}", p.protocol_id));
+        // Wrapped: a questionnaire's question and its distribution run
+        // past the margin on one line.
         for (label, value) in lines(p) {
-            line(&mut doc, &format!("{label} : {value}"), BODY);
+            doc.paragraph(&format!("{label} : {value}"), BODY);
         }
     }
     doc.space(4.0);
