@@ -215,8 +215,11 @@ fn every_step_at_every_size_keeps_its_main_action_on_screen() {
         }
         tap(&mut h, "Valider");
         screen(&mut h, r, "enquete", "Plus tard", size);
-        for label in ["4", "5 · tout à fait"] {
-            h.get_all_by_label(label).next().unwrap().click();
+        // The first question's 4, the second's 2 (plain digits at every size).
+        for (label, nth) in [("4", 0), ("2", 1)] {
+            h.get_all_by_label(label).nth(nth).unwrap().scroll_to_me();
+            h.run();
+            h.get_all_by_label(label).nth(nth).unwrap().click();
             h.run();
         }
         screen(&mut h, r, "enquete_repondu", "Envoyer mes réponses", size);

@@ -28,6 +28,9 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SurveyForm) -> Vec<Action> {
         ui.add_space(4.0);
         ui.label(RichText::new(intro).size(BODY));
     }
+    // The five scores on one row: narrower than this, the ends are named
+    // by the line above only.
+    let named_ends = ui.available_width() >= 860.0;
     for (i, (q, chosen)) in survey.questions.iter().zip(&form.scores).enumerate() {
         ui.add_space(12.0);
         block(ui, egui::Color32::WHITE, |ui| {
@@ -35,8 +38,8 @@ pub fn show(ui: &mut Ui, state: &KioskState, form: &SurveyForm) -> Vec<Action> {
             ui.horizontal_wrapped(|ui| {
                 for score in crate::protocol::Survey::SCORES {
                     let label = match score {
-                        1 => "1 · pas du tout".to_string(),
-                        5 => "5 · tout à fait".to_string(),
+                        1 if named_ends => "1 · pas du tout".to_string(),
+                        5 if named_ends => "5 · tout à fait".to_string(),
                         n => n.to_string(),
                     };
                     if choice(ui, *chosen == Some(score), &label) {
