@@ -195,17 +195,7 @@ impl Ledger {
     }
 
     pub(super) fn followups_of(&self, act_id: &str) -> Result<Vec<LoggedFollowup>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.seq, e.payload FROM followups f JOIN entries e ON e.seq = f.seq WHERE f.act_id = ?1 ORDER BY e.seq",
-        )?;
-        let mut rows = stmt.query([act_id])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let seq = r.get::<_, i64>(0)? as u64;
-            let record = decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?;
-            out.push(LoggedFollowup { seq, record });
-        }
-        Ok(out)
+        followups_in(&self.conn, act_id)
     }
 
     /// For each act whose documents left the device at least once (printed
@@ -319,4 +309,23 @@ fn month_filter(
         Some(_) => format!("{columns} WHERE {month_column} = ?1 ORDER BY {seq_column}"),
         None => format!("{columns} WHERE ?1 IS NULL ORDER BY {seq_column}"),
     }
+}
+
+/// An act's follow-ups in log order, read through `conn` (inside a write
+/// transaction, what it is about to extend).
+pub(super) fn followups_in(
+    conn: &rusqlite::Connection,
+    act_id: &str,
+) -> Result<Vec<LoggedFollowup>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.seq, e.payload FROM followups f JOIN entries e ON e.seq = f.seq WHERE f.act_id = ?1 ORDER BY e.seq",
+    )?;
+    let mut rows = stmt.query([act_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let seq = r.get::<_, i64>(0)? as u64;
+        let record = decode(seq, r.get_ref(1)?.as_blob().unwrap_or(&[]))?;
+        out.push(LoggedFollowup { seq, record });
+    }
+    Ok(out)
 }

@@ -114,43 +114,20 @@ impl Ledger {
         }
         let day = act_day(&view.act);
         let today = now.with_timezone(&Paris).date_naive();
-        let standing = standing(&view.followups);
-        for call in &calls {
-            match state_of(plan, call, day, standing.iter().copied(), today) {
-                CallState::Done { on } => {
-                    return Err(Error::input(
-                        "appel",
-                        format!(
-                            "l'appel « {} » de l'acte {number} est déjà fait (le {})",
-                            call.title,
-                            crate::fr::date(on)
-                        ),
-                    ));
-                }
-                CallState::Unreachable { tries } => {
-                    return Err(Error::input(
-                        "appel",
-                        format!(
-                            "l'appel « {} » de l'acte {number} est clos : patient injoignable après {tries} essais",
-                            call.title
-                        ),
-                    ));
-                }
-                CallState::TriedToday { .. } if !answers.reached => {
-                    return Err(Error::input(
-                        "appel",
-                        format!(
-                            "l'appel « {} » de l'acte {number} a déjà été tenté aujourd'hui sans réponse : un essai par jour, rappelez demain",
-                            call.title
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-        }
         let events = answers.events(&calls, day, &protocol.adverse)?;
         let by_rpps = by.rpps().to_string();
         let (seq, hash) = self.write(|tx| {
+            // Checked against the follow-ups as the write lock finds them:
+            // another window may have recorded the same call meanwhile.
+            let logged = super::acts::followups_in(tx, &view.act.id)?;
+            let made = Made {
+                plan,
+                day,
+                today,
+                reached: answers.reached,
+                number: &number,
+            };
+            made.refuse(&calls, &standing(&logged))?;
             let mut last = None;
             for event in events {
                 let record = FollowupRecord {
@@ -176,6 +153,61 @@ impl Ledger {
             seq,
             hash: hex::encode(hash),
         })
+    }
+}
+
+/// What decides whether a call may still be recorded.
+struct Made<'a> {
+    plan: &'a FollowupPlan,
+    day: NaiveDate,
+    today: NaiveDate,
+    reached: bool,
+    number: &'a str,
+}
+
+impl Made<'_> {
+    /// A call already answered, closed as « injoignable », or (without an
+    /// answer) already tried today is refused.
+    fn refuse(
+        &self,
+        calls: &[&PlannedCall],
+        standing: &[(&super::FollowupEvent, DateTime<Utc>)],
+    ) -> Result<()> {
+        let (plan, number) = (self.plan, self.number);
+        for call in calls {
+            match state_of(plan, call, self.day, standing.iter().copied(), self.today) {
+                CallState::Done { on } => {
+                    return Err(Error::input(
+                        "appel",
+                        format!(
+                            "l'appel « {} » de l'acte {number} est déjà fait (le {})",
+                            call.title,
+                            crate::fr::date(on)
+                        ),
+                    ));
+                }
+                CallState::Unreachable { tries } => {
+                    return Err(Error::input(
+                        "appel",
+                        format!(
+                            "l'appel « {} » de l'acte {number} est clos : patient injoignable après {tries} essais",
+                            call.title
+                        ),
+                    ));
+                }
+                CallState::TriedToday { .. } if !self.reached => {
+                    return Err(Error::input(
+                        "appel",
+                        format!(
+                            "l'appel « {} » de l'acte {number} a déjà été tenté aujourd'hui sans réponse : un essai par jour, rappelez demain",
+                            call.title
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
