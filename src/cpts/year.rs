@@ -8,11 +8,10 @@ use chrono_tz::Europe::Paris;
 
 use super::import::Continuity;
 use super::store::CptsDb;
-use crate::calendar::Month;
 use crate::error::Result;
 use crate::protocol::Protocol;
 use crate::report::MonthReport;
-use crate::report::year::{YearReport, as_of, compute};
+use crate::report::year::{YearReport, as_of, compute, months_holding};
 
 /// The consolidated year, from the imported reports only.
 pub fn year_report(
@@ -25,20 +24,12 @@ pub fn year_report(
     let today = now.with_timezone(&Paris).date_naive();
     let (day, mut reasons) = as_of(year, today)?;
     let mut reports: Vec<MonthReport> = Vec::new();
-    // From the December before (its window holds January's first
-    // questionnaires) to this month (late entries and follow-ups of the
-    // year's acts reported after it).
-    let mut month = Month {
-        year: year - 1,
-        month: 12,
-    };
-    while month <= Month::of_date(today) {
+    for month in months_holding(year, today) {
         reports.extend(
             db.reports_of_month(&month.to_string())?
                 .into_iter()
                 .map(|(r, _)| r),
         );
-        month = month.next();
     }
     // A device's month missing from the CPTS shows as a gap in the next
     // report's chain (a month without acts has no report, and no gap).

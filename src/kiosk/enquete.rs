@@ -12,7 +12,7 @@ use super::reduce::info;
 use super::services::Services;
 use super::session;
 use super::state::*;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ledger::SurveyResponse;
 use crate::protocol::SurveyAnswer;
 
@@ -109,12 +109,7 @@ pub(super) fn send(
             })
         })
         .collect();
-    if answers.is_empty() {
-        return Err(Error::input(
-            "questionnaire",
-            "touchez une note pour au moins une question, ou « Plus tard »",
-        ));
-    }
+    // None answered is refused by the core (`Survey::check`).
     if record(state, services, SurveyResponse::Answered(answers), now)? {
         info(state, "Merci : vos réponses sont enregistrées.");
     }
@@ -171,27 +166,33 @@ fn record(
     };
     let then = f.then.clone();
     let rpps = session.rpps.clone();
-    let recorded = services
-        .ledger
-        .record_survey(&state.protocol, &session.auth, response, now);
-    if let Err(e) = recorded {
-        let still_due = services
+    let recorded =
+        match services
             .ledger
-            .survey_due(&state.protocol, &rpps, paris_day(now))
-            .ok()
-            .flatten();
-        if still_due.is_some() {
-            return Err(e);
-        }
-        state.survey_due = None;
-        session::go(state, services, then, now)?;
+            .record_survey(&state.protocol, &session.auth, response, now)
+        {
+            Ok(_) => true,
+            // Refused because the ledger says it is no longer due: recorded
+            // already. Any other refusal, or a ledger that cannot say, is shown.
+            Err(_)
+                if matches!(
+                    services
+                        .ledger
+                        .survey_due(&state.protocol, &rpps, paris_day(now)),
+                    Ok(None)
+                ) =>
+            {
+                false
+            }
+            Err(e) => return Err(e),
+        };
+    state.survey_due = None;
+    session::go(state, services, then, now)?;
+    if !recorded {
         info(
             state,
             "Votre réponse à ce questionnaire est déjà enregistrée pour ce trimestre.",
         );
-        return Ok(false);
     }
-    state.survey_due = None;
-    session::go(state, services, then, now)?;
-    Ok(true)
+    Ok(recorded)
 }

@@ -300,20 +300,11 @@ pub fn year_report(
     let (day, mut reasons) = year::as_of(year, today)?;
     let closures = ledger.closures()?;
     let mut reports = Vec::new();
-    // From the December before (its window holds January's first
-    // questionnaires) to the last closed month after the year (late
-    // entries and follow-ups of its acts).
-    let mut month = Month {
-        year: year - 1,
-        month: 12,
-    };
-    while month <= Month::of_date(today) {
-        let current = month;
-        month = month.next();
-        match status_in(&closures, current) {
-            MonthStatus::Closed => reports.push(final_report(ledger, protocol, current)?),
-            MonthStatus::Open if current.year == year => {
-                let month = current;
+    // A month after the year counts once closed.
+    for month in year::months_holding(year, today) {
+        match status_in(&closures, month) {
+            MonthStatus::Closed => reports.push(final_report(ledger, protocol, month)?),
+            MonthStatus::Open if month.year == year => {
                 let open = preview_with_rows(ledger, protocol, month, now)?;
                 // An open month's window runs to the head: every open
                 // month would show the same questionnaires, counted once

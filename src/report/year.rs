@@ -529,6 +529,23 @@ fn finish(protocol_id: String, t: Tally, protocol: Option<&Protocol>) -> Protoco
     }
 }
 
+/// The months whose reports hold `year`, up to today's (Europe/Paris):
+/// from the December before — closed in January, its window holds the
+/// year's first questionnaires — to the months after, which carry its late
+/// entries and the follow-ups of its acts (see [`compute`]).
+pub fn months_holding(year: i32, today: NaiveDate) -> Vec<crate::calendar::Month> {
+    let mut out = Vec::new();
+    let mut month = crate::calendar::Month {
+        year: year.saturating_sub(1),
+        month: 12,
+    };
+    while month <= crate::calendar::Month::of_date(today) {
+        out.push(month);
+        month = month.next();
+    }
+    out
+}
+
 /// The year asked for, checked against today (Europe/Paris): the last day
 /// calls are counted due, and why the report is still provisional.
 pub fn as_of(year: i32, today: NaiveDate) -> crate::error::Result<(NaiveDate, Vec<String>)> {
