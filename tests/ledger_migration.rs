@@ -336,8 +336,10 @@ fn migration_v7_vers_v8_indexe_les_questionnaires() {
     drop(l);
     let db = dir.path().join(DB_FILE);
     let c = common::open_db(&db);
-    c.execute_batch("DROP INDEX entries_surveys; PRAGMA user_version = 7;")
-        .unwrap();
+    c.execute_batch(
+        "DROP INDEX entries_surveys; DROP INDEX entries_links; PRAGMA user_version = 7;",
+    )
+    .unwrap();
     drop(c);
 
     let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
@@ -345,7 +347,7 @@ fn migration_v7_vers_v8_indexe_les_questionnaires() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 8);
+    assert_eq!(v, schema::LATEST);
     let plan: String = l
         .connection()
         .query_row(
@@ -364,5 +366,46 @@ fn migration_v7_vers_v8_indexe_les_questionnaires() {
         l.survey_due(&p, &rpps(DELEGUE), now.date_naive()).unwrap(),
         None
     );
+    assert!(l.verify().unwrap().ok);
+}
+
+/// v8 → v9: the covering index of the links, over the entries already
+/// written; a report's links then come from it, the same as from the table.
+#[test]
+fn migration_v8_vers_v9_indexe_les_maillons() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Protocol::bundled();
+    let now = t(NOW);
+    let mut l = setup_ledger(dir.path(), now);
+    for _ in 0..3 {
+        record(&mut l, &p, &abscess_input(json!({})), now).unwrap();
+    }
+    let (last, _) = l.head().unwrap();
+    let before = l.links(1, last).unwrap();
+    drop(l);
+    let db = dir.path().join(DB_FILE);
+    let c = common::open_db(&db);
+    c.execute_batch("DROP INDEX entries_links; PRAGMA user_version = 8;")
+        .unwrap();
+    drop(c);
+
+    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
+    let v: i64 = l
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 9);
+    let plan: String = l
+        .connection()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT seq, kind, payload_sha256, hash FROM entries INDEXED BY entries_links WHERE seq BETWEEN 1 AND 9 ORDER BY seq",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX entries_links"), "{plan}");
+    let after = l.links(1, last).unwrap();
+    assert_eq!(after.len() as u64, last);
+    assert_eq!(after, before);
     assert!(l.verify().unwrap().ok);
 }
