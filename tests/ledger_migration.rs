@@ -117,20 +117,13 @@ fn migration_v1_vers_v2_sans_perte() {
     };
     let mut l =
         protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
-    let v: i64 = l
-        .connection()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let v = version(&l);
     assert_eq!(v, schema::LATEST);
     // v3: month closures are found through their own index, not a scan.
-    let plan: String = l
-        .connection()
-        .query_row(
-            "EXPLAIN QUERY PLAN SELECT seq, payload FROM entries WHERE kind = 'closure' ORDER BY seq",
-            [],
-            |r| r.get(3),
-        )
-        .unwrap();
+    let plan = plan(
+        &l,
+        "SELECT seq, payload FROM entries WHERE kind = 'closure' ORDER BY seq",
+    );
     assert!(plan.contains("entries_closures"), "{plan}");
     let report = l.verify().unwrap();
     assert!(report.ok, "{:?}", report.problem);
@@ -222,10 +215,7 @@ fn migration_v3_vers_v4_reconstruit_les_tables_derivees() {
     }
     let mut l =
         protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW)).unwrap();
-    let v: i64 = l
-        .connection()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let v = version(&l);
     assert_eq!(v, schema::LATEST);
     assert!(l.verify().unwrap().ok);
     assert_columns_match_records(&l);
@@ -275,10 +265,7 @@ fn migration_v6_vers_v7_range_les_empreintes_avant_le_contenu() {
     back_to_v6(&dir.path().join(DB_FILE));
 
     let mut l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
-    let v: i64 = l
-        .connection()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let v = version(&l);
     // Through v7, on to the latest.
     assert_eq!(v, schema::LATEST);
     let columns: Vec<String> = l
@@ -343,19 +330,9 @@ fn migration_v7_vers_v8_indexe_les_questionnaires() {
     drop(c);
 
     let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
-    let v: i64 = l
-        .connection()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let v = version(&l);
     assert_eq!(v, schema::LATEST);
-    let plan: String = l
-        .connection()
-        .query_row(
-            "EXPLAIN QUERY PLAN SELECT seq FROM entries WHERE kind = 'survey'",
-            [],
-            |r| r.get(3),
-        )
-        .unwrap();
+    let plan = plan(&l, "SELECT seq FROM entries WHERE kind = 'survey'");
     assert!(plan.contains("entries_surveys"), "{plan}");
     assert_eq!(l.head().unwrap(), head);
     let surveys = l.surveys_between(1, u64::MAX).unwrap();
@@ -390,22 +367,29 @@ fn migration_v8_vers_v9_indexe_les_maillons() {
     drop(c);
 
     let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
-    let v: i64 = l
-        .connection()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let v = version(&l);
     assert_eq!(v, 9);
-    let plan: String = l
-        .connection()
-        .query_row(
-            "EXPLAIN QUERY PLAN SELECT seq, kind, payload_sha256, hash FROM entries INDEXED BY entries_links WHERE seq BETWEEN 1 AND 9 ORDER BY seq",
-            [],
-            |r| r.get(3),
-        )
-        .unwrap();
+    let plan = plan(
+        &l,
+        "SELECT seq, kind, payload_sha256, hash FROM entries INDEXED BY entries_links WHERE seq BETWEEN 1 AND 9 ORDER BY seq",
+    );
     assert!(plan.contains("COVERING INDEX entries_links"), "{plan}");
     let after = l.links(1, last).unwrap();
     assert_eq!(after.len() as u64, last);
     assert_eq!(after, before);
     assert!(l.verify().unwrap().ok);
+}
+
+/// The schema version of an open ledger.
+fn version(l: &Ledger) -> i64 {
+    l.connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// How SQLite means to run `sql` on an open ledger (its first step).
+fn plan(l: &Ledger, sql: &str) -> String {
+    l.connection()
+        .query_row(&format!("EXPLAIN QUERY PLAN {sql}"), [], |r| r.get(3))
+        .unwrap()
 }
