@@ -44,6 +44,16 @@ fn score(h: &mut egui_kittest::Harness<'_, protocoop::ui::KioskApp>, label: &str
     h.run();
 }
 
+/// Signs in for a prise en charge (a patient waits: no questionnaire
+/// first), begins it, and abandons it back to Accueil.
+fn act_then_accueil(h: &mut egui_kittest::Harness<'_, protocoop::ui::KioskApp>) {
+    pin_for(h, "Nouvelle prise en charge");
+    assert!(matches!(h.state().state.screen, Screen::Patient(_)));
+    type_into(h, "Nom", "Martin");
+    tap(h, "Abandonner la prise en charge");
+    tap(h, "Oui, abandonner");
+}
+
 fn answer(question: &str, score: u8) -> SurveyAnswer {
     SurveyAnswer {
         question: question.into(),
@@ -109,11 +119,7 @@ fn k_une_prise_en_charge_d_abord_puis_l_accueil_le_propose() {
     let clock = FixedClock::new(now());
     let mut h = harness(dir.path(), &clock, Protocol::bundled());
     // A patient waits: no questionnaire before the act.
-    pin_for(&mut h, "Nouvelle prise en charge");
-    assert!(matches!(h.state().state.screen, Screen::Patient(_)));
-    type_into(&mut h, "Nom", "Martin");
-    tap(&mut h, "Abandonner la prise en charge");
-    tap(&mut h, "Oui, abandonner");
+    act_then_accueil(&mut h);
     assert!(shows(
         &h,
         "Répondre au questionnaire du 4e trimestre 2026 (une minute)"
@@ -207,10 +213,7 @@ fn k_a_minuit_le_trimestre_change_le_questionnaire_aussi() {
     drop(setup_ledger(dir.path(), before));
     let clock = FixedClock::new(before);
     let mut h = harness(dir.path(), &clock, Protocol::bundled());
-    pin_for(&mut h, "Nouvelle prise en charge");
-    type_into(&mut h, "Nom", "Martin");
-    tap(&mut h, "Abandonner la prise en charge");
-    tap(&mut h, "Oui, abandonner");
+    act_then_accueil(&mut h);
     assert!(shows(&h, "Répondre au questionnaire du 1er trimestre 2027"));
     clock.advance(Duration::minutes(3));
     h.run();

@@ -320,16 +320,10 @@ fn migration_v7_vers_v8_indexe_les_questionnaires() {
         .record_survey(&p, &by, protocoop::ledger::SurveyResponse::Declined, now)
         .unwrap();
     let head = l.head().unwrap();
-    drop(l);
-    let db = dir.path().join(DB_FILE);
-    let c = common::open_db(&db);
-    c.execute_batch(
+    let l = reopened_after(
+        l,
         "DROP INDEX entries_surveys; DROP INDEX entries_links; PRAGMA user_version = 7;",
-    )
-    .unwrap();
-    drop(c);
-
-    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
+    );
     let v = version(&l);
     assert_eq!(v, schema::LATEST);
     let plan = plan(&l, "SELECT seq FROM entries WHERE kind = 'survey'");
@@ -359,14 +353,7 @@ fn migration_v8_vers_v9_indexe_les_maillons() {
     }
     let (last, _) = l.head().unwrap();
     let before = l.links(1, last).unwrap();
-    drop(l);
-    let db = dir.path().join(DB_FILE);
-    let c = common::open_db(&db);
-    c.execute_batch("DROP INDEX entries_links; PRAGMA user_version = 8;")
-        .unwrap();
-    drop(c);
-
-    let l = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", now).unwrap();
+    let l = reopened_after(l, "DROP INDEX entries_links; PRAGMA user_version = 8;");
     let v = version(&l);
     assert_eq!(v, 9);
     let plan = plan(
@@ -378,6 +365,17 @@ fn migration_v8_vers_v9_indexe_les_maillons() {
     assert_eq!(after.len() as u64, last);
     assert_eq!(after, before);
     assert!(l.verify().unwrap().ok);
+}
+
+/// `l` closed, its database taken back to an older schema by `sql`, and
+/// opened again (which migrates it).
+fn reopened_after(l: Ledger, sql: &str) -> Ledger {
+    let dir = l.dir().to_path_buf();
+    drop(l);
+    common::open_db(&dir.join(DB_FILE))
+        .execute_batch(sql)
+        .unwrap();
+    protocoop::vault::open_ledger(&dir, "phrase de passe de test", t(NOW)).unwrap()
 }
 
 /// The schema version of an open ledger.

@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Quarter {
@@ -19,6 +20,11 @@ impl Quarter {
             // month0 is 0..=11, so q is 1..=4.
             q: (d.month0() / 3 + 1) as u8,
         }
+    }
+
+    /// The quarter of an instant, by its Paris date.
+    pub fn of_instant(t: DateTime<Utc>) -> Quarter {
+        Quarter::of_date(t.with_timezone(&Paris).date_naive())
     }
 
     pub fn next(self) -> Quarter {

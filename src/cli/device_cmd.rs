@@ -94,7 +94,7 @@ pub fn bundle(cli: &Cli, cmd: &BundleCommand, out: &mut dyn Write) -> Result<Exi
             out,
             "ATTENTION : registre restauré ou altéré depuis le dernier rapport — la CPTS a reçu l'entrée {} ({}…), que ce registre n'a plus. Aucun acte réel n'est enregistré tant que la CPTS ne l'a pas examiné et n'a pas envoyé un lot qui le reconnaît.",
             r.acknowledged_seq,
-            r.acknowledged_hash.chars().take(12).collect::<String>()
+            crate::text::prefix(&r.acknowledged_hash, 12)
         )
         .map_err(stdout_error)?;
         return Ok(ExitCode::from(1));

@@ -180,7 +180,7 @@ fn add(cli: &Cli, a: &AddArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let author = ledger.authenticate(&by, &pin, cx.now)?;
     let declined = response == SurveyResponse::Declined;
     let seq = ledger.record_survey(&protocol, &author, response, cx.now)?;
-    let quarter = Quarter::of_date(cx.now.with_timezone(&chrono_tz::Europe::Paris).date_naive());
+    let quarter = Quarter::of_instant(cx.now);
     let said = if declined {
         "remis au trimestre suivant"
     } else {

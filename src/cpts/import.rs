@@ -467,7 +467,11 @@ fn check_signed(
     if let Err(d) = recompute::check(r) {
         return Ok(Err(ImportProblem::Figures(d)));
     }
-    if let Err(why) = recompute::check_amounts(r, &db.amounts()?, db.state()?.delegues.len()) {
+    if let Err(why) = recompute::check_against_protocols(
+        r,
+        &db.validated_protocols()?,
+        db.state()?.delegues.len(),
+    ) {
         return Ok(Err(ImportProblem::Figures(Err(why))));
     }
     let rewritten = |broken| ImportProblem::Rewritten {

@@ -64,7 +64,7 @@ pub fn check_chain(r: &MonthReport, held: Option<&Held>, first_signed: bool) -> 
                         "la clôture de {} reçue est l'entrée {} ({}…), le rapport prolonge l'entrée {} ({}…)",
                         h.month,
                         h.seq,
-                        h.hash.chars().take(12).collect::<String>(),
+                        crate::text::prefix(&h.hash, 12),
                         p.seq,
                         p.hash
                             .as_deref()

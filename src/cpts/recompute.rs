@@ -31,12 +31,16 @@ pub struct Validated {
 }
 
 /// Every protocol version the CPTS ever validated, by SHA-256.
-pub type Amounts = BTreeMap<String, Validated>;
+pub type ValidatedProtocols = BTreeMap<String, Validated>;
 
 /// Every paid row pays what its protocol says: the device cannot raise an
 /// act's price in its rows, whatever figures it computes from them; and
 /// every questionnaire counted is under a protocol the CPTS validated.
-pub fn check_amounts(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Result<(), String> {
+pub fn check_against_protocols(
+    r: &MonthReport,
+    validated: &ValidatedProtocols,
+    delegues: usize,
+) -> Result<(), String> {
     let Some(rows) = &r.rows else {
         return Ok(());
     };
@@ -49,14 +53,14 @@ pub fn check_amounts(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Res
         if !a.taken_in_charge || a.training {
             continue;
         }
-        match amounts.get(a.protocol.sha256.as_str()) {
+        match validated.get(a.protocol.sha256.as_str()) {
             None => {
                 return Err(format!(
                     "l'acte {} relève du protocole {} version {} (empreinte {}…), que la CPTS n'a jamais validé",
                     a.number,
                     a.protocol.id,
                     a.protocol.version,
-                    a.protocol.sha256.chars().take(12).collect::<String>()
+                    crate::text::prefix(&a.protocol.sha256, 12)
                 ));
             }
             Some(v)
@@ -70,7 +74,7 @@ pub fn check_amounts(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Res
             Some(_) => {}
         }
     }
-    check_surveys(r, amounts, delegues)
+    check_surveys(r, validated, delegues)
 }
 
 /// A questionnaire counts for the ARS only as the device could have
@@ -79,7 +83,11 @@ pub fn check_amounts(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Res
 /// the closure; and no more in a quarter than the délégués the CPTS has
 /// trained (each answers once a quarter — what the device enforces; rows
 /// name no one, so the CPTS can only bound them).
-fn check_surveys(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Result<(), String> {
+fn check_surveys(
+    r: &MonthReport,
+    validated: &ValidatedProtocols,
+    delegues: usize,
+) -> Result<(), String> {
     let Some(rows) = &r.rows else {
         return Ok(());
     };
@@ -91,12 +99,12 @@ fn check_surveys(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Result<
     let mut per_quarter: BTreeMap<crate::calendar::Quarter, usize> = BTreeMap::new();
     for s in rows.surveys.iter().filter(|s| !s.training) {
         let what = format!("le questionnaire de l'entrée {}", s.seq);
-        let Some(v) = amounts.get(s.protocol.sha256.as_str()) else {
+        let Some(v) = validated.get(s.protocol.sha256.as_str()) else {
             return Err(format!(
                 "{what} relève du protocole {} version {} (empreinte {}…), que la CPTS n'a jamais validé",
                 s.protocol.id,
                 s.protocol.version,
-                s.protocol.sha256.chars().take(12).collect::<String>()
+                crate::text::prefix(&s.protocol.sha256, 12)
             ));
         };
         if s.protocol.id.as_str() != v.id {
@@ -133,16 +141,13 @@ fn check_surveys(r: &MonthReport, amounts: &Amounts, delegues: usize) -> Result<
                 crate::fr::date(closed_on)
             ));
         }
-        let n = per_quarter
-            .entry(crate::calendar::Quarter::of_date(s.on))
-            .or_default();
+        let quarter = crate::calendar::Quarter::of_date(s.on);
+        let n = per_quarter.entry(quarter).or_default();
         *n += 1;
         if *n > delegues {
             return Err(format!(
-                "{} questionnaires du {} sur un seul appareil, pour {} délégués formés par la CPTS : chacun n'y répond qu'une fois par trimestre",
-                n,
-                crate::calendar::Quarter::of_date(s.on).name_fr(),
-                delegues
+                "{n} questionnaires du {} sur un seul appareil, pour {delegues} délégués formés par la CPTS : chacun n'y répond qu'une fois par trimestre",
+                quarter.name_fr(),
             ));
         }
     }

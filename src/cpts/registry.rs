@@ -545,12 +545,12 @@ impl CptsDb {
     /// What an act pays under every protocol version ever validated here,
     /// and its questionnaire, by SHA-256 (a replaced version still pays its
     /// late entries).
-    pub fn amounts(&self) -> Result<super::recompute::Amounts> {
+    pub fn validated_protocols(&self) -> Result<super::recompute::ValidatedProtocols> {
         let mut stmt = self
             .conn
             .prepare("SELECT payload FROM registry_log WHERE kind = 'protocol_add'")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = super::recompute::Amounts::new();
+        let mut out = super::recompute::ValidatedProtocols::new();
         for payload in rows {
             if let Ok(Change::ProtocolAdd { sha256, text, .. }) = serde_json::from_str(&payload?)
                 && let Ok(p) = crate::protocol::Protocol::parse(&text, "registre de la CPTS")

@@ -12,7 +12,9 @@ use super::reduce::info;
 use super::services::Services;
 use super::session;
 use super::state::*;
+use crate::calendar::Quarter;
 use crate::error::Result;
+use crate::ids::Rpps;
 use crate::ledger::SurveyResponse;
 use crate::protocol::SurveyAnswer;
 
@@ -23,12 +25,7 @@ pub(super) fn offer(state: &mut KioskState, services: &Services, then: &After) -
     let Some(session) = &state.session else {
         return false;
     };
-    // A questionnaire that cannot be read never stops a sign-in.
-    state.survey_due = services
-        .ledger
-        .survey_due(&state.protocol, &session.rpps, paris_day(state.now))
-        .ok()
-        .flatten();
+    state.survey_due = due_now(state, services, &session.rpps);
     let patient_waits = matches!(then, After::NewAct | After::Resume(..));
     match state.survey_due {
         Some(_) if !patient_waits => {
@@ -61,16 +58,22 @@ pub(super) fn open_from_accueil(state: &mut KioskState, services: &Services) {
 /// A session that outlived its quarter: whether the new quarter's
 /// questionnaire is due, read again (Accueil calls this on each action).
 pub(super) fn refresh(state: &mut KioskState, services: &Services) {
-    let quarter = crate::calendar::Quarter::of_date(paris_day(state.now));
     if let (Some(session), Some(due)) = (&state.session, state.survey_due)
-        && due != quarter
+        && due != Quarter::of_instant(state.now)
     {
-        state.survey_due = services
-            .ledger
-            .survey_due(&state.protocol, &session.rpps, paris_day(state.now))
-            .ok()
-            .flatten();
+        state.survey_due = due_now(state, services, &session.rpps);
     }
+}
+
+/// The quarter whose questionnaire `rpps` has still to see now; `None`
+/// too when the ledger cannot say: a questionnaire that cannot be read
+/// never stops a sign-in.
+fn due_now(state: &KioskState, services: &Services, rpps: &Rpps) -> Option<Quarter> {
+    services
+        .ledger
+        .survey_due(&state.protocol, rpps, paris_day(state.now))
+        .ok()
+        .flatten()
 }
 
 pub(super) fn score(state: &mut KioskState, question: usize, score: u8) {
@@ -127,7 +130,7 @@ pub(super) fn later(
     if record(state, services, SurveyResponse::Declined, now)? {
         // Worded from the quarter it is recorded in (the session may have
         // begun in the one before).
-        let next = crate::calendar::Quarter::of_date(paris_day(now)).next();
+        let next = Quarter::of_instant(now).next();
         info(
             state,
             format!(

@@ -160,7 +160,7 @@ impl Derived {
             return fail(format!(
                 "scelle l'entrée {} ({}…) alors que l'entrée {} a l'empreinte {}… : le registre a été réécrit après elle",
                 c.last_seq,
-                c.head_hash.chars().take(12).collect::<String>(),
+                crate::text::prefix(&c.head_hash, 12),
                 seq.saturating_sub(1),
                 hex::encode(&prev[..6])
             ));

@@ -36,7 +36,7 @@ impl SurveyRecord {
     }
 
     pub fn quarter(&self) -> Quarter {
-        Quarter::of_date(self.day())
+        Quarter::of_instant(self.recorded_at)
     }
 }
 

@@ -202,7 +202,7 @@ fn check_anchors(anchors: &[Anchor], seen: &BTreeMap<u64, [u8; 32]>, last: u64) 
                         format!("la clôture de {}", a.label)
                     },
                     a.seq,
-                    a.hash.chars().take(12).collect::<String>()
+                    crate::text::prefix(&a.hash, 12)
                 ),
             });
         }

@@ -251,7 +251,6 @@ impl SurveyRow {
                 crate::text::quote(&self.profession)
             ));
         }
-        let mut seen = std::collections::BTreeSet::new();
         if self.declined != self.answers.is_empty() {
             return Err(format!(
                 "questionnaire (entrée {}) : {}",
@@ -263,6 +262,7 @@ impl SurveyRow {
                 }
             ));
         }
+        let mut seen = std::collections::BTreeSet::new();
         for a in &self.answers {
             if !crate::ids::plain_id(&a.question)
                 || !crate::protocol::Survey::SCORES.contains(&a.score)
