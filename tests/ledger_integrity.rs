@@ -77,6 +77,30 @@ fn les_declencheurs_refusent_modification_et_suppression() {
     assert!(e.to_string().contains("append-only"), "{e}");
 }
 
+/// The links' covering index dropped (the version left at 9): the ledger
+/// is refused at open, in French, untouched — not a report failing later
+/// on SQLite's « no such index ».
+#[test]
+fn l_index_des_maillons_supprime_est_refuse_a_l_ouverture() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path())
+        .execute_batch("DROP INDEX entries_links")
+        .unwrap();
+    let db = std::fs::read(dir.path().join(DB_FILE)).unwrap();
+    let e = protocoop::vault::open_ledger(dir.path(), "phrase de passe de test", t(NOW))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("l'index « entries_links » de la version 9 manque")
+            && e.contains("modifié hors de protocoop")
+            && e.contains("rien n'a été modifié"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), db);
+}
+
 #[test]
 fn un_octet_modifie() {
     let dir = tempfile::tempdir().unwrap();

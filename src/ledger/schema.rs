@@ -299,23 +299,39 @@ fn step(conn: &mut Connection, version: i64) -> Result<()> {
     Ok(())
 }
 
-/// The tables a ledger of `version` has, checked before anything is read
-/// or written (a file whose version was changed by hand is refused).
+/// The tables a ledger of `version` has, and the indexes queries name
+/// (`INDEXED BY`), checked before anything is read or written: a file
+/// whose version was changed by hand, or whose index was dropped, is
+/// refused rather than failing later with SQLite's words.
 fn expect_tables(conn: &Connection, version: i64) -> Result<()> {
-    let expected: &[&str] = match version {
+    let tables: &[&str] = match version {
         0 => &[],
         1 => &["entries", "meta", "pin_attempts"],
         _ => &["entries", "meta", "pin_attempts", "acts", "followups"],
     };
-    for table in expected {
+    let indexes: &[&str] = if version >= 9 {
+        &["entries_links"]
+    } else {
+        &[]
+    };
+    let expected = tables
+        .iter()
+        .map(|t| ("table", *t))
+        .chain(indexes.iter().map(|i| ("index", *i)));
+    for (kind, name) in expected {
         let n: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [table],
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = ?1 AND name = ?2",
+            [kind, name],
             |r| r.get(0),
         )?;
         if n != 1 {
+            let what = if kind == "table" {
+                "la table"
+            } else {
+                "l'index"
+            };
             return Err(foreign(format!(
-                "la table « {table} » de la version {version} manque"
+                "{what} « {name} » de la version {version} manque"
             )));
         }
     }
