@@ -409,6 +409,12 @@ fn retour_on_the_patient_screen_asks_before_dropping_what_was_typed() {
     assert_eq!(form.last_name, "");
     k.act(Action::Back);
     assert!(matches!(k.state.screen, Screen::Accueil));
+    // « Abandonner » on it too, without a question to answer.
+    k.act(Action::NewAct);
+    assert!(matches!(k.state.screen, Screen::Patient(_)));
+    k.act(Action::AskAbandon);
+    assert!(!k.state.abandon_asked);
+    assert!(matches!(k.state.screen, Screen::Accueil));
 }
 
 struct BrokenPrinter;

@@ -45,8 +45,14 @@ fn in_act(state: &KioskState) -> bool {
 }
 
 /// « Abandonner la prise en charge » asks first: the answers would be lost.
+/// A Patient screen nobody typed in has nothing to lose: it goes back to
+/// Accueil at once (before, the touch did nothing).
 pub(super) fn ask_abandon(state: &mut KioskState) {
     state.abandon_asked = in_act(state);
+    if !state.abandon_asked && matches!(state.screen, Screen::Patient(_)) {
+        state.act = None;
+        state.screen = Screen::Accueil;
+    }
 }
 
 /// Confirmed: nothing is recorded and the identity typed is dropped.
