@@ -46,7 +46,7 @@ fn in_act(state: &KioskState) -> bool {
 
 /// « Abandonner la prise en charge » asks first: the answers would be lost.
 /// A Patient screen nobody typed in has nothing to lose: it goes back to
-/// Accueil at once (before, the touch did nothing).
+/// Accueil at once, rather than a touch that does nothing.
 pub(super) fn ask_abandon(state: &mut KioskState) {
     state.abandon_asked = in_act(state);
     if !state.abandon_asked && matches!(state.screen, Screen::Patient(_)) {
